@@ -1,0 +1,44 @@
+# Set-up and everyday commands. Everything installs into .venv and node_modules folders of this checkout.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: run test lint bench deps test-deps browser clean
+
+run: $(STAMP)  ## start the simulator on the built-in default contact center
+	$(BIN)/gwsim serve --host $(HOST) --port $(PORT)
+
+test: test-deps  ## install what the tests need (Python, Node and Debian packages) and run every test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)  ## ruff: lint and formatting
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: test-deps  ## run the benchmarks (they report, they do not pass or fail)
+	$(BIN)/python -m bench
+
+deps: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+test-deps: $(STAMP) tests/js/node_modules/.installed browser
+
+tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser:  ## Debian's chromium and its driver, for the browser tests
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; }
+
+clean:
+	rm -rf $(VENV) tests/js/node_modules .pytest_cache

@@ -1,0 +1,72 @@
+"""The websocket transport: batches arrive as text frames, replies leave as text frames.
+
+A held `/meta/connect` must not block the frames that follow it (a client subscribes while its connect
+waits), so each held connect waits in a task of its own; one writer task keeps outgoing frames in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import orjson
+from aiohttp import WSMsgType, web
+
+from .server import BayeuxServer, Context, HeldConnect, error_string
+from .session import Message
+
+
+async def handle(server: BayeuxServer, request: web.Request) -> web.WebSocketResponse:
+    socket = web.WebSocketResponse(max_msg_size=server.options.max_message_size, autoping=True)
+    await socket.prepare(request)
+    context = Context("websocket", request, request.cookies.get(server.options.browser_cookie))
+    outbox: asyncio.Queue[tuple[list[Message], HeldConnect | None, int | None]] = asyncio.Queue()
+    writer = asyncio.create_task(_write(server, socket, outbox))
+    waiting: set[asyncio.Task[None]] = set()
+    try:
+        async for frame in socket:
+            if frame.type == WSMsgType.TEXT or frame.type == WSMsgType.BINARY:
+                try:
+                    decoded = orjson.loads(frame.data)
+                except orjson.JSONDecodeError as problem:
+                    error = error_string(400, f"malformed JSON: {problem}")
+                    outbox.put_nowait(([{"successful": False, "error": error}], None, None))
+                    continue
+                batch = decoded if isinstance(decoded, list) else [decoded]
+                outcome = await server.process(batch, context)
+                if outcome.replies:
+                    outbox.put_nowait((outcome.replies, None, None))
+                if outcome.held is not None:
+                    task = asyncio.create_task(_hold(server, outcome.held, context, outbox))
+                    waiting.add(task)
+                    task.add_done_callback(waiting.discard)
+            elif frame.type == WSMsgType.ERROR:
+                break
+    finally:
+        for task in waiting:
+            task.cancel()
+        writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError, ConnectionError, RuntimeError):
+            await writer
+        # Whatever is still in the outbox was never written: connect replies give their messages back.
+        while not outbox.empty():
+            replies, held, batch = outbox.get_nowait()
+            if held is not None:
+                server.undelivered(held, replies, batch)
+    return socket
+
+
+async def _hold(server: BayeuxServer, held: HeldConnect, context: Context, outbox: asyncio.Queue) -> None:
+    messages, batch = await server.wait(held, context)
+    outbox.put_nowait((messages, held, batch))
+
+
+async def _write(server: BayeuxServer, socket: web.WebSocketResponse, outbox: asyncio.Queue) -> None:
+    while True:
+        replies, held, batch = await outbox.get()
+        try:
+            await socket.send_str(orjson.dumps(replies).decode())
+        except (ConnectionError, RuntimeError, asyncio.CancelledError):
+            if held is not None:
+                server.undelivered(held, replies, batch)
+            raise

@@ -1,0 +1,54 @@
+"""The `gwsim` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from aiohttp import web
+
+from .app import create_app
+from .core.contact_center import ContactCenter, ContactCenterError, load, load_default
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gwsim", description="Contact-center Web Services API v2 simulator.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="serve the REST API and CometD notifications")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    serve.add_argument("--contact-center", metavar="FILE", help="contact-center YAML file (default: the built-in one)")
+    serve.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    args = parser.parse_args(argv)
+    return _serve(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(message)s")
+    try:
+        center = load(args.contact_center) if args.contact_center else load_default()
+    except ContactCenterError as problem:
+        print(f"gwsim: {problem}", file=sys.stderr)
+        return 2
+    _print_banner(center, args.host, args.port)
+    try:
+        web.run_app(create_app(center), host=args.host, port=args.port, print=None, handler_cancellation=True)
+    except OSError as problem:
+        print(f"gwsim: cannot listen on {args.host}:{args.port}: {problem.strerror}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_banner(center: ContactCenter, host: str, port: int) -> None:
+    base = f"http://{host}:{port}"
+    print(f"gwsim: {center.name} at {base}/api/v2", flush=True)
+    print(f"  CometD notifications: {base}/api/v2/notifications", flush=True)
+    print("  users (userName / password / roles):", flush=True)
+    for user in center.users.values():
+        print(f"    {user.userName} / {user.password} / {', '.join(user.roles)}", flush=True)
+    print("  press Ctrl+C to stop", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

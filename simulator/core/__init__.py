@@ -1,0 +1,1 @@
+"""The contact center itself: synchronous, deterministic, free of I/O."""

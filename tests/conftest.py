@@ -1,0 +1,71 @@
+"""Shared fixtures: a real simulator listening on a real loopback port."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+import pytest
+from aiohttp import web
+
+import bayeux
+from simulator.app import create_app
+from simulator.core.contact_center import load_default
+
+AGENT1 = ("agent1@example.com", "password")
+AGENT2 = ("agent2@example.com", "password")
+
+
+@dataclass
+class LiveServer:
+    """A simulator served over HTTP on 127.0.0.1, and its Bayeux server for publishing from tests."""
+
+    url: str
+    app: web.Application
+
+    @property
+    def bayeux(self) -> bayeux.BayeuxServer:
+        return self.app[bayeux.SERVER_KEY]
+
+    @property
+    def notifications_url(self) -> str:
+        return f"{self.url}/api/v2/notifications"
+
+    def user_id(self, user_name: str) -> str:
+        from simulator.api.keys import CENTER
+
+        user = self.app[CENTER].user_named(user_name)
+        assert user is not None, user_name
+        return user.id
+
+
+async def start_server(options: bayeux.Options | None = None) -> tuple[web.AppRunner, LiveServer]:
+    app = create_app(load_default(), options)
+    runner = web.AppRunner(app, handler_cancellation=True)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, LiveServer(f"http://127.0.0.1:{port}", app)
+
+
+@pytest.fixture
+async def live_server() -> AsyncIterator[LiveServer]:
+    runner, server = await start_server()
+    yield server
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def server_factory() -> AsyncIterator[Callable]:
+    """Start simulators with custom Bayeux options; all are stopped when the test ends."""
+    runners: list[web.AppRunner] = []
+
+    async def make(options: bayeux.Options) -> LiveServer:
+        runner, server = await start_server(options)
+        runners.append(runner)
+        return server
+
+    yield make
+    for runner in runners:
+        await runner.cleanup()
