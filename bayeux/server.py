@@ -29,6 +29,7 @@ TRANSPORTS = ("websocket", "long-polling", "callback-polling")
 HTTP_TRANSPORTS = ("long-polling", "callback-polling")
 
 PublishListener = Callable[[ServerSession, Message], Awaitable[None] | None]
+RemovedListener = Callable[[ServerSession, str], None]
 
 
 @dataclass
@@ -67,6 +68,7 @@ class BayeuxServer:
         self._by_user: dict[Hashable, set[ServerSession]] = {}
         self._held_per_browser: dict[str, int] = {}
         self._listeners: list[tuple[str, PublishListener]] = []
+        self._removed_listeners: list[RemovedListener] = []
         self._sweeper: asyncio.Task[None] | None = None
 
     # ----- server-side API -------------------------------------------------------------------------
@@ -99,6 +101,10 @@ class BayeuxServer:
             raise ValueError(f"{pattern!r} is not a valid channel name or pattern")
         self._listeners.append((pattern, listener))
 
+    def on_removed(self, listener: RemovedListener) -> None:
+        """Call `listener(session, reason)` when a session ends: disconnect, expiry, full queue, shutdown."""
+        self._removed_listeners.append(listener)
+
     def disconnect(self, session: ServerSession, reason: str = "disconnected") -> None:
         """End a session from the server side; its held connect is answered at once."""
         if self.sessions.pop(session.id, None) is None:
@@ -117,6 +123,8 @@ class BayeuxServer:
             if not users:
                 del self._by_user[session.user]
         session.wake()
+        for listener in self._removed_listeners:
+            listener(session, reason)
 
     async def start(self) -> None:
         if self._sweeper is None:

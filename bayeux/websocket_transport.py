@@ -64,6 +64,10 @@ async def _hold(server: BayeuxServer, held: HeldConnect, context: Context, outbo
 async def _write(server: BayeuxServer, socket: web.WebSocketResponse, outbox: asyncio.Queue) -> None:
     while True:
         replies, held, batch = await outbox.get()
+        if socket.closed:  # a closed socket would swallow the frame without a word
+            if held is not None:
+                server.undelivered(held, replies, batch)
+            continue
         try:
             await socket.send_str(orjson.dumps(replies).decode())
         except (ConnectionError, RuntimeError, asyncio.CancelledError):

@@ -69,3 +69,6 @@ async def server_factory() -> AsyncIterator[Callable]:
     yield make
     for runner in runners:
         await runner.cleanup()
+
+
+from bayeux_harness import bare  # noqa: E402,F401  (fixture: a Bayeux server alone in a bare app)

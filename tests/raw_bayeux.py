@@ -12,7 +12,10 @@ class RawClient:
 
     def __init__(self, url: str, auth: tuple[str, str] | None = ("agent1@example.com", "password")) -> None:
         self.url = url
-        self.http = aiohttp.ClientSession(auth=aiohttp.BasicAuth(*auth) if auth else None)
+        # unsafe=True: keep cookies of IP-address hosts such as 127.0.0.1, as browsers do.
+        self.http = aiohttp.ClientSession(
+            auth=aiohttp.BasicAuth(*auth) if auth else None, cookie_jar=aiohttp.CookieJar(unsafe=True)
+        )
         self.client_id: str | None = None
         self._ids = 0
 
