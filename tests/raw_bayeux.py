@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import aiohttp
+
+
+def basic(credentials: tuple[str, str]) -> dict[str, str]:
+    """The Authorization header of HTTP Basic credentials."""
+    token = base64.b64encode(":".join(credentials).encode()).decode()
+    return {"Authorization": f"Basic {token}"}
 
 
 class RawClient:
@@ -14,7 +21,7 @@ class RawClient:
         self.url = url
         # unsafe=True: keep cookies of IP-address hosts such as 127.0.0.1, as browsers do.
         self.http = aiohttp.ClientSession(
-            auth=aiohttp.BasicAuth(*auth) if auth else None, cookie_jar=aiohttp.CookieJar(unsafe=True)
+            headers=basic(auth) if auth else None, cookie_jar=aiohttp.CookieJar(unsafe=True)
         )
         self.client_id: str | None = None
         self._ids = 0
