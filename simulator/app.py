@@ -7,17 +7,18 @@ from aiohttp import web
 import bayeux
 
 from . import notifications
-from .api import me
+from .api import routes
 from .api.auth import Authenticator
 from .api.keys import AUTH, CENTER
+from .api.middleware import api_middleware
 from .core.contact_center import ContactCenter
 
 
 def create_app(center: ContactCenter, bayeux_options: bayeux.Options | None = None) -> web.Application:
-    app = web.Application()
     authenticator = Authenticator(center)
+    app = web.Application(middlewares=[api_middleware(authenticator, excluded=(notifications.PATH,))])
     app[CENTER] = center
     app[AUTH] = authenticator
     bayeux.mount(app, notifications.PATH, notifications.create_server(authenticator, bayeux_options))
-    app.router.add_get("/api/v2/me", me.get_me)
+    routes.install(app)
     return app

@@ -1,11 +1,16 @@
-"""Users of the contact center and how their passwords are checked."""
+"""Users of the contact center: who they are, their roles, the skills and devices they hold."""
 
 from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass, field
 
-ROLES = ("ROLE_AGENT", "ROLE_SUPERVISOR", "ROLE_ADMIN")
+from .channels import Channel
+
+ADMIN = "ROLE_ADMIN"
+SUPERVISOR = "ROLE_SUPERVISOR"
+AGENT = "ROLE_AGENT"
+ROLES = (AGENT, SUPERVISOR, ADMIN)
 
 
 @dataclass
@@ -15,18 +20,39 @@ class User:
     password: str = field(repr=False)
     firstName: str = ""
     lastName: str = ""
-    roles: list[str] = field(default_factory=lambda: ["ROLE_AGENT"])
+    roles: list[str] = field(default_factory=lambda: [AGENT])
+    employeeId: str | None = None
+    changePasswordOnFirstLogin: bool = False
+    # skill id -> level, in assignment order; devices by id. The contact center keeps both sides consistent.
+    skill_levels: dict[str, int] = field(default_factory=dict)
+    device_ids: list[str] = field(default_factory=list)
+    channels: dict[str, Channel] = field(default_factory=dict)
 
     def has_password(self, candidate: str) -> bool:
         return hmac.compare_digest(self.password.encode(), candidate.encode())
 
+    def has_role(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+    @property
+    def doNotDisturb(self) -> str:
+        return "On" if any(channel.do_not_disturb for channel in self.channels.values()) else "Off"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.firstName} {self.lastName}".strip() or self.userName
+
     def document(self) -> dict[str, object]:
         """The user as the REST API shows it (never the password)."""
-        return {
+        doc: dict[str, object] = {
             "id": self.id,
             "userName": self.userName,
             "firstName": self.firstName,
             "lastName": self.lastName,
             "roles": list(self.roles),
-            "uri": f"/api/v2/users/{self.id}",
+            "doNotDisturb": self.doNotDisturb,
+            "changePasswordOnFirstLogin": self.changePasswordOnFirstLogin,
         }
+        if self.employeeId is not None:
+            doc["employeeId"] = self.employeeId
+        return doc

@@ -1,0 +1,27 @@
+"""The `ChangePassword` and `ResetPassword` operations, whose passwords travel base64-encoded."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from ..core.refusals import INVALID
+from .responses import Failure
+from .validation import Field, Schema
+
+CHANGE = Schema(
+    "ChangePassword",
+    (
+        Field("oldPassword", required=True, description="The current password, base64-encoded"),
+        Field("newPassword", required=True, description="The new password, base64-encoded"),
+    ),
+)
+RESET = Schema("ResetPassword", (Field("newPassword", required=True, description="The new password, base64-encoded"),))
+
+
+def decoded(values: dict[str, str], name: str) -> str:
+    """The password a base64 attribute holds; a value that is not base64 of UTF-8 text names its field."""
+    try:
+        return base64.b64decode(values[name], validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise Failure(INVALID, f"{name} must be base64-encoded UTF-8 text") from None
