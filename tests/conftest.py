@@ -72,3 +72,17 @@ async def server_factory() -> AsyncIterator[Callable]:
 
 
 from bayeux_harness import bare  # noqa: E402,F401  (fixture: a Bayeux server alone in a bare app)
+
+
+@pytest.fixture
+async def rest(live_server: LiveServer) -> AsyncIterator[Callable]:
+    """`rest(user)`: a REST client of the live server authenticated as `user` (None: anonymous)."""
+    import aiohttp
+    from rest_client import PASSWORD, Rest
+
+    async with aiohttp.ClientSession() as http:
+
+        def client(user: str | None, password: str = PASSWORD) -> Rest:
+            return Rest(http, live_server.url, user, password)
+
+        yield client
