@@ -18,8 +18,8 @@ lint: $(STAMP)  ## ruff: lint and formatting
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: test-deps  ## run the benchmarks (they report, they do not pass or fail)
-	$(BIN)/python -m bench
+bench: $(VENV)/.bench-installed bench/node_modules/.installed  ## run the benchmarks (they report, they do not pass or fail)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 deps: $(STAMP)
 
@@ -31,6 +31,14 @@ $(STAMP): pyproject.toml
 
 test-deps: $(STAMP) tests/js/node_modules/.installed browser
 
+$(VENV)/.bench-installed: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	touch $@
+
 tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
 	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 	touch $@
@@ -41,4 +49,4 @@ browser:  ## Debian's chromium and its driver, for the browser tests
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; }
 
 clean:
-	rm -rf $(VENV) tests/js/node_modules .pytest_cache
+	rm -rf $(VENV) tests/js/node_modules bench/node_modules .pytest_cache

@@ -1,0 +1,151 @@
+"""`python -m bench`: fan-out against the peers, the knee of each, memory per session; tables to bench/results/.
+
+The default run takes a few minutes on two cores; `--quick` is a smoke-sized run and `--long` a steadier
+one. `--baseline REF` adds our server as it was at a git revision, so a change is measured before and
+after in one run on the same machine state.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import report
+from .fanout import FanOut, Load, StepResult, describe, find_knee, knee_rates
+from .memory import MemoryResult, measure
+from .servers import SERVERS, ServerSpec, running
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="short steps and 2,000 memory sessions (about 2 minutes)")
+    size.add_argument("--long", action="store_true", help="longer steps, finer knee steps (about 15 minutes)")
+    parser.add_argument("--servers", default="ours,faye,cometd", help="comma-separated: ours, faye, cometd")
+    parser.add_argument("--transports", default="websocket,long-polling")
+    parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--rooms", type=int, default=100)
+    parser.add_argument("--rooms-per-client", type=int, default=10)
+    parser.add_argument("--batch", type=int, default=10, help="messages per published batch")
+    parser.add_argument("--rate", type=float, default=100, help="messages published per second in the fan-out")
+    parser.add_argument("--duration", type=float, default=None, help="seconds of the fan-out step")
+    parser.add_argument("--drivers", type=int, default=1, help="load driver processes sharing the clients")
+    parser.add_argument("--knee-start", type=float, default=10, help="first rate of the knee search (msg/s)")
+    parser.add_argument("--knee-factor", type=float, default=None, help="rate multiplier between knee steps")
+    parser.add_argument("--knee-max", type=float, default=2560)
+    parser.add_argument("--step-seconds", type=float, default=None, help="seconds of each knee step")
+    parser.add_argument("--no-knee", action="store_true")
+    parser.add_argument("--memory-sessions", type=int, default=None, help="idle sessions of the memory figure")
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--baseline", metavar="REF", help="also run our server as of this git revision")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results", help="folder of the results")
+    parser.add_argument("--no-save", action="store_true", help="print the tables only")
+    args = parser.parse_args(argv)
+    quick, long = args.quick, args.long
+    args.duration = args.duration or (3 if quick else 20 if long else 8)
+    args.step_seconds = args.step_seconds or (2 if quick else 8 if long else 4)
+    args.knee_factor = args.knee_factor or (1.5 if long else 2)
+    args.memory_sessions = args.memory_sessions or (2000 if quick else 10000)
+    return args
+
+
+@contextlib.contextmanager
+def baseline_spec(ref: str | None) -> Iterator[ServerSpec | None]:
+    """Our server as of `ref`: its bayeux package exported next to the current server script."""
+    if ref is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="bayeux-baseline-") as folder:
+        archive = subprocess.run(["git", "archive", ref, "bayeux"], cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout, check=True)
+        (Path(folder) / "bench").mkdir()
+        for name in ("__init__.py", "ours_server.py"):
+            (Path(folder) / "bench" / name).write_text((ROOT / "bench" / name).read_text())
+        short = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, check=True, capture_output=True)
+        label = f"bayeux @{short.stdout.decode().strip()}"
+        script = (sys.executable, "-c", f"import sys; sys.path.insert(0, {folder!r}); import runpy; "
+                  "runpy.run_module('bench.ours_server', run_name='__main__')", "--port")  # fmt: skip
+        yield ServerSpec("baseline", label, SERVERS["ours"].transports, script)
+
+
+@dataclass
+class Results:
+    """Everything one run measured, and its tables as text."""
+
+    fanouts: list[StepResult] = field(default_factory=list)
+    knees: dict[tuple[str, str], StepResult | None] = field(default_factory=dict)
+    tried: dict[tuple[str, str], list[StepResult]] = field(default_factory=dict)
+    memory: list[MemoryResult] = field(default_factory=list)
+    text: str = ""
+
+
+async def run(args: argparse.Namespace) -> Results:
+    load = Load(args.clients, args.rooms, args.rooms_per_client, args.batch, args.drivers)
+    transports = [t for t in args.transports.split(",") if t]
+    results = Results()
+    fanouts, knees, tried, memory = results.fanouts, results.knees, results.tried, results.memory
+    started = time.monotonic()
+    rates = knee_rates(args.knee_start, args.knee_factor, args.knee_max)
+    with baseline_spec(args.baseline) as baseline:
+        specs = [SERVERS[name] for name in args.servers.split(",") if name]
+        if baseline is not None:
+            specs.insert(1, baseline)
+        for spec in specs:
+            for transport in (t for t in transports if t in spec.transports):
+                print(f"== {spec.label}, {transport}", flush=True)
+                async with running(spec, ROOT) as server, FanOut(server, transport, load, ROOT) as fan:
+                    print(f"   {fan.connected} clients connected in {fan.connect_seconds:.1f} s", flush=True)
+                    result = await fan.step(args.rate, args.duration)
+                    print(f"   fan-out {describe(result)}", flush=True)
+                    fanouts.append(result)
+                    if not args.no_knee:
+                        await asyncio.sleep(0.5)  # held connects back in place after the fan-out step
+                        knee, steps = await find_knee(
+                            fan, rates, args.step_seconds, lambda r: print(f"   knee    {describe(r)}", flush=True)
+                        )
+                        knees[(spec.label, transport)] = knee
+                        tried[(spec.label, transport)] = steps
+        if not args.no_memory:
+            for spec in (s for s in specs if s.name in ("ours", "baseline")):
+                for transport in transports:
+                    print(f"== memory: {spec.label}, {transport}, {args.memory_sessions} idle sessions", flush=True)
+                    measured = await measure(spec, transport, args.memory_sessions, ROOT)
+                    print(f"   {measured.per_session / 1024:.2f} KiB per session", flush=True)
+                    memory.append(measured)
+    sections = [f"# Bayeux benchmarks\n\n{report.header(load, args.rate, args.duration)}"]
+    sections.append(f"## Fan-out at {args.rate:.0f} msg/s\n\n{report.fanout_table(fanouts)}")
+    sections.append(f"## Ours / theirs\n\n{report.ratio_table(fanouts, knees)}")
+    if knees:
+        rates_text = ", ".join(f"{r:.0f}" for r in rates)
+        sections.append(f"## Knee (steps of {args.step_seconds:.0f} s at {rates_text} msg/s)\n\n"
+                        f"{report.knee_table(knees, tried)}")  # fmt: skip
+    if memory:
+        sections.append(f"## Memory per idle session\n\n{report.memory_table(memory)}")
+    sections.append(f"total time: {time.monotonic() - started:.0f} s")
+    results.text = "\n\n".join(sections)
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse(argv)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    text = asyncio.run(run(args)).text
+    print("\n" + text)
+    if not args.no_save:
+        print(f"\nwritten to {report.save(text, args.results)}")
+
+
+if __name__ == "__main__":
+    main()

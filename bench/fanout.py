@@ -1,0 +1,243 @@
+"""The fan-out benchmark: the orchestrator of driver processes, one load step, and the search for the knee.
+
+The load is the reference CometD benchmark's: C clients, R rooms, each client in a fixed random choice of
+10 rooms, one publisher client publishing batches of 50-byte messages to the rooms in turn at a set rate.
+Everything goes over the wire as a Bayeux client would send it, so the same driver measures every server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .histogram import Histogram
+from .servers import RunningServer
+
+KNEE_P99_MS = 50.0
+DELIVERED_FLOOR = 0.99  # a step that delivers less than this share of what it should is over the knee
+COMMAND_BOUND = 300.0  # seconds any one driver command may take
+
+
+@dataclass(frozen=True)
+class Load:
+    clients: int = 1000
+    rooms: int = 100
+    per_client: int = 10
+    batch: int = 10
+    drivers: int = 1
+    seed: int = 1
+
+
+@dataclass
+class StepResult:
+    """The figures of one server, one transport, one rate."""
+
+    server: str
+    transport: str
+    rate: float
+    published: int = 0
+    publish_seconds: float = 0.0
+    expected: int = 0
+    delivered: int = 0
+    window: float = 0.0
+    histogram: Histogram = field(default_factory=Histogram)
+    driver_cpu: float = 0.0  # seconds, all driver processes together
+    driver_wall: float = 0.0
+    server_cpu: float = 0.0
+    errors: int = 0
+    publish_failures: int = 0
+    note: str = ""
+
+    @property
+    def delivered_per_second(self) -> float:
+        return self.delivered / self.window if self.window > 0 else 0.0
+
+    @property
+    def published_per_second(self) -> float:
+        return self.published / self.publish_seconds if self.publish_seconds > 0 else 0.0
+
+    @property
+    def delivered_share(self) -> float:
+        return self.delivered / self.expected if self.expected else 0.0
+
+    def ms(self, percent: float) -> float:
+        return self.histogram.percentile(percent) / 1000
+
+    @property
+    def driver_cpu_percent(self) -> float:
+        """CPU of the driver processes as a percentage of one core over the step (100 = one core busy)."""
+        return 100 * self.driver_cpu / self.driver_wall if self.driver_wall > 0 else 0.0
+
+    @property
+    def server_cpu_percent(self) -> float:
+        return 100 * self.server_cpu / self.driver_wall if self.driver_wall > 0 else 0.0
+
+    def holds(self) -> bool:
+        """Under the knee: p99 within the bound and (nearly) everything delivered."""
+        return self.ms(99) <= KNEE_P99_MS and self.delivered_share >= DELIVERED_FLOOR and not self.note
+
+
+class DriverPool:
+    """Driver processes speaking JSON lines; process 0 also publishes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.processes: list[asyncio.subprocess.Process] = []
+
+    async def start(self, count: int) -> None:
+        for _ in range(count):
+            self.processes.append(
+                await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-m",
+                    "bench.driver",
+                    cwd=self.root,
+                    stdin=asyncio.subprocess.PIPE,
+                    stdout=asyncio.subprocess.PIPE,
+                    limit=1 << 24,
+                )
+            )
+
+    async def call(self, index: int, command: dict[str, Any], bound: float = COMMAND_BOUND) -> dict[str, Any]:
+        process = self.processes[index]
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write(orjson.dumps(command) + b"\n")
+        await process.stdin.drain()
+        line = await asyncio.wait_for(process.stdout.readline(), bound)
+        if not line:
+            raise RuntimeError(f"driver {index} exited (code {await process.wait()})")
+        result = orjson.loads(line)
+        if "error" in result:
+            raise RuntimeError(f"driver {index}: {result['error']}")
+        return result
+
+    async def all(self, command: dict[str, Any]) -> list[dict[str, Any]]:
+        return list(await asyncio.gather(*(self.call(i, dict(command)) for i in range(len(self.processes)))))
+
+    async def close(self) -> None:
+        for index, process in enumerate(self.processes):
+            if process.returncode is None:
+                with contextlib.suppress(RuntimeError, TimeoutError, ConnectionError):
+                    await self.call(index, {"cmd": "close"}, 30)
+            if process.returncode is None:
+                try:
+                    await asyncio.wait_for(process.wait(), 10)
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()
+        self.processes.clear()
+
+
+class FanOut:
+    """One server, one transport: connected clients that load steps run on one after another."""
+
+    def __init__(self, server: RunningServer, transport: str, load: Load, root: Path) -> None:
+        self.server = server
+        self.transport = transport
+        self.load = load
+        self.pool = DriverPool(root)
+        self.step_number = 0
+        self.connected = 0
+        self.connect_seconds = 0.0
+
+    async def __aenter__(self) -> FanOut:
+        await self.pool.start(self.load.drivers)
+        shares = [list(range(i, self.load.clients, self.load.drivers)) for i in range(self.load.drivers)]
+        replies = await asyncio.gather(
+            *(
+                self.pool.call(
+                    i,
+                    {
+                        "cmd": "connect",
+                        "url": self.server.url,
+                        "transport": self.transport,
+                        "clients": share,
+                        "rooms": self.load.rooms,
+                        "per_client": self.load.per_client,
+                        "seed": self.load.seed,
+                        "publisher": i == 0,
+                    },
+                )
+                for i, share in enumerate(shares)
+            )
+        )
+        self.connected = sum(r["connected"] for r in replies)
+        self.connect_seconds = max(r["seconds"] for r in replies)
+        failures = [f for r in replies for f in r["failures"]]
+        if failures:
+            print(f"    {self.load.clients - self.connected} clients failed to connect, e.g. {failures[0]}", flush=True)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.pool.close()
+
+    async def step(self, rate: float, duration: float) -> StepResult:
+        """Publish at `rate` messages/s for `duration` s; wait (bounded) for delivery; gather the figures."""
+        self.step_number += 1
+        number = self.step_number
+        result = StepResult(self.server.spec.label, self.transport, rate)
+        server_cpu = self.server.cpu_seconds()
+        await self.pool.all({"cmd": "begin", "step": number})
+        published = await self.pool.call(
+            0, {"cmd": "publish", "step": number, "rate": rate, "duration": duration, "batch": self.load.batch}
+        )
+        drained = await self.pool.all(
+            {"cmd": "drain", "step": number, "per_room": published["per_room"], "bound": max(5.0, duration)}
+        )
+        result.server_cpu = self.server.cpu_seconds() - server_cpu
+        result.published = published["published"]
+        result.publish_seconds = published["seconds"]
+        result.publish_failures = published["failures"]
+        result.expected = sum(d["expected"] for d in drained)
+        result.delivered = sum(d["delivered"] for d in drained)
+        last = max(d["last_ns"] for d in drained)
+        result.window = (last - published["start_ns"]) / 1e9 if last else 0.0
+        result.histogram = Histogram.merged(Histogram.from_json(d["histogram"]) for d in drained)
+        result.driver_cpu = sum(d["cpu"] for d in drained)
+        result.driver_wall = max(d["wall"] for d in drained)
+        result.errors = sum(d["errors"] for d in drained)
+        if self.connected < self.load.clients:
+            result.note = f"{self.load.clients - self.connected} clients not connected"
+        return result
+
+
+def knee_rates(start: float, factor: float, maximum: float) -> list[float]:
+    """Geometric steps from `start` up to `maximum`: a bounded list."""
+    rates, rate = [], start
+    while rate <= maximum and len(rates) < 40:
+        rates.append(round(rate))
+        rate *= factor
+    return rates
+
+
+async def find_knee(
+    fan: FanOut, rates: list[float], duration: float, progress: Callable[[StepResult], None]
+) -> tuple[StepResult | None, list[StepResult]]:
+    """Step the rate up until a step fails to hold; the knee is the last step that held."""
+    held: StepResult | None = None
+    tried: list[StepResult] = []
+    for rate in rates:
+        result = await fan.step(rate, duration)
+        tried.append(result)
+        progress(result)
+        if not result.holds():
+            break
+        held = result
+        await asyncio.sleep(0.5)  # let held connects come back before the next step
+    return held, tried
+
+
+def describe(result: StepResult) -> str:
+    """One progress line."""
+    return (
+        f"{result.rate:>7.0f} msg/s: {result.delivered_per_second:>9.0f} delivered/s "
+        f"({100 * result.delivered_share:5.1f}%), p50 {result.ms(50):7.1f} ms, p99 {result.ms(99):7.1f} ms, "
+        f"driver CPU {result.driver_cpu_percent:3.0f}%, server CPU {result.server_cpu_percent:3.0f}%"
+    )

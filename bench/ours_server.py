@@ -1,0 +1,34 @@
+"""Our Bayeux server alone in a plain aiohttp application at /cometd, for the benchmarks.
+
+It runs in a process of its own so that its CPU and memory can be read apart from the load driver's,
+exactly as the peer servers run in their Node processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+
+from aiohttp import web
+
+import bayeux
+
+
+def make_app() -> web.Application:
+    """Defaults everywhere: the benchmark measures the server as an application would mount it."""
+    app = web.Application()
+    bayeux.mount(app, "/cometd", bayeux.BayeuxServer(bayeux.Options()))
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    web.run_app(make_app(), host="127.0.0.1", port=args.port, backlog=4096, print=None, access_log=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""The benchmark's whole path at a tiny load against our server, so that it cannot rot unnoticed.
+
+It asserts that messages went through and that the report has its rows; it never asserts a time or a
+rate, which would make it depend on the machine.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("psutil")
+
+from bench.__main__ import parse, run  # noqa: E402 - after the skip for a missing bench extra
+
+pytestmark = pytest.mark.timeout(60)
+
+TINY = [
+    *("--servers", "ours", "--clients", "20", "--rooms", "2", "--rooms-per-client", "1"),
+    *("--rate", "20", "--duration", "1", "--knee-start", "20", "--knee-max", "20", "--step-seconds", "1"),
+    *("--memory-sessions", "20", "--no-save"),
+]
+
+
+async def test_the_benchmark_delivers_and_reports_every_row() -> None:
+    results = await run(parse(TINY))
+
+    assert [(r.server, r.transport) for r in results.fanouts] == [
+        ("bayeux (ours)", "websocket"),
+        ("bayeux (ours)", "long-polling"),
+    ]
+    for result in results.fanouts:
+        assert result.published == 20
+        assert result.expected == 200  # 20 messages, each to the 10 clients of its room
+        assert result.delivered == result.expected, result
+        assert result.histogram.total == result.delivered
+    assert set(results.tried) == {("bayeux (ours)", "websocket"), ("bayeux (ours)", "long-polling")}
+    assert all(steps[0].delivered > 0 for steps in results.tried.values())
+    assert [m.connected for m in results.memory] == [20, 20]
+    for heading in ("## Fan-out at 20 msg/s", "## Ours / theirs", "## Knee", "## Memory per idle session"):
+        assert heading in results.text
+    assert results.text.count("| bayeux (ours) | websocket |") == 3
+    assert results.text.count("| bayeux (ours) | long-polling |") == 3
