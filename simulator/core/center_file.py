@@ -17,6 +17,7 @@ import yaml
 from .contact_center import DEFAULT, ContactCenter, ContactCenterError
 from .refusals import Refusal
 from .settings import AGENT_STATES, GENERAL, REPORTING
+from .users import ROLES
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -130,7 +131,8 @@ class Entry:
     def refused(self, refusal: Refusal, key: str | None = None) -> None:
         """Report a refusal of the contact center at the line of this entry (or of one of its fields)."""
         node = self.fields.get(key) if key else None
-        self.fail(node, f"{self.name(key) if key else self.path}: {refusal.message}")
+        reason = refusal.message.removeprefix("Operation forbidden, ")
+        self.fail(node, f"{self.name(key) if key else self.path}: {reason}")
 
 
 class _Builder:
@@ -247,6 +249,9 @@ class _Builder:
             if self.center.user_named(user_name) is not None:
                 entry.fail(entry.fields["userName"], f"{entry.name('userName')} {user_name!r} is used twice")
             roles = entry.strings("roles") or ["ROLE_AGENT"]
+            for (path, node), role in zip(entry.items("roles"), roles, strict=False):
+                if role not in ROLES:
+                    entry.fail(node, f"{path} {role!r} is not one of {', '.join(ROLES)}")
             try:
                 user = self.center.add_user(
                     user_name,
@@ -259,7 +264,7 @@ class _Builder:
                     entry.string("id", required=False),
                 )
             except Refusal as refusal:
-                entry.refused(refusal, "roles" if refusal.message.startswith("roles") else None)
+                entry.refused(refusal)
             for device_entry in entry.entries("devices"):
                 device = self._device(device_entry)
                 self.center.assign_device(user, device)
