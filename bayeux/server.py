@@ -201,7 +201,13 @@ class BayeuxServer:
         current = session.is_current(held.waiter)
         session.release(held.waiter)
         if session.id not in self.sessions:
-            held.reply.update(_unknown_session(held.reply))
+            if session.left:
+                # The client said goodbye: as the reference server does, its held connect succeeds and tells
+                # it not to come back. `session_unknown` would send the CometD client to handshake again if
+                # this reply reached it before the /meta/disconnect reply.
+                held.reply["advice"] = {**held.reply.get("advice", {}), "reconnect": "none"}
+            else:
+                held.reply.update(_unknown_session(held.reply))
             return [held.reply], None
         self._touch(session)
         if not current:
@@ -341,6 +347,7 @@ class BayeuxServer:
         if session is None:
             reply.update(_unknown_session(message))
             return reply
+        session.left = True
         self.disconnect(session, "client disconnected")
         reply.update(clientId=session.id, successful=True)
         return reply

@@ -31,6 +31,7 @@ class ServerSession:
         self.max_queue = max_queue
         self.subscriptions: set[str] = set()
         self.connected = False  # set once the first /meta/connect has been answered
+        self.left = False  # ended by its own /meta/disconnect, not by the server
         self.expires_at = 0.0
         self.transport: str | None = None
         self._queue: deque[Message] = deque()

@@ -22,7 +22,7 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.WebSocketRes
     context = Context("websocket", request, request.cookies.get(server.options.browser_cookie))
     outbox: asyncio.Queue[tuple[list[Message], HeldConnect | None, int | None]] = asyncio.Queue()
     writer = asyncio.create_task(_write(server, socket, outbox))
-    waiting: set[asyncio.Task[None]] = set()
+    waiting: dict[asyncio.Task[None], str] = {}  # held connects of this socket -> their session id
     try:
         async for frame in socket:
             if frame.type == WSMsgType.TEXT or frame.type == WSMsgType.BINARY:
@@ -34,12 +34,18 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.WebSocketRes
                     continue
                 batch = decoded if isinstance(decoded, list) else [decoded]
                 outcome = await server.process(batch, context)
+                ended = {r.get("clientId") for r in outcome.replies if r.get("channel") == "/meta/disconnect"}
+                if flushing := [task for task, client_id in waiting.items() if client_id in ended]:
+                    # A disconnect has woken these; their replies must go out before its own, as with the
+                    # reference server: the CometD client closes its websocket on a /meta/disconnect reply
+                    # only when no /meta/connect is outstanding, and otherwise leaves it open for good.
+                    await asyncio.wait(flushing)
                 if outcome.replies:
                     outbox.put_nowait((outcome.replies, None, None))
                 if outcome.held is not None:
                     task = asyncio.create_task(_hold(server, outcome.held, context, outbox))
-                    waiting.add(task)
-                    task.add_done_callback(waiting.discard)
+                    waiting[task] = outcome.held.session.id
+                    task.add_done_callback(lambda done: waiting.pop(done, None))
             elif frame.type == WSMsgType.ERROR:
                 break
     finally:
