@@ -120,7 +120,7 @@ def _free_form(group) -> Schema:
 
 async def _read(ctx: Context) -> web.Response:
     group = _group(ctx)
-    return ok(key=group.key, settings=group.contents())
+    return ok(key=group.key, settings=ctx.center.settings_of(group.name))
 
 
 async def _add(ctx: Context) -> web.Response:

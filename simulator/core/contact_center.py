@@ -177,9 +177,14 @@ class ContactCenter:
         group = self.settings_groups.get(name)
         if group is None:
             raise not_found("settings group", name)
-        if name == AGENT_STATES:  # its settings are the agent states, kept as objects for the channels
-            group.settings = [state.document() for state in self.agent_states.values()]
         return group
+
+    def settings_of(self, name: str) -> list[dict[str, Any]]:
+        """A copy of the settings of a group; the agent states are kept as objects, for the channels."""
+        group = self.settings_group(name)
+        if name == AGENT_STATES:
+            return [state.document() for state in self.agent_states.values()]
+        return group.contents()
 
     def agent_state(self, operation_name: str) -> AgentState:
         return _get(self.agent_states, operation_name, "agent state")
