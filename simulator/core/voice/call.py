@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from transitions import Machine
+from .machine import TableMachine
 
 DIALING = "Dialing"
 RINGING = "Ringing"
@@ -89,20 +89,11 @@ RECORDING_TRANSITIONS: list[dict[str, Any]] = [
 # fmt: on
 
 
-def _machine(states: list[str], table: list[dict[str, Any]], initial: str, attribute: str) -> Machine:
-    return Machine(
-        model=None,
-        states=states,
-        transitions=table,
-        initial=initial,
-        auto_transitions=False,
-        model_attribute=attribute,
-    )
-
-
-LEG_MACHINE = _machine(list(LEG_STATES), LEG_TRANSITIONS, DIALING, "state")
-MUTE_MACHINE = _machine(["Off", "On"], MUTE_TRANSITIONS, "Off", "mute")
-RECORDING_MACHINE = _machine(["Stopped", "Recording", "Paused"], RECORDING_TRANSITIONS, "Stopped", "recording_state")
+LEG_MACHINE = TableMachine(list(LEG_STATES), LEG_TRANSITIONS, DIALING, "state")
+MUTE_MACHINE = TableMachine(["Off", "On"], MUTE_TRANSITIONS, "Off", "mute")
+RECORDING_MACHINE = TableMachine(
+    ["Stopped", "Recording", "Paused"], RECORDING_TRANSITIONS, "Stopped", "recording_state"
+)
 
 
 def _operations(*tables: list[dict[str, Any]]) -> tuple[str, ...]:

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from transitions import Machine
-
 from .directory import AgentStateDefinition
+from .machine import TableMachine
 
 LOGGED_OUT = "LoggedOut"
 NOT_READY = "NotReady"
@@ -56,22 +55,11 @@ FORWARD_TRANSITIONS: list[dict[str, Any]] = [
 ]
 # fmt: on
 
-AGENT_MACHINE = Machine(
-    model=None,
-    states=[LOGGED_OUT, NOT_READY, READY, AFTER_CALL_WORK],
-    transitions=AGENT_TRANSITIONS,
-    initial=LOGGED_OUT,
-    auto_transitions=False,
-    model_attribute="agent_state",
+AGENT_MACHINE = TableMachine(
+    [LOGGED_OUT, NOT_READY, READY, AFTER_CALL_WORK], AGENT_TRANSITIONS, LOGGED_OUT, "agent_state"
 )
-DND_MACHINE = Machine(
-    model=None, states=["Off", "On"], transitions=DND_TRANSITIONS, initial="Off", auto_transitions=False,
-    model_attribute="dnd",
-)  # fmt: skip
-FORWARD_MACHINE = Machine(
-    model=None, states=["Off", "On"], transitions=FORWARD_TRANSITIONS, initial="Off", auto_transitions=False,
-    model_attribute="forwarding",
-)  # fmt: skip
+DND_MACHINE = TableMachine(["Off", "On"], DND_TRANSITIONS, "Off", "dnd")
+FORWARD_MACHINE = TableMachine(["Off", "On"], FORWARD_TRANSITIONS, "Off", "forwarding")
 
 DEVICE_OPERATIONS = ("DoNotDisturbOn", "DoNotDisturbOff", "ForwardCallsOn", "ForwardCallsOff")
 AGENT_OPERATIONS = ("StartContactCenterSession", "EndContactCenterSession", "Ready", "NotReady", "AfterCallWork")

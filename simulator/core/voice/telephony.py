@@ -338,8 +338,8 @@ class Telephony:
         """The destination joins the call and the transferring agent leaves it at once (a blind transfer);
         if the destination then turns out busy, the remaining party is left alone and the call ends."""
         self._check_new_party(leg, destination)
-        self._add_party(leg.call, destination, placed_by=leg.device_id)
         self._release_leg(leg, "SingleStepTransfer")
+        self._add_party(leg.call, destination, placed_by=leg.device_id)
         self._settle(leg.call)
 
     def _op_SingleStepConference(self, leg: Leg, destination: str) -> None:
@@ -390,8 +390,8 @@ class Telephony:
         on_original, on_consult = original.leg_of(leg.device_id), consult.leg_of(leg.device_id)
         assert on_original is not None and on_consult is not None
         if leg is on_original:
-            self._release_leg(on_consult, "released", wrap_up=False)
             leg.fire("CompleteConference")
+            self._release_leg(on_consult, "released", wrap_up=False)
         else:
             self._release_leg(leg, "CompleteConference", wrap_up=False)
             on_original.fire("retrieved")
