@@ -177,3 +177,19 @@ def test_gwsim_serve_prints_the_url_and_the_credentials_of_the_default_center():
         "admin@example.com",
     ):
         assert f"{user} / password" in banner
+
+
+def test_the_default_file_follows_the_published_json_schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    import json
+    from importlib import resources
+
+    import yaml
+
+    schema = json.loads(resources.files("simulator").joinpath("contact_center.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    document = yaml.safe_load(resources.files("simulator").joinpath("default_contact_center.yaml").read_text())
+    jsonschema.validate(document, schema)
+    broken = {**document, "users": [{"userName": "a@example.com"}]}
+    with pytest.raises(jsonschema.ValidationError, match="'password' is a required property"):
+        jsonschema.validate(broken, schema)
