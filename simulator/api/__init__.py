@@ -1,1 +1,8 @@
-"""The REST API v2: parses, authenticates, authorises and validates; holds no contact-center state."""
+"""The REST API v2: parses, authenticates, authorises and validates; holds no contact-center state.
+
+`resources` implements the reference's conventions once (lists, fields, subresources, resolveUri,
+filters, create/assign/bulk answers, roles); each resource module (`me`, `users`, `skills`, `devices`,
+`queues`, `contacts`, `settings`, `system`) declares its kinds and routes as data for it. `validation`
+checks bodies field by field, `responses` maps statusCodes to HTTP, `middleware` authenticates and turns
+every refusal into a response, `routes` gathers the table, `openapi` describes it.
+"""
