@@ -39,8 +39,13 @@ class LiveServer:
         return user.id
 
 
-async def start_server(options: bayeux.Options | None = None) -> tuple[web.AppRunner, LiveServer]:
+async def start_server(
+    options: bayeux.Options | None = None, prepare: Callable[[web.Application], None] | None = None
+) -> tuple[web.AppRunner, LiveServer]:
+    """Serve a fresh simulator; `prepare` may add routes first, while the app's router can still change."""
     app = create_app(load_default(), options)
+    if prepare is not None:
+        prepare(app)
     runner = web.AppRunner(app, handler_cancellation=True)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
