@@ -44,9 +44,13 @@ def _print_banner(center: ContactCenter, host: str, port: int) -> None:
     base = f"http://{host}:{port}"
     print(f"gwsim: {center.name} at {base}/api/v2", flush=True)
     print(f"  CometD notifications: {base}/api/v2/notifications", flush=True)
-    print("  users (userName / password / roles):", flush=True)
+    print("  users (userName / password / roles / phone numbers):", flush=True)
     for user in center.users.values():
-        print(f"    {user.userName} / {user.password} / {', '.join(user.roles)}", flush=True)
+        numbers = ", ".join(device.phoneNumber for device in center.devices_of(user)) or "-"
+        print(f"    {user.userName} / {user.password} / {', '.join(user.roles)} / {numbers}", flush=True)
+    queues = ", ".join(f"{queue.name} ({queue.channel}, {queue.phoneNumber})" for queue in center.queues.values())
+    print(f"  queues: {queues or '-'}", flush=True)
+    print(f"  OpenAPI description: {base}/api/v2/openapi.json", flush=True)
     print("  press Ctrl+C to stop", flush=True)
 
 

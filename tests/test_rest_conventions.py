@@ -265,3 +265,35 @@ async def test_settings_list_and_groups_answer_the_reference_shape(rest):
         "defaultTargetServiceLevelPercentage": "80",
         "defaultServiceLevelInterval": "60",
     }
+
+
+async def test_an_unexpected_exception_answers_status_code_4():
+    """A bug in a handler still answers in the reference's shape, and the server keeps serving."""
+    import aiohttp
+    from aiohttp import web
+    from rest_client import Rest
+
+    from simulator.app import create_app
+    from simulator.core.contact_center import load_default
+
+    async def broken(request: web.Request) -> web.Response:
+        raise RuntimeError("a bug")
+
+    app = create_app(load_default())
+    app.router.add_get("/api/v2/broken", broken)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        async with aiohttp.ClientSession() as http:
+            client = Rest(http, f"http://127.0.0.1:{port}", AGENT1)
+            reply = await client.get("/broken")
+            assert (reply.status, reply.body) == (
+                500,
+                {"statusCode": 4, "statusMessage": "internal error of the simulator"},
+            )
+            assert (await client.get("/me")).code == 0
+    finally:
+        await runner.cleanup()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.refusals import NOT_FOUND, Refusal
 from ..core.skills import MAX_LEVEL, Skill
 from .resources import (
     ADMINS,
@@ -36,7 +37,8 @@ SKILL = register(
 
 
 def _no_lookup(center: Any, key: str) -> Any:
-    raise LookupError(key)
+    """A user's skill is reached through its user, never by id alone."""
+    raise Refusal(NOT_FOUND, f"skill {key!r} must be read through /users/{{id}}/skills or /me/skills")
 
 
 USER_SKILL = register(
