@@ -43,7 +43,6 @@ AGENTS = frozenset({AGENT})
 QUERY_OPTIONS = ("fields", "subresources", "resolveUri", "resolveUris")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass
