@@ -27,7 +27,7 @@ pytestmark = pytest.mark.browser
 HERE = Path(__file__).parent
 COMETD = HERE / "js" / "node_modules" / "cometd"
 PAGE = HERE / "browser"
-TRANSPORTS = ("websocket", "long-polling")
+TRANSPORTS = ("websocket", "long-polling", "callback-polling")
 CALLS = "/v2/me/calls"
 
 # Messages with what JSON can carry, so that "exact data" covers text beyond ASCII, numbers, nesting.
@@ -184,7 +184,7 @@ async def test_no_message_is_lost_when_the_connection_drops(
         proxy.blackhole = False
 
         if transport == "websocket":
-            # A dead websocket fails the held connect and the client opens another. Over long-polling
+            # A dead websocket fails the held connect and the client opens another. Over HTTP
             # Chromium may itself resend a request whose reused connection died before any byte of the
             # reply came, so the client sees no failure at all: the ack on the resent connect still
             # makes the server send the lost batch again.

@@ -2,8 +2,8 @@
 // connects with the official CometD client and the acknowledge extension, subscribes to the agent's calls
 // and records every step in `window.events`, which the test reads over the DevTools Protocol.
 //
-// Query parameters: `transport` (websocket or long-polling: the preferred one; the client may still fall
-// back to a later one, which is why the page reports `getTransport().type`, the one really used), `user` and
+// Query parameters: `transport` (websocket, long-polling or callback-polling: the preferred one; the client
+// may still fall back to a later one, which is why the page reports `getTransport().type`, the one really used), `user` and
 // `password` (the Basic credentials of the login request), `login=skip` (no login, so no session cookie).
 
 import {AckExtension, CometD} from "/_test/cometd/cometd.js";
