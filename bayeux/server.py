@@ -180,9 +180,8 @@ class BayeuxServer:
         if browser is not None:
             self._held_per_browser[browser] = self._held_per_browser.get(browser, 0) + 1
         try:
-            if held.timeout > 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(asyncio.shield(held.waiter), held.timeout)
+            if held.timeout > 0 and not held.waiter.done():
+                await _until_due(held.waiter, held.timeout)
         except asyncio.CancelledError:
             held.session.release(held.waiter)
             raise
@@ -403,6 +402,29 @@ class BayeuxServer:
             for session in list(self.sessions.values()):
                 if not session.held and now > session.expires_at:
                     self.disconnect(session, "expired")
+
+
+async def _until_due(waiter: asyncio.Future[None], seconds: float) -> None:
+    """Until `waiter` is done or `seconds` have passed, leaving `waiter` itself untouched.
+
+    What `wait_for(shield(waiter), timeout)` does, with one future, one timer and one callback instead of
+    the three futures, two tasks' worth of callbacks and the extra coroutine of that pair: every held
+    connect goes through here, and under fan-out that overhead was a tenth of the server's time.
+    """
+    loop = asyncio.get_running_loop()
+    due: asyncio.Future[None] = loop.create_future()
+
+    def wake(_: object = None) -> None:
+        if not due.done():
+            due.set_result(None)
+
+    waiter.add_done_callback(wake)
+    timer = loop.call_later(seconds, wake)
+    try:
+        await due
+    finally:
+        timer.cancel()
+        waiter.remove_done_callback(wake)
 
 
 def error_string(code: int, detail: str, name: str | None = None) -> str:
