@@ -101,8 +101,9 @@ async def run(args: argparse.Namespace) -> Results:
         specs = [SERVERS[name] for name in args.servers.split(",") if name]
         if baseline is not None:
             specs.insert(1, baseline)
-        for spec in specs:
-            for transport in (t for t in transports if t in spec.transports):
+        # Transport by transport, so that the servers compared with each other run close together in time.
+        for transport in transports:
+            for spec in (s for s in specs if transport in s.transports):
                 print(f"== {spec.label}, {transport}", flush=True)
                 async with running(spec, ROOT) as server, FanOut(server, transport, load, ROOT) as fan:
                     print(f"   {fan.connected} clients connected in {fan.connect_seconds:.1f} s", flush=True)

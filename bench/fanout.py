@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
+import psutil
 
 from .histogram import Histogram
 from .servers import RunningServer
@@ -51,6 +53,8 @@ class StepResult:
     driver_cpu: float = 0.0  # seconds, all driver processes together
     driver_wall: float = 0.0
     server_cpu: float = 0.0
+    machine_busy: float = 0.0  # CPU seconds of every process on the machine, all cores, during the step
+    wall: float = 0.0
     errors: int = 0
     publish_failures: int = 0
     note: str = ""
@@ -77,7 +81,18 @@ class StepResult:
 
     @property
     def server_cpu_percent(self) -> float:
-        return 100 * self.server_cpu / self.driver_wall if self.driver_wall > 0 else 0.0
+        return 100 * self.server_cpu / self.wall if self.wall > 0 else 0.0
+
+    @property
+    def others_cpu_percent(self) -> float:
+        """CPU that neither the server nor the driver used: other work on the machine competing with both."""
+        others = self.machine_busy - self.server_cpu - self.driver_cpu
+        return max(0.0, 100 * others / self.wall) if self.wall > 0 else 0.0
+
+    @property
+    def server_us_per_delivery(self) -> float:
+        """Server CPU per delivered message: the cost figure least disturbed by other load on the machine."""
+        return 1e6 * self.server_cpu / self.delivered if self.delivered else 0.0
 
     def holds(self) -> bool:
         """Under the knee: p99 within the bound and (nearly) everything delivered."""
@@ -183,7 +198,7 @@ class FanOut:
         self.step_number += 1
         number = self.step_number
         result = StepResult(self.server.spec.label, self.transport, rate)
-        server_cpu = self.server.cpu_seconds()
+        server_cpu, machine, started = self.server.cpu_seconds(), _busy_seconds(), time.monotonic()
         await self.pool.all({"cmd": "begin", "step": number})
         published = await self.pool.call(
             0, {"cmd": "publish", "step": number, "rate": rate, "duration": duration, "batch": self.load.batch}
@@ -192,6 +207,8 @@ class FanOut:
             {"cmd": "drain", "step": number, "per_room": published["per_room"], "bound": max(5.0, duration)}
         )
         result.server_cpu = self.server.cpu_seconds() - server_cpu
+        result.machine_busy = _busy_seconds() - machine
+        result.wall = time.monotonic() - started
         result.published = published["published"]
         result.publish_seconds = published["seconds"]
         result.publish_failures = published["failures"]
@@ -206,6 +223,11 @@ class FanOut:
         if self.connected < self.load.clients:
             result.note = f"{self.load.clients - self.connected} clients not connected"
         return result
+
+
+def _busy_seconds() -> float:
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
 
 
 def knee_rates(start: float, factor: float, maximum: float) -> list[float]:
@@ -239,5 +261,6 @@ def describe(result: StepResult) -> str:
     return (
         f"{result.rate:>7.0f} msg/s: {result.delivered_per_second:>9.0f} delivered/s "
         f"({100 * result.delivered_share:5.1f}%), p50 {result.ms(50):7.1f} ms, p99 {result.ms(99):7.1f} ms, "
-        f"driver CPU {result.driver_cpu_percent:3.0f}%, server CPU {result.server_cpu_percent:3.0f}%"
+        f"CPU: server {result.server_cpu_percent:3.0f}% ({result.server_us_per_delivery:.0f} us/msg), "
+        f"driver {result.driver_cpu_percent:3.0f}%, others {result.others_cpu_percent:3.0f}%"
     )

@@ -44,13 +44,16 @@ def fanout_table(results: Sequence[StepResult]) -> str:
             _ms(r.ms(99)),
             _ms(r.ms(99.9)),
             f"{r.server_cpu_percent:.0f}",
+            f"{r.server_us_per_delivery:.0f}",
             f"{r.driver_cpu_percent:.0f}",
+            f"{r.others_cpu_percent:.0f}",
             r.errors + r.publish_failures,
         ]
         for r in results
     ]
     header = ["server", "transport", "published/s", "delivered/s", "delivered %", "p50 ms", "p99 ms", "p99.9 ms"]
-    return table([*header, "server CPU %", "driver CPU %", "errors"], rows)
+    cpu = ["server CPU %", "server CPU us/msg", "driver CPU %", "others' CPU %"]
+    return table([*header, *cpu, "errors"], rows)
 
 
 def _ratio(ours: float, theirs: float) -> str:
@@ -77,10 +80,11 @@ def ratio_table(results: Sequence[StepResult], knees: dict[tuple[str, str], Step
                     _ratio(ours.ms(50), theirs.ms(50)),
                     _ratio(ours.ms(99), theirs.ms(99)),
                     _ratio(ours.ms(99.9), theirs.ms(99.9)),
+                    _ratio(ours.server_us_per_delivery, theirs.server_us_per_delivery),
                     knee,
                 ]
             )
-    header = ["transport", "ratio", "delivered/s", "p50", "p99", "p99.9", "knee rate"]
+    header = ["transport", "ratio", "delivered/s", "p50", "p99", "p99.9", "server CPU per msg", "knee rate"]
     return table(header, rows)
 
 
