@@ -6,6 +6,8 @@ The `rest` fixture of conftest.py gives one per user: `rest(ADMIN)`, `rest(AGENT
 from __future__ import annotations
 
 import base64
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,6 +82,23 @@ class Rest:
         reply = await self.request(method, path, json=json, params=params or None)
         assert reply.status == 200 and reply.code == 0, (method, path, reply.status, reply.body)
         return reply.body
+
+
+@asynccontextmanager
+async def serving(center) -> AsyncIterator[str]:
+    """A simulator of `center` on a loopback port, for tests that need a contact center of their own."""
+    from aiohttp import web
+
+    from simulator.app import create_app
+
+    runner = web.AppRunner(create_app(center))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    finally:
+        await runner.cleanup()
 
 
 def id_of(uri: str) -> str:

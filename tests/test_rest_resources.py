@@ -194,3 +194,36 @@ async def test_my_channels_and_their_agent_state(rest):
     assert voice["channel"] == "voice" and voice["userState"]["state"] == "Logout" and voice["dndState"] == "Off"
     assert (await agent.get("/me/channels/sms")).code == 6
     assert (await rest(ADMIN).ok("GET", "/me/channels"))["uris"] == []  # an admin without ROLE_AGENT has none
+
+
+async def test_a_disabled_feature_behaves_as_if_it_did_not_exist():
+    import textwrap
+
+    import aiohttp
+    from rest_client import Rest, serving
+
+    from simulator.core.contact_center import parse
+
+    center = parse(
+        textwrap.dedent("""\
+        features: [api-voice, api-provisioning]
+        users:
+          - {userName: admin@example.com, password: pw, roles: [ROLE_ADMIN, ROLE_AGENT]}
+        queues:
+          - {name: Line, channel: voice, phoneNumber: "8000"}
+          - {name: Chat, channel: chat, internal: true}
+    """),
+        "small.yaml",
+    )
+    async with serving(center) as url, aiohttp.ClientSession() as http:
+        admin = Rest(http, url, ADMIN, "pw")
+        assert [f["id"] for f in (await admin.ok("GET", "/features", fields="id"))["features"]] == [
+            "api-voice",
+            "api-provisioning",
+        ]
+        assert (await admin.get("/features/api-multimedia-chat")).code == 6
+        queue = (await admin.ok("GET", "/queues", channel="voice"))["uris"][0]
+        reply = await admin.get(f"{queue}/settings/call-recording")
+        assert (reply.status, reply.code) == (404, 6) and "feature api-voice-recording is not enabled" in reply.message
+        channels = [uri.rsplit("/", 1)[1] for uri in (await admin.ok("GET", "/me/channels"))["uris"]]
+        assert channels == ["voice"]

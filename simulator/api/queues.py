@@ -93,6 +93,7 @@ UPDATE = Schema(
     ),
     read_only=("id", "channel", "phoneNumber", "internal", "routingTemplateUri"),
 )
+RECORDING_FEATURE = "api-voice-recording"
 RECORDING = Schema(
     "call-recording settings",
     (
@@ -165,6 +166,7 @@ def add_routes(table: RouteTable) -> None:
             STAFF,
             "Read the call-recording settings of a queue",
             "settings",
+            feature=RECORDING_FEATURE,
         ),
         custom_route(
             "PUT",
@@ -174,5 +176,6 @@ def add_routes(table: RouteTable) -> None:
             "Change the share of calls recorded in a queue",
             "status",
             RECORDING,
+            feature=RECORDING_FEATURE,
         ),
     )

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from ..core.contact_center import ContactCenter
-from ..core.refusals import INVALID, MISSING, NO_PERMISSION, Refusal
+from ..core.refusals import INVALID, MISSING, NO_PERMISSION, NOT_FOUND, Refusal
 from ..core.users import ADMIN, AGENT, ROLES, SUPERVISOR, User
 from .keys import CENTER, VIEWER
 from .responses import Failure, ok, partial
@@ -145,6 +145,7 @@ class Route:
     body: Schema | None = None
     operations: Mapping[str, Schema] = field(default_factory=dict)
     filters: bool = False
+    feature: str | None = None  # the contact-center feature without which the route does not exist
 
 
 # --------------------------------------------------------------------------- query parameters
@@ -290,9 +291,18 @@ Items = Callable[[Context], Iterable[Any]]
 Lookup = Callable[[Context], Any]
 
 
-def _guarded(roles: frozenset[str], method: str, path: str, run: Callable[[Context], Awaitable[web.Response]]):
+def _guarded(
+    roles: frozenset[str],
+    method: str,
+    path: str,
+    run: Callable[[Context], Awaitable[web.Response]],
+    feature: str | None = None,
+):
     async def handler(request: web.Request) -> web.Response:
         ctx = Context.of(request)
+        if feature is not None and feature not in ctx.center.feature_ids:
+            # "When a feature is disabled, the API behaves as if this set of functionality does not exist."
+            raise Failure(NOT_FOUND, f"{API}{path} is not available: feature {feature} is not enabled")
         if not ctx.viewer.has_role(*roles):
             raise Failure(
                 NO_PERMISSION,
@@ -523,9 +533,11 @@ def custom_route(
     summary: str,
     answer: str,
     body: Schema | None = None,
+    feature: str | None = None,
 ) -> Route:
     """A route whose answer is not one of the shapes above (settings groups, the OpenAPI document)."""
-    return Route(method, path, _guarded(roles, method, path, run), summary, roles, answer, None, body)
+    handler = _guarded(roles, method, path, run, feature)
+    return Route(method, path, handler, summary, roles, answer, None, body, feature=feature)
 
 
 # --------------------------------------------------------------------------- bulk helpers

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from .settings import AgentState
 
 CHANNELS = ("voice", "chat", "email")
+CHANNEL_FEATURES = {"voice": "api-voice", "chat": "api-multimedia-chat", "email": "api-multimedia-email"}
 
 
 @dataclass

@@ -26,7 +26,7 @@ from .catalog import (
     RoutingTemplate,
     Service,
 )
-from .channels import CHANNELS, Channel
+from .channels import CHANNEL_FEATURES, CHANNELS, Channel
 from .contacts import CUSTOM, QUEUE, USER, Contact
 from .devices import Device
 from .queues import INTERNAL_NUMBERS, Queue
@@ -261,8 +261,9 @@ class ContactCenter:
             user.channels.setdefault(name, Channel(name, OFFLINE))
 
     def _channel_names(self) -> list[str]:
+        """Voice, and each channel a queue serves, when the contact center has the channel's feature."""
         served = {queue.channel for queue in self.queues.values()} | {"voice"}
-        return [name for name in CHANNELS if name in served]
+        return [name for name in CHANNELS if name in served and CHANNEL_FEATURES[name] in self.feature_ids]
 
     # ----------------------------------------------------------------- skills
 
@@ -594,6 +595,9 @@ class ContactCenter:
             if feature_id not in known:
                 raise Refusal(INVALID, f"features[{index}] {feature_id!r} is not one of {', '.join(sorted(known))}")
         self.feature_ids = chosen
+        for user in self.users.values():
+            user.channels = {name: channel for name, channel in user.channels.items() if name in self._channel_names()}
+            self._open_channels(user)
 
     def add_service(self, name: str, type: str, state: str = "Active", id: str | None = None) -> Service:
         if type not in SERVICE_TYPES:
