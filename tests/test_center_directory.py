@@ -33,3 +33,14 @@ def test_changes_to_the_model_are_seen_at_once():
     center.remove_device(device)
     assert directory.line_of_device(device.id) is None
     assert directory.devices_of_user("nobody") == []
+
+
+def test_the_holders_of_a_skill_best_first_for_routing():
+    center = load_default()
+    sales = center.skill_named("Sales")
+    assert [(user.userName, level) for user, level in center.holders_of(sales)] == [
+        ("agent1@example.com", 8),
+        ("agent2@example.com", 5),
+    ]
+    billing = center.skill_named("Billing")
+    assert [user.userName for user, _ in center.holders_of(billing, minimum_level=5)] == ["agent2@example.com"]

@@ -123,6 +123,16 @@ class ContactCenter:
             raise Refusal(NOT_FOUND, f"user {user.userName!r} has no skill {skill_id!r}")
         return SkillAssignment(user.id, self.skills[skill_id], user.skill_levels[skill_id])
 
+    def holders_of(self, skill: Skill, minimum_level: int = 0) -> list[tuple[User, int]]:
+        """The users holding `skill` at `minimum_level` or above, best first (then in user order): what
+        skill-based routing picks from."""
+        holders = [
+            (user, user.skill_levels[skill.id])
+            for user in self.users.values()
+            if user.skill_levels.get(skill.id, -1) >= minimum_level
+        ]
+        return sorted(holders, key=lambda holder: -holder[1])
+
     def owner_of(self, device: Device) -> User | None:
         return self.users.get(device.user_id) if device.user_id else None
 
