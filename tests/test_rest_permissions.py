@@ -186,3 +186,39 @@ async def test_a_user_changes_their_own_password_knowing_the_old_one(rest):
     )
     assert (denied.status, denied.code) == (403, 5) and "ChangePassword" in denied.message
     assert (await rest(AGENT2).get("/me")).code == 0
+
+
+async def test_a_bulk_delete_of_users_spares_the_admin_themself(rest):
+    admin = rest(ADMIN)
+    made = await admin.ok(
+        "POST",
+        "/users",
+        {"users": [{"userName": "t1@example.com", "password": "p"}, {"userName": "t2@example.com", "password": "p"}]},
+    )
+    me = f"{made['succeeded'][0]['uri'].rsplit('/', 1)[0]}/{await user_id(rest, ADMIN)}"
+    uris = [item["uri"] for item in made["succeeded"]]
+    reply = await admin.delete("/users", {"uris": [*uris, me]})
+    assert (reply.status, reply.code) == (200, 7)
+    assert [item["uri"] for item in reply.body["succeeded"]] == uris
+    assert (
+        reply.body["failed"][0]["statusCode"] == 3
+        and "cannot delete themself" in reply.body["failed"][0]["statusMessage"]
+    )
+    assert (await rest("t1@example.com", "p").get("/me")).status == 401
+    assert (await admin.get("/me")).code == 0
+
+
+async def test_an_admin_updates_a_user_with_put_or_post(rest):
+    admin = rest(ADMIN)
+    agent = await user_id(rest, AGENT1)
+    await admin.ok("PUT", f"/users/{agent}", {"lastName": "Smith", "roles": ["ROLE_AGENT", "ROLE_SUPERVISOR"]})
+    await admin.ok("POST", f"/users/{agent}", {"firstName": "Alicia"})
+    user = (await rest(AGENT1).ok("GET", "/me"))["user"]
+    assert (user["firstName"], user["lastName"], user["roles"]) == (
+        "Alicia",
+        "Smith",
+        ["ROLE_AGENT", "ROLE_SUPERVISOR"],
+    )
+    # Now a supervisor, the agent reads other agents' devices.
+    other = await user_id(rest, AGENT2)
+    assert (await rest(AGENT1).ok("GET", f"/users/{other}/devices"))["uris"]
