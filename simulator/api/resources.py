@@ -163,7 +163,8 @@ class Query:
         return self.fields is not None or bool(self.subresources) or bool(self.resolve)
 
 
-def parse_query(ctx: Context, kind: Kind, listing: bool, ignore: tuple[str, ...] = ()) -> Query:
+def parse_query(ctx: Context, kind: Kind, listing: bool) -> Query:
+    """The options of a GET; on a list, every other parameter is a filter on the field of its name."""
     query = ctx.request.query
     for name in query:
         if len(query.getall(name)) > 1:
@@ -188,7 +189,7 @@ def parse_query(ctx: Context, kind: Kind, listing: bool, ignore: tuple[str, ...]
     filters: dict[str, str] = {}
     if listing:
         for name, value in query.items():
-            if name in QUERY_OPTIONS or name in ignore:
+            if name in QUERY_OPTIONS:
                 continue
             if name not in kind.fields:
                 raise Failure(
@@ -276,6 +277,7 @@ def listing(ctx: Context, kind: Kind, objects: Iterable[Any], query: Query) -> d
 
 
 def readable(ctx: Context, kind: Kind, obj: Any) -> Any:
+    """`obj`, if the viewer may read it (an agent reads only their own devices)."""
     if not kind.may_read(ctx, obj):
         raise Failure(NO_PERMISSION, f"{ctx.viewer.userName} may not read {kind.singular} {_id_of(kind, obj)!r}")
     return obj
