@@ -364,3 +364,20 @@ async def test_custom_contacts_only_are_writable(rest):
         "phoneNumber must be a phone number",
         json={"name": "Q", "phoneNumber": "call me"},
     )
+
+
+async def test_an_oversized_body_without_a_length_is_cut_off_too(rest, live_server):
+    import aiohttp
+    from rest_client import basic
+
+    async def chunks():
+        for _ in range(20):
+            yield b" " * 8192
+        yield b'{"name": "Streamed"}'
+
+    url = f"{live_server.url}/api/v2/skills"
+    async with aiohttp.ClientSession() as http, http.post(url, data=chunks(), headers=basic(ADMIN)) as response:
+        assert response.status == 413
+        body = await response.json()
+    assert body["statusCode"] == 2 and "larger than 65536 bytes" in body["statusMessage"]
+    assert (await rest(ADMIN).ok("GET", "/skills", name="Streamed"))["uris"] == []
