@@ -45,6 +45,8 @@ class ServerSession:
     @property
     def pending(self) -> int:
         """Messages not yet acknowledged: queued plus sent but unacknowledged."""
+        if not self._unacked:  # every enqueue asks; without acknowledgements there is nothing to add up
+            return len(self._queue)
         return len(self._queue) + sum(len(batch) for _, batch in self._unacked)
 
     @property
