@@ -145,7 +145,8 @@ async def test_requests_without_valid_credentials_get_401(rest):
         assert (reply.status, reply.code) == (401, 3)
         assert reply.headers["WWW-Authenticate"].startswith("Basic")
     garbled = await rest(None).request("GET", "/me", headers={"Authorization": "Basic !!!"})
-    assert garbled.status == 401
+    assert garbled.status == 401 and "credentials are not valid" in garbled.message
+    assert "Authentication required" in (await rest(None).get("/me")).message
 
 
 async def test_the_session_cookie_of_an_authenticated_request_authenticates_later_ones(live_server):

@@ -31,6 +31,8 @@ def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
             return await handler(request)
         user = authenticator.user_of(request)
         if user is None:
+            if "Authorization" in request.headers:
+                return unauthorized("The credentials are not valid: check the user name and the password")
             return unauthorized()
         request[VIEWER] = user
         try:

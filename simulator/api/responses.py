@@ -48,10 +48,8 @@ def error(refusal: Refusal) -> web.Response:
     return json_response(http, {"statusCode": refusal.code, "statusMessage": refusal.message})
 
 
-def unauthorized() -> web.Response:
-    response = json_response(
-        401, {"statusCode": FORBIDDEN, "statusMessage": "Authentication required: send HTTP Basic credentials"}
-    )
+def unauthorized(message: str = "Authentication required: send HTTP Basic credentials") -> web.Response:
+    response = json_response(401, {"statusCode": FORBIDDEN, "statusMessage": message})
     response.headers["WWW-Authenticate"] = 'Basic realm="gws-simulator"'
     return response
 
