@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .. import __doc__ as _package_doc
 from .resources import API, QUERY_OPTIONS, Route, RouteTable
 
 _STATUS = {
@@ -18,6 +17,13 @@ _STATUS = {
     "description": "0 ok, 1 missing parameter, 2 invalid parameter, 3 forbidden, 4 internal error, "
     "5 no permission, 6 not found, 7 partial success",
 }
+DESCRIPTION = (
+    "A simulator of a contact center's Web Services API v2. Every answer carries statusCode (0 ok, 1 missing "
+    "parameter, 2 invalid parameter, 3 forbidden, 4 internal error, 5 no permission, 6 not found, 7 partial "
+    "success); errors add statusMessage and nothing else. Lists answer uris unless fields, subresources or "
+    "resolveUri asks for objects; other query parameters filter on the field of their name. x-roles names the "
+    "roles that may call an operation, x-feature the contact-center feature it needs."
+)
 _QUERY_HELP = {
     "fields": "`*` for every field, or a comma-separated list; lists answer objects instead of URIs",
     "subresources": "`*` or a comma-separated list of subresources to include",
@@ -34,7 +40,7 @@ def document(table: RouteTable) -> dict[str, Any]:
         "info": {
             "title": "gws-simulator: Web Services API v2",
             "version": "2",
-            "description": (_package_doc or "").strip(),
+            "description": DESCRIPTION,
         },
         "security": [{"basic": []}],
         "paths": paths,
