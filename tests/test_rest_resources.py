@@ -130,7 +130,10 @@ async def test_devices_created_assigned_unassigned_and_their_owner_resolved(rest
     made = await admin.ok(
         "POST", f"/users/{agent}/devices", {"phoneNumber": "+14155550123", "telephonyNetwork": "Public"}
     )
-    assert (await rest(AGENT2).ok("GET", f"/me/devices/{made['id']}"))["device"]["telephonyNetwork"] == "Public"
+    public = (await rest(AGENT2).ok("GET", f"/me/devices/{made['id']}"))["device"]
+    assert public["telephonyNetwork"] == "Public"
+    assert public["country"] == {"name": "United States", "code": "US", "callingCode": "1"}
+    assert device["country"] == {"name": "", "code": "", "callingCode": ""}  # an internal number
     await admin.ok("DELETE", made["uri"])
     assert (await rest(AGENT2).get(f"/me/devices/{made['id']}")).code == 6
 

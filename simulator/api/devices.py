@@ -26,6 +26,7 @@ from .validation import PHONE, Field, Schema
 def _document(center: ContactCenter, device: Device) -> dict[str, Any]:
     doc = device.document()
     doc["userState"] = center.user_state_of(device).user_state()
+    doc["country"] = center.country_of(device.phoneNumber)
     return doc
 
 
@@ -53,6 +54,7 @@ DEVICE = register(
             "forwardTo",
             "capabilities",
             "userState",
+            "country",
             "userUri",
         ),
         links={"userUri": Link("user", lambda center, device: center.owner_of(device))},

@@ -143,6 +143,19 @@ class ContactCenter:
             return OFFLINE
         return owner.channels["voice"].user_state
 
+    def country_of(self, number: str) -> dict[str, str]:
+        """The `country` of a phone number as devices show it: the contact center's country (general
+        settings) for an E.164 number with its calling code, empty fields otherwise (as the reference shows
+        for an internal number)."""
+        general = {setting["name"]: setting["value"] for setting in self.settings_groups[GENERAL].settings}
+        if number.startswith("+" + general["countryDigits"]):
+            return {
+                "name": general["countryName"],
+                "code": general["countryCode"],
+                "callingCode": general["countryDigits"],
+            }
+        return {"name": "", "code": "", "callingCode": ""}
+
     def features(self) -> list[Feature]:
         return [feature for feature in SYSTEM_FEATURES if feature.id in self.feature_ids]
 
