@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import resource
 import subprocess
 import sys
@@ -125,6 +126,13 @@ async def run(args: argparse.Namespace) -> Results:
                     print(f"   {measured.per_session / 1024:.2f} KiB per session", flush=True)
                     memory.append(measured)
     sections = [f"# Bayeux benchmarks\n\n{report.header(load, args.rate, args.duration)}"]
+    steps = fanouts + [step for tries in tried.values() for step in tries]
+    if steps:
+        others = sum(step.others_cpu_percent for step in steps) / len(steps)
+        sections[0] += (
+            f"\nother processes on the machine: {others:.0f}% of a core on average during the measured steps "
+            f"(of {100 * (os.cpu_count() or 1)}%)"
+        )
     sections.append(f"## Fan-out at {args.rate:.0f} msg/s\n\n{report.fanout_table(fanouts)}")
     sections.append(f"## Ours / theirs\n\n{report.ratio_table(fanouts, knees)}")
     if knees:

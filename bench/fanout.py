@@ -23,6 +23,7 @@ from .histogram import Histogram
 from .servers import RunningServer
 
 KNEE_P99_MS = 50.0
+SATURATED_P99_MS = 4 * KNEE_P99_MS  # a step this far over the bound ends the knee search
 DELIVERED_FLOOR = 0.99  # a step that delivers less than this share of what it should is over the knee
 COMMAND_BOUND = 300.0  # seconds any one driver command may take
 
@@ -242,16 +243,22 @@ def knee_rates(start: float, factor: float, maximum: float) -> list[float]:
 async def find_knee(
     fan: FanOut, rates: list[float], duration: float, progress: Callable[[StepResult], None]
 ) -> tuple[StepResult | None, list[StepResult]]:
-    """Step the rate up until a step fails to hold; the knee is the last step that held."""
+    """Step the rate up until the server is clearly saturated; the knee is the highest step that held.
+
+    p99 is not monotonic in the rate at the low end: one batch a second is a burst that wakes most clients
+    at once, while faster batches spread the same work out. So a step over the bound does not end the
+    search; a step far over it (`SATURATED_P99_MS`) or one that fails to deliver does.
+    """
     held: StepResult | None = None
     tried: list[StepResult] = []
     for rate in rates:
         result = await fan.step(rate, duration)
         tried.append(result)
         progress(result)
-        if not result.holds():
+        if result.holds():
+            held = result
+        elif result.ms(99) > SATURATED_P99_MS or result.delivered_share < DELIVERED_FLOOR or result.note:
             break
-        held = result
         await asyncio.sleep(0.5)  # let held connects come back before the next step
     return held, tried
 

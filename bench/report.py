@@ -97,23 +97,25 @@ def knee_table(knees: dict[tuple[str, str], StepResult | None], tried: dict[tupl
             [
                 server,
                 transport,
-                f"{knee.rate:.0f}" if knee else "below the first step",
+                f"{knee.rate:.0f}" if knee else "none held",
                 f"{knee.delivered_per_second:.0f}" if knee else "",
                 _ms(knee.ms(99)) if knee else "",
                 _over(last),
                 f"{max(s.driver_cpu_percent for s in steps):.0f}" if steps else "",
+                f"{sum(s.others_cpu_percent for s in steps) / len(steps):.0f}" if steps else "",
             ]
         )
     header = ["server", "transport", f"knee msg/s (p99 < {KNEE_P99_MS:.0f} ms)", "delivered/s there", "p99 ms there"]
-    return table([*header, "first step over", "max driver CPU %"], rows)
+    return table([*header, "search ended at", "max driver CPU %", "mean others' CPU %"], rows)
 
 
 def _over(last: StepResult | None) -> str:
+    """The step that ended the search."""
     if last is None:
         return ""
     if last.holds():
         return "none: every step held"
-    return f"{last.rate:.0f}: p99 {_ms(last.ms(99))} ms, {100 * last.delivered_share:.0f}% delivered"
+    return f"{last.rate:.0f} msg/s: p99 {_ms(last.ms(99))} ms, {100 * last.delivered_share:.0f}% delivered"
 
 
 def memory_table(results: Sequence[MemoryResult]) -> str:
