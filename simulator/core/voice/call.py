@@ -96,6 +96,11 @@ RECORDING_MACHINE = TableMachine(
 )
 
 
+_MACHINE_OF = {
+    trigger: machine for machine in (LEG_MACHINE, MUTE_MACHINE, RECORDING_MACHINE) for trigger in machine.events
+}
+
+
 def _operations(*tables: list[dict[str, Any]]) -> tuple[str, ...]:
     names: list[str] = []
     for table in tables:
@@ -186,8 +191,8 @@ class Leg:
 
     def may(self, operation: str) -> bool:
         """Whether the operation's transition is valid now, conditions included."""
-        checker = getattr(self, f"may_{operation}", None)
-        return bool(checker is not None and checker())
+        machine = _MACHINE_OF.get(operation)
+        return machine is not None and machine.allows(self, operation)
 
     def fire(self, trigger: str) -> None:
         """Run a transition the engine has already checked; a refusal here is a bug, not a client error."""

@@ -61,6 +61,10 @@ AGENT_MACHINE = TableMachine(
 DND_MACHINE = TableMachine(["Off", "On"], DND_TRANSITIONS, "Off", "dnd")
 FORWARD_MACHINE = TableMachine(["Off", "On"], FORWARD_TRANSITIONS, "Off", "forwarding")
 
+_MACHINE_OF = {
+    trigger: machine for machine in (AGENT_MACHINE, DND_MACHINE, FORWARD_MACHINE) for trigger in machine.events
+}
+
 DEVICE_OPERATIONS = ("DoNotDisturbOn", "DoNotDisturbOff", "ForwardCallsOn", "ForwardCallsOff")
 AGENT_OPERATIONS = ("StartContactCenterSession", "EndContactCenterSession", "Ready", "NotReady", "AfterCallWork")
 
@@ -87,8 +91,8 @@ class DeviceVoice:
         return (self.agent_state, self.dnd, self.forwarding, self.wrap_up_token) == (LOGGED_OUT, "Off", "Off", 0)
 
     def may(self, operation: str) -> bool:
-        checker = getattr(self, f"may_{operation}", None)
-        return bool(checker is not None and checker())
+        machine = _MACHINE_OF.get(operation)
+        return machine is not None and machine.allows(self, operation)
 
     def fire(self, trigger: str) -> None:
         if not getattr(self, trigger)():

@@ -28,6 +28,24 @@ class TableMachine(Machine):  # type: ignore[misc]
             auto_transitions=False,
             model_attribute=attribute,
         )
+        self._rows: dict[tuple[str, str], list[tuple[tuple[str, bool], ...]]] = {}
+        for name, event in self.events.items():
+            for source, transitions in event.transitions.items():
+                for transition in transitions:
+                    conditions = tuple((condition.func, condition.target) for condition in transition.conditions)
+                    self._rows.setdefault((name, source), []).append(conditions)
+
+    def allows(self, model: Any, trigger: str) -> bool:
+        """Whether `trigger` has a transition from the model's current state whose conditions all hold.
+
+        The same answer as transitions' `may_<trigger>()`, read straight from the table: that helper
+        lists every trigger of the state on each call, which made capabilities the engine's hot spot.
+        The tables' conditions are model method names taking no argument, so they are called directly.
+        """
+        for conditions in self._rows.get((trigger, getattr(model, self.model_attribute)), ()):
+            if all(bool(getattr(model, name)()) == target for name, target in conditions):
+                return True
+        return False
 
     def _checked_assignment(self, model: Any, name: str, func: Any) -> None:
         if name in _GENERIC_HELPERS and hasattr(model, name):

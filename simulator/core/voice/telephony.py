@@ -137,12 +137,12 @@ class Telephony:
         line = self._owned_line(user_id, device_id)
         number = read.number({"destination": destination})
         data = read.user_data({"userData": user_data}, required=False) or {}
+        if number == line.phone_number:
+            raise bad_parameter("destination", f"{number} is the device's own number")
         active = self._active_leg(device_id)
         if active is not None:
             what = f"Dial on device {device_id} while call {active.call.id} is {active.state}"
             raise invalid_state(what, active.state)
-        if number == line.phone_number:
-            raise bad_parameter("destination", f"{number} is the device's own number")
         call_type = INTERNAL if self._directory.line_of_number(number) is not None else OUTBOUND
         call = self._new_call(call_type, ani=line.phone_number, dnis=number, user_data=data)
         self._new_leg(call, line, DIALING)
@@ -262,6 +262,16 @@ class Telephony:
             raise not_found(f"call {call_id}")
         remote = [p for p in call.parties if isinstance(p, RemoteParty) and p.live and not p.unreachable]
         return [(party.number, party.state) for party in remote]
+
+    def consultation(self, user_id: str, call_id: str) -> tuple[str, str] | None:
+        """(original call id, consult call id) if the user's leg of this call is part of a consultation it
+        started with InitiateTransfer / InitiateConference; what CompleteTransfer/Conference act on."""
+        leg = self._leg_for(user_id, call_id)
+        call = leg.call
+        if call.consult_of is not None and call.consult_device == leg.device_id:
+            return call.consult_of.id, call.id
+        consult = call.consults.get(leg.device_id)
+        return (call.id, consult.id) if consult is not None else None
 
     def call_ids(self) -> list[str]:
         """Every call still going on, including ones only external parties remain on."""
@@ -630,10 +640,16 @@ class Telephony:
     # ------------------------------------------------------------------ the network
 
     def _add_party(self, call: Call, number: str, placed_by: str | None) -> None:
-        """Ring `number` on the call: follow forwarding, then ring an internal device, play an unreachable
-        one (Do Not Disturb, forwarding loop, already on the call) as busy, or reach a remote party."""
+        """Ring `number` on the call: follow forwarding, then ring an internal device or reach a remote party.
+
+        A number that cannot ring (Do Not Disturb, a forwarding loop, a forward to someone already on the
+        call) is played as busy under the number that was dialed, which the callers have checked is not
+        on the call yet, so participants never name anyone twice.
+        """
         target = number
         for _hop in range(self._options.forward_hops + 1):
+            if target != number and call.party_numbered(target) is not None:
+                break
             line = self._directory.line_of_number(target)
             if line is None:
                 self._ring_remote(call, target, placed_by)
@@ -643,12 +659,11 @@ class Telephony:
                 target = device.forward_to
                 continue
             if device.dnd == "On" or call.leg_of(line.device_id) is not None:
-                self._ring_unreachable(call, target, placed_by)
-                return
+                break
             leg = self._new_leg(call, line, RINGING, placed_by=placed_by)
             self._ring_timeout(leg)
             return
-        self._ring_unreachable(call, target, placed_by)
+        self._ring_unreachable(call, number, placed_by)
 
     def _ring_remote(self, call: Call, number: str, placed_by: str | None) -> None:
         party = self._new_remote(call, number, RINGING, placed_by)
