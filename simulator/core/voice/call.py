@@ -16,6 +16,23 @@ Three machines act on a leg, each a table a reviewer can check against the refer
 
 A leg's `capabilities` are the operations whose transition is valid from the current states and whose
 conditions hold now; they are computed, never listed by hand, so they cannot disagree with what is accepted.
+
+Further readings chosen where the reference is silent (each checked by tests/test_voice_calls.py):
+
+- `participants` lists every other party still on the call, in joining order, ringing ones included (the
+  reference's Dialing example already lists the party being rung). Every leg of a call therefore sees the
+  same set of parties, itself excepted.
+- Hold is seen only by the holder: the other end stays Established, as in the platform's own events.
+- One active leg per device: Answer, Retrieve and Dial need every other leg of the device held (or
+  ringing); the client holds first. The capability lists say so.
+- A consultation is made for one purpose: a consult started with InitiateTransfer completes with
+  CompleteTransfer, one started with InitiateConference with CompleteConference, once the consulted
+  party has answered. Either completion may be posted on the held original or on the consult call.
+- Recording is per leg (each agent records their own side); it stops when the leg is released and is
+  kept, without operations, while the leg is held.
+- Ringing offers Answer, the user-data operations and (optionally) ClearCall, which a real 8.5 server
+  shows; Dialing offers exactly the reference example's list (Hangup, SendDtmf and user data).
+- userData belongs to the call: every leg shows the same data and is told when it changes.
 """
 
 from __future__ import annotations
