@@ -111,11 +111,7 @@ class BayeuxServer:
             return
         log.debug("session %s removed: %s", session.id, reason)
         for pattern in session.subscriptions:
-            subscribers = self._subscribers.get(pattern)
-            if subscribers is not None:
-                subscribers.discard(session)
-                if not subscribers:
-                    del self._subscribers[pattern]
+            self._drop_subscriber(pattern, session)
         session.subscriptions.clear()
         users = self._by_user.get(session.user)
         if users is not None:
@@ -287,26 +283,16 @@ class BayeuxServer:
         return [], held
 
     async def _subscribe(self, message: Message) -> Message:
-        reply = _reply(message)
-        session = self._session_of(message)
+        reply, session, names = self._subscription_request(message)
         if session is None:
-            reply.update(_unknown_session(message))
             return reply
-        reply["clientId"] = session.id
-        subscription = message.get("subscription")
-        reply["subscription"] = subscription
-        names = subscription if isinstance(subscription, list) else [subscription]
-        if subscription is None or subscription == [] or subscription == "":
-            return _fail(reply, "403::subscription_missing")
         for name in names:
-            if not channel.is_valid(name):
-                return _fail(reply, "405::channel_invalid")
             if channel.is_meta(name):
                 return _fail(reply, "403::subscription_invalid")
         for name in names:
             if not await self.policy.can_subscribe(session, name, message):
                 return _fail(reply, "403::subscribe_denied")
-        if session.id not in self.sessions:
+        if session.id not in self.sessions:  # gone while the policy was asked
             reply.update(_unknown_session(message))
             return reply
         for name in names:
@@ -316,29 +302,38 @@ class BayeuxServer:
         return reply
 
     def _unsubscribe(self, message: Message) -> Message:
+        reply, session, names = self._subscription_request(message)
+        if session is None:
+            return reply
+        for name in names:
+            session.subscriptions.discard(name)
+            self._drop_subscriber(name, session)
+        reply["successful"] = True
+        return reply
+
+    def _subscription_request(self, message: Message) -> tuple[Message, ServerSession | None, list[str]]:
+        """The reply, session and channel names of a (un)subscribe; no session when the reply is a refusal."""
         reply = _reply(message)
         session = self._session_of(message)
         if session is None:
             reply.update(_unknown_session(message))
-            return reply
+            return reply, None, []
         reply["clientId"] = session.id
         subscription = message.get("subscription")
         reply["subscription"] = subscription
         names = subscription if isinstance(subscription, list) else [subscription]
         if subscription is None or subscription == [] or subscription == "":
-            return _fail(reply, "403::subscription_missing")
-        for name in names:
-            if not channel.is_valid(name):
-                return _fail(reply, "405::channel_invalid")
-        for name in names:
-            session.subscriptions.discard(name)
-            subscribers = self._subscribers.get(name)
-            if subscribers is not None:
-                subscribers.discard(session)
-                if not subscribers:
-                    del self._subscribers[name]
-        reply["successful"] = True
-        return reply
+            return _fail(reply, "403::subscription_missing"), None, []
+        if not all(channel.is_valid(name) for name in names):
+            return _fail(reply, "405::channel_invalid"), None, []
+        return reply, session, names
+
+    def _drop_subscriber(self, name: str, session: ServerSession) -> None:
+        subscribers = self._subscribers.get(name)
+        if subscribers is not None:
+            subscribers.discard(session)
+            if not subscribers:
+                del self._subscribers[name]
 
     def _disconnect(self, message: Message) -> Message:
         reply = _reply(message)
