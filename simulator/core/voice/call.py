@@ -192,15 +192,9 @@ class Leg:
         self.placed_by = placed_by  # the device whose operation rang this leg, told if it is not answered
         self.ever_established = initial == ESTABLISHED
         self.final_participants: tuple[str, ...] = ()  # who was on the call when this leg left it
-        LEG_MACHINE.add_model(self, initial=initial)
-        MUTE_MACHINE.add_model(self, initial=mute)
-        RECORDING_MACHINE.add_model(self, initial=recording)
-
-    def detach(self) -> None:
-        """Forget the machines once the leg is released, so they do not keep it alive."""
-        LEG_MACHINE.remove_model(self)
-        MUTE_MACHINE.remove_model(self)
-        RECORDING_MACHINE.remove_model(self)
+        LEG_MACHINE.attach(self, initial)
+        MUTE_MACHINE.attach(self, mute)
+        RECORDING_MACHINE.attach(self, recording)
 
     @property
     def live(self) -> bool:

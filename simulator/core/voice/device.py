@@ -82,9 +82,9 @@ class DeviceVoice:
         self.reason: str | None = None
         self.work_mode: str | None = None
         self.wrap_up_token = 0  # bumped on every agent-state change, so a stale wrap-up timer does nothing
-        AGENT_MACHINE.add_model(self, initial=LOGGED_OUT)
-        DND_MACHINE.add_model(self, initial="Off")
-        FORWARD_MACHINE.add_model(self, initial="Off")
+        AGENT_MACHINE.attach(self, LOGGED_OUT)
+        DND_MACHINE.attach(self, "Off")
+        FORWARD_MACHINE.attach(self, "Off")
 
     def untouched(self) -> bool:
         """Still as created: looking a device up must not count as changing it."""

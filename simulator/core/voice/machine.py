@@ -35,6 +35,18 @@ class TableMachine(Machine):  # type: ignore[misc]
                     conditions = tuple((condition.func, condition.target) for condition in transition.conditions)
                     self._rows.setdefault((name, source), []).append(conditions)
 
+    def attach(self, model: Any, initial: str) -> None:
+        """Bind the table's trigger methods to `model` and set its initial state, without registering it.
+
+        A registered model stays in the machine's `models` list until removed, and the list is searched
+        on every registration: with machines shared by every engine, legs and devices would pile up for
+        the life of the process. Nothing the core uses needs the registration (firing a bound trigger
+        reads the state from the model itself), so the model is bound and then let go.
+        """
+        self.add_model(model, initial=initial)
+        if self.models and self.models[-1] is model:
+            del self.models[-1]
+
     def allows(self, model: Any, trigger: str) -> bool:
         """Whether `trigger` has a transition from the model's current state whose conditions all hold.
 

@@ -996,7 +996,6 @@ class Telephony:
                     self._told_calls[leg] = view
                 else:
                     self._told_calls.pop(leg, None)
-                    leg.detach()
             call.parties = [party for party in call.parties if party.live]
             if not call.parties and self._calls.get(call.id) is call:
                 del self._calls[call.id]
