@@ -140,6 +140,17 @@ class BayeuxServer:
     async def process(self, batch: list[Any], context: Context) -> Outcome:
         """Answer one batch. Non-connect replies are immediate; a connect may come back held."""
         outcome = Outcome(replies=[])
+        try:
+            await self._process(batch, context, outcome)
+        except BaseException:
+            # Cancelled (its client went away) while a later message awaited the policy: nobody will wait on
+            # the batch's held connect, and a session left looking held would never expire.
+            if outcome.held is not None:
+                outcome.held.session.release(outcome.held.waiter)
+            raise
+        return outcome
+
+    async def _process(self, batch: list[Any], context: Context, outcome: Outcome) -> None:
         for message in batch:
             if not isinstance(message, dict):
                 outcome.replies.append(_failure({}, "400::message_invalid"))
@@ -168,7 +179,6 @@ class BayeuxServer:
                 outcome.replies.append(_failure(message, "400::channel_unknown"))
             else:
                 outcome.replies.append(await self._publish(message))
-        return outcome
 
     async def wait(self, held: HeldConnect, context: Context) -> tuple[list[Message], int | None]:
         """Wait for a held connect to be due; returns the messages to send with its reply."""

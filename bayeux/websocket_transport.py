@@ -46,6 +46,7 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.WebSocketRes
                     task = asyncio.create_task(_hold(server, outcome.held, context, outbox))
                     waiting[task] = outcome.held.session.id
                     task.add_done_callback(lambda done: waiting.pop(done, None))
+                    task.add_done_callback(lambda done, held=outcome.held: _release_if_cancelled(held, done))
             elif frame.type == WSMsgType.ERROR:
                 break
     finally:
@@ -65,6 +66,17 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.WebSocketRes
 async def _hold(server: BayeuxServer, held: HeldConnect, context: Context, outbox: asyncio.Queue) -> None:
     messages, batch = await server.wait(held, context)
     outbox.put_nowait((messages, held, batch))
+
+
+def _release_if_cancelled(held: HeldConnect, task: asyncio.Task[None]) -> None:
+    """Release a held connect whose task was cancelled, even one cancelled before it ever ran.
+
+    `server.wait` releases the hold when it is cancelled, but a task cancelled before its first step
+    never enters it: when the socket closes in the same read as a connect, the session would otherwise
+    look held forever, and the sweeper, which spares held sessions, would never expire it.
+    """
+    if task.cancelled():
+        held.session.release(held.waiter)
 
 
 async def _write(server: BayeuxServer, socket: web.WebSocketResponse, outbox: asyncio.Queue) -> None:
