@@ -141,6 +141,15 @@ class VoiceMachine(RuleBasedStateMachine):
             call_id = self.rig.dial(agent, destination)
             assert self.rig.state(agent, call_id) in ("Dialing", None)
 
+    @rule(agent=AGENTS, destination=st.sampled_from(DESTINATIONS))
+    def hold_and_dial_again(self, agent: int, destination: str) -> None:
+        """An agent puts the active call on hold and makes another: the road to SwapCalls and Merge."""
+        for view in self.rig.calls(agent):
+            if "Hold" in view.capabilities:
+                self.rig.op(agent, view.id, "Hold")
+        if destination != NUMBERS[agent] and not any(v.state == "Dialing" for v in self.rig.calls(agent)):
+            self.rig.dial(agent, destination)
+
     @rule(agent=AGENTS, operation=st.sampled_from(DEVICE_OPS), choice=PICK)
     def device_operation(self, agent: int, operation: str, choice: int) -> None:
         params: dict[str, Any] = {}
@@ -273,7 +282,7 @@ class VoiceMachine(RuleBasedStateMachine):
 
 
 VoiceMachine.TestCase.settings = settings(
-    max_examples=150,
+    max_examples=200,
     stateful_step_count=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
