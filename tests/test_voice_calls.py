@@ -581,3 +581,43 @@ def test_every_operation_is_in_the_table() -> None:
     }
     assert VoiceOptions().no_answer_timeout == 30.0
     assert NUMBERS[1] == "5001"
+
+
+# ----- what each agent is told ------------------------------------------------------------------------
+
+
+def test_consult_transfer_story_as_the_agents_see_it(rig: Rig) -> None:
+    """The notifications of a whole consult transfer, in order: a readable record of the model's choices."""
+    call_id = rig.inbound(1, CUSTOMER)
+    rig.op(1, call_id, "InitiateTransfer", destination="5002")
+    consult = rig.calls(2)[0].id
+    rig.op(2, consult, "Answer")
+    rig.op(1, call_id, "CompleteTransfer")
+    story = [
+        (e.device_id, "original" if e.call.id == call_id else "consult", e.notification_type, e.call.state)
+        for e in rig.call_events()
+    ]
+    assert story == [
+        ("d1", "original", "StatusChange", "Ringing"),
+        ("d1", "original", "StatusChange", "Established"),
+        ("d1", "original", "StatusChange", "Held"),
+        ("d1", "consult", "StatusChange", "Dialing"),
+        ("d2", "consult", "StatusChange", "Ringing"),
+        # the held call now offers CompleteTransfer: a capability change is a StatusChange too
+        ("d1", "original", "StatusChange", "Held"),
+        ("d1", "consult", "StatusChange", "Established"),
+        ("d2", "consult", "StatusChange", "Established"),
+        ("d1", "original", "StatusChange", "Released"),
+        ("d2", "original", "StatusChange", "Established"),
+        ("d1", "consult", "StatusChange", "Released"),
+        ("d2", "consult", "StatusChange", "Released"),
+    ]
+    held_again = rig.call_events(1)[4].call
+    assert "CompleteTransfer" in held_again.capabilities
+
+
+def test_a_released_leg_keeps_the_participants_it_had(rig: Rig) -> None:
+    call_id = rig.inbound(1, CUSTOMER)
+    rig.op(1, call_id, "SingleStepTransfer", destination="5002")
+    released = rig.call_events(1)[-1].call
+    assert (released.state, released.participants) == ("Released", (CUSTOMER,))
