@@ -89,7 +89,12 @@ def render_device_state(view: DeviceView) -> dict[str, Any]:
 
 
 def call_message(event: CallStateChanged | CallOperationFailed, base_url: str) -> dict[str, Any]:
-    """The `data` of a CallStateChangeMessage on /v2/me/calls for the event."""
+    """The `data` of a CallStateChangeMessage on /v2/me/calls for the event.
+
+    Reading: the reference lists no notificationType of its own for a failed operation, only the error
+    attributes "present in addition", so a failure is a StatusChange carrying errorMessage, deviceUri,
+    connectionId and callUuid, with the leg as it was when the attempt failed.
+    """
     if isinstance(event, CallOperationFailed):
         base = base_url.rstrip("/")
         message: dict[str, Any] = {
