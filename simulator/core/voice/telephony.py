@@ -2,7 +2,9 @@
 
 One entry point per kind of operation, each following the same path:
 
-1. find the object (statusCode 6 if it does not exist, 5 if it is not the user's),
+1. find the object: statusCode 6 if the device or call does not exist, or if the user has no leg on the
+   call (GET /me/calls does not list it either); 5 if the device belongs to another user (the
+   reference's "only for objects owned by this agent"),
 2. read the parameters (statusCode 1 naming the field),
 3. ask the object's machine whether the operation is valid now (statusCode 2 naming the state),
 4. resolve what the parameters point at (the consult call, the other call, the participant),
