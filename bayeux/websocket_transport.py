@@ -42,7 +42,12 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.WebSocketRes
                     await asyncio.wait(flushing)
                 if outcome.replies:
                     outbox.put_nowait((outcome.replies, None, None))
-                if outcome.held is not None:
+                if outcome.held is not None and (outcome.held.timeout <= 0 or outcome.held.waiter.done()):
+                    # Due at once (messages are queued, or an immediate reply was asked for): a task to wait in
+                    # would cost more than the reply itself. It goes out after this batch's other replies.
+                    messages, batch_number = server.finish(outcome.held)
+                    outbox.put_nowait((messages, outcome.held, batch_number))
+                elif outcome.held is not None:
                     task = asyncio.create_task(_hold(server, outcome.held, context, outbox))
                     waiting[task] = outcome.held.session.id
                     task.add_done_callback(lambda done: waiting.pop(done, None))
