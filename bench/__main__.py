@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import report
-from .fanout import FanOut, Load, StepResult, describe, find_knee, knee_rates
+from .fanout import FanOut, Load, StepResult, combined, describe, find_knee, knee_rates
 from .memory import MemoryResult, measure
 from .servers import SERVERS, ServerSpec, running
 
@@ -49,7 +49,10 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-knee", action="store_true")
     parser.add_argument("--memory-sessions", type=int, default=None, help="idle sessions of the memory figure")
     parser.add_argument("--no-memory", action="store_true")
-    parser.add_argument("--baseline", metavar="REF", help="also run our server as of this git revision")
+    parser.add_argument(
+        "--baseline", metavar="REF", action="append", default=[], help="also run our server as of this git revision"
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="fan-out rounds per server, interleaved, combined")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results", help="folder of the results")
     parser.add_argument("--no-save", action="store_true", help="print the tables only")
     args = parser.parse_args(argv)
@@ -62,22 +65,23 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 @contextlib.contextmanager
-def baseline_spec(ref: str | None) -> Iterator[ServerSpec | None]:
-    """Our server as of `ref`: its bayeux package exported next to the current server script."""
-    if ref is None:
-        yield None
-        return
-    with tempfile.TemporaryDirectory(prefix="bayeux-baseline-") as folder:
-        archive = subprocess.run(["git", "archive", ref, "bayeux"], cwd=ROOT, check=True, capture_output=True)
-        subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout, check=True)
-        (Path(folder) / "bench").mkdir()
-        for name in ("__init__.py", "ours_server.py"):
-            (Path(folder) / "bench" / name).write_text((ROOT / "bench" / name).read_text())
-        short = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, check=True, capture_output=True)
-        label = f"bayeux @{short.stdout.decode().strip()}"
-        script = (sys.executable, "-c", f"import sys; sys.path.insert(0, {folder!r}); import runpy; "
-                  "runpy.run_module('bench.ours_server', run_name='__main__')", "--port")  # fmt: skip
-        yield ServerSpec("baseline", label, SERVERS["ours"].transports, script)
+def baseline_specs(refs: Sequence[str]) -> Iterator[list[ServerSpec]]:
+    """Our server as of each git revision: its bayeux package exported next to the current server script."""
+    with contextlib.ExitStack() as stack:
+        specs = []
+        for ref in refs:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="bayeux-baseline-"))
+            archive = subprocess.run(["git", "archive", ref, "bayeux"], cwd=ROOT, check=True, capture_output=True)
+            subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout, check=True)
+            (Path(folder) / "bench").mkdir()
+            for name in ("__init__.py", "ours_server.py"):
+                (Path(folder) / "bench" / name).write_text((ROOT / "bench" / name).read_text())
+            short = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, check=True, capture_output=True)
+            label = f"bayeux @{short.stdout.decode().strip()}"
+            script = (sys.executable, "-c", f"import sys; sys.path.insert(0, {folder!r}); import runpy; "
+                      "runpy.run_module('bench.ours_server', run_name='__main__')", "--port")  # fmt: skip
+            specs.append(ServerSpec("baseline", label, SERVERS["ours"].transports, script))
+        yield specs
 
 
 @dataclass
@@ -98,26 +102,31 @@ async def run(args: argparse.Namespace) -> Results:
     fanouts, knees, tried, memory = results.fanouts, results.knees, results.tried, results.memory
     started = time.monotonic()
     rates = knee_rates(args.knee_start, args.knee_factor, args.knee_max)
-    with baseline_spec(args.baseline) as baseline:
+    with baseline_specs(args.baseline) as baselines:
         specs = [SERVERS[name] for name in args.servers.split(",") if name]
-        if baseline is not None:
-            specs.insert(1, baseline)
-        # Transport by transport, so that the servers compared with each other run close together in time.
+        specs[1:1] = baselines
+        # Transport by transport, so that the servers compared with each other run close together in time;
+        # with --repeat, round after round of them, so that a change in the machine's load hits all alike.
         for transport in transports:
-            for spec in (s for s in specs if transport in s.transports):
-                print(f"== {spec.label}, {transport}", flush=True)
-                async with running(spec, ROOT) as server, FanOut(server, transport, load, ROOT) as fan:
-                    print(f"   {fan.connected} clients connected in {fan.connect_seconds:.1f} s", flush=True)
-                    result = await fan.step(args.rate, args.duration)
-                    print(f"   fan-out {describe(result)}", flush=True)
-                    fanouts.append(result)
-                    if not args.no_knee:
+            rounds: dict[str, list[StepResult]] = {}
+            for number in range(args.repeat):
+                for spec in (s for s in specs if transport in s.transports):
+                    round_note = f" (round {number + 1} of {args.repeat})" if args.repeat > 1 else ""
+                    print(f"== {spec.label}, {transport}{round_note}", flush=True)
+                    async with running(spec, ROOT) as server, FanOut(server, transport, load, ROOT) as fan:
+                        print(f"   {fan.connected} clients connected in {fan.connect_seconds:.1f} s", flush=True)
+                        result = await fan.step(args.rate, args.duration)
+                        print(f"   fan-out {describe(result)}", flush=True)
+                        rounds.setdefault(spec.label, []).append(result)
+                        if number or args.no_knee:
+                            continue
                         await asyncio.sleep(0.5)  # held connects back in place after the fan-out step
                         knee, steps = await find_knee(
                             fan, rates, args.step_seconds, lambda r: print(f"   knee    {describe(r)}", flush=True)
                         )
                         knees[(spec.label, transport)] = knee
                         tried[(spec.label, transport)] = steps
+            fanouts.extend(combined(results) for results in rounds.values())
         if not args.no_memory:
             for spec in (s for s in specs if s.name in ("ours", "baseline")):
                 for transport in transports:

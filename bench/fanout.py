@@ -226,6 +226,20 @@ class FanOut:
         return result
 
 
+def combined(rounds: list[StepResult]) -> StepResult:
+    """Rounds of the same step as one: counts, times and CPU added up, histograms merged."""
+    if len(rounds) == 1:
+        return rounds[0]
+    first = rounds[0]
+    total = StepResult(first.server, first.transport, first.rate, note=first.note)
+    for part in rounds:
+        total.histogram.merge(part.histogram)
+        for name in ("published", "publish_seconds", "expected", "delivered", "window", "driver_cpu", "driver_wall",
+                     "server_cpu", "machine_busy", "wall", "errors", "publish_failures"):  # fmt: skip
+            setattr(total, name, getattr(total, name) + getattr(part, name))
+    return total
+
+
 def _busy_seconds() -> float:
     times = psutil.cpu_times()
     return sum(times) - times.idle - getattr(times, "iowait", 0.0)
