@@ -1,6 +1,9 @@
-"""The aiohttp application: REST API and Bayeux endpoint over one contact center, composed in one place."""
+"""The aiohttp application: REST API, control API and Bayeux endpoint over one world, composed in one place."""
 
 from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -9,16 +12,44 @@ import bayeux
 from . import notifications
 from .api import routes
 from .api.auth import Authenticator
-from .api.keys import AUTH, CENTER
+from .api.keys import AUTH, CENTER, NOTIFIER, WORLD
 from .api.middleware import api_middleware
 from .core.contact_center import ContactCenter
+from .core.voice import AsyncioClock, Clock
+from .core.voice.clock import TimerHandle
+from .core.world import World
+from .notify import Notifier
 
 
-def create_app(center: ContactCenter, bayeux_options: bayeux.Options | None = None) -> web.Application:
+class RunningLoop:
+    """The event loop serving the app, found when asked: the app is built before `run_app` makes its loop."""
+
+    def time(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle:
+        return asyncio.get_running_loop().call_later(delay, callback)
+
+
+def create_app(
+    center: ContactCenter,
+    bayeux_options: bayeux.Options | None = None,
+    *,
+    clock: Clock | None = None,
+    base_url: str | None = None,
+) -> web.Application:
+    """The simulator over `center`. `clock` defaults to real time; tests and scenarios pass a
+    `VirtualClock`. `base_url` is the root in documents' URIs (default: learnt from the first request)."""
     authenticator = Authenticator(center)
+    server = notifications.create_server(authenticator, bayeux_options)
+    notifier = Notifier(server, center, base_url)
+    world = World(center, clock or AsyncioClock(RunningLoop()), notifier)
+    notifier.start()
     app = web.Application(middlewares=[api_middleware(authenticator, excluded=(notifications.PATH,))])
     app[CENTER] = center
     app[AUTH] = authenticator
-    bayeux.mount(app, notifications.PATH, notifications.create_server(authenticator, bayeux_options))
+    app[WORLD] = world
+    app[NOTIFIER] = notifier
+    bayeux.mount(app, notifications.PATH, server)
     routes.install(app)
     return app

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..core.contact_center import ContactCenter
 from ..core.devices import TELEPHONY_NETWORKS, Device
 from .resources import (
     ADMINS,
@@ -23,13 +20,6 @@ from .resources import (
 from .validation import PHONE, Field, Schema
 
 
-def _document(center: ContactCenter, device: Device) -> dict[str, Any]:
-    doc = device.document()
-    doc["userState"] = center.user_state_of(device).user_state()
-    doc["country"] = center.country_of(device.phoneNumber)
-    return doc
-
-
 def _readable(ctx: Context, device: Device) -> bool:
     return ctx.is_staff or device.user_id == ctx.viewer.id
 
@@ -40,7 +30,7 @@ DEVICE = register(
         "devices",
         "device",
         "/devices",
-        document=_document,
+        document=lambda center, device: center.device_document(device),
         find=lambda center, device_id: center.device(device_id),
         fields=(
             "id",

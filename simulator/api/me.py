@@ -33,7 +33,7 @@ CHANNEL = register(
         "channels",
         "channel",
         "/me/channels",
-        document=lambda center, channel: channel.document(),
+        document=lambda center, channel: channel.document(center),
         find=lambda center, name: _no_channel(name),
         fields=("id", "channel", "userState", "dndState"),
         path_of=lambda channel: f"/me/channels/{channel.name}",

@@ -1,9 +1,10 @@
 """What every REST request goes through: authentication, then the one place errors become responses.
 
-Every request under `/api/v2` (except the CometD endpoint, which authenticates its own handshake) needs
-HTTP Basic credentials or the session cookie of an earlier authenticated request, and gets that cookie
-back. Whatever a handler raises leaves here in the reference's shape: a `Refusal` as its statusCode, an
-unknown path as 6, a method the path does not have as 3, an unexpected exception as 4.
+Every request under `/api/v2` and under `/sim` (the simulator's control API), except the CometD endpoint,
+which authenticates its own handshake, needs HTTP Basic credentials or the session cookie of an earlier
+authenticated request, and gets that cookie back. Whatever a handler raises leaves here in the
+reference's shape: a `Refusal` (or the voice core's `VoiceRefusal`) as its statusCode, an unknown path
+as 6, a method the path does not have as 3, an unexpected exception as 4.
 """
 
 from __future__ import annotations
@@ -13,21 +14,24 @@ import logging
 from aiohttp import web
 
 from ..core.refusals import FORBIDDEN, INTERNAL, NOT_FOUND, Refusal
+from ..core.voice import VoiceRefusal
 from .auth import Authenticator
-from .keys import VIEWER
+from .keys import NOTIFIER, VIEWER
 from .responses import error, json_response, unauthorized
 
 API = "/api/v2"
+CONTROL = "/sim"
 log = logging.getLogger(__name__)
 
 
 def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
-    """The middleware for the REST API under /api/v2, leaving the `excluded` path prefixes alone."""
+    """The middleware for the REST API under /api/v2 and /sim, leaving the `excluded` path prefixes alone."""
 
     @web.middleware
     async def middleware(request: web.Request, handler) -> web.StreamResponse:
         path = request.path
-        if not (path == API or path.startswith(API + "/")) or path.startswith(excluded):
+        ours = any(path == prefix or path.startswith(prefix + "/") for prefix in (API, CONTROL))
+        if not ours or path.startswith(excluded):
             return await handler(request)
         user = authenticator.user_of(request)
         if user is None:
@@ -35,10 +39,13 @@ def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
                 return unauthorized("The credentials are not valid: check the user name and the password")
             return unauthorized()
         request[VIEWER] = user
+        request.app[NOTIFIER].learn_base_url(request.scheme, request.host)
         try:
             response = await handler(request)
         except Refusal as refusal:
             response = error(refusal)
+        except VoiceRefusal as refusal:
+            response = error(Refusal(refusal.code, refusal.message))
         except web.HTTPMethodNotAllowed as problem:
             allowed = ", ".join(sorted(problem.allowed_methods))
             response = json_response(

@@ -24,6 +24,11 @@ DESCRIPTION = (
     "resolveUri asks for objects; other query parameters filter on the field of their name. x-roles names the "
     "roles that may call an operation, x-feature the contact-center feature it needs."
 )
+CONTROL_TAG = "simulator control"
+CONTROL_DESCRIPTION = (
+    "The simulator's own control API under /sim, not part of the reference API: external callers, the "
+    "clock, reset and debugging views. Admin users only."
+)
 _QUERY_HELP = {
     "fields": "`*` for every field, or a comma-separated list; lists answer objects instead of URIs",
     "subresources": "`*` or a comma-separated list of subresources to include",
@@ -34,7 +39,7 @@ _QUERY_HELP = {
 def document(table: RouteTable) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in table.routes:
-        paths.setdefault(API + route.path, {})[route.method.lower()] = _operation(route)
+        paths.setdefault(route.full_path, {})[route.method.lower()] = _operation(route)
     return {
         "openapi": "3.0.3",
         "info": {
@@ -43,6 +48,7 @@ def document(table: RouteTable) -> dict[str, Any]:
             "description": DESCRIPTION,
         },
         "security": [{"basic": []}],
+        "tags": [{"name": CONTROL_TAG, "description": CONTROL_DESCRIPTION}],
         "paths": paths,
         "components": {
             "securitySchemes": {
@@ -104,7 +110,7 @@ def document(table: RouteTable) -> dict[str, Any]:
 def _operation(route: Route) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "summary": route.summary,
-        "operationId": f"{route.method.lower()}{_camel(route.path)}",
+        "operationId": f"{route.method.lower()}{_camel(route.full_path.removeprefix(API))}",
         "x-roles": sorted(route.roles),
         "responses": {
             "200": {
@@ -125,6 +131,8 @@ def _operation(route: Route) -> dict[str, Any]:
             },
         },
     }
+    if route.base != API:
+        operation["tags"] = [CONTROL_TAG]
     parameters = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
         for name in re.findall(r"{(\w+)}", route.path)

@@ -146,6 +146,11 @@ class Route:
     operations: Mapping[str, Schema] = field(default_factory=dict)
     filters: bool = False
     feature: str | None = None  # the contact-center feature without which the route does not exist
+    base: str = API  # the prefix of `path`: /api/v2, or /sim for the simulator's control API
+
+    @property
+    def full_path(self) -> str:
+        return self.base + self.path
 
 
 # --------------------------------------------------------------------------- query parameters
@@ -299,16 +304,17 @@ def _guarded(
     path: str,
     run: Callable[[Context], Awaitable[web.Response]],
     feature: str | None = None,
+    base: str = API,
 ):
     async def handler(request: web.Request) -> web.Response:
         ctx = Context.of(request)
         if feature is not None and feature not in ctx.center.feature_ids:
             # "When a feature is disabled, the API behaves as if this set of functionality does not exist."
-            raise Failure(NOT_FOUND, f"{API}{path} is not available: feature {feature} is not enabled")
+            raise Failure(NOT_FOUND, f"{base}{path} is not available: feature {feature} is not enabled")
         if not ctx.viewer.has_role(*roles):
             raise Failure(
                 NO_PERMISSION,
-                f"{ctx.viewer.userName} may not {method} {API}{path}: it requires {' or '.join(sorted(roles))}",
+                f"{ctx.viewer.userName} may not {method} {base}{path}: it requires {' or '.join(sorted(roles))}",
             )
         return await run(ctx)
 
@@ -536,10 +542,12 @@ def custom_route(
     answer: str,
     body: Schema | None = None,
     feature: str | None = None,
+    base: str = API,
 ) -> Route:
-    """A route whose answer is not one of the shapes above (settings groups, the OpenAPI document)."""
-    handler = _guarded(roles, method, path, run, feature)
-    return Route(method, path, handler, summary, roles, answer, None, body, feature=feature)
+    """A route whose answer is not one of the shapes above (settings groups, the OpenAPI document, the
+    control API under /sim)."""
+    handler = _guarded(roles, method, path, run, feature, base)
+    return Route(method, path, handler, summary, roles, answer, None, body, feature=feature, base=base)
 
 
 # --------------------------------------------------------------------------- bulk helpers

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import contacts, devices, me, openapi, queues, settings, skills, system, users
-from .resources import API, EVERYONE, Context, RouteTable, custom_route
+from . import calls, contacts, control, devices, me, openapi, queues, settings, skills, system, users
+from .resources import EVERYONE, Context, RouteTable, custom_route
 from .responses import json_response
 
 
 def route_table() -> RouteTable:
     table = RouteTable()
-    for module in (me, users, skills, devices, queues, contacts, settings, system):
+    for module in (me, calls, users, skills, devices, queues, contacts, settings, system, control):
         module.add_routes(table)
 
     async def serve_openapi(ctx: Context) -> web.Response:
@@ -33,5 +33,5 @@ def route_table() -> RouteTable:
 def install(app: web.Application) -> RouteTable:
     table = route_table()
     for route in table.routes:
-        app.router.add_route(route.method, API + route.path, route.handler)
+        app.router.add_route(route.method, route.full_path, route.handler)
     return table

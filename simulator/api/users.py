@@ -65,7 +65,7 @@ USER = register(
         "users",
         "user",
         "/users",
-        document=lambda center, user: user.document(),
+        document=lambda center, user: user.document(center.do_not_disturb_of(user)),
         find=lambda center, user_id: center.user(user_id),
         fields=USER_FIELDS,
         subresources={"skills": skills_of, "devices": devices_of},

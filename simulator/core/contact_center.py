@@ -26,7 +26,7 @@ from .catalog import (
     RoutingTemplate,
     Service,
 )
-from .channels import CHANNEL_FEATURES, CHANNELS, Channel
+from .channels import CHANNEL_FEATURES, CHANNELS, VOICE, Channel, VoiceChannel
 from .contacts import CUSTOM, QUEUE, USER, Contact
 from .devices import Device
 from .queues import INTERNAL_NUMBERS, Queue
@@ -48,6 +48,7 @@ from .settings import (
 )
 from .skills import MAX_LEVEL, Skill, SkillAssignment
 from .users import AGENT, ROLES, User
+from .voice import DeviceView, Telephony, VoiceOptions, render_device_state
 
 DEFAULT = "default_contact_center.yaml"
 
@@ -69,6 +70,10 @@ class ContactCenter:
     settings_groups: dict[str, SettingsGroup] = field(default_factory=dict)
     feature_ids: list[str] = field(default_factory=lambda: [feature.id for feature in SYSTEM_FEATURES])
     services: dict[str, Service] = field(default_factory=dict)
+    voice_options: VoiceOptions = field(default_factory=VoiceOptions)
+    # The voice core holding every device's agent state, Do Not Disturb and forwarding; attached by the
+    # `World` that runs this contact center (see `attach`), so device and channel documents read it live.
+    _telephony: Telephony | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Ids look like the real service's GUIDs but come from a seeded generator: same file, same ids.
@@ -136,12 +141,37 @@ class ContactCenter:
     def owner_of(self, device: Device) -> User | None:
         return self.users.get(device.user_id) if device.user_id else None
 
-    def user_state_of(self, device: Device) -> AgentState:
-        """The agent state a device shows: its user's state on the voice channel."""
-        owner = self.owner_of(device)
-        if owner is None or "voice" not in owner.channels:
-            return OFFLINE
-        return owner.channels["voice"].user_state
+    def attach(self, telephony: Telephony) -> None:
+        """Make `telephony` the one holder of this contact center's voice state."""
+        self._telephony = telephony
+
+    @property
+    def telephony(self) -> Telephony:
+        if self._telephony is None:
+            raise RuntimeError("no voice core is attached to this contact center: run it in a World")
+        return self._telephony
+
+    def device_document(self, device: Device, view: DeviceView | None = None) -> dict[str, Any]:
+        """A device as GET /devices/{id} and DeviceStateChangeMessage show it: its own fields, the voice
+        core's state (`view`, or the current one) and its number's country."""
+        voice = render_device_state(view if view is not None else self.telephony.device_view(device.id))
+        doc: dict[str, Any] = {**device.document(), **voice, "country": self.country_of(device.phoneNumber)}
+        return doc
+
+    def voice_state_of(self, user_id: str) -> tuple[dict[str, Any], str]:
+        """(userState, dndState) of a user's voice channel: those of their first device, which agent-state
+        operations on /me and /me/channels/voice keep equal to the others'; Offline without a device."""
+        user = self.users.get(user_id)
+        if user is None or not user.device_ids:
+            return {"id": OFFLINE.id, "displayName": OFFLINE.displayName, "state": "LoggedOut"}, "Off"
+        view = self.telephony.device_view(user.device_ids[0])
+        return dict(view.user_state), view.do_not_disturb
+
+    def do_not_disturb_of(self, user: User) -> str:
+        """On when any of the user's devices or channels is on Do Not Disturb."""
+        devices = [self.telephony.device_view(device_id).do_not_disturb for device_id in user.device_ids]
+        channels = [channel.do_not_disturb for channel in user.channels.values() if isinstance(channel, Channel)]
+        return "On" if "On" in devices or any(channels) else "Off"
 
     def country_of(self, number: str) -> dict[str, str]:
         """The `country` of a phone number as devices show it: the contact center's country (general
@@ -281,7 +311,7 @@ class ContactCenter:
             user.channels.clear()
             return
         for name in self._channel_names():
-            user.channels.setdefault(name, Channel(name, OFFLINE))
+            user.channels.setdefault(name, VoiceChannel(user.id) if name == VOICE else Channel(name, OFFLINE))
 
     def _channel_names(self) -> list[str]:
         """Voice, and each channel a queue serves, when the contact center has the channel's feature."""
@@ -576,9 +606,9 @@ class ContactCenter:
         updated = AgentState(**values)
         self._check_agent_state(updated)
         self.agent_states[updated.operationName] = updated
-        for user in self.users.values():  # agents in the state see its new name at once
+        for user in self.users.values():  # agents in the state see its new name at once (voice reads it live)
             for channel in user.channels.values():
-                if channel.user_state.id == updated.id:
+                if isinstance(channel, Channel) and channel.user_state.id == updated.id:
                     channel.user_state = updated
         return updated
 
@@ -586,14 +616,17 @@ class ContactCenter:
         state = self.agent_state(operation_name)
         if state.builtin:
             raise Refusal(FORBIDDEN, f"Operation forbidden, agent state {operation_name!r} is built in and read-only")
-        in_use = [
-            user.userName
-            for user in self.users.values()
-            if any(channel.user_state.id == state.id for channel in user.channels.values())
-        ]
+        in_use = [user.userName for user in self.users.values() if self._in_state(user, state)]
         if in_use:
             raise Refusal(INVALID, f"agent state {operation_name!r} is the current state of {in_use[0]!r}")
         del self.agent_states[operation_name]
+
+    def _in_state(self, user: User, state: AgentState) -> bool:
+        devices = (self.telephony.device_view(device_id).user_state for device_id in user.device_ids)
+        channels = (channel.user_state for channel in user.channels.values() if isinstance(channel, Channel))
+        return any(user_state.get("id") == state.id for user_state in devices) or any(
+            channel_state.id == state.id for channel_state in channels
+        )
 
     def _check_agent_state(self, state: AgentState) -> None:
         if state.state not in ("Ready", "NotReady"):

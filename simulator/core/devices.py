@@ -1,4 +1,5 @@
-"""Devices: the phones agents log in on. The voice layer will hang call and device state on them."""
+"""Devices: the phones agents log in on. What they are here; what they are doing (agent state, Do Not
+Disturb, forwarding, capabilities) is the voice core's, merged into the document by the contact center."""
 
 from __future__ import annotations
 
@@ -15,30 +16,16 @@ class Device:
     vendor: str = "gws-simulator"
     telephonyNetwork: str = "Private"  # the reference's default when none is given
     user_id: str | None = None
-    do_not_disturb: bool = False
-    forward_to: str | None = None
-
-    @property
-    def capabilities(self) -> list[str]:
-        """What the device accepts now, derived from its state so the two never disagree."""
-        return [
-            "DoNotDisturbOff" if self.do_not_disturb else "DoNotDisturbOn",
-            "ForwardCallsOff" if self.forward_to else "ForwardCallsOn",
-        ]
 
     def document(self) -> dict[str, object]:
+        """The fields the device itself holds; the voice state is added by `ContactCenter.device_document`."""
         doc: dict[str, object] = {
             "id": self.id,
             "phoneNumber": self.phoneNumber,
             "e164Number": self.phoneNumber,
             "telephonyNetwork": self.telephonyNetwork,
             "vendor": self.vendor,
-            "deviceState": "Active",
-            "doNotDisturb": "On" if self.do_not_disturb else "Off",
-            "capabilities": self.capabilities,
         }
         if self.model is not None:
             doc["model"] = self.model
-        if self.forward_to is not None:
-            doc["forwardTo"] = self.forward_to
         return doc

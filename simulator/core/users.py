@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass, field
 
-from .channels import Channel
+from .channels import Channel, VoiceChannel
 
 ADMIN = "ROLE_ADMIN"
 SUPERVISOR = "ROLE_SUPERVISOR"
@@ -26,7 +26,7 @@ class User:
     # skill id -> level, in assignment order; devices by id. The contact center keeps both sides consistent.
     skill_levels: dict[str, int] = field(default_factory=dict)
     device_ids: list[str] = field(default_factory=list)
-    channels: dict[str, Channel] = field(default_factory=dict)
+    channels: dict[str, Channel | VoiceChannel] = field(default_factory=dict)
 
     def has_password(self, candidate: str) -> bool:
         return hmac.compare_digest(self.password.encode(), candidate.encode())
@@ -35,22 +35,19 @@ class User:
         return any(role in self.roles for role in roles)
 
     @property
-    def doNotDisturb(self) -> str:
-        return "On" if any(channel.do_not_disturb for channel in self.channels.values()) else "Off"
-
-    @property
     def display_name(self) -> str:
         return f"{self.firstName} {self.lastName}".strip() or self.userName
 
-    def document(self) -> dict[str, object]:
-        """The user as the REST API shows it (never the password)."""
+    def document(self, do_not_disturb: str) -> dict[str, object]:
+        """The user as the REST API shows it (never the password); Do Not Disturb is the contact center's
+        to say, as it comes from the channels' and devices' state."""
         doc: dict[str, object] = {
             "id": self.id,
             "userName": self.userName,
             "firstName": self.firstName,
             "lastName": self.lastName,
             "roles": list(self.roles),
-            "doNotDisturb": self.doNotDisturb,
+            "doNotDisturb": do_not_disturb,
             "changePasswordOnFirstLogin": self.changePasswordOnFirstLogin,
         }
         if self.employeeId is not None:

@@ -1,0 +1,104 @@
+"""The running simulation: one contact center, the voice core over it, the clock they share, and the
+simulated world outside the agents (external callers).
+
+Everything that changes the simulation at run time goes through a `World`: REST handlers, the control
+API under /sim, scenario steps and timers. It stays synchronous and free of I/O: events leave through
+the sink it was given (the notifier), and time comes from its clock.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from .contact_center import ContactCenter
+from .directory import CenterDirectory
+from .queues import Queue
+from .refusals import INVALID, Refusal
+from .voice import Clock, Telephony, VirtualClock, VoiceEvent
+
+
+class World:
+    """A contact center brought to life. `reset` returns it to what was loaded, with no call going on."""
+
+    def __init__(self, center: ContactCenter, clock: Clock, sink: Callable[[VoiceEvent], None]) -> None:
+        self.center = center
+        self.clock = clock
+        self._sink = sink
+        self._loaded = copy.deepcopy(center)
+        self._generation = 0
+        self.telephony = self._start_telephony()
+
+    def _start_telephony(self) -> Telephony:
+        """A fresh voice core; events of an older one (its timers may still fire) are dropped."""
+        self._generation += 1
+        generation = self._generation
+
+        def emit(event: VoiceEvent) -> None:
+            if generation == self._generation:
+                self._sink(event)
+
+        telephony = Telephony(
+            CenterDirectory(self.center), self.clock, emit, self.center.voice_options, seed=self.center.seed
+        )
+        self.center.attach(telephony)
+        return telephony
+
+    def reset(self) -> None:
+        """Back to the contact center as loaded (users, devices, settings) and a voice core with no calls.
+
+        The contact center is restored in place, so everything holding it (the authenticator, the API)
+        sees the restored one; clients are not notified, as after a server restart.
+        """
+        restored = copy.deepcopy(self._loaded)
+        self.center.__dict__.update(restored.__dict__)
+        self.telephony = self._start_telephony()
+
+    # ------------------------------------------------------------------ the world outside the agents
+
+    def place_call(self, from_number: Any, to_number: Any, user_data: Any = None) -> str:
+        """An external caller dials `to_number`: an agent's number rings that device, a queue's number is
+        handed to queue routing. Returns the call id."""
+        queue = self._queue_numbered(to_number)
+        if queue is not None:
+            return self.route_to_queue(queue, from_number, user_data)
+        return self.telephony.inbound_call(from_number, to_number, user_data)
+
+    def route_to_queue(self, queue: Queue, from_number: Any, user_data: Any) -> str:
+        """The one place a call to a queue number enters queue routing."""
+        raise Refusal(INVALID, f"to: {queue.phoneNumber} is queue {queue.name!r}: queue routing is not available")
+
+    def _queue_numbered(self, number: Any) -> Queue | None:
+        if not isinstance(number, str):
+            return None
+        return next((queue for queue in self.center.queues.values() if queue.phoneNumber == number), None)
+
+    # ------------------------------------------------------------------ time
+
+    def advance(self, seconds: float) -> None:
+        """Move a virtual clock forward, running every timer due on the way."""
+        if not isinstance(self.clock, VirtualClock):
+            raise Refusal(INVALID, "advance: the clock runs in real time; only a virtual clock can be advanced")
+        self.clock.advance(seconds)
+
+    # ------------------------------------------------------------------ debugging
+
+    def calls(self) -> list[dict[str, Any]]:
+        """Every call still going on, with all its parties (agents' legs and external numbers)."""
+        state = self.telephony.snapshot()["calls"]
+        return [{"id": call_id, **call} for call_id, call in state.items()]
+
+    def state(self) -> dict[str, Any]:
+        """The whole simulated state as plain data."""
+        return {
+            "clock": {
+                "mode": "virtual" if isinstance(self.clock, VirtualClock) else "real",
+                "now": self.clock.now(),
+            },
+            "voice": self.telephony.snapshot(),
+            "users": {
+                user.id: {"userName": user.userName, "devices": list(user.device_ids)}
+                for user in self.center.users.values()
+            },
+        }
