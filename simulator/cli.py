@@ -10,6 +10,7 @@ from aiohttp import web
 
 from .app import create_app
 from .core.contact_center import ContactCenter, ContactCenterError, load, load_default
+from .scenario import command as scenario_commands
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,8 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     serve.add_argument("--contact-center", metavar="FILE", help="contact-center YAML file (default: the built-in one)")
     serve.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    serve.set_defaults(handler=_serve)
+    scenario_commands.add_commands(commands)
     args = parser.parse_args(argv)
-    return _serve(args)
+    return int(args.handler(args))
 
 
 def _serve(args: argparse.Namespace) -> int:
