@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.devices import TELEPHONY_NETWORKS, Device
+from .agent_operations import device_operations
 from .resources import (
     ADMINS,
     EVERYONE,
@@ -14,6 +15,7 @@ from .resources import (
     create_route,
     delete_route,
     list_route,
+    operations_route,
     read_route,
     register,
 )
@@ -98,6 +100,9 @@ def add_routes(table: RouteTable) -> None:
             "Delete the devices whose URIs are given",
         ),
         read_route("/devices/{device_id}", DEVICE, _device, EVERYONE, "Read a device (an agent: only their own)"),
+        operations_route(
+            "/devices/{device_id}", device_operations(), "Do Not Disturb and call forwarding on one's own device"
+        ),
         delete_route(
             "/devices/{device_id}",
             DEVICE,

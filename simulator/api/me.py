@@ -8,8 +8,18 @@ from ..core.channels import Channel
 from ..core.devices import Device
 from ..core.refusals import INVALID, NOT_FOUND, Refusal
 from ..core.skills import SkillAssignment
+from ..notify import PASSWORD_GUIDELINES, PASSWORD_WRONG_OLD
 from . import passwords
+from .agent_operations import (
+    AGENT_STATES,
+    DND,
+    channel_operations,
+    defined_agent_states,
+    defined_channel_states,
+    me_operations,
+)
 from .devices import DEVICE
+from .keys import NOTIFIER
 from .resources import (
     EVERYONE,
     Context,
@@ -87,9 +97,18 @@ async def _change_password(ctx: Context, values: dict[str, str]) -> None:
     first_login = ctx.request.query.get("firstLogin", "false").lower()
     if first_login not in ("true", "false"):
         raise Failure(INVALID, "firstLogin must be true or false")
-    ctx.center.change_password(
-        ctx.viewer, passwords.decoded(values, "oldPassword"), passwords.decoded(values, "newPassword")
-    )
+    """Answers at once and, as the reference's asynchronous operation does, reports the outcome on /v2/me."""
+    notifier = ctx.request.app[NOTIFIER]
+    try:
+        ctx.center.change_password(
+            ctx.viewer, passwords.decoded(values, "oldPassword"), passwords.decoded(values, "newPassword")
+        )
+    except Refusal as refusal:
+        wrong_old = "oldPassword" in refusal.message
+        code = PASSWORD_WRONG_OLD if wrong_old else PASSWORD_GUIDELINES
+        notifier.password_change_failed(ctx.viewer.id, code, refusal.message)
+        raise
+    notifier.password_changed(ctx.viewer.id)
 
 
 def add_routes(table: RouteTable) -> None:
@@ -110,8 +129,10 @@ def add_routes(table: RouteTable) -> None:
                     _change_password,
                     "Change one's own password (query parameter firstLogin=true|false)",
                 ),
+                **me_operations(),
             },
-            "Operations on the current user",
+            "Operations on the current user: password, agent state and Do Not Disturb on all channels and devices",
+            defined=defined_agent_states,
         ),
         list_route(
             "/me/devices",
@@ -137,4 +158,11 @@ def add_routes(table: RouteTable) -> None:
             "List the current user's channels and the agent state on each",
         ),
         read_route("/me/channels/{channel_id}", CHANNEL, _channel, EVERYONE, "Read one of the current user's channels"),
+        operations_route(
+            "/me/channels/{channel_id}",
+            channel_operations((*AGENT_STATES, *DND)),
+            "Agent state and Do Not Disturb on one channel (or any agent-state definition's operationName)",
+            defined=defined_channel_states,
+        ),
+        operations_route("/channels/{channel_id}", channel_operations(DND), "Do Not Disturb on one channel"),
     )

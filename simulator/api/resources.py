@@ -484,22 +484,27 @@ def operations_route(
     summary: str,
     otherwise: Callable[[Context, dict[str, Any]], Awaitable[web.Response]] | None = None,
     otherwise_schema: Schema | None = None,
+    defined: Callable[[Context], Mapping[str, Operation]] | None = None,
 ) -> Route:
-    """POST `{"operationName": ...}` on an existing resource; each operation names its own roles."""
+    """POST `{"operationName": ...}` on an existing resource; each operation names its own roles.
+
+    `defined` adds operations the contact center defines at run time (the custom agent states), looked up
+    per request; `operations` are the fixed ones the OpenAPI document lists."""
     roles = frozenset().union(*(operation.roles for operation in operations.values()))
 
     async def run(ctx: Context) -> web.Response:
         body = await read_body(ctx.request)
         name = body.get("operationName")
+        available = {**(defined(ctx) if defined is not None else {}), **operations}
         if name is None:
             if otherwise is not None:
                 return await otherwise(ctx, body)
-            raise Failure(MISSING, f"operationName is required (one of {', '.join(operations)})")
-        operation = operations.get(name) if isinstance(name, str) else None
+            raise Failure(MISSING, f"operationName is required (one of {', '.join(available)})")
+        operation = available.get(name) if isinstance(name, str) else None
         if operation is None:
             raise Failure(
                 INVALID,
-                f"operationName {name!r} is not an operation of {API}{path} (operations: {', '.join(operations)})",
+                f"operationName {name!r} is not an operation of {API}{path} (operations: {', '.join(available)})",
             )
         if not ctx.viewer.has_role(*operation.roles):
             raise Failure(
