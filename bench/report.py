@@ -60,18 +60,26 @@ def _ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.2f}" if theirs > 0 else "n/a"
 
 
+def _knee_ratio(knees: dict[tuple[str, str], StepResult | None], ours: tuple[str, str], theirs: tuple[str, str]) -> str:
+    """A ratio of knees only when both held somewhere; otherwise which side held none."""
+    if ours not in knees or theirs not in knees:
+        return ""
+    knee_ours, knee_theirs = knees[ours], knees[theirs]
+    if knee_ours and knee_theirs:
+        return _ratio(knee_ours.rate, knee_theirs.rate)
+    if knee_theirs:
+        return f"ours none, theirs {knee_theirs.rate:.0f}"
+    if knee_ours:
+        return f"ours {knee_ours.rate:.0f}, theirs none"
+    return "neither held"
+
+
 def ratio_table(results: Sequence[StepResult], knees: dict[tuple[str, str], StepResult | None]) -> str:
     """Ours against each peer on the same transport."""
     rows = []
     for ours in (r for r in results if r.server == OURS):
         for theirs in (r for r in results if r.server != OURS and r.transport == ours.transport):
-            knee_ours = knees.get((ours.server, ours.transport))
-            knee_theirs = knees.get((theirs.server, theirs.transport))
-            knee = (
-                _ratio(knee_ours.rate if knee_ours else 0, knee_theirs.rate)
-                if knee_theirs
-                else ("n/a" if (ours.server, ours.transport) in knees else "")
-            )
+            knee = _knee_ratio(knees, (ours.server, ours.transport), (theirs.server, theirs.transport))
             rows.append(
                 [
                     ours.transport,
