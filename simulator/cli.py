@@ -10,6 +10,7 @@ from aiohttp import web
 
 from .app import create_app
 from .core.contact_center import ContactCenter, ContactCenterError, load, load_default
+from .core.voice import VirtualClock
 from .scenario import command as scenario_commands
 
 
@@ -20,6 +21,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     serve.add_argument("--contact-center", metavar="FILE", help="contact-center YAML file (default: the built-in one)")
+    serve.add_argument(
+        "--clock",
+        choices=("real", "virtual"),
+        default="real",
+        help="real time (default), or a virtual clock that only POST /sim/clock {advance} moves",
+    )
     serve.add_argument("-v", "--verbose", action="store_true", help="log every request")
     serve.set_defaults(handler=_serve)
     scenario_commands.add_commands(commands)
@@ -36,7 +43,10 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     _print_banner(center, args.host, args.port)
     try:
-        web.run_app(create_app(center), host=args.host, port=args.port, print=None, handler_cancellation=True)
+        clock = VirtualClock() if args.clock == "virtual" else None
+        web.run_app(
+            create_app(center, clock=clock), host=args.host, port=args.port, print=None, handler_cancellation=True
+        )
     except OSError as problem:
         print(f"gwsim: cannot listen on {args.host}:{args.port}: {problem.strerror}", file=sys.stderr)
         return 1
@@ -54,6 +64,7 @@ def _print_banner(center: ContactCenter, host: str, port: int) -> None:
     queues = ", ".join(f"{queue.name} ({queue.channel}, {queue.phoneNumber})" for queue in center.queues.values())
     print(f"  queues: {queues or '-'}", flush=True)
     print(f"  OpenAPI description: {base}/api/v2/openapi.json", flush=True)
+    print(f"  simulator control (admins): {base}/sim/calls, /sim/clock, /sim/reset, /sim/state", flush=True)
     print("  press Ctrl+C to stop", flush=True)
 
 

@@ -193,3 +193,28 @@ def test_the_default_file_follows_the_published_json_schema():
     broken = {**document, "users": [{"userName": "a@example.com"}]}
     with pytest.raises(jsonschema.ValidationError, match="'password' is a required property"):
         jsonschema.validate(broken, schema)
+
+
+def test_the_telephony_section_sets_timers_and_what_external_numbers_do():
+    center = parse(
+        textwrap.dedent(
+            """
+            users: [{userName: a@example.com, password: p}]
+            telephony:
+              noAnswerTimeout: null
+              busyDelay: 0.25
+              wrapUpSeconds: 30
+              remoteNumbers:
+                - {pattern: "9*", outcome: busy, delay: 1}
+                - {pattern: "+1555*", outcome: no_answer}
+            """
+        ),
+        "t.yaml",
+    )
+    options = center.voice_options
+    assert (options.no_answer_timeout, options.busy_delay, options.wrap_up_seconds) == (None, 0.25, 30.0)
+    assert options.remote_rule("912").outcome == "busy" and options.remote_rule("912").delay == 1.0
+    assert options.remote_rule("+15551").outcome == "no_answer"
+    assert options.remote_rule("44").outcome == "answer"
+    with pytest.raises(ContactCenterError, match=r"t.yaml:2: telephony.remoteNumbers\[0\].delay must be 0 or more"):
+        parse("telephony:\n  remoteNumbers: [{pattern: '*', delay: -1}]\nusers: []\n", "t.yaml")

@@ -18,10 +18,13 @@ from .contact_center import DEFAULT, ContactCenter, ContactCenterError
 from .refusals import Refusal
 from .settings import AGENT_STATES, GENERAL, REPORTING
 from .users import ROLES
+from .voice import RemoteRule, VoiceOptions
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
+_FLOAT = "tag:yaml.org,2002:float"
+_NULL = "tag:yaml.org,2002:null"
 
 
 def load_default() -> ContactCenter:
@@ -46,7 +49,10 @@ def parse(text: str, source: str) -> ContactCenter:
     if root is None:
         raise ContactCenterError(f"{source}:1: the file is empty: it must be a mapping with at least users")
     top = Entry(source, root, "")
-    top.only("name", "seed", "features", "services", "skills", "users", "devices", "queues", "contacts", "settings")
+    top.only(
+        "name", "seed", "features", "services", "skills", "users", "devices", "queues", "contacts", "settings",
+        "telephony",
+    )  # fmt: skip
     seed = top.integer("seed", required=False)
     center = ContactCenter(name=top.string("name", required=False) or "Contact center", seed=seed or 0)
     _Builder(center, top).build()
@@ -101,6 +107,18 @@ class Entry:
     def integer(self, key: str, required: bool = True) -> int | None:
         return self._scalar(key, _INT, "an integer", required)
 
+    def seconds(self, key: str) -> float | None:
+        """A duration in seconds, 0 or more, written as an integer or a decimal number."""
+        node = self.fields.get(key)
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL):
+            return None
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in (_INT, _FLOAT):
+            self.fail(node, f"{self.name(key)} must be a number of seconds")
+        value = float(yaml.SafeLoader("").construct_object(node))
+        if value < 0:
+            self.fail(node, f"{self.name(key)} must be 0 or more seconds")
+        return value
+
     def boolean(self, key: str, required: bool = False) -> bool | None:
         return self._scalar(key, _BOOL, "true or false", required)
 
@@ -151,6 +169,7 @@ class _Builder:
         self.devices()
         self.contacts()
         self.settings()
+        self.telephony()
 
     def features(self) -> None:
         if "features" in self.top.fields:
@@ -298,6 +317,32 @@ class _Builder:
             )
         except Refusal as refusal:
             entry.refused(refusal, "phoneNumber")
+
+    def telephony(self) -> None:
+        """How the simulated network behaves: timers, and what external numbers do when dialed."""
+        section = self.top.child("telephony")
+        if section is None:
+            return
+        section.only("noAnswerTimeout", "busyDelay", "wrapUpSeconds", "remoteNumbers")
+        defaults = VoiceOptions()
+        rules = []
+        for entry in section.entries("remoteNumbers"):
+            entry.only("pattern", "outcome", "delay")
+            outcome = entry.string("outcome", required=False) or "answer"
+            if outcome not in ("answer", "busy", "no_answer"):
+                entry.fail(entry.fields["outcome"], f"{entry.name('outcome')} must be answer, busy or no_answer")
+            delay = entry.seconds("delay")
+            rules.append(RemoteRule(entry.string("pattern") or "*", outcome, 2.0 if delay is None else delay))
+        no_answer = section.fields.get("noAnswerTimeout")
+        explicit_null = isinstance(no_answer, yaml.ScalarNode) and no_answer.tag == _NULL
+        timeout = section.seconds("noAnswerTimeout")
+        busy = section.seconds("busyDelay")
+        self.center.voice_options = VoiceOptions(
+            remote_rules=tuple(rules),
+            no_answer_timeout=None if explicit_null else (defaults.no_answer_timeout if timeout is None else timeout),
+            busy_delay=defaults.busy_delay if busy is None else busy,
+            wrap_up_seconds=section.seconds("wrapUpSeconds"),
+        )
 
     def contacts(self) -> None:
         for entry in self.top.entries("contacts"):
