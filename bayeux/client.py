@@ -1,12 +1,12 @@
 """A small Bayeux 1.0 client over long-polling, with the acknowledge extension.
 
 Enough to take part in a CometD conversation from Python code that is not a browser: handshake (with
-whatever credentials the aiohttp session or `auth` carries), subscribe, publish, and a connect loop that
+whatever credentials the aiohttp session or `headers` carry), subscribe, publish, and a connect loop that
 hands every delivered message to `on_message`. With the acknowledge extension (on by default) the client
 echoes the batch number of each connect reply, so a reconnect loses nothing; when the server forgets the
 session (`reconnect: handshake`) the client handshakes again and renews its subscriptions.
 
-    async with BayeuxClient(url, auth=aiohttp.BasicAuth("alice", "secret"), on_message=print) as client:
+    async with BayeuxClient(url, headers={"Authorization": "Basic ..."}, on_message=print) as client:
         await client.subscribe("/news/today")
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import aiohttp
@@ -39,7 +39,7 @@ class BayeuxClient:
         url: str,
         *,
         http: aiohttp.ClientSession | None = None,
-        auth: aiohttp.BasicAuth | None = None,
+        headers: Mapping[str, str] | None = None,
         on_message: MessageListener | None = None,
         on_session: Callable[[str], None] | None = None,
         ack: bool = True,
@@ -49,7 +49,7 @@ class BayeuxClient:
         self.client_id: str | None = None
         self._http = http
         self._owns_http = http is None
-        self._auth = auth
+        self._headers = dict(headers or {})  # sent with every request: credentials, for one
         self._on_message = on_message or (lambda message: None)
         # told the new clientId when the server forgot the session and a new one holds the subscriptions
         self._on_session = on_session or (lambda client_id: None)
@@ -126,7 +126,7 @@ class BayeuxClient:
     async def _send(self, messages: list[dict[str, Any]], limit: float | None = None) -> list[dict[str, Any]]:
         assert self._http is not None
         timeout = aiohttp.ClientTimeout(total=limit or self._timeout + 30)
-        async with self._http.post(self.url, json=messages, auth=self._auth, timeout=timeout) as response:
+        async with self._http.post(self.url, json=messages, headers=self._headers, timeout=timeout) as response:
             body = await response.json(content_type=None)
         return body if isinstance(body, list) else [body]
 

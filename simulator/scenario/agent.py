@@ -10,6 +10,7 @@ notifications during the request that caused them, so what was caused before the
 from __future__ import annotations
 
 import asyncio
+import base64
 import uuid
 from typing import Any
 
@@ -23,11 +24,17 @@ NOTIFICATIONS = "/api/v2/notifications"
 SETTLE_BOUND = 10.0  # real seconds a marker may take to come back before the run reports the server stuck
 
 
+def basic_auth(user: str, password: str) -> dict[str, str]:
+    """The Authorization header of HTTP Basic credentials."""
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
+
+
 class AgentClient:
     def __init__(self, spec: AgentSpec, base_url: str) -> None:
         self.spec = spec
         self.base_url = base_url
-        self.auth = aiohttp.BasicAuth(spec.user, spec.password)
+        self.headers = basic_auth(spec.user, spec.password)
         self.inbox: dict[str, list[dict[str, Any]]] = {topic: [] for topic in TOPICS}
         self.cursor: dict[str, int] = dict.fromkeys(TOPICS, 0)
         self.received = asyncio.Event()
@@ -36,7 +43,9 @@ class AgentClient:
         self._marker_channel = f"/scenario/{uuid.uuid4().hex}"
         self._markers: dict[int, asyncio.Future[None]] = {}
         self._marker_seq = 0
-        self._bayeux = BayeuxClient(base_url + NOTIFICATIONS, http=self._http, auth=self.auth, on_message=self._on)
+        self._bayeux = BayeuxClient(
+            base_url + NOTIFICATIONS, http=self._http, headers=self.headers, on_message=self._on
+        )
 
     async def start(self) -> None:
         """Learn the user and device, subscribe to every topic, then start the session and go Ready if asked."""
@@ -63,7 +72,7 @@ class AgentClient:
     async def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         """(HTTP status, JSON body) of a REST request with this agent's credentials."""
         url = path if path.startswith("http") else self.base_url + path
-        async with self._http.request(method, url, json=body, auth=self.auth) as response:
+        async with self._http.request(method, url, json=body, headers=self.headers) as response:
             try:
                 document = await response.json(content_type=None)
             except ValueError:

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from ..core.contact_center import load, load_default
 from ..core.voice import VirtualClock
+from .agent import basic_auth
 
 
 class Simulator:
@@ -25,12 +26,12 @@ class Simulator:
         self.url = url.rstrip("/")
         self.virtual = virtual
         self._http = http
-        self._auth = aiohttp.BasicAuth(*admin)
+        self._headers = basic_auth(*admin)
         self._virtual_now = 0.0
 
     async def control(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         """A request to the control API (or any path) with the admin's credentials: (HTTP status, JSON body)."""
-        async with self._http.request(method, self.url + path, json=body, auth=self._auth) as response:
+        async with self._http.request(method, self.url + path, json=body, headers=self._headers) as response:
             return response.status, await response.json(content_type=None)
 
     async def advance(self, seconds: float) -> None:
