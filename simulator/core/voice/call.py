@@ -37,6 +37,7 @@ Further readings chosen where the reference is silent (each checked by tests/tes
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,6 +132,14 @@ def _operations(*tables: list[dict[str, Any]]) -> tuple[str, ...]:
 CALL_OPERATIONS: tuple[str, ...] = _operations(LEG_TRANSITIONS, MUTE_TRANSITIONS, RECORDING_TRANSITIONS)
 
 
+@functools.cache
+def _candidates(state: str, mute: str, recording: str) -> tuple[str, ...]:
+    """The operations with a row from these states, in CALL_OPERATIONS order: only their conditions need
+    checking, which keeps capabilities cheap enough to compute for every notification."""
+    current = {LEG_MACHINE: state, MUTE_MACHINE: mute, RECORDING_MACHINE: recording}
+    return tuple(name for name in CALL_OPERATIONS if _MACHINE_OF[name].leaves(current[_MACHINE_OF[name]], name))
+
+
 @dataclass(frozen=True)
 class LegOptions:
     """The switches that decide which optional operations a leg offers (see `VoiceOptions`)."""
@@ -214,7 +223,7 @@ class Leg:
     def capabilities(self) -> tuple[str, ...]:
         if not self.live:
             return ()
-        return tuple(name for name in CALL_OPERATIONS if self.may(name))
+        return tuple(name for name in _candidates(self.state, self.mute, self.recording_state) if self.may(name))
 
     # conditions named in the tables
 

@@ -59,6 +59,10 @@ class TableMachine(Machine):  # type: ignore[misc]
                 return True
         return False
 
+    def leaves(self, state: str, trigger: str) -> bool:
+        """Whether the table has any row for `trigger` from `state`, conditions aside."""
+        return (trigger, state) in self._rows
+
     def _checked_assignment(self, model: Any, name: str, func: Any) -> None:
         if name in _GENERIC_HELPERS and hasattr(model, name):
             return
