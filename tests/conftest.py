@@ -11,6 +11,7 @@ from aiohttp import web
 import bayeux
 from simulator.app import create_app
 from simulator.core.contact_center import load_default
+from simulator.core.voice import Clock
 
 AGENT1 = ("agent1@example.com", "password")
 AGENT2 = ("agent2@example.com", "password")
@@ -40,10 +41,13 @@ class LiveServer:
 
 
 async def start_server(
-    options: bayeux.Options | None = None, prepare: Callable[[web.Application], None] | None = None
+    options: bayeux.Options | None = None,
+    prepare: Callable[[web.Application], None] | None = None,
+    clock: Clock | None = None,
 ) -> tuple[web.AppRunner, LiveServer]:
-    """Serve a fresh simulator; `prepare` may add routes first, while the app's router can still change."""
-    app = create_app(load_default(), options)
+    """Serve a fresh simulator; `prepare` may add routes first, while the app's router can still change.
+    `clock` is real time unless a test brings a `VirtualClock` to move with POST /sim/clock."""
+    app = create_app(load_default(), options, clock=clock)
     if prepare is not None:
         prepare(app)
     runner = web.AppRunner(app, handler_cancellation=True)

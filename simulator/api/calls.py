@@ -73,7 +73,7 @@ CALL = register(
 )
 
 _DESTINATION = Field("destination", type="any", description="The number to reach: a string, or {'phoneNumber': 'XXX'}")
-_USER_DATA = Field("userData", type="object", description="Key-value pairs attached to the call")
+_USER_DATA = Field("userData", type="any", description="A JSON object of key-value pairs attached to the call")
 _PARAMETERS: dict[str, tuple[Field, ...]] = {
     "SingleStepTransfer": (_DESTINATION,),
     "SingleStepConference": (_DESTINATION,),
@@ -87,7 +87,9 @@ _PARAMETERS: dict[str, tuple[Field, ...]] = {
     "MergeWithOtherCall": (Field("otherCallUri", description="The held call to merge with"),),
     "AttachUserData": (_USER_DATA,),
     "UpdateUserData": (_USER_DATA,),
-    "DeleteUserData": (Field("userData", type="object", description="The keys to delete (all when absent)"),),
+    "DeleteUserData": (
+        Field("userData", type="any", description="An object whose keys are deleted (all when absent)"),
+    ),
     "DeleteUserDataPair": (Field("key", description="The key to delete"),),
 }
 DIAL = Schema("Dial", (_DESTINATION, _USER_DATA), open=True)
