@@ -18,6 +18,7 @@ import aiohttp
 
 from bayeux.client import BayeuxClient
 
+from . import values
 from .model import TOPICS, AgentSpec
 
 NOTIFICATIONS = "/api/v2/notifications"
@@ -89,6 +90,16 @@ class AgentClient:
             await asyncio.wait_for(arrived, SETTLE_BOUND)
         finally:
             self._markers.pop(marker, None)
+
+    def take(self, topic: str, wanted: Any) -> Any:
+        """The first unread notification on `topic` matching `wanted` (partially), marking it and those
+        before it read; None when none matches."""
+        messages = self.inbox[topic]
+        for index in range(self.cursor[topic], len(messages)):
+            if values.mismatch(wanted, messages[index]) is None:
+                self.cursor[topic] = index + 1
+                return messages[index]
+        return None
 
     async def _operation(self, path: str, operation: str, **params: Any) -> None:
         status, body = await self.request("POST", path, {"operationName": operation, **params})

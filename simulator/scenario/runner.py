@@ -195,31 +195,10 @@ class _Play:
             if self.simulator.virtual:
                 await agent.settle()
             return self._count(agent, step, wanted)
-        deadline = self.simulator.now() + step.within
-        while True:
-            if self.simulator.virtual:
-                await agent.settle()
-            found = self._find(agent, step.topic, wanted)
-            if found is not None:
-                return found
-            left = deadline - self.simulator.now()
-            if left <= 0:
-                raise StepFailed(self._nothing_matched(agent, step, wanted))
-            if self.simulator.virtual:
-                await self.simulator.advance(min(TICK, left))
-            else:
-                agent.received.clear()
-                with suppress(TimeoutError):
-                    await asyncio.wait_for(agent.received.wait(), left)
-
-    @staticmethod
-    def _find(agent: AgentClient, topic: str, wanted: dict[str, Any]) -> Any:
-        messages = agent.inbox[topic]
-        for index in range(agent.cursor[topic], len(messages)):
-            if values.mismatch(wanted, messages[index]) is None:
-                agent.cursor[topic] = index + 1
-                return messages[index]
-        return None
+        found = await await_notification(agent, self.simulator, step.topic, wanted, step.within)
+        if found is None:
+            raise StepFailed(self._nothing_matched(agent, step, wanted))
+        return found
 
     @staticmethod
     def _count(agent: AgentClient, step: Expect, wanted: dict[str, Any]) -> Any:
@@ -240,3 +219,27 @@ class _Play:
             return f"no {step.topic} notification within {step.within:g} s"
         closest = values.mismatch(wanted, unread[-1])
         return f"none of {len(unread)} {step.topic} notifications matched within {step.within:g} s; last: {closest}"
+
+
+async def await_notification(
+    agent: AgentClient, simulator: target.Simulator, topic: str, wanted: Any, within: float
+) -> Any:
+    """The first unread notification on `topic` matching `wanted` that arrives within `within` simulated
+    seconds (marking it and those before it read), or None. On a virtual clock the clock is advanced by
+    `TICK` between looks; on a real one the wait ends when a notification arrives."""
+    deadline = simulator.now() + within
+    while True:
+        if simulator.virtual:
+            await agent.settle()
+        found = agent.take(topic, wanted)
+        if found is not None:
+            return found
+        left = deadline - simulator.now()
+        if left <= 0:
+            return None
+        if simulator.virtual:
+            await simulator.advance(min(TICK, left))
+        else:
+            agent.received.clear()
+            with suppress(TimeoutError):
+                await asyncio.wait_for(agent.received.wait(), left)
