@@ -32,7 +32,7 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true", help="short steps and 2,000 memory sessions (about 2 minutes)")
-    size.add_argument("--long", action="store_true", help="longer steps, finer knee steps (about 15 minutes)")
+    size.add_argument("--long", action="store_true", help="longer steps, finer knee steps (10 to 15 minutes)")
     parser.add_argument("--servers", default="ours,faye,cometd", help="comma-separated: ours, faye, cometd")
     parser.add_argument("--transports", default="websocket,long-polling")
     parser.add_argument("--clients", type=int, default=1000)
