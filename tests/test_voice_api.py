@@ -559,3 +559,16 @@ async def test_password_changes_are_reported_on_v2_me(office: Office):
     assert right.code == 0
     assert await a1.sync() == [{"channel": "/v2/me", "data": {"notificationType": "PasswordChangeSuccessful"}}]
     await office.quiet(a2)
+
+
+async def test_a_device_in_a_call_cannot_be_deleted_or_taken_from_its_agent(office: Office):
+    a1, a2, _ = office.desktops
+    await connected(office, a1, a2)
+    device = await a1.device_id()
+    deleted = await office.admin.delete(f"/devices/{device}")
+    assert deleted.code == 2 and "calls going on" in deleted.message
+    user = office.server.user_id(AGENT1)
+    unassigned = await office.admin.delete(f"/users/{user}/devices/{device}")
+    assert unassigned.code == 2 and "calls going on" in unassigned.message
+    assert len(await a1.my_calls()) == 1
+    await office.quiet(a1, a2)

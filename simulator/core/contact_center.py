@@ -284,6 +284,8 @@ class ContactCenter:
             raise Refusal(FORBIDDEN, "Operation forbidden, a user cannot delete themself")
         self._existing(self.users, user.id, "user")
         for device in self.devices_of(user):
+            self._check_no_calls(device, "released from its user")
+        for device in self.devices_of(user):
             device.user_id = None
         del self.users[user.id]
 
@@ -385,6 +387,7 @@ class ContactCenter:
 
     def remove_device(self, device: Device) -> None:
         self._existing(self.devices, device.id, "device")
+        self._check_no_calls(device, "deleted")
         owner = self.owner_of(device)
         if owner is not None:
             owner.device_ids.remove(device.id)
@@ -405,8 +408,14 @@ class ContactCenter:
     def unassign_device(self, user: User, device: Device) -> None:
         if device.user_id != user.id:
             raise Refusal(NOT_FOUND, f"user {user.userName!r} has no device {device.id!r}")
+        self._check_no_calls(device, "unassigned")
         device.user_id = None
         user.device_ids.remove(device.id)
+
+    def _check_no_calls(self, device: Device, change: str) -> None:
+        """A call's legs belong to a device and its user: neither may vanish while a call is going on."""
+        if self._telephony is not None and self._telephony.calls_of_device(device.id):
+            raise Refusal(INVALID, f"device {device.phoneNumber} has calls going on and cannot be {change} now")
 
     def _check_number_free(self, number: str, ignore: object = None) -> None:
         """Devices and queues share one dialing plan: a number reaches exactly one of them."""
