@@ -514,6 +514,18 @@ def test_single_step_conference_to_a_busy_number_reports_the_error(rig: Rig) -> 
     assert rig.view(1, call_id).participants == (CUSTOMER,) and rig.state(1, call_id) == "Established"
 
 
+def test_a_call_left_with_only_ringing_parties_ends(rig: Rig) -> None:
+    """Agent 1 rings agent 2 into the customer's call, drops the customer, then transfers to agent 3:
+    nobody would be on the line for the two phones ringing, so the call ends."""
+    call_id = rig.inbound(1, CUSTOMER)
+    rig.op(1, call_id, "SingleStepConference", destination="5002")
+    rig.op(1, call_id, "RemoveParticipantFromConference", participant=CUSTOMER)
+    assert (rig.state(1, call_id), rig.state(2, call_id)) == ("Established", "Ringing")
+    rig.op(1, call_id, "SingleStepTransfer", destination="5003")
+    assert rig.calls(1) == rig.calls(2) == rig.calls(3) == []
+    assert call_id not in rig.engine.call_ids()
+
+
 def test_swap_calls_and_merge(rig: Rig) -> None:
     first = rig.inbound(1, CUSTOMER)
     rig.op(1, first, "Hold")

@@ -95,11 +95,11 @@ class VoiceMachine(RuleBasedStateMachine):
     # ----- helpers
 
     def _params(self, agent: int, view: CallView, operation: str, choice: int) -> dict[str, Any]:
-        """Parameters a careful client would send for the operation on this leg."""
+        """Parameters a careful client would send for the operation on this leg (see `_no_valid_params`)."""
         engine = self.rig.engine
         if operation in ("SingleStepTransfer", "SingleStepConference", "InitiateTransfer", "InitiateConference"):
             free = [n for n in DESTINATIONS if n != NUMBERS[agent] and n not in view.participants]
-            return {"destination": free[choice % len(free)]}
+            return {"destination": free[choice % len(free)] if free else NUMBERS[agent]}
         if operation in ("CompleteTransfer", "CompleteConference"):
             pair = engine.consultation(f"u{agent}", view.id)
             if pair is None:
@@ -123,14 +123,23 @@ class VoiceMachine(RuleBasedStateMachine):
             return {"key": keys[choice % len(keys)] if keys else "k0"}
         return {}
 
+    @staticmethod
+    def _no_valid_params(agent: int, view: CallView, operation: str) -> bool:
+        """No key to delete, or every destination the machine knows is already on the call."""
+        if operation == "DeleteUserDataPair":
+            return not view.user_data
+        if operation in ("SingleStepTransfer", "SingleStepConference", "InitiateTransfer", "InitiateConference"):
+            return all(n == NUMBERS[agent] or n in view.participants for n in DESTINATIONS)
+        return False
+
     def _perform(self, agent: int, view: CallView, operation: str, choice: int) -> None:
         params = self._params(agent, view, operation, choice)
         action = lambda: self.rig.op(agent, view.id, operation, **params)  # noqa: E731
         if operation not in view.capabilities:
             error = self.rig.refused(action, 2)
             assert error.state == view.state, error
-        elif operation == "DeleteUserDataPair" and not view.user_data:
-            self.rig.refused(action, 1)  # advertised, but there is no key a client could name
+        elif self._no_valid_params(agent, view, operation):
+            self.rig.refused(action, 1)  # advertised, but there is nothing valid a client could name
         else:
             action()
 
@@ -268,6 +277,8 @@ class VoiceMachine(RuleBasedStateMachine):
         engine = self.rig.engine
         for call_id, legs in by_call.items():
             remote = engine.remote_parties(call_id)
+            states = [leg.state for leg in legs] + [state for _, state in remote]
+            assert set(states) != {"Ringing"}, (legs, remote)  # someone is on the line for a phone to ring
             for leg in legs:
                 if leg.state == "Dialing":
                     others = [other.state for other in legs if other is not leg] + [state for _, state in remote]

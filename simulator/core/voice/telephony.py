@@ -764,9 +764,12 @@ class Telephony:
             call.consult_of, call.consult_device = None, None
 
     def _settle(self, call: Call) -> None:
-        """A call needs two parties: when fewer remain, the last one is released and the call is over."""
+        """A call needs two parties, one of them not merely ringing: a phone rings because someone is on
+        the line calling it. When that no longer holds (the last party alone; or only ringing parties left,
+        say after a transfer away from a conference whose other members were still being rung), everyone
+        left is released and the call is over."""
         live = call.live_parties()
-        if len(live) < 2:
+        if len(live) < 2 or all(party.state == RINGING for party in live):
             for party in live:
                 self._release_party(party)
         self._touch_call(call)
@@ -991,7 +994,10 @@ class Telephony:
         for call in sorted(calls, key=lambda c: c.seq):
             for leg in [party for party in call.parties if isinstance(party, Leg)]:
                 view = self._view(leg)
-                kind = self._kind_of_change(self._told_calls.get(leg), view)
+                told = self._told_calls.get(leg)
+                kind = self._kind_of_change(told, view)
+                if told is None and not leg.live:
+                    kind = None  # rung and dropped within one action: its user never saw it, nothing to undo
                 if kind is not None:
                     self._emit(CallStateChanged(kind, self._user_of(leg.device_id), leg.device_id, leg.number, view))
                 if leg.live:
