@@ -149,3 +149,40 @@ def test_a_contact_center_file_brings_its_users_and_agent_states(tmp_path: Path)
 def test_an_unreadable_file_is_reported(tmp_path: Path) -> None:
     found = check(tmp_path / "absent.yaml")
     assert len(found) == 1 and found[0].line == 1 and "cannot read" in found[0].reason
+
+
+TRAFFIC = """\
+  - traffic:
+      to: "8000"
+      duration: 60
+      seed: 1
+      arrivals: {exponential: 10}
+      talk: {constant: 30}
+      wrapUp: {uniform: [5, 10]}
+      patience: {normal: [60, 20]}
+"""
+
+
+def test_a_traffic_step_reads_its_distributions(tmp_path: Path) -> None:
+    path = tmp_path / "traffic.yaml"
+    later = "  - {agent: agent1, request: GET /api/v2/me, body: {x: '${run.offered}'}}\n"
+    path.write_text(GOOD_HEAD + TRAFFIC + "    save: run\n" + later)
+    spec = read(path).steps[0].spec  # type: ignore[attr-defined]
+    assert (spec.duration, spec.seed, spec.arrivals.kind) == (60.0, 1, "exponential")
+    assert spec.wrap_up.parameters == (5.0, 10.0)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "reason"),
+    [
+        ("{exponential: 10}", "{poisson: 10}", 10, "arrivals must be one of constant: s, uniform"),
+        ("{uniform: [5, 10]}", "{uniform: [10, 5]}", 12, "wrapUp: uniform needs low <= high"),
+        ("{constant: 30}", "{constant: [1, 2]}", 11, "talk: constant takes 1 number(s) of seconds"),
+        ("      seed: 1\n", "", 7, "traffic.seed is missing"),
+        ("      duration: 60\n", "      duration: 60\n      agents: [nobody]\n", 9, "no agent named 'nobody'"),
+        ('"8000"', "8000", 7, 'to must be a string (quote it: "8000")'),
+    ],
+)
+def test_a_bad_traffic_step_is_reported_at_its_line(tmp_path: Path, old: str, new: str, line: int, reason: str) -> None:
+    found_line, found_reason = only_problem(tmp_path, GOOD_HEAD + TRAFFIC.replace(old, new))
+    assert found_line == line and reason in found_reason, (found_line, found_reason)

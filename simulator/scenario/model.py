@@ -6,6 +6,7 @@ what earlier steps saved.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ DEFAULT_ADMIN = ("admin@example.com", DEFAULT_PASSWORD)
 DEFAULT_TIMEOUT = 10.0
 TOPICS = ("/v2/me/calls", "/v2/me/devices", "/v2/me/channels", "/v2/me")
 WORLD_ACTIONS = {"call": None, "hangup": "Hangup", "dtmf": "SendDtmf", "answer": "Answer"}
+DISTRIBUTIONS = {"constant": 1, "uniform": 2, "exponential": 1, "normal": 2}  # name -> how many parameters
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,49 @@ class Expect(Step):
         what = ", ".join(f"{key}={value}" for key, value in self.match.items())
         times = "" if self.count is None else f" x{self.count}"
         return f"{self.agent} gets {self.topic} {what}{times} within {self.within:g} s"
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """`constant: x`, `uniform: [low, high]`, `exponential: mean`, `normal: [mean, sd]` (never below 0)."""
+
+    kind: str
+    parameters: tuple[float, ...]
+
+    def draw(self, generator: random.Random) -> float:
+        if self.kind == "constant":
+            return self.parameters[0]
+        if self.kind == "uniform":
+            return generator.uniform(*self.parameters)
+        if self.kind == "exponential":
+            return generator.expovariate(1.0 / self.parameters[0]) if self.parameters[0] > 0 else 0.0
+        return max(0.0, generator.gauss(*self.parameters))
+
+
+@dataclass(frozen=True)
+class TrafficSpec:
+    """Inbound traffic: customers call `to` for `duration` seconds; the gaps, talk, wrap-up and patience
+    times are drawn from a generator seeded with `seed`."""
+
+    to: Any
+    duration: float
+    seed: int
+    arrivals: Distribution
+    talk: Distribution
+    wrap_up: Distribution
+    patience: Distribution
+    agents: tuple[str, ...]  # the scenario's agents who take the calls (empty: all of them)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Traffic(Step):
+    """Inbound traffic played until every call it started has ended; saves its counters."""
+
+    spec: TrafficSpec
+
+    def describe(self) -> str:
+        spec = self.spec
+        return self.title or f"traffic to {spec.to} for {spec.duration:g} s (seed {spec.seed})"
 
 
 @dataclass(frozen=True)

@@ -24,20 +24,24 @@ from .model import (
     DEFAULT_ADMIN,
     DEFAULT_PASSWORD,
     DEFAULT_TIMEOUT,
+    DISTRIBUTIONS,
     TOPICS,
     WORLD_ACTIONS,
     AgentSpec,
+    Distribution,
     Expect,
     Operation,
     Reply,
     Request,
     Scenario,
     Step,
+    Traffic,
+    TrafficSpec,
     Wait,
     World,
 )
 
-KINDS = ("operation", "request", "customer", "wait", "expect")
+KINDS = ("operation", "request", "customer", "wait", "expect", "traffic")
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 
 
@@ -397,6 +401,61 @@ class _Reader:
             within=within if within is not None else self.timeout,
             count=count,
         )
+
+    def _traffic(self, entry: Marked, path: str, number: int) -> Step | None:
+        self.only(entry, path, ("name", "save", "traffic"))
+        spec = entry["traffic"]
+        where = f"{path}.traffic"
+        if not self.mapping(spec, where, entry.lines["traffic"]):
+            return None
+        keys = ("to", "duration", "seed", "arrivals", "talk", "wrapUp", "patience", "agents")
+        self.only(spec, where, keys)
+        for key in keys[:-1]:
+            if key not in spec:
+                self.fail(spec.line, f"{where}.{key} is missing")
+        to = spec.get("to")
+        if to is not None and not isinstance(to, str):
+            self.fail(spec.lines["to"], f'{where}.to must be a string (quote it: "{to}")')
+        duration = self.seconds(spec, "duration", where)
+        seed = spec.get("seed", 0)
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            self.fail(spec.lines["seed"], f"{where}.seed must be an integer")
+            seed = 0
+        times = {key: self.distribution(spec, key, where) for key in ("arrivals", "talk", "wrapUp", "patience")}
+        agents = spec.get("agents", [])
+        if not isinstance(agents, list) or not all(isinstance(name, str) for name in agents):
+            self.fail(spec.lines["agents"], f"{where}.agents must be a list of agent names")
+            agents = []
+        for name in agents:
+            if name not in self.agent_names:
+                self.fail(spec.lines["agents"], f"{where}.agents: no agent named {name!r}")
+        if duration is None or None in times.values():
+            return None
+        return Traffic(
+            **self._common(entry, path, number),
+            spec=TrafficSpec(
+                to, duration, seed, times["arrivals"], times["talk"], times["wrapUp"], times["patience"], tuple(agents)
+            ),
+        )
+
+    def distribution(self, entry: Marked, key: str, path: str) -> Distribution | None:
+        value = entry.get(key)
+        if value is None:
+            return None
+        where = f"{path}.{key}"
+        usage = "one of constant: s, uniform: [low, high], exponential: mean, normal: [mean, sd]"
+        if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in DISTRIBUTIONS:
+            self.fail(entry.lines[key], f"{where} must be {usage}")
+            return None
+        kind, given = next(iter(value.items()))
+        parameters = given if isinstance(given, list) else [given]
+        if len(parameters) != DISTRIBUTIONS[kind] or not all(_is_number(p) and p >= 0 for p in parameters):
+            self.fail(entry.lines[key], f"{where}: {kind} takes {DISTRIBUTIONS[kind]} number(s) of seconds, 0 or more")
+            return None
+        if kind == "uniform" and parameters[0] > parameters[1]:
+            self.fail(entry.lines[key], f"{where}: uniform needs low <= high")
+            return None
+        return Distribution(kind, tuple(float(p) for p in parameters))
 
     # ------------------------------------------------------------------ fields
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from . import target, values
 from .agent import AgentClient
-from .model import WORLD_ACTIONS, Expect, Operation, Reply, Request, Scenario, Step, Wait, World
+from .model import WORLD_ACTIONS, Expect, Operation, Reply, Request, Scenario, Step, Traffic, Wait, World
+from .traffic import TrafficRun
 
 TICK = 0.5  # simulated seconds between looks for an expected notification on a virtual clock
 
@@ -183,6 +184,11 @@ class _Play:
             operation["digits"] = str(values.resolve(step.digits, self.variables))
         status, answer = await self.simulator.control("POST", f"/sim/calls/{call_id}", operation)
         return self._check_reply(Reply(), status, answer, f"POST /sim/calls/{call_id}")
+
+    async def _traffic(self, step: Traffic) -> Any:
+        names = step.spec.agents or tuple(self.agents)
+        to = str(values.resolve(step.spec.to, self.variables))
+        return await TrafficRun(step.spec, to, self.simulator, {name: self.agents[name] for name in names}).play()
 
     async def _wait(self, step: Wait) -> None:
         await self.simulator.advance(step.seconds)
