@@ -14,6 +14,7 @@ from typing import Any
 import bayeux
 
 from .core.contact_center import ContactCenter
+from .core.media import ChannelChanged, InteractionMessage, MediaEvent, WorkbinMessage
 from .core.voice import (
     CallOperationFailed,
     CallStateChanged,
@@ -53,8 +54,14 @@ class Notifier:
     def base(self) -> str:
         return self.base_url or "http://127.0.0.1:8080"
 
-    def __call__(self, event: VoiceEvent) -> None:
-        """The voice core's sink: called during the operation that caused the event."""
+    def __call__(self, event: VoiceEvent | MediaEvent) -> None:
+        """The voice and multimedia cores' sink: called during the operation that caused the event."""
+        if isinstance(event, InteractionMessage | WorkbinMessage):
+            self.server.deliver(event.user_id, event.topic, event.data)
+            return
+        if isinstance(event, ChannelChanged):
+            self._media_channel(event.user_id, event.channel)
+            return
         if event.user_id is None:
             return  # a device nobody holds: nobody to tell
         if isinstance(event, CallStateChanged | CallOperationFailed):
@@ -79,6 +86,13 @@ class Notifier:
         if self._channels_told.get(user_id) != document:
             self._channels_told[user_id] = document
             self.server.deliver(user_id, CHANNELS, {"channels": [document]})
+
+    def _media_channel(self, user_id: str, name: str) -> None:
+        """A chat or e-mail channel changed state: the reference's channel notification on /v2/me/channels."""
+        user = self.center.users.get(user_id)
+        channel = user.channels.get(name) if user is not None else None
+        if channel is not None:
+            self.server.deliver(user_id, CHANNELS, {"channels": [channel.document(self.center)]})
 
     def start(self) -> None:
         """Take the agents' voice channels as they are now as what they know (at start and after a reset),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..core.channels import VOICE, Channel
+from ..core.channels import VOICE
 from ..core.refusals import INVALID, NOT_FOUND
 from .keys import WORLD
 from .resources import AGENTS, Context, Operation
@@ -53,11 +53,9 @@ def _user_operation(name: str) -> Operation:
             _check_channels(ctx, channels)
             if VOICE not in channels:
                 raise Failure(INVALID, "channels: only the voice channel's agent state is simulated; include voice")
-        ctx.request.app[WORLD].telephony.user_operate(ctx.viewer.id, name, values)
-        if name in DND:
-            for channel in ctx.viewer.channels.values():
-                if isinstance(channel, Channel):
-                    channel.do_not_disturb = name == "DoNotDisturbOn"
+        world = ctx.request.app[WORLD]
+        world.telephony.user_operate(ctx.viewer.id, name, values)
+        world.media.user_operate(ctx.viewer.id, name, values)
 
     return Operation(_schema(name), AGENTS, run, f"{name} on every device and channel of the current user")
 
@@ -86,7 +84,8 @@ def _channel_operation(name: str) -> Operation:
             have = ", ".join(ctx.viewer.channels) or "none"
             raise Failure(NOT_FOUND, f"you have no channel {channel!r} (channels: {have})")
         if channel != VOICE:
-            raise Failure(INVALID, f"{name} on channel {channel}: agent states of {channel} are not simulated yet")
+            ctx.request.app[WORLD].media.channel_operate(ctx.viewer.id, channel, name, values)
+            return
         ctx.request.app[WORLD].telephony.user_operate(ctx.viewer.id, name, values)
 
     return Operation(_schema(name), AGENTS, run, f"{name} on one channel of the current user (voice: every device)")

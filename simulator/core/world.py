@@ -14,6 +14,7 @@ from typing import Any
 
 from .contact_center import ContactCenter
 from .directory import CenterDirectory
+from .media import MediaEvent, MediaOptions, Multimedia
 from .queues import Queue
 from .refusals import INVALID, Refusal
 from .voice import Clock, Telephony, VirtualClock, VoiceEvent
@@ -22,13 +23,25 @@ from .voice import Clock, Telephony, VirtualClock, VoiceEvent
 class World:
     """A contact center brought to life. `reset` returns it to what was loaded, with no call going on."""
 
-    def __init__(self, center: ContactCenter, clock: Clock, sink: Callable[[VoiceEvent], None]) -> None:
+    def __init__(self, center: ContactCenter, clock: Clock, sink: Callable[[VoiceEvent | MediaEvent], None]) -> None:
         self.center = center
         self.clock = clock
         self._sink = sink
         self._loaded = copy.deepcopy(center)
         self._generation = 0
         self.telephony = self._start_telephony()
+        self.media = self._start_media()
+
+    def _start_media(self, options: MediaOptions | None = None) -> Multimedia:
+        """A fresh multimedia core (chat, e-mail, workbins) on the same clock, dropped with the telephony
+        it was started with: its events reach the sink only while that generation lives."""
+        generation = self._generation
+
+        def emit(event: MediaEvent) -> None:
+            if generation == self._generation:
+                self._sink(event)
+
+        return Multimedia(self.center, self.clock, emit, options)
 
     def _start_telephony(self) -> Telephony:
         """A fresh voice core; events of an older one (its timers may still fire) are dropped."""
@@ -54,6 +67,7 @@ class World:
         restored = copy.deepcopy(self._loaded)
         self.center.__dict__.update(restored.__dict__)
         self.telephony = self._start_telephony()
+        self.media = self._start_media()
 
     # ------------------------------------------------------------------ the world outside the agents
 
@@ -97,6 +111,7 @@ class World:
                 "now": self.clock.now(),
             },
             "voice": self.telephony.snapshot(),
+            "media": self.media.snapshot(),
             "users": {
                 user.id: {"userName": user.userName, "devices": list(user.device_ids)}
                 for user in self.center.users.values()

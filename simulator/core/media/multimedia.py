@@ -142,15 +142,25 @@ class Multimedia:
         user = self.center.user(user_id)
         if channel not in MEDIA_CHANNELS or channel not in user.channels:
             raise Refusal(NOT_FOUND, f"channel: you have no {channel} channel")
+        if operation not in DND_OPERATIONS and user.channels[channel].user_state.id == OFFLINE.id:
+            raise Refusal(
+                INVALID,
+                f"{operation} is not valid on channel {channel} in state LoggedOut: "
+                f"start a contact-center session with channels including {channel} first",
+            )
         self._set_channels(user, [channel], operation)
 
     def user_operate(self, user_id: str, operation: str, params: dict[str, Any] | None = None) -> None:
-        """The same operation posted on /me: every media channel of the agent (or the session's list)."""
+        """The same operation posted on /me, on the agent's media channels: a session starts on those it
+        lists (all when it lists none); an agent state applies to the channels logged in; Do Not Disturb
+        and the end of the session to all."""
         user = self.center.user(user_id)
         names = [name for name in MEDIA_CHANNELS if name in user.channels]
         channels = (params or {}).get("channels")
         if operation == "StartContactCenterSession" and isinstance(channels, list):
             names = [name for name in names if name in channels]
+        elif operation not in DND_OPERATIONS and operation not in SESSION_OPERATIONS:
+            names = [name for name in names if user.channels[name].user_state.id != OFFLINE.id]
         self._set_channels(user, names, operation)
 
     def _set_channels(self, user: User, names: list[str], operation: str) -> None:
