@@ -373,7 +373,10 @@ async def test_an_external_caller_rings_an_agent_presses_keys_and_hangs_up(offic
     assert check_call_message(dtmf, "DtmfSent")["state"] == "Established" and dtmf["digits"] == "42"
     listed = (await office.sim("GET", "/calls")).body["calls"]
     assert [call["id"] for call in listed] == [call_id]
-    assert {party["number"] for party in listed[0]["parties"]} == {CUSTOMER, "5001"}
+    assert {(party["number"], party["role"]) for party in listed[0]["parties"]} == {
+        (CUSTOMER, "external"),
+        ("5001", "agent"),
+    }
     assert (await office.sim("POST", f"/calls/{call_id}", {"operationName": "Hangup"})).code == 0
     [released] = await a1.calls()
     assert released["call"]["state"] == "Released" and await a1.my_calls() == []

@@ -99,9 +99,19 @@ class World:
     # ------------------------------------------------------------------ debugging
 
     def calls(self) -> list[dict[str, Any]]:
-        """Every call still going on, with all its parties (agents' legs and external numbers)."""
-        state = self.telephony.snapshot()["calls"]
-        return [{"id": call_id, **call} for call_id, call in state.items()]
+        """Every call still going on, with all its parties. Each party has a `role`: `agent` (a device's
+        leg), `external` (a number outside, which POST /sim/calls/{id} can act as) or `unreachable` (a
+        number being played busy: Do Not Disturb, a forwarding loop)."""
+        listed = []
+        for call_id, call in self.telephony.snapshot()["calls"].items():
+            external = {number for number, _state in self.telephony.remote_parties(call_id)}
+            parties = [
+                {**party, "role": "agent" if "device" in party else
+                 "external" if party["number"] in external else "unreachable"}
+                for party in call["parties"]
+            ]  # fmt: skip
+            listed.append({"id": call_id, **call, "parties": parties})
+        return listed
 
     def state(self) -> dict[str, Any]:
         """The whole simulated state as plain data."""
