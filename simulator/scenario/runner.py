@@ -42,6 +42,7 @@ class ScenarioResult:
     copy: int = 0
     steps: list[StepResult] = field(default_factory=list)
     error: str | None = None  # the run could not start or broke outside a step
+    saved: dict[str, Any] = field(default_factory=dict)  # what steps saved with `save:`, by name
     real: float = 0.0
 
     @property
@@ -112,7 +113,7 @@ class _Play:
             try:
                 saved = await getattr(self, f"_{type(step).__name__.lower()}")(step)
                 if step.save is not None:
-                    self.variables[step.save] = saved
+                    self.variables[step.save] = self.result.saved[step.save] = saved
                 passed, message = True, ""
             except (StepFailed, values.Unresolved) as failure:
                 passed, message = False, str(failure)
