@@ -42,6 +42,12 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=100, help="messages published per second in the fan-out")
     parser.add_argument("--duration", type=float, default=None, help="seconds of the fan-out step")
     parser.add_argument("--drivers", type=int, default=1, help="load driver processes sharing the clients")
+    parser.add_argument(
+        "--quiet",
+        type=float,
+        metavar="PERCENT",
+        help="before each step, wait (up to a minute) until other processes use less than PERCENT of a core",
+    )
     parser.add_argument("--knee-start", type=float, default=10, help="first rate of the knee search (msg/s)")
     parser.add_argument("--knee-factor", type=float, default=None, help="rate multiplier between knee steps")
     parser.add_argument("--knee-max", type=float, default=2560)
@@ -96,7 +102,7 @@ class Results:
 
 
 async def run(args: argparse.Namespace) -> Results:
-    load = Load(args.clients, args.rooms, args.rooms_per_client, args.batch, args.drivers)
+    load = Load(args.clients, args.rooms, args.rooms_per_client, args.batch, args.drivers, quiet=args.quiet)
     transports = [t for t in args.transports.split(",") if t]
     results = Results()
     fanouts, knees, tried, memory = results.fanouts, results.knees, results.tried, results.memory

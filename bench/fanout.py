@@ -25,6 +25,7 @@ from .servers import RunningServer
 KNEE_P99_MS = 50.0
 SATURATED_P99_MS = 4 * KNEE_P99_MS  # a step this far over the bound ends the knee search
 DELIVERED_FLOOR = 0.99  # a step that delivers less than this share of what it should is over the knee
+QUIET_WAIT = 60.0  # seconds a step waits at most for other processes to calm down (--quiet)
 COMMAND_BOUND = 300.0  # seconds any one driver command may take
 
 
@@ -36,6 +37,7 @@ class Load:
     batch: int = 10
     drivers: int = 1
     seed: int = 1
+    quiet: float | None = None  # wait before each step until other processes use less than this % of a core
 
 
 @dataclass
@@ -199,6 +201,8 @@ class FanOut:
         self.step_number += 1
         number = self.step_number
         result = StepResult(self.server.spec.label, self.transport, rate)
+        if self.load.quiet is not None:
+            await self._wait_quiet(self.load.quiet)
         server_cpu, machine, started = self.server.cpu_seconds(), _busy_seconds(), time.monotonic()
         await self.pool.all({"cmd": "begin", "step": number})
         published = await self.pool.call(
@@ -224,6 +228,22 @@ class FanOut:
         if self.connected < self.load.clients:
             result.note = f"{self.load.clients - self.connected} clients not connected"
         return result
+
+    async def _wait_quiet(self, percent: float) -> None:
+        """Until the rest of the machine has used less than `percent` of a core for a second; bounded."""
+        ours = [psutil.Process(self.server.pid), *(psutil.Process(p.pid) for p in self.pool.processes)]
+
+        def own() -> float:
+            return sum(sum(p.cpu_times()[:2]) for p in ours)
+
+        deadline = time.monotonic() + QUIET_WAIT
+        while time.monotonic() < deadline:
+            busy, mine = _busy_seconds(), own()
+            await asyncio.sleep(1.0)
+            others = 100 * ((_busy_seconds() - busy) - (own() - mine))
+            if others < percent:
+                return
+            print(f"    waiting for a quieter machine: other processes at {others:.0f}% of a core", flush=True)
 
 
 def combined(rounds: list[StepResult]) -> StepResult:
