@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 
 from .histogram import Histogram
-from .wire import CLIENTS, BayeuxError, Client, Message, http_session
+from .wire import CLIENTS, Client, Message, http_session
 
 PAYLOAD_SIZE = 50
 CONNECT_CONCURRENCY = 64  # handshakes in flight at once; more only overflows listen backlogs
@@ -110,7 +110,7 @@ class Driver:
     async def connect(self, url: str, transport: str, clients: list[int], rooms: int, per_client: int, seed: int,
                       publisher: bool) -> dict[str, Any]:  # fmt: skip
         """Start every client (bounded concurrency) and, in one process, the publisher."""
-        self.http = http_session(len(clients) + 2)
+        self.http = http_session()
         self.rooms = rooms
         self.local_subscribers = [0] * rooms
         kind = CLIENTS[transport]
@@ -124,7 +124,7 @@ class Driver:
             async with gate:
                 try:
                     await asyncio.wait_for(client.start([room_channel(r) for r in joined]), 30)
-                except (BayeuxError, OSError, TimeoutError, Exception) as problem:  # noqa: BLE001 - reported, not raised
+                except Exception as problem:  # noqa: BLE001 - a client that fails to start is counted and reported
                     failures.append(f"{type(problem).__name__}: {problem}"[:300])
                     await client.close()
                     return

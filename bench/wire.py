@@ -32,7 +32,7 @@ class BayeuxError(Exception):
     """A meta reply that was not successful, or a transport that failed."""
 
 
-def http_session(connections: int) -> aiohttp.ClientSession:
+def http_session() -> aiohttp.ClientSession:
     """One client session for many Bayeux clients: no shared cookie jar, no connection cap."""
     connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, ttl_dns_cache=None, keepalive_timeout=120)
     return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(), timeout=HTTP_TIMEOUT)
