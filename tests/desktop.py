@@ -95,6 +95,19 @@ class Desktop:
         self._seen = end + 1
         return fresh
 
+    async def wait_for(self, wanted: Any) -> dict[str, Any]:
+        """The first message from now on whose data satisfies `wanted`, within the bound: for what a
+        real-time timer sends, which no request of the test causes."""
+        start = len(self.received)
+        async with asyncio.timeout(WAIT):
+            while True:
+                for message in self.received[start:]:
+                    if wanted(message["data"]):
+                        return message
+                start = len(self.received)
+                self._arrived.clear()
+                await self._arrived.wait()
+
     async def calls(self) -> list[dict[str, Any]]:
         """The CallStateChangeMessages since the last sync; any other message fails the test."""
         fresh = await self.sync()

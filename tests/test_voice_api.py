@@ -15,11 +15,15 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 from conftest import LiveServer, start_server
 from desktop import DEVICE_VOICE_KEYS, Desktop, check_call_message, open_desktop, same_call
 from rest_client import ADMIN, AGENT1, AGENT2, AGENT3, Reply, Rest
 
-from simulator.core.voice import VirtualClock
+import bayeux
+from simulator.app import create_app
+from simulator.core.contact_center import load_default
+from simulator.core.voice import RemoteRule, VirtualClock, VoiceOptions
 
 pytestmark = pytest.mark.interop
 
@@ -139,6 +143,7 @@ async def test_dial_out_the_remote_answers_then_the_agent_hangs_up(office: Offic
     }
     assert call["participantsInfo"][0]["country"] == {"name": "United States", "code": "US", "callingCode": "1"}
     await agrees_with_get(a1, call)
+    assert (await a1.get("/me/calls"))["uris"] == [call["uri"]]
 
     await office.advance(2)
     [established] = await a1.calls()
@@ -398,6 +403,12 @@ async def test_the_control_api_refuses_what_it_cannot_do(office: Office):
     state = (await office.sim("GET", "/state")).body["state"]
     assert state["clock"]["mode"] == "virtual" and state["voice"]["calls"] == {}
     await office.quiet(*office.desktops)
+    document = (await office.admin.get("/openapi.json")).body
+    control = {path: item for path, item in document["paths"].items() if path.startswith("/sim/")}
+    assert set(control) == {"/sim/calls", "/sim/calls/{call_id}", "/sim/clock", "/sim/reset", "/sim/state"}
+    for item in control.values():
+        for operation in item.values():
+            assert operation["tags"] == ["simulator control"] and operation["x-roles"] == ["ROLE_ADMIN"]
 
 
 async def test_reset_ends_every_call_and_restores_the_contact_center(office: Office):
@@ -418,6 +429,29 @@ async def test_a_real_clock_cannot_be_advanced(live_server, rest):
     admin = rest(ADMIN)
     reply = await admin.request("POST", f"{live_server.url}/sim/clock", json={"advance": 1})
     assert reply.code == 2 and "real time" in reply.message
+
+
+async def test_on_real_time_the_remote_party_answers_when_its_delay_is_over():
+    center = load_default()
+    center.voice_options = VoiceOptions(remote_rules=(RemoteRule("+1555*", "answer", 0.05),))
+    runner = web.AppRunner(create_app(center))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    agent = center.user_named(AGENT1)
+    assert agent is not None
+    try:
+        async with aiohttp.ClientSession() as http:
+            desktop = await open_desktop(url, runner.app[bayeux.SERVER_KEY], http, AGENT1, agent.id)
+            try:
+                call_id = await dial(desktop, REMOTE)
+                message = await desktop.wait_for(lambda data: data.get("call", {}).get("state") == "Established")
+                assert message["data"]["call"]["id"] == call_id
+            finally:
+                await desktop.close()
+    finally:
+        await runner.cleanup()
 
 
 # --------------------------------------------------------------------------- refusals change nothing
