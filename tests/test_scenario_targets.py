@@ -68,3 +68,14 @@ async def test_a_running_simulator_on_real_time_is_waited_for(real_server: str) 
     assert result.passed, result.failure
     assert 2.0 <= result.steps[1].simulated < 10.0  # the answer came after the network's 2 s
     assert elapsed >= 3.0  # 2 s for the answer and the 1 s wait, really waited
+
+
+async def test_long_runs_print_progress(real_server: str, monkeypatch, capsys) -> None:  # noqa: ANN001
+    from simulator.scenario import command
+
+    monkeypatch.setattr(command, "PROGRESS_EVERY", 0.2)
+    waiting = parse("name: a second\nsteps:\n  - wait: 1\n", "<test>")
+    results = await command._run_all([waiting], real_server, 1)
+    assert results[0].passed, results[0].failure
+    progress = [line for line in capsys.readouterr().out.splitlines() if line.startswith("... ")]
+    assert progress and progress[0].startswith("... 0/1 scenario runs finished after ")
