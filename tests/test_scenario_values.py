@@ -36,7 +36,10 @@ def test_references_names_every_variable_used_at_any_depth() -> None:
     assert list(references({"a": ["${x.y}", "pre ${z} post"], "${k}": 1})) == ["x", "z", "k"]
 
 
-DOCUMENT = {"call": {"state": "Held", "participants": ["5002"], "userData": {"a": 1, "b": 2}, "mute": "Off"}}
+DOCUMENT = {
+    "call": {"state": "Held", "participants": ["5002"], "userData": {"a": 1, "b": 2}, "mute": "Off"},
+    "agents": {"agent1@example.com": {"n": 1}},
+}
 
 
 @pytest.mark.parametrize(
@@ -48,6 +51,7 @@ DOCUMENT = {"call": {"state": "Held", "participants": ["5002"], "userData": {"a"
         {"call.participants": ["5002"]},
         {"call.participants.0": "5002"},
         {},
+        {"agents": {"agent1@example.com": {"n": 1}}},
     ],
 )
 def test_partial_matches(expected: dict) -> None:

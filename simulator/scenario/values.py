@@ -5,7 +5,8 @@ reference takes the referenced value with its type (a number stays a number, an 
 references inside a longer string are replaced by their text.
 
 Matching is partial, as in HTTP test suites: an expected mapping matches when each of its keys matches
-(a key may be a dotted path such as `call.state`), an expected list matches a list of the same length
+(a key may be a dotted path such as `call.state`; a key present as
+it is, such as a user name with dots, is taken as it is), an expected list matches a list of the same length
 element by element, and anything else must be equal.
 """
 
@@ -94,7 +95,7 @@ def mismatch(expected: Any, actual: Any, where: str = "") -> str | None:
             return f"{where or 'value'}: expected an object, got {_show(actual)}"
         for key, wanted in expected.items():
             path = f"{where}.{key}" if where else str(key)
-            got = field(actual, str(key))
+            got = actual[key] if key in actual else field(actual, str(key))  # a key may hold dots itself
             if got is _MISSING:
                 return f"{path}: missing (expected {_show(wanted)})"
             problem = mismatch(wanted, got, path)
