@@ -39,6 +39,13 @@ DEVICE_OPS = (*DEVICE_OPERATIONS, *AGENT_OPERATIONS, "AuxWork", "Offline")
 DEVICE_OP_TRIGGER = {"AuxWork": "NotReady", "Offline": "EndContactCenterSession"}
 
 
+# The switches of VoiceOptions worth exploring: the defaults, the reference's exact lists, and no timers.
+OPTION_SETS: tuple[dict[str, Any], ...] = (
+    {},
+    {"mute": False, "clear_call": False},
+    {"recording": False},
+    {"no_answer_timeout": None, "busy_delay": 0.0, "wrap_up_seconds": None},
+)
 MUTATING = {"dial", "operate", "device_operate", "user_operate", "inbound_call", "remote_answer", "remote_hangup"}
 MUTATING |= {"remote_send_dtmf", "advance"}
 
@@ -65,7 +72,12 @@ class Recording:
 class VoiceMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.rig = Rig(wrap_up_seconds=5.0)
+        self.build({})
+
+    def build(self, options: dict[str, Any]) -> None:
+        """A fresh rig whose engine and clock inputs are recorded for the replay in `teardown`."""
+        self.options = {"wrap_up_seconds": 5.0, **options}
+        self.rig = Rig(**self.options)
         self.log: list[tuple[str, str, tuple[Any, ...]]] = []
         self.told_calls: dict[tuple[str, str], CallView] = {}  # the last notification per (device, call)
         self.told_devices: dict[str, DeviceStateChanged] = {}
@@ -75,14 +87,20 @@ class VoiceMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         """Determinism: the same inputs replayed on a fresh engine give the very same notifications."""
-        replay = Rig(wrap_up_seconds=5.0)
+        replay = Rig(**self.options)
         for target, name, args in self.log:
             getattr(getattr(replay, target), name)(*args)
         assert replay.events == self.rig.events
 
-    @initialize(agents_ready=st.booleans(), calls=st.sampled_from(("none", "customer", "customer and internal")))
-    def start(self, agents_ready: bool, calls: str) -> None:
-        """Optionally begin with logged-in Ready agents and established calls, so runs start mid-shift."""
+    @initialize(
+        agents_ready=st.booleans(),
+        calls=st.sampled_from(("none", "customer", "customer and internal")),
+        options=st.sampled_from(OPTION_SETS),
+    )
+    def start(self, agents_ready: bool, calls: str, options: dict[str, Any]) -> None:
+        """Pick the engine's options, then optionally begin with logged-in Ready agents and established
+        calls, so runs start mid-shift."""
+        self.build(options)
         if agents_ready:
             for agent in (1, 2, 3):
                 self.rig.device_op(agent, "StartContactCenterSession", channels=["voice"])
