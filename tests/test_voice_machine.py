@@ -12,7 +12,8 @@ every step it checks, from what the agents were sent and what GETs show:
 
 The server and the desktops live on an event loop in a thread of their own, so the (synchronous) rules
 call them through `run`. A failure shrinks to a short list of named steps, such as
-`call_operation(agent=1, pick=0, name='Hold')`.
+`any_operation(who=0, pick=0, name='Hold', number='5002')`, with a note naming the agent, operation and
+call of each call operation.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ import aiohttp
 import pytest
 from conftest import LiveServer, start_server
 from desktop import WAIT, Desktop, open_desktop, same_call
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, note, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from rest_client import ADMIN, AGENT1, AGENT2, AGENT3, Reply, Rest
 
 from simulator.core.voice import CALL_OPERATIONS, VirtualClock
@@ -54,6 +55,21 @@ PARAMETER_BOUND = {
     "SwapCalls",
     "MergeWithOtherCall",
     "DeleteUserDataPair",
+}
+# Operations that only annotate a call; offered_operation leaves them to any_operation so that most of its
+# steps move calls along (answer, hold, transfer, conference...).
+DETAILS = {
+    "AttachUserData",
+    "UpdateUserData",
+    "DeleteUserData",
+    "DeleteUserDataPair",
+    "SendDtmf",
+    "MuteCall",
+    "UnmuteCall",
+    "StartCallRecording",
+    "StopCallRecording",
+    "PauseCallRecording",
+    "ResumeCallRecording",
 }
 AGENT_OPERATIONS = (
     "StartContactCenterSession",
@@ -169,14 +185,36 @@ class Office(RuleBasedStateMachine):
             self.unchanged(before, f"Dial {destination}")
         self.collect()
 
-    @rule(agent=AGENTS, pick=st.integers(0, 3), name=st.sampled_from(CALL_OPERATIONS), number=DESTINATIONS)
-    def call_operation(self, agent: int, pick: int, name: str, number: str) -> None:
+    def busy_agents(self) -> list[int]:
+        """The agents with a call going on, as their notifications say."""
+        return [agent for agent, calls in self.told_calls.items() if any(
+            call["state"] != "Released" for call in calls.values())]  # fmt: skip
+
+    @precondition(lambda self: self.busy_agents())
+    @rule(who=st.integers(0, 2), pick=st.integers(0, 3), choice=st.integers(0, 30), number=DESTINATIONS)
+    def offered_operation(self, who: int, pick: int, choice: int, number: str) -> None:
+        """One of the call-flow operations a call advertises, by an agent who has calls: most steps should
+        move calls along."""
+        busy = self.busy_agents()
+        agent = busy[who % len(busy)]
         calls = self.calls_of(agent)
-        if not calls:
-            return
         call = calls[pick % len(calls)]
+        offered = [name for name in call["capabilities"] if name not in DETAILS]
+        if offered:
+            self._operate(agent, call, calls, offered[choice % len(offered)], number)
+
+    @precondition(lambda self: self.busy_agents())
+    @rule(who=st.integers(0, 2), pick=st.integers(0, 3), name=st.sampled_from(CALL_OPERATIONS), number=DESTINATIONS)
+    def any_operation(self, who: int, pick: int, name: str, number: str) -> None:
+        busy = self.busy_agents()
+        agent = busy[who % len(busy)]
+        calls = self.calls_of(agent)
+        self._operate(agent, calls[pick % len(calls)], calls, name, number)
+
+    def _operate(self, agent: int, call: dict[str, Any], calls: list[dict[str, Any]], name: str, number: str) -> None:
         others = [other for other in calls if other["id"] != call["id"]]
         params = self._params(name, call, others, number)
+        note(f"agent {agent}: {name} {params} on call {call['id']} ({call['state']})")
         before = self.voice_state()
         reply = self.post(agent, f"/me/calls/{call['id']}", {"operationName": name, **params})
         if name in call["capabilities"]:
