@@ -99,13 +99,11 @@ async def _change_password(ctx: Context, values: dict[str, str]) -> None:
         raise Failure(INVALID, "firstLogin must be true or false")
     """Answers at once and, as the reference's asynchronous operation does, reports the outcome on /v2/me."""
     notifier = ctx.request.app[NOTIFIER]
+    old, new = passwords.decoded(values, "oldPassword"), passwords.decoded(values, "newPassword")
     try:
-        ctx.center.change_password(
-            ctx.viewer, passwords.decoded(values, "oldPassword"), passwords.decoded(values, "newPassword")
-        )
-    except Refusal as refusal:
-        wrong_old = "oldPassword" in refusal.message
-        code = PASSWORD_WRONG_OLD if wrong_old else PASSWORD_GUIDELINES
+        ctx.center.change_password(ctx.viewer, old, new)
+    except Refusal as refusal:  # the contact center names the attribute at fault first
+        code = PASSWORD_WRONG_OLD if refusal.message.startswith("oldPassword") else PASSWORD_GUIDELINES
         notifier.password_change_failed(ctx.viewer.id, code, refusal.message)
         raise
     notifier.password_changed(ctx.viewer.id)
