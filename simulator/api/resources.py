@@ -512,8 +512,8 @@ def operations_route(
                 f"{ctx.viewer.userName} may not {name}: it requires {' or '.join(sorted(operation.roles))}",
             )
         values = operation.schema.check({key: value for key, value in body.items() if key != "operationName"})
-        await operation.run(ctx, values)
-        return ok()
+        answer = await operation.run(ctx, values)
+        return ok(**(answer or {}))
 
     all_roles = roles | (EVERYONE if otherwise is not None else frozenset())
     schemas = {name: operation.schema for name, operation in operations.items()}
@@ -532,9 +532,12 @@ def operations_route(
 
 @dataclass(frozen=True)
 class Operation:
+    """One operationName of a resource. `run` may answer fields to add to statusCode 0 (the reference's
+    ReplyAll answers `replyInteractionId`, a Create its `id` and `uri`)."""
+
     schema: Schema
     roles: frozenset[str]
-    run: Callable[[Context, dict[str, Any]], Awaitable[None]]
+    run: Callable[[Context, dict[str, Any]], Awaitable[dict[str, Any] | None]]
     description: str = ""
 
 

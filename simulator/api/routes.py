@@ -4,14 +4,30 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import calls, contacts, control, devices, me, openapi, queues, settings, skills, system, users
+from . import (
+    calls,
+    contacts,
+    control,
+    devices,
+    interactions,
+    me,
+    media_control,
+    openapi,
+    queues,
+    settings,
+    skills,
+    system,
+    users,
+    workbins,
+)
 from .resources import EVERYONE, Context, RouteTable, custom_route
 from .responses import json_response
 
 
 def route_table() -> RouteTable:
     table = RouteTable()
-    for module in (me, calls, users, skills, devices, queues, contacts, settings, system, control):
+    modules = (me, calls, interactions, workbins, users, skills, devices, queues, contacts, settings, system)
+    for module in (*modules, control, media_control):
         module.add_routes(table)
 
     async def serve_openapi(ctx: Context) -> web.Response:

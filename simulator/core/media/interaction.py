@@ -120,6 +120,7 @@ class Handling:
         self.timer: Any = None  # the revocation timer while Invited
         self.conference = False  # invited by another agent to join a chat
         self.tried: set[str] = set()  # agents who let this offer lapse or rejected it before
+        self.told_capabilities: tuple[str, ...] = ()  # the capabilities the agent was last told
         HANDLING_MACHINE.attach(self, initial)
 
     @property

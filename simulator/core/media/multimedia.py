@@ -710,6 +710,7 @@ class Multimedia:
                 del self._waiting[entry.interaction_id]
                 self._invite(interaction, choice, tried=entry.tried)
                 self._observe_idle()
+            self._refresh_capabilities()
         finally:
             self._routing = False
 
@@ -884,7 +885,17 @@ class Multimedia:
         brief: bool = False,
     ) -> None:
         doc = interaction_document(handling.interaction, handling, state=state, events=events, brief=brief)
+        handling.told_capabilities = tuple(doc["capabilities"])
         self.sink(InteractionMessage(handling.user_id, interaction_message(doc)))
+
+    def _refresh_capabilities(self) -> None:
+        """Tell every agent whose capabilities changed through someone else's action (a conference
+        invitation pending, the session ended by the visitor) their new list, as PropertiesChanged."""
+        for interaction in self.live():
+            for handling in interaction.live_handlings():
+                if handling.state != INVITED and handling.capabilities != handling.told_capabilities:
+                    events = [] if interaction.chat is not None else None
+                    self._tell(handling, state=PROPERTIES_CHANGED, events=events)
 
     # ------------------------------------------------------------------ debugging
 
