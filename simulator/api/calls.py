@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..core.refusals import INVALID, MISSING
+from ..core.refusals import INVALID, MISSING, NOT_FOUND
 from ..core.voice import CALL_OPERATIONS, CallView, render_call
 from .keys import NOTIFIER, WORLD
 from .resources import (
@@ -60,6 +60,11 @@ class RenderedCall:
     document: dict[str, Any]
 
 
+def _not_by_id(center: Any, call_id: str) -> Any:
+    """Calls are legs of the viewer's devices: found through /me/calls, never by id alone."""
+    raise Failure(NOT_FOUND, f"call {call_id!r} is not one of your calls")
+
+
 CALL = register(
     Kind(
         "call",
@@ -67,7 +72,7 @@ CALL = register(
         "call",
         "/me/calls",
         document=lambda center, call: dict(call.document),
-        find=lambda center, call_id: None,  # calls are found through the viewer, never by id alone
+        find=_not_by_id,
         fields=CALL_FIELDS,
     )
 )
