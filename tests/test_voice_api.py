@@ -610,3 +610,26 @@ async def test_a_device_in_a_call_cannot_be_deleted_or_taken_from_its_agent(offi
     assert unassigned.code == 2 and "calls going on" in unassigned.message
     assert len(await a1.my_calls()) == 1
     await office.quiet(a1, a2)
+
+
+async def test_without_the_recording_feature_calls_have_no_recording_state():
+    center = load_default()
+    center.set_features(feature for feature in center.feature_ids if feature != "api-voice-recording")
+    runner = web.AppRunner(create_app(center, clock=VirtualClock()))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    try:
+        async with aiohttp.ClientSession() as http:
+            agent = Rest(http, url, AGENT1)
+            device = (await agent.ok("GET", "/me/devices"))["uris"][0].rsplit("/", 1)[1]
+            dialed = await agent.ok(
+                "POST", f"/devices/{device}/calls", {"operationName": "Dial", "destination": "5002"}
+            )
+            [call] = (await agent.ok("GET", "/me/calls", fields="*"))["calls"]
+            assert "recordingState" not in call and "StartCallRecording" not in call["capabilities"]
+            refused = await agent.post(f"/me/calls/{dialed['id']}", {"operationName": "StartCallRecording"})
+            assert refused.code == 2
+    finally:
+        await runner.cleanup()

@@ -9,6 +9,7 @@ the sink it was given (the notifier), and time comes from its clock.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -52,9 +53,13 @@ class World:
             if generation == self._generation:
                 self._sink(event)
 
-        telephony = Telephony(
-            CenterDirectory(self.center), self.clock, emit, self.center.voice_options, seed=self.center.seed
+        # "In contact centers where call recording is enabled": without the feature, calls have no
+        # recordingState and no recording operations (read when the voice core starts, and at reset).
+        recording = "api-voice-recording" in self.center.feature_ids
+        options = dataclasses.replace(
+            self.center.voice_options, recording=self.center.voice_options.recording and recording
         )
+        telephony = Telephony(CenterDirectory(self.center), self.clock, emit, options, seed=self.center.seed)
         self.center.attach(telephony)
         return telephony
 
