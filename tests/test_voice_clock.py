@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from voice_rig import CUSTOMER, Rig
 
-from simulator.core.voice import CALL_OPERATIONS, VirtualClock
+from simulator.core.voice import CALL_OPERATIONS, AsyncioClock, VirtualClock
 
 
 def test_callbacks_run_in_time_order_then_scheduling_order() -> None:
@@ -56,3 +58,15 @@ def test_fast_capability_check_agrees_with_transitions() -> None:
     for leg in legs:
         for operation in CALL_OPERATIONS:
             assert leg.may(operation) == getattr(leg, f"may_{operation}")(), (leg.state, operation)
+
+
+def test_the_asyncio_clock_schedules_on_the_loop() -> None:
+    loop = asyncio.new_event_loop()
+    try:
+        clock = AsyncioClock(loop)
+        done = loop.create_future()
+        start = clock.now()
+        clock.call_later(0.01, lambda: done.set_result(clock.now()))
+        assert loop.run_until_complete(done) >= start + 0.01
+    finally:
+        loop.close()
