@@ -220,6 +220,13 @@ def test_inbound_call_rings_the_agent_and_the_customer_hangs_up(rig: Rig) -> Non
     assert rig.calls(1) == [] and rig.engine.call_ids() == []
 
 
+def test_an_inbound_call_handed_over_by_routing_keeps_the_dialed_number(rig: Rig) -> None:
+    call_id = rig.engine.inbound_call(CUSTOMER, "5002", {"queue": "8000"}, dnis="8000")
+    view = rig.view(2, call_id)
+    assert (view.ani, view.dnis, view.state, view.user_data) == (CUSTOMER, "8000", "Ringing", {"queue": "8000"})
+    rig.refused(lambda: rig.engine.inbound_call(CUSTOMER, "5002", dnis="eight"), 1)
+
+
 def test_world_refusals(rig: Rig) -> None:
     rig.refused(lambda: rig.engine.inbound_call("5002", "5001"), 1)
     rig.refused(lambda: rig.engine.inbound_call(CUSTOMER, "7777"), 6)

@@ -188,20 +188,22 @@ class Telephony:
 
     # ------------------------------------------------------------------ entry points: the simulated world
 
-    def inbound_call(self, from_number: Any, to_number: Any, user_data: Any = None) -> str:
+    def inbound_call(self, from_number: Any, to_number: Any, user_data: Any = None, *, dnis: Any = None) -> str:
         """An external caller dials an internal number; returns the call id (callType Inbound).
 
         The called device rings (or its forward destination does); if it is on Do Not Disturb the caller
-        hears busy after `busy_delay` and the call ends.
+        hears busy after `busy_delay` and the call ends. `dnis` is the number the caller actually dialed
+        when it is not the device's (a queue's number, for a call routing hands to an agent).
         """
         caller = read.number({"from": from_number}, "from")
         called = read.number({"to": to_number}, "to")
+        dialed = called if dnis is None else read.number({"dnis": dnis}, "dnis")
         data = read.user_data({"userData": user_data}, required=False) or {}
         if self._directory.line_of_number(caller) is not None:
             raise bad_parameter("from", f"{caller} is an internal number; internal calls start with dial")
         if self._directory.line_of_number(called) is None:
             raise VoiceRefusal(NOT_FOUND, f"to: no device answers {called}", field="to")
-        call = self._new_call(INBOUND, ani=caller, dnis=called, user_data=data)
+        call = self._new_call(INBOUND, ani=caller, dnis=dialed, user_data=data)
         self._new_remote(call, caller, ESTABLISHED, placed_by=None)
         self._add_party(call, called, placed_by=None)
         self._flush()
