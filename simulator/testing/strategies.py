@@ -131,7 +131,7 @@ async def _play_world(action: Action, sim: Simulation) -> tuple[int, Any] | None
     if not calls:
         return None
     call = calls[(action.call or 0) % len(calls)]
-    external = [party["number"] for party in call.get("parties", []) if "device" not in party]
+    external = [party["number"] for party in call.get("parties", []) if party.get("role") == "external"]
     body: dict[str, Any] = {"operationName": action.operation, **action.params}
     if external:
         body["party"] = external[0]
