@@ -8,9 +8,10 @@ Rules (each checked by tests/test_routing.py):
 - Among free agents the highest level in the queue's skills wins, then the one idle longest (free since
   the earliest time), then the earlier user in the contact center.
 - Calls are served first come, first served across all queues.
-- An offer rings for `ring_timeout` seconds; unanswered, the ringing stops and the call goes back to the
-  head of its queue, to be offered to the next agent (an agent who let it ring is tried again only when
-  nobody else is free).
+- An offer rings for `ring_timeout` seconds (by default the contact center's no-answer timeout,
+  `telephony.noAnswerTimeout` in its file: 30 s unless set; None: until someone acts); unanswered, the
+  ringing stops and the call goes back to the head of its queue, to be offered to the next agent (an agent
+  who let it ring is tried again only when nobody else is free).
 - A call that ends before an agent answers (the customer hung up while queued or while an agent's phone
   rang) is abandoned.
 
@@ -31,8 +32,6 @@ from .users import AGENT
 from .voice.clock import Clock, TimerHandle
 from .voice.refusal import VoiceRefusal
 from .voice.telephony import Telephony
-
-DEFAULT_RING_TIMEOUT = 20.0
 
 
 @dataclass
@@ -97,12 +96,12 @@ class Router:
         center: ContactCenter,
         telephony: Telephony,
         clock: Clock,
-        ring_timeout: float = DEFAULT_RING_TIMEOUT,
+        ring_timeout: float | None = None,
     ) -> None:
         self.center = center
         self.telephony = telephony
         self.clock = clock
-        self.ring_timeout = ring_timeout
+        self.ring_timeout = center.voice_options.no_answer_timeout if ring_timeout is None else ring_timeout
         self._calls: dict[str, _Queued] = {}  # in arrival order: dicts keep insertion order
         self._seq = 0
         self._idle_since: dict[str, float] = {}  # device id -> when it last became free
@@ -243,7 +242,8 @@ class Router:
     def _offer(self, queued: _Queued, user_id: str, device_id: str) -> None:
         queued.device_id, queued.user_id = device_id, user_id
         self._agent_counters(user_id).offered += 1
-        queued.timer = self.clock.call_later(self.ring_timeout, lambda: self._ring_timed_out(queued, device_id))
+        if self.ring_timeout is not None:
+            queued.timer = self.clock.call_later(self.ring_timeout, lambda: self._ring_timed_out(queued, device_id))
         self._idle_since.pop(device_id, None)
         self.telephony.offer(queued.call_id, device_id)
 
