@@ -35,7 +35,7 @@ class Console:
         mark = "ok  " if step.passed else "FAIL"
         what = step.step.describe()
         what = what if len(what) <= 90 else what[:87] + "..."
-        self.say(f"  {mark} {step.step.number:>3} {what}  [{step.real * 1000:.0f} ms, t={step.simulated:g} s]")
+        self.say(f"  {mark} {step.step.number:>3} {what}  [{step.real * 1000:.0f} ms, t={round(step.simulated, 3):g} s]")
         if not step.passed:
             self.say(f"         line {step.step.line}: {step.message}")
 
