@@ -60,7 +60,7 @@ class AgentClient:
         await self._bayeux.start()
         await self._bayeux.subscribe(*TOPICS, self._marker_channel)
         if self.spec.session:
-            await self._operation("/api/v2/me", "StartContactCenterSession", channels=["voice"])
+            await self._operation("/api/v2/me", "StartContactCenterSession", channels=list(self.spec.channels))
         if self.spec.ready:
             await self._operation("/api/v2/me", "Ready")
         await self.settle()

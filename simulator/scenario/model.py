@@ -13,7 +13,10 @@ from typing import Any
 DEFAULT_PASSWORD = "password"
 DEFAULT_ADMIN = ("admin@example.com", DEFAULT_PASSWORD)
 DEFAULT_TIMEOUT = 10.0
-TOPICS = ("/v2/me/calls", "/v2/me/devices", "/v2/me/channels", "/v2/me")
+TOPICS = ("/v2/me/calls", "/v2/me/devices", "/v2/me/channels", "/v2/me", "/v2/me/interactions", "/v2/me/workbins")
+VISITOR_ACTIONS = {"chat": None, "message": "SendMessage", "typing": "StartTyping", "stoptyping": "StopTyping",
+                   "leave": "Leave"}  # fmt: skip
+CHANNELS = ("voice", "chat", "email")
 WORLD_ACTIONS = {"call": None, "hangup": "Hangup", "dtmf": "SendDtmf", "answer": "Answer"}
 DISTRIBUTIONS = {"constant": 1, "uniform": 2, "exponential": 1, "normal": 2}  # name -> how many parameters
 
@@ -25,9 +28,10 @@ class AgentSpec:
     name: str  # how steps call this agent (default: the user name before '@')
     user: str
     password: str
-    session: bool  # StartContactCenterSession on voice before the steps
+    session: bool  # StartContactCenterSession on `channels` before the steps
     ready: bool  # then Ready
     line: int
+    channels: tuple[str, ...] = ("voice",)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,12 +61,14 @@ class Operation(Step):
     agent: str
     operation: str
     call: Any = None
+    interaction: Any = None
     path: Any = None
     params: dict[str, Any] = field(default_factory=dict)
     reply: Reply = field(default_factory=Reply)
 
     def describe(self) -> str:
-        return self.title or f"{self.agent} {self.operation}" + (f" on {self.call}" if self.call else "")
+        on = self.call or self.interaction
+        return self.title or f"{self.agent} {self.operation}" + (f" on {on}" if on else "")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,6 +103,41 @@ class World(Step):
         if self.action == "call":
             return f"customer {self.caller} calls {self.to}"
         return f"customer {self.action} on {self.call}" + (f" ({self.digits})" if self.digits else "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Visitor(Step):
+    """A chat visitor acts through the control API: starts a chat on a queue, types, sends, leaves."""
+
+    action: str
+    chat: Any = None
+    queue: Any = None
+    nickname: Any = None
+    subject: Any = None
+    text: Any = None
+
+    def describe(self) -> str:
+        if self.title:
+            return self.title
+        if self.action == "chat":
+            return f"visitor {self.nickname} starts a chat"
+        return f"visitor {self.action} on {self.chat}" + (f": {self.text}" if self.text else "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Email(Step):
+    """An e-mail arrives from `sender` on an e-mail queue, through the control API."""
+
+    sender: Any
+    to: Any = None
+    cc: Any = None
+    queue: Any = None
+    subject: Any = None
+    text: Any = None
+    attachments: Any = None
+
+    def describe(self) -> str:
+        return self.title or f"e-mail from {self.sender}" + (f": {self.subject}" if self.subject else "")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,17 +18,21 @@ from typing import Any
 import yaml
 
 from ..core.contact_center import ContactCenter, ContactCenterError, load, load_default
+from ..core.media import INTERACTION_OPERATIONS
 from ..core.voice import AGENT_OPERATIONS, CALL_OPERATIONS, DEVICE_OPERATIONS
 from . import values
 from .model import (
+    CHANNELS,
     DEFAULT_ADMIN,
     DEFAULT_PASSWORD,
     DEFAULT_TIMEOUT,
     DISTRIBUTIONS,
     TOPICS,
+    VISITOR_ACTIONS,
     WORLD_ACTIONS,
     AgentSpec,
     Distribution,
+    Email,
     Expect,
     Operation,
     Reply,
@@ -37,11 +41,12 @@ from .model import (
     Step,
     Traffic,
     TrafficSpec,
+    Visitor,
     Wait,
     World,
 )
 
-KINDS = ("operation", "request", "customer", "wait", "expect", "traffic")
+KINDS = ("operation", "request", "customer", "wait", "expect", "traffic", "visitor", "email")
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 
 
@@ -208,7 +213,7 @@ class _Reader:
                 entry.line, entry.lines = line, {"user": line}
             if not self.mapping(entry, path, line):
                 continue
-            self.only(entry, path, ("user", "password", "name", "session", "ready"))
+            self.only(entry, path, ("user", "password", "name", "session", "ready", "channels"))
             user = self.text(entry, "user", path, required=True)
             if user is None:
                 continue
@@ -223,7 +228,13 @@ class _Reader:
             if ready and not session:
                 self.fail(entry.lines["ready"], f"{path}.ready: an agent needs a session to be Ready")
             password = self.text(entry, "password", path) or DEFAULT_PASSWORD
-            agents.append(AgentSpec(name, user, password, session, ready, line))
+            channels = entry.get("channels", ["voice"])
+            if not isinstance(channels, list) or "voice" not in channels or not set(channels) <= set(CHANNELS):
+                self.fail(
+                    entry.lines.get("channels", line), f"{path}.channels: a list of {', '.join(CHANNELS)} with voice"
+                )
+                channels = ["voice"]
+            agents.append(AgentSpec(name, user, password, session, ready, line, tuple(channels)))
             self.agent_names.add(name)
             self.defined.add(name)
         if center is not None:
@@ -284,7 +295,19 @@ class _Reader:
         self.only(
             entry,
             path,
-            ("name", "save", "operation", "agent", "call", "path", "params", "status", "statusCode", "body"),
+            (
+                "name",
+                "save",
+                "operation",
+                "agent",
+                "call",
+                "interaction",
+                "path",
+                "params",
+                "status",
+                "statusCode",
+                "body",
+            ),
         )
         agent = self.agent(entry, path)
         operation = self.text(entry, "operation", path, required=True)
@@ -294,7 +317,12 @@ class _Reader:
             params = {}
         elif "operationName" in params:
             self.fail(entry.lines["params"], f"{path}.params: give the operation as `operation`, not operationName")
-        if operation is not None and "path" not in entry:
+        if "call" in entry and "interaction" in entry:
+            self.fail(entry.lines["interaction"], f"{path}: give call or interaction, not both")
+        elif operation is not None and "interaction" in entry and "path" not in entry:
+            if operation not in INTERACTION_OPERATIONS:
+                self.fail(entry.lines["operation"], f"{path}.operation: {operation!r} is not an interaction operation")
+        elif operation is not None and "path" not in entry:
             known = CALL_OPERATIONS if "call" in entry else (*sorted(self.agent_operations), "Dial")
             if operation not in known:
                 where = "a call operation" if "call" in entry else "an agent, device or Dial operation"
@@ -307,6 +335,7 @@ class _Reader:
             agent=agent,
             operation=operation,
             call=entry.get("call"),
+            interaction=entry.get("interaction"),
             path=entry.get("path"),
             params=dict(params),
             reply=self._reply(entry, path),
@@ -362,6 +391,55 @@ class _Reader:
             party=entry.get("party"),
             digits=entry.get("digits"),
             user_data=user_data,
+        )
+
+    def _visitor(self, entry: Marked, path: str, number: int) -> Step | None:
+        self.only(entry, path, ("name", "save", "visitor", "chat", "queue", "nickname", "subject", "text"))
+        action = self.text(entry, "visitor", path, required=True)
+        if action is None:
+            return None
+        if action not in VISITOR_ACTIONS:
+            self.fail(entry.lines["visitor"], f"{path}.visitor must be one of {', '.join(VISITOR_ACTIONS)}")
+            return None
+        needed = {"chat": ("nickname",), "message": ("chat", "text")}.get(action, ("chat",))
+        for key in needed:
+            if entry.get(key) is None:
+                self.fail(entry.line, f"{path}: visitor {action} needs {key}")
+        if action == "chat" and "chat" in entry:
+            self.fail(entry.lines["chat"], f"{path}.chat: a new chat has no id yet; save it with save:")
+        common = self._common(entry, path, number)
+        if action == "chat" and common["save"] is None:
+            common["save"] = "chat"  # what ${chat.id} refers to
+        return Visitor(
+            **common,
+            action=action,
+            chat=entry.get("chat"),
+            queue=entry.get("queue"),
+            nickname=entry.get("nickname"),
+            subject=entry.get("subject"),
+            text=entry.get("text"),
+        )
+
+    def _email(self, entry: Marked, path: str, number: int) -> Step | None:
+        self.only(entry, path, ("name", "save", "email", "to", "cc", "queue", "subject", "text", "attachments"))
+        sender = self.text(entry, "email", path, required=True)
+        attachments = entry.get("attachments")
+        if attachments is not None and not isinstance(attachments, list):
+            self.fail(entry.lines["attachments"], f"{path}.attachments must be a list of {{name, mimeType, content}}")
+        common = self._common(entry, path, number)
+        if common["save"] is None:
+            common["save"] = "email"  # what ${email.id} refers to
+        if sender is None:
+            return None
+        return Email(
+            **common,
+            sender=sender,
+            to=entry.get("to"),
+            cc=entry.get("cc"),
+            queue=entry.get("queue"),
+            subject=entry.get("subject"),
+            text=entry.get("text"),
+            attachments=attachments,
         )
 
     def _wait(self, entry: Marked, path: str, number: int) -> Step | None:

@@ -17,7 +17,21 @@ from typing import Any
 
 from . import target, values
 from .agent import AgentClient
-from .model import WORLD_ACTIONS, Expect, Operation, Reply, Request, Scenario, Step, Traffic, Wait, World
+from .model import (
+    VISITOR_ACTIONS,
+    WORLD_ACTIONS,
+    Email,
+    Expect,
+    Operation,
+    Reply,
+    Request,
+    Scenario,
+    Step,
+    Traffic,
+    Visitor,
+    Wait,
+    World,
+)
 from .traffic import TrafficRun
 
 TICK = 0.5  # simulated seconds between looks for an expected notification on a virtual clock
@@ -136,6 +150,8 @@ class _Play:
             path = values.resolve(step.path, self.variables)
         elif step.call is not None:
             path = f"/api/v2/me/calls/{values.resolve(step.call, self.variables)}"
+        elif step.interaction is not None:
+            path = f"/api/v2/me/interactions/{values.resolve(step.interaction, self.variables)}"
         elif step.operation == "Dial":
             path = f"/api/v2/devices/{agent.variables['deviceId']}/calls"
         elif step.operation in ("ForwardCallsOn", "ForwardCallsOff"):
@@ -185,6 +201,31 @@ class _Play:
             operation["digits"] = str(values.resolve(step.digits, self.variables))
         status, answer = await self.simulator.control("POST", f"/sim/calls/{call_id}", operation)
         return self._check_reply(Reply(), status, answer, f"POST /sim/calls/{call_id}")
+
+    async def _visitor(self, step: Visitor) -> Any:
+        fields = {"queue": step.queue, "nickname": step.nickname, "subject": step.subject, "text": step.text}
+        body = {key: values.resolve(value, self.variables) for key, value in fields.items() if value is not None}
+        if step.action == "chat":
+            status, answer = await self.simulator.control("POST", "/sim/chats", body)
+            self._check_reply(Reply(), status, answer, "POST /sim/chats")
+            return {**body, **answer}
+        chat_id = values.resolve(step.chat, self.variables)
+        operation = {
+            "operationName": VISITOR_ACTIONS[step.action],
+            **({"text": body["text"]} if "text" in body else {}),
+        }
+        status, answer = await self.simulator.control("POST", f"/sim/chats/{chat_id}", operation)
+        return self._check_reply(Reply(), status, answer, f"POST /sim/chats/{chat_id}")
+
+    async def _email(self, step: Email) -> Any:
+        fields = {
+            "from": step.sender, "to": step.to, "cc": step.cc, "queue": step.queue, "subject": step.subject,
+            "text": step.text, "attachments": step.attachments,
+        }  # fmt: skip
+        body = {key: values.resolve(value, self.variables) for key, value in fields.items() if value is not None}
+        status, answer = await self.simulator.control("POST", "/sim/emails", body)
+        self._check_reply(Reply(), status, answer, "POST /sim/emails")
+        return {**body, **answer}
 
     async def _traffic(self, step: Traffic) -> Any:
         names = step.spec.agents or tuple(self.agents)
