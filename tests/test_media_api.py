@@ -480,3 +480,77 @@ async def test_refusals_name_the_field_and_change_nothing(office: Office):
     assert await office.state() == before
     for desktop in (a1, a3):
         assert await desktop.sync() == []
+
+
+async def test_user_data_reply_transfer_place_in_queue_and_the_visitor_leaving(office: Office):
+    a1, a3 = office.a1, office.a3
+    await office.ready(a1, "email", "chat")
+    await office.ready(a3, "email", "chat")
+    email_id = (await office.sim("POST", "/emails", {"from": "pat@example.org", "text": "one\ntwo"})).body["id"]
+    [invited] = await told(a3)
+    await ok(a3, email_id, "Accept")
+    await told(a3)
+    await ok(a3, email_id, "AttachUserData", userData={"a": 1, "b": 2})
+    await ok(a3, email_id, "UpdateUserData", userData={"a": 3})
+    await ok(a3, email_id, "DeleteUserData", userData={"b": ""})
+    updates = await told(a3)
+    assert [update["userData"].get("a") for update in updates] == [1, 3, 3]
+    assert "b" not in updates[-1]["userData"] and updates[-1]["state"] == "PropertiesChanged"
+
+    answer = await ok(a3, email_id, "Reply")  # no quoting unless asked, no prefix unless given
+    [draft] = await told(a3)
+    assert draft["id"] == answer.body["replyInteractionId"]
+    assert (draft["content"]["text"], draft["content"]["subject"]) == ("", "")
+    await ok(a3, draft["id"], "Cancel")
+    await told(a3)
+
+    await ok(a3, email_id, "Transfer", userId=AGENT1)
+    assert (await told(a3))[0]["state"] == "Transferred"
+    [offered] = await told(a1)
+    assert offered["state"] == "Invited" and offered["userData"]["a"] == 3
+    await ok(a1, email_id, "Accept")
+    await told(a1)
+    await ok(a1, email_id, "PlaceInQueue", queueName="Support mailbox")
+    assert (await told(a1))[0]["state"] == "PlacedInQueue"
+    [routed] = await told(a3)  # back in the queue, routed again: a3 is free and Support 9
+    assert routed["id"] == email_id and routed["state"] == "Invited"
+
+    chat_id = await office.chat()
+    [chat_invite] = await told(a3)  # an e-mail invitation does not count against the chat channel
+    assert (chat_invite["id"], chat_invite["channel"]) == (chat_id, "chat")
+    await ok(a3, chat_id, "Accept")
+    await told(a3)
+    await office.visitor(chat_id, "Leave")
+    [left] = await told(a3)
+    assert kinds(left["content"]["events"]) == [("PARTY_LEFT", "Client")]
+    assert "SendMessage" not in left["capabilities"] and "Complete" in left["capabilities"]
+    gone = await office.sim("POST", f"/chats/{chat_id}", {"operationName": "Leave"})
+    assert gone.code == 2 and "over" in gone.message
+
+
+async def test_channel_states_on_me_and_do_not_disturb(office: Office):
+    a1 = office.a1
+    await office.ready(a1, "chat", "email")
+    assert (await a1.post("/me", {"operationName": "NotReady"})).code == 0
+    messages = await a1.sync()
+    channels = [m["data"]["channels"][0] for m in messages if m["channel"] == "/v2/me/channels"]
+    assert {(doc["channel"], doc["userState"]["state"]) for doc in channels} >= {("chat", "NotReady"),
+                                                                              ("email", "NotReady")}  # fmt: skip
+    chat_id = await office.chat()
+    assert await a1.sync() == []  # NotReady on chat: not invited
+    assert (await a1.post("/me/channels/chat", {"operationName": "DoNotDisturbOn"})).code == 0
+    [dnd] = await a1.sync()
+    assert dnd["data"]["channels"][0]["dndState"] == "On"
+    assert (await a1.post("/me/channels/chat", {"operationName": "Ready"})).code == 0
+    [ready] = await a1.sync()
+    assert ready["data"]["channels"][0]["userState"]["state"] == "Ready"  # Ready, but in Do Not Disturb
+    assert (await a1.post("/me/channels/chat", {"operationName": "DoNotDisturbOff"})).code == 0
+    channel, invited = await a1.sync()
+    assert channel["data"]["channels"][0]["dndState"] == "Off"
+    assert invited["data"]["interaction"]["id"] == chat_id
+    assert (await a1.post("/me", {"operationName": "EndContactCenterSession"})).code == 0
+    states = {m["data"]["channels"][0]["channel"]: m["data"]["channels"][0]["userState"]["state"]
+              for m in await a1.sync() if m["channel"] == "/v2/me/channels"}  # fmt: skip
+    assert states["chat"] == "Logout" and states["email"] == "Logout"
+    refused = await a1.post("/me/channels/chat", {"operationName": "Ready"})
+    assert refused.code == 2 and "LoggedOut" in refused.message
