@@ -4,7 +4,8 @@ the one user it concerns.
 It is the only producer of `/v2/me/...` messages. The voice core reports what changed (a call leg, a
 device); the notifier renders it as the reference's CallStateChangeMessage on /v2/me/calls and
 DeviceStateChangeMessage on /v2/me/devices, and, when the agent's voice channel changed with its device,
-the channel message on /v2/me/channels. Password changes are reported on /v2/me.
+the channel message on /v2/me/channels. Password changes are reported on /v2/me (one's own) and
+/v2/users (another user's, to supervisors and admins).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import bayeux
 
 from .core.contact_center import ContactCenter
 from .core.media import ChannelChanged, InteractionMessage, MediaEvent, WorkbinMessage
+from .core.users import ADMIN, SUPERVISOR, User
 from .core.voice import (
     CallOperationFailed,
     CallStateChanged,
@@ -27,6 +29,7 @@ CALLS = "/v2/me/calls"
 DEVICES = "/v2/me/devices"
 CHANNELS = "/v2/me/channels"
 ME = "/v2/me"
+USERS = "/v2/users"
 
 # errorCode of PasswordChangeError (reference, /v2/me): 1 guidelines not met, 2 wrong old password, 3 internal.
 PASSWORD_GUIDELINES = 1
@@ -103,10 +106,18 @@ class Notifier:
             if "voice" in user.channels
         }
 
-    def password_changed(self, user_id: str) -> None:
-        self.server.deliver(user_id, ME, {"notificationType": "PasswordChangeSuccessful"})
-
-    def password_change_failed(self, user_id: str, error_code: int, message: str) -> None:
-        self.server.deliver(
-            user_id, ME, {"notificationType": "PasswordChangeError", "errorMessage": message, "errorCode": error_code}
-        )
+    def password_changed(self, user: User, failure: tuple[int, str] | None, by: User) -> None:
+        """The outcome of a password change: on /v2/me to the user who changed their own password, on
+        /v2/users (with userUri and userId) to every supervisor and admin when it was another user's."""
+        data: dict[str, Any] = {
+            "notificationType": "PasswordChangeSuccessful" if failure is None else "PasswordChangeError"
+        }
+        if failure is not None:
+            data["errorMessage"], data["errorCode"] = failure[1], failure[0]
+        if user.id == by.id:
+            self.server.deliver(user.id, ME, data)
+            return
+        data = {**data, "userUri": f"{self.base}/api/v2/users/{user.id}", "userId": user.id}
+        for staff in self.center.users.values():
+            if staff.has_role(ADMIN, SUPERVISOR):
+                self.server.deliver(staff.id, USERS, data)

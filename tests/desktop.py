@@ -23,7 +23,7 @@ from rest_client import PASSWORD, Reply, Rest
 import bayeux
 
 WAIT = 10.0  # seconds: the bound of every wait on an expected message
-TOPICS = ("/v2/me/calls", "/v2/me/devices", "/v2/me/channels", "/v2/me")
+TOPICS = ("/v2/me/calls", "/v2/me/devices", "/v2/me/channels", "/v2/me", "/v2/users")
 _markers = itertools.count(1)
 
 CALL_KEYS = {

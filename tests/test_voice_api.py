@@ -18,7 +18,7 @@ import pytest
 from aiohttp import web
 from conftest import LiveServer, start_server
 from desktop import DEVICE_VOICE_KEYS, Desktop, check_call_message, open_desktop, same_call
-from rest_client import ADMIN, AGENT1, AGENT2, AGENT3, Reply, Rest
+from rest_client import ADMIN, AGENT1, AGENT2, AGENT3, SUPERVISOR, Reply, Rest
 
 import bayeux
 from simulator.app import create_app
@@ -602,6 +602,28 @@ async def test_password_changes_are_reported_on_v2_me(office: Office):
     assert right.code == 0
     assert await a1.sync() == [{"channel": "/v2/me", "data": {"notificationType": "PasswordChangeSuccessful"}}]
     await office.quiet(a2)
+
+
+async def test_another_users_password_change_is_reported_to_supervisors_on_v2_users(office: Office):
+    a1 = office.a1
+    async with aiohttp.ClientSession() as http:
+        supervisor_id = office.server.user_id(SUPERVISOR)
+        supervisor = await open_desktop(office.server.url, office.server.bayeux, http, SUPERVISOR, supervisor_id)
+        try:
+            user_id = office.server.user_id(AGENT1)
+            new = base64.b64encode(b"changed").decode()
+            reply = await office.admin.post(f"/users/{user_id}", {"operationName": "ResetPassword", "newPassword": new})
+            assert reply.code == 0
+            [message] = await supervisor.sync()
+            assert message["channel"] == "/v2/users"
+            assert message["data"] == {
+                "notificationType": "PasswordChangeSuccessful",
+                "userUri": f"{office.server.url}/api/v2/users/{user_id}",
+                "userId": user_id,
+            }
+            await office.quiet(a1, office.a2)
+        finally:
+            await supervisor.close()
 
 
 async def test_a_device_in_a_call_cannot_be_deleted_or_taken_from_its_agent(office: Office):

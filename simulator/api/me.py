@@ -8,7 +8,6 @@ from ..core.channels import Channel
 from ..core.devices import Device
 from ..core.refusals import INVALID, NOT_FOUND, Refusal
 from ..core.skills import SkillAssignment
-from ..notify import PASSWORD_GUIDELINES, PASSWORD_WRONG_OLD
 from . import passwords
 from .agent_operations import (
     AGENT_STATES,
@@ -19,7 +18,6 @@ from .agent_operations import (
     me_operations,
 )
 from .devices import DEVICE
-from .keys import NOTIFIER
 from .resources import (
     EVERYONE,
     Context,
@@ -97,16 +95,8 @@ async def _change_password(ctx: Context, values: dict[str, str]) -> None:
     first_login = ctx.request.query.get("firstLogin", "false").lower()
     if first_login not in ("true", "false"):
         raise Failure(INVALID, "firstLogin must be true or false")
-    """Answers at once and, as the reference's asynchronous operation does, reports the outcome on /v2/me."""
-    notifier = ctx.request.app[NOTIFIER]
     old, new = passwords.decoded(values, "oldPassword"), passwords.decoded(values, "newPassword")
-    try:
-        ctx.center.change_password(ctx.viewer, old, new)
-    except Refusal as refusal:  # the contact center names the attribute at fault first
-        code = PASSWORD_WRONG_OLD if refusal.message.startswith("oldPassword") else PASSWORD_GUIDELINES
-        notifier.password_change_failed(ctx.viewer.id, code, refusal.message)
-        raise
-    notifier.password_changed(ctx.viewer.id)
+    passwords.reported(ctx, ctx.viewer, lambda: ctx.center.change_password(ctx.viewer, old, new))
 
 
 def add_routes(table: RouteTable) -> None:
