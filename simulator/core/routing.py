@@ -260,22 +260,7 @@ class Router:
     # ------------------------------------------------------------------ who can take calls
 
     def _skilled(self, queue_id: str) -> list[tuple[str, int]]:
-        """(user id, level) of the agents the queue may route to, best level first, then in user order."""
-        queue = self.center.queues.get(queue_id)
-        if queue is None:
-            return []
-        if not queue.skill_ids:
-            return [(user.id, 0) for user in self.center.users.values() if user.has_role(AGENT)]
-        best: dict[str, int] = {}
-        for skill_id in queue.skill_ids:
-            skill = self.center.skills.get(skill_id)
-            if skill is None:
-                continue
-            for user, level in self.center.holders_of(skill):
-                if user.has_role(AGENT):
-                    best[user.id] = max(level, best.get(user.id, -1))
-        order = {user_id: index for index, user_id in enumerate(self.center.users)}
-        return sorted(best.items(), key=lambda item: (-item[1], order[item[0]]))
+        return skilled_agents(self.center, queue_id)
 
     def _agent_devices(self) -> Iterator[str]:
         for user in self.center.users.values():
@@ -306,3 +291,26 @@ class Router:
 
     def _agent_counters(self, user_id: str) -> AgentCounters:
         return self._agents.setdefault(user_id, AgentCounters())
+
+
+def skilled_agents(center: ContactCenter, queue_id: str) -> list[tuple[str, int]]:
+    """(user id, level) of the agents a queue may route to, best level first, then in user order.
+
+    The one rule of who may take a queue's work, whatever its channel: the agents holding one of the
+    queue's skills at their best level among them (a queue that requires none takes every agent). Voice
+    calls and chat and e-mail interactions (`core.media`) are both routed with it."""
+    queue = center.queues.get(queue_id)
+    if queue is None:
+        return []
+    if not queue.skill_ids:
+        return [(user.id, 0) for user in center.users.values() if user.has_role(AGENT)]
+    best: dict[str, int] = {}
+    for skill_id in queue.skill_ids:
+        skill = center.skills.get(skill_id)
+        if skill is None:
+            continue
+        for user, level in center.holders_of(skill):
+            if user.has_role(AGENT):
+                best[user.id] = max(level, best.get(user.id, -1))
+    order = {user_id: index for index, user_id in enumerate(center.users)}
+    return sorted(best.items(), key=lambda item: (-item[1], order[item[0]]))

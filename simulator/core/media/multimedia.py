@@ -27,13 +27,14 @@ free).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..contact_center import ContactCenter
 from ..queues import Queue
 from ..refusals import INVALID, MISSING, NOT_FOUND, Refusal
+from ..routing import skilled_agents
 from ..settings import OFFLINE
 from ..users import AGENT, User
 from ..voice.clock import Clock
@@ -726,23 +727,17 @@ class Multimedia:
 
     def _choose(self, interaction: Interaction, entry: _Waiting) -> str | None:
         candidates = []
-        for order, (user_id, level) in enumerate(self._skilled(interaction.queue, interaction.channel)):
+        for order, (user_id, level) in enumerate(self._skilled(interaction.queue)):
             since = self._idle_since.get((user_id, interaction.channel))
             if since is None:
                 continue
             candidates.append((user_id in entry.tried, -level, since, order, user_id))
         return min(candidates)[4] if candidates else None
 
-    def _skilled(self, queue_name: str, channel: str) -> Iterator[tuple[str, int]]:
-        queue = next((q for q in self.center.queues.values() if q.name == queue_name), None)
-        agents = [user for user in self.center.users.values() if user.has_role(AGENT)]
-        if queue is None or not queue.skill_ids:
-            yield from ((user.id, 0) for user in agents)
-            return
-        for user in agents:
-            levels = [user.skill_levels[skill] for skill in queue.skill_ids if skill in user.skill_levels]
-            if levels:
-                yield user.id, max(levels)
+    def _skilled(self, queue_name: str) -> list[tuple[str, int]]:
+        """The agents the queue may route to, best level first: the voice router's one rule."""
+        queue = next((queue for queue in self.center.queues.values() if queue.name == queue_name), None)
+        return [] if queue is None else skilled_agents(self.center, queue.id)
 
     def _invite(
         self, interaction: Interaction, user_id: str, *, conference: bool = False, tried: set[str] | None = None
