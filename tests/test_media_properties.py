@@ -4,7 +4,8 @@ moves thrown at one multimedia engine on a virtual clock.
 The invariants are those of the voice machines: an operation listed in the capabilities (with valid
 parameters) is accepted; any other is refused with nothing changed and nobody told; every agent's last
 message about an interaction lists the capabilities it has now; and every agent on a chat (a conference
-included) has been told the same event history, in the same order, with no gap and no repeat.
+included) has been told the same event history, in the same order, with no gap and no repeat. At the end,
+the accepted inputs replayed on a fresh engine give the same notifications: the core is deterministic.
 """
 
 from __future__ import annotations
@@ -31,15 +32,35 @@ class MediaMachine(RuleBasedStateMachine):
         self.center = load_default()
         self.clock = VirtualClock()
         self.sent: list[MediaEvent] = []
-        self.media = Multimedia(self.center, self.clock, self.sent.append)
+        self.everything: list[MediaEvent] = []
+        self.inputs: list[tuple[str, tuple[Any, ...]]] = []  # what was accepted, to replay
+        self.media = Multimedia(self.center, self.clock, self._sink)
         self.users = [self.center.user_named(name).id for name in AGENTS]  # type: ignore[union-attr]
         self.history: dict[tuple[str, str], list[int]] = {}  # (user, interaction) -> event ids told
         self.last: dict[tuple[str, str], dict[str, Any]] = {}  # (user, interaction) -> last document told
         self.ids: list[str] = []
         for user_id in self.users:
-            self.media.user_operate(user_id, "StartContactCenterSession")
-            self.media.user_operate(user_id, "Ready")
+            self._do("user_operate", user_id, "StartContactCenterSession")
+            self._do("user_operate", user_id, "Ready")
         self._take()
+
+    def _sink(self, event: MediaEvent) -> None:
+        self.sent.append(event)
+        self.everything.append(event)
+
+    def _do(self, name: str, *args: Any) -> Any:
+        """Call the engine (or advance the clock), and remember the input once it was accepted."""
+        target = self.clock.advance if name == "advance" else getattr(self.media, name)
+        answer = target(*args)
+        self.inputs.append((name, args))
+        return answer
+
+    def teardown(self) -> None:
+        center, clock, sent = load_default(), VirtualClock(), []
+        media = Multimedia(center, clock, sent.append)
+        for name, args in self.inputs:
+            (clock.advance if name == "advance" else getattr(media, name))(*args)
+        assert sent == self.everything
 
     def _take(self, replay: bool = False, routed: bool = True) -> None:
         """Record what the agents were told since the last look. Invitations made by routing (not by an
@@ -67,12 +88,12 @@ class MediaMachine(RuleBasedStateMachine):
 
     @rule(text=st.sampled_from([None, "hi"]))
     def chat_arrives(self, text: str | None) -> None:
-        self.ids.append(self.media.start_chat("Web chat", "Vera", "Help", text))
+        self.ids.append(self._do("start_chat", "Web chat", "Vera", "Help", text))
         self._take()
 
     @rule()
     def email_arrives(self) -> None:
-        self.ids.append(self.media.receive_email("Support mailbox", "pat@example.org", None, "Hi", "a\nb"))
+        self.ids.append(self._do("receive_email", "Support mailbox", "pat@example.org", None, "Hi", "a\nb"))
         self._take()
 
     @rule(index=st.integers(0, 20), what=st.sampled_from(["send", "type", "stop", "leave"]))
@@ -82,28 +103,30 @@ class MediaMachine(RuleBasedStateMachine):
         chat_id = self.ids[index % len(self.ids)]
         try:
             if what == "send":
-                self.media.visitor_send(chat_id, "question")
+                self._do("visitor_send", chat_id, "question")
             elif what == "leave":
-                self.media.visitor_leave(chat_id)
+                self._do("visitor_leave", chat_id)
             else:
-                self.media.visitor_typing(chat_id, what == "type")
+                self._do("visitor_typing", chat_id, what == "type")
         except Refusal:
             assert not self.sent
         self._take()
 
     @rule(seconds=st.sampled_from([1.0, 10.0, 31.0]))
     def time_passes(self, seconds: float) -> None:
-        self.clock.advance(seconds)
+        self._do("advance", seconds)
         self._take()
 
     # ------------------------------------------------------------------ the agents
 
-    @rule(index=st.integers(0, 50), choice=st.integers(0, 50), pick=st.integers(0, 2))
-    def agent_uses_a_capability(self, index: int, choice: int, pick: int) -> None:
-        """One of the operations some agent is offered now, on one of their interactions."""
+    @rule(index=st.integers(0, 50), choice=st.integers(0, 50), pick=st.integers(0, 2), chats=st.booleans())
+    def agent_uses_a_capability(self, index: int, choice: int, pick: int, chats: bool) -> None:
+        """One of the operations some agent is offered now, on one of their interactions (on chats only,
+        half the time, so that conferences happen)."""
         offered = [
             (handling, name)
             for interaction in self.media.live()
+            if not chats or interaction.chat is not None
             for handling in interaction.live_handlings()
             for name in handling.capabilities
         ]
@@ -112,6 +135,25 @@ class MediaMachine(RuleBasedStateMachine):
         handling, operation = offered[(index * 7 + choice) % len(offered)]
         ids = [*self.ids, *(i for i in self.media.interactions if i not in self.ids)]
         self.agent_operates(self.users.index(handling.user_id), ids.index(handling.interaction.id), operation, pick)
+
+    @rule(pick=st.integers(0, 2))
+    def conference(self, pick: int) -> None:
+        """An agent alone on a chat invites another, who accepts: both are then on it."""
+        for interaction in self.media.live():
+            [*handlings] = interaction.live_handlings()
+            if len(handlings) == 1 and "InviteUser" in handlings[0].capabilities:
+                owner = handlings[0].user_id
+                guest = [user for user in self.users if user != owner][pick % 2]
+                self.agent_operates(self.users.index(owner), self._index(interaction.id), "InviteUser", pick % 2)
+                invited = interaction.handling_of(guest) or next(iter(interaction.live_handlings()[1:]), None)
+                if invited is not None:
+                    self.agent_operates(self.users.index(invited.user_id), self._index(interaction.id), "Accept", 0)
+                    if pick == 2:
+                        self.agent_operates(self.users.index(owner), self._index(interaction.id), "LeaveConference", 0)
+                return
+
+    def _index(self, interaction_id: str) -> int:
+        return [*self.ids, *(i for i in self.media.interactions if i not in self.ids)].index(interaction_id)
 
     @rule(
         agent=st.integers(0, 2),
@@ -133,7 +175,7 @@ class MediaMachine(RuleBasedStateMachine):
         before = copy.deepcopy(self.media.snapshot())
         pending = self.clock.pending()
         try:
-            answer = self.media.operate(user_id, interaction_id, operation, params or {})
+            answer = self._do("operate", user_id, interaction_id, operation, params or {})
         except Refusal as refusal:
             assert not allowed, (operation, refusal.message)
             assert refusal.code in (2, 6) if params is not None else refusal.code in (1, 2, 6)
@@ -172,7 +214,7 @@ class MediaMachine(RuleBasedStateMachine):
         operation=st.sampled_from(["Ready", "NotReady", "DoNotDisturbOn", "DoNotDisturbOff"]),
     )
     def agent_state(self, agent: int, channel: str, operation: str) -> None:
-        self.media.channel_operate(self.users[agent], channel, operation)
+        self._do("channel_operate", self.users[agent], channel, operation)
         self._take()
 
     @rule(agent=st.integers(0, 2))
@@ -181,7 +223,7 @@ class MediaMachine(RuleBasedStateMachine):
         workbin = self.media.workbin(user_id, "InProgress")
         if not workbin.interaction_ids:
             return
-        self.media.pull(user_id, workbin.id, workbin.interaction_ids[0])
+        self._do("pull", user_id, workbin.id, workbin.interaction_ids[0])
         self._take()
 
     # ------------------------------------------------------------------ invariants
@@ -206,6 +248,6 @@ class MediaMachine(RuleBasedStateMachine):
 
 
 MediaMachine.TestCase.settings = settings(
-    max_examples=100, stateful_step_count=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=150, stateful_step_count=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 TestMediaMachine = MediaMachine.TestCase
