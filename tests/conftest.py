@@ -10,7 +10,7 @@ from aiohttp import web
 
 import bayeux
 from simulator.app import create_app
-from simulator.core.contact_center import load_default
+from simulator.core.contact_center import ContactCenter, load_default
 from simulator.core.voice import Clock
 
 AGENT1 = ("agent1@example.com", "password")
@@ -44,10 +44,12 @@ async def start_server(
     options: bayeux.Options | None = None,
     prepare: Callable[[web.Application], None] | None = None,
     clock: Clock | None = None,
+    center: ContactCenter | None = None,
 ) -> tuple[web.AppRunner, LiveServer]:
     """Serve a fresh simulator; `prepare` may add routes first, while the app's router can still change.
-    `clock` is real time unless a test brings a `VirtualClock` to move with POST /sim/clock."""
-    app = create_app(load_default(), options, clock=clock)
+    `clock` is real time unless a test brings a `VirtualClock` to move with POST /sim/clock; `center` is
+    the built-in contact center unless a test brings its own."""
+    app = create_app(center or load_default(), options, clock=clock)
     if prepare is not None:
         prepare(app)
     runner = web.AppRunner(app, handler_cancellation=True)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 import aiohttp
@@ -22,7 +24,7 @@ from rest_client import ADMIN, AGENT1, AGENT2, AGENT3, SUPERVISOR, Reply, Rest
 
 import bayeux
 from simulator.app import create_app
-from simulator.core.contact_center import load_default
+from simulator.core.contact_center import ContactCenter, load_default, parse
 from simulator.core.voice import RemoteRule, VirtualClock, VoiceOptions
 
 pytestmark = pytest.mark.interop
@@ -68,7 +70,14 @@ class Office:
 
 @pytest.fixture
 async def office() -> AsyncIterator[Office]:
-    runner, server = await start_server(clock=VirtualClock())
+    async with serving(load_default()) as office:
+        yield office
+
+
+@asynccontextmanager
+async def serving(center: ContactCenter) -> AsyncIterator[Office]:
+    """`center` served on a virtual clock, with agents 1-3 at their desktops."""
+    runner, server = await start_server(clock=VirtualClock(), center=center)
     desktops: list[Desktop] = []
     try:
         async with aiohttp.ClientSession() as http:
@@ -660,3 +669,51 @@ async def test_without_the_recording_feature_calls_have_no_recording_state():
             assert refused.code == 2
     finally:
         await runner.cleanup()
+
+
+TELEPHONY = """
+telephony:
+  noAnswerTimeout: 10
+  wrapUpSeconds: 5
+  remoteNumbers:
+    - {pattern: "+1666*", outcome: busy, delay: 1}
+    - {pattern: "+1777*", outcome: no_answer}
+    - {pattern: "*", outcome: answer, delay: 3}
+"""
+
+
+async def test_the_contact_center_file_decides_what_remote_numbers_do_and_after_call_work():
+    text = resources.files("simulator").joinpath("default_contact_center.yaml").read_text() + TELEPHONY
+    async with serving(parse(text, "center.yaml")) as office:
+        a1 = office.a1
+        await office.logged_in(a1)
+        busy = await dial(a1, "+16660001")
+        await a1.sync()
+        await office.advance(1)
+        failed, released = await a1.calls()
+        assert failed["errorMessage"] == "Busy: +16660001" and failed["connectionId"] == busy
+        assert released["call"]["state"] == "Released"
+
+        await dial(a1, "+17770001")
+        await a1.sync()
+        await office.advance(9.5)
+        assert await a1.calls() == []  # still dialing
+        await office.advance(0.5)
+        failed, released = await a1.calls()
+        assert failed["errorMessage"] == "No answer: +17770001" and released["call"]["state"] == "Released"
+
+        answered = await dial(a1, "+15550001")
+        assert [m["call"]["state"] for m in await a1.calls()] == ["Dialing"]
+        await office.advance(2.9)
+        assert await a1.calls() == []
+        await office.advance(0.1)
+        assert [m["call"]["state"] for m in await a1.calls()] == ["Established"]
+        await ok(a1, answered, "Hangup")
+        released, after_call, after_call_channel = await a1.sync()
+        assert released["data"]["call"]["state"] == "Released"
+        assert after_call["data"]["devices"][0]["userState"]["workMode"] == "AfterCallWork"
+        assert after_call_channel["data"]["channels"][0]["userState"]["workMode"] == "AfterCallWork"
+        await office.advance(5)
+        ready, ready_channel = await a1.sync()
+        assert ready["data"]["devices"][0]["userState"]["state"] == "Ready"
+        assert ready_channel["data"]["channels"][0]["userState"]["state"] == "Ready"
