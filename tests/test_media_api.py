@@ -554,3 +554,20 @@ async def test_channel_states_on_me_and_do_not_disturb(office: Office):
     assert states["chat"] == "Logout" and states["email"] == "Logout"
     refused = await a1.post("/me/channels/chat", {"operationName": "Ready"})
     assert refused.code == 2 and "LoggedOut" in refused.message
+
+
+async def test_a_session_on_chat_alone(office: Office):
+    a3 = office.a3
+    body = {"operationName": "StartContactCenterSession", "channels": ["chat"]}
+    assert (await a3.post("/me", body)).code == 0
+    [message] = await a3.sync()  # chat only: no device message, voice stays logged out
+    assert message["channel"] == "/v2/me/channels" and message["data"]["channels"][0]["channel"] == "chat"
+    assert (await a3.post("/me", {"operationName": "Ready"})).code == 0  # voice logged out: chat alone
+    [ready] = await a3.sync()
+    assert ready["data"]["channels"][0]["userState"]["state"] == "Ready"
+    voice = (await a3.get("/me/channels/voice"))["channel"]
+    assert voice["userState"]["state"] != "Ready"
+    chat_id = await office.chat()
+    assert (await told(a3))[0]["id"] == chat_id
+    bad = await a3.post("/me", {"operationName": "StartContactCenterSession", "channels": ["fax"]})
+    assert bad.code == 2 and "channels[0]" in bad.message

@@ -15,6 +15,8 @@ from typing import Any
 
 from ..core.channels import VOICE
 from ..core.refusals import INVALID, NOT_FOUND
+from ..core.voice import VoiceRefusal
+from ..core.voice.device import LOGGED_OUT
 from .keys import WORLD
 from .resources import AGENTS, Context, Operation
 from .responses import Failure
@@ -51,10 +53,14 @@ def _user_operation(name: str) -> Operation:
         channels = values.get("channels") if name == "StartContactCenterSession" else None
         if isinstance(channels, list):
             _check_channels(ctx, channels)
-            if VOICE not in channels:
-                raise Failure(INVALID, "channels: only the voice channel's agent state is simulated; include voice")
         world = ctx.request.app[WORLD]
-        world.telephony.user_operate(ctx.viewer.id, name, values)
+        if not isinstance(channels, list) or VOICE in channels:
+            try:
+                world.telephony.user_operate(ctx.viewer.id, name, values)
+            except VoiceRefusal as refusal:
+                # logged out on voice only: the agent state still applies to the chat and e-mail channels
+                if refusal.state != LOGGED_OUT or name in (*SESSION, *DND) or not world.media.logged_in(ctx.viewer.id):
+                    raise
         world.media.user_operate(ctx.viewer.id, name, values)
 
     return Operation(_schema(name), AGENTS, run, f"{name} on every device and channel of the current user")

@@ -164,6 +164,11 @@ class Multimedia:
             names = [name for name in names if user.channels[name].user_state.id != OFFLINE.id]
         self._set_channels(user, names, operation)
 
+    def logged_in(self, user_id: str) -> bool:
+        """Whether a session goes on on one of the agent's chat and e-mail channels."""
+        user = self.center.user(user_id)
+        return any(user.channels[name].user_state.id != OFFLINE.id for name in MEDIA_CHANNELS if name in user.channels)
+
     def _set_channels(self, user: User, names: list[str], operation: str) -> None:
         if operation not in DND_OPERATIONS and operation not in SESSION_OPERATIONS:
             state = self.center.agent_states.get(operation)
