@@ -8,6 +8,7 @@ same `interaction` object those messages carry, as the viewer sees it (their sta
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -105,6 +106,7 @@ CREATE = Schema(
     ),
     open=True,
 )
+UPLOAD = Schema("attachment upload", (Field("attachment", required=True, description="The file"),))
 PULL = Schema(
     "PullInteractionFromWorkbin",
     (Field("uri", description="http://host/api/v2/me/workbins/{workbinId}/interactions/{interactionId}"),),
@@ -221,14 +223,18 @@ def add_routes(table: RouteTable) -> None:
             {name: _operation(name) for name in INTERACTION_OPERATIONS},
             "Operations on one of the current user's chat or e-mail interactions",
         ),
-        custom_route(
-            "POST",
-            attachments,
-            _upload,
-            AGENTS,
-            "Attach a file (multipart, field 'attachment'): documentId",
-            "document",
-        ),
+        dataclasses.replace(
+            custom_route(
+                "POST",
+                attachments,
+                _upload,
+                AGENTS,
+                "Attach a file (multipart, field 'attachment'): documentId",
+                "document",
+                UPLOAD,
+            ),
+            media_type="multipart/form-data",
+        ),  # fmt: skip
         custom_route(
             "GET",
             attachments + "/{document_id}",

@@ -162,8 +162,11 @@ def _operation(route: Route) -> dict[str, Any]:
     if parameters:
         operation["parameters"] = parameters
     body = _request_body(route)
+    if body is not None and route.media_type == "multipart/form-data":
+        for field in body.get("properties", {}).values():  # every part of an upload is a file
+            field.update({"type": "string", "format": "binary"})
     if body is not None:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        operation["requestBody"] = {"required": True, "content": {route.media_type: {"schema": body}}}
     return operation
 
 

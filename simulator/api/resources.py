@@ -147,6 +147,7 @@ class Route:
     filters: bool = False
     feature: str | None = None  # the contact-center feature without which the route does not exist
     base: str = API  # the prefix of `path`: /api/v2, or /sim for the simulator's control API
+    media_type: str = "application/json"  # of the request body; multipart/form-data for file uploads
 
     @property
     def full_path(self) -> str:
