@@ -280,6 +280,16 @@ class Office(RuleBasedStateMachine):
             self.unchanged(before, name)
         self.collect()
 
+    @rule(agent=AGENTS, name=st.sampled_from(("ForwardCallsOn", "ForwardCallsOff", "DoNotDisturbOn")), to=DESTINATIONS)
+    def device_operation(self, agent: int, name: str, to: str) -> None:
+        device = self.get(agent, "/me/devices")["uris"][0].rsplit("/", 1)[1]
+        before = self.voice_state()
+        reply = self.post(agent, f"/devices/{device}", {"operationName": name, "destination": to})
+        if reply.code != 0:
+            assert reply.code in (1, 2), reply.body
+            self.unchanged(before, f"{name} {to}")
+        self.collect()
+
     @rule(seconds=st.sampled_from((0.5, 2.0, 31.0)))
     def time_passes(self, seconds: float) -> None:
         assert self.sim("POST", "/clock", {"advance": seconds}).code == 0
