@@ -229,10 +229,9 @@ class _Reader:
                 self.fail(entry.lines["ready"], f"{path}.ready: an agent needs a session to be Ready")
             password = self.text(entry, "password", path) or DEFAULT_PASSWORD
             channels = entry.get("channels", ["voice"])
-            if not isinstance(channels, list) or "voice" not in channels or not set(channels) <= set(CHANNELS):
-                self.fail(
-                    entry.lines.get("channels", line), f"{path}.channels: a list of {', '.join(CHANNELS)} with voice"
-                )
+            if not isinstance(channels, list) or not channels or not set(channels) <= set(CHANNELS):
+                where = entry.lines.get("channels", line)
+                self.fail(where, f"{path}.channels must be a non-empty list of {', '.join(CHANNELS)}")
                 channels = ["voice"]
             agents.append(AgentSpec(name, user, password, session, ready, line, tuple(channels)))
             self.agent_names.add(name)
