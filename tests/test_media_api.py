@@ -31,11 +31,10 @@ INTERACTION_KEYS = {"id", "channel", "type", "subType", "state", "capabilities",
 EVENT_KEYS = {"id", "messageType", "userId", "userType", "nickName", "visibility"}
 
 
-async def open_media_desktop(server: LiveServer, http: aiohttp.ClientSession, user: str) -> Desktop:
-    client = Client(
-        server.notifications_url, [ConnectionType.WEBSOCKET], connection_timeout=0,
-        auth=BasicCredentials(user, PASSWORD),
-    )  # fmt: skip
+async def open_media_desktop(
+    server: LiveServer, http: aiohttp.ClientSession, user: str, transport: ConnectionType = ConnectionType.WEBSOCKET
+) -> Desktop:
+    client = Client(server.notifications_url, [transport], connection_timeout=0, auth=BasicCredentials(user, PASSWORD))
     await asyncio.wait_for(client.open(), WAIT)
     for topic in TOPICS:
         await asyncio.wait_for(client.subscribe(topic), WAIT)
@@ -571,3 +570,25 @@ async def test_a_session_on_chat_alone(office: Office):
     assert (await told(a3))[0]["id"] == chat_id
     bad = await a3.post("/me", {"operationName": "StartContactCenterSession", "channels": ["fax"]})
     assert bad.code == 2 and "channels[0]" in bad.message
+
+
+async def test_long_polling_desktop_and_reset(office: Office):
+    """Most desktops of the reference's era poll: the same messages arrive over long-polling; /sim/reset
+    forgets every interaction."""
+    async with aiohttp.ClientSession() as http:
+        poller = await open_media_desktop(office.server, http, AGENT2, ConnectionType.LONG_POLLING)
+        try:
+            await office.ready(poller, "email")
+            billing = {"name": "Billing mail", "channel": "email", "internal": True, "skills": ["Billing"]}
+            created = await office.admin.post("/queues", billing)
+            assert created.code == 0, created.body
+            email_id = (await office.sim("POST", "/emails", {"from": "pat@example.org", "queue": "Billing mail"})).body[
+                "id"
+            ]
+            [invited] = await told(poller)  # agent2 holds Billing 7
+            assert (invited["id"], invited["state"], invited["currentQueue"]) == (email_id, "Invited", "Billing mail")
+            assert (await office.sim("POST", "/reset")).code == 0
+            assert (await office.state())["interactions"] == {}
+            assert (await office.admin.get("/interactions")).body["uris"] == []
+        finally:
+            await poller.close()
