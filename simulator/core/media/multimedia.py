@@ -32,12 +32,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..contact_center import ContactCenter
-from ..queues import Queue
 from ..refusals import INVALID, MISSING, NOT_FOUND, Refusal
 from ..routing import skilled_agents
 from ..settings import OFFLINE
 from ..users import AGENT, User
 from ..voice.clock import Clock
+from . import params as read
 from .chat import AGENT as AGENT_PARTY
 from .chat import CLIENT, MESSAGE, NOTICE, TYPING_STARTED, TYPING_STOPPED, ChatSession, Party
 from .document import interaction_document, interaction_message, workbin_item, workbin_message
@@ -85,28 +85,6 @@ class _Waiting:
     interaction_id: str
     since: float
     tried: set[str] = field(default_factory=set)
-
-
-def _refuse_state(operation: str, handling: Handling) -> Refusal:
-    capabilities = ", ".join(handling.capabilities) or "none"
-    return Refusal(
-        INVALID,
-        f"operationName: {operation} is not valid for interaction {handling.interaction.id} in state "
-        f"{handling.state} (capabilities: {capabilities})",
-    )
-
-
-def _text(params: dict[str, Any], name: str, *, required: bool = False, empty: bool = True) -> str | None:
-    value = params.get(name)
-    if value is None:
-        if required:
-            raise Refusal(MISSING, f"{name} is required")
-        return None
-    if not isinstance(value, str):
-        raise Refusal(INVALID, f"{name} must be a string")
-    if not empty and not value.strip():
-        raise Refusal(MISSING if required else INVALID, f"{name} must not be empty")
-    return value
 
 
 class Multimedia:
@@ -239,7 +217,7 @@ class Multimedia:
         if operation not in INTERACTION_OPERATIONS:
             raise Refusal(INVALID, f"operationName: {operation!r} is not an interaction operation")
         if not handling.may(operation):
-            raise _refuse_state(operation, handling)
+            raise read.refused(operation, handling)
         method = getattr(self, f"_op_{operation}")
         answer = method(handling, params) or {}
         self._route()
@@ -247,7 +225,7 @@ class Multimedia:
 
     def _op_Accept(self, handling: Handling, params: dict[str, Any]) -> None:
         interaction = handling.interaction
-        nickname = _text(params, "nickname", empty=False)
+        nickname = read.text(params, "nickname", empty=False)
         self._end_invitation(handling)
         handling.fire("Accept")
         if interaction.chat is not None:
@@ -279,7 +257,7 @@ class Multimedia:
         self._finish_if_unowned(interaction)
 
     def _op_AttachUserData(self, handling: Handling, params: dict[str, Any]) -> None:
-        handling.interaction.user_data.update(self._user_data(params))
+        handling.interaction.user_data.update(read.user_data(params))
         self._properties_changed(handling.interaction)
 
     def _op_UpdateUserData(self, handling: Handling, params: dict[str, Any]) -> None:
@@ -300,7 +278,7 @@ class Multimedia:
 
     def _op_PlaceInQueue(self, handling: Handling, params: dict[str, Any]) -> None:
         interaction = handling.interaction
-        queue = self._queue(interaction.channel, _text(params, "queueName", required=True), "queueName")
+        queue = read.queue(self.center, interaction.channel, read.text(params, "queueName", required=True), "queueName")
         self._leave_chat(handling)
         handling.fire("PlaceInQueue")
         self._tell(handling, brief=True)
@@ -312,7 +290,7 @@ class Multimedia:
         self._park(handling, workbin)
 
     def _op_SingleStepTransfer(self, handling: Handling, params: dict[str, Any]) -> None:
-        target = self._agent_param(handling, params, "userId")
+        target = read.agent(self.center, handling, params, "userId")
         interaction = handling.interaction
         self._leave_chat(handling)
         handling.fire("SingleStepTransfer")
@@ -320,7 +298,7 @@ class Multimedia:
         self._invite(interaction, target.id)
 
     def _op_Transfer(self, handling: Handling, params: dict[str, Any]) -> None:
-        target = self._agent_param(handling, params, "userId")
+        target = read.agent(self.center, handling, params, "userId")
         interaction = handling.interaction
         self._leave_chat(handling)
         handling.fire("Transfer")
@@ -328,7 +306,7 @@ class Multimedia:
         self._invite(interaction, target.id)
 
     def _op_SendMessage(self, handling: Handling, params: dict[str, Any]) -> None:
-        text = _text(params, "text", required=True, empty=False)
+        text = read.text(params, "text", required=True, empty=False)
         interaction = handling.interaction
         interaction.chat.record(MESSAGE, self._party(handling), text=text)
         self._broadcast(interaction)
@@ -342,7 +320,7 @@ class Multimedia:
         self._broadcast(handling.interaction)
 
     def _op_InviteUser(self, handling: Handling, params: dict[str, Any]) -> None:
-        target = self._agent_param(handling, params, "agentId")
+        target = read.agent(self.center, handling, params, "agentId")
         self._invite(handling.interaction, target.id, conference=True)
 
     def _op_LeaveConference(self, handling: Handling, params: dict[str, Any]) -> None:
@@ -373,7 +351,7 @@ class Multimedia:
 
     def _reply(self, handling: Handling, params: dict[str, Any], to_all: bool) -> dict[str, Any]:
         for name in ("subjectPrefix", "replyToStartLine", "indentCharacter"):
-            _text(params, name)
+            read.text(params, name)
         quote = params.get("quoteOriginal")
         if isinstance(quote, str) and quote.lower() in ("true", "false"):
             params["quoteOriginal"] = quote = quote.lower() == "true"
@@ -382,7 +360,7 @@ class Multimedia:
         original = handling.interaction
         queue = original.queue
         if params.get("queueName") is not None:
-            queue = self._queue(EMAIL, _text(params, "queueName"), "queueName").name
+            queue = read.queue(self.center, EMAIL, read.text(params, "queueName"), "queueName").name
         reply = Interaction(
             self._new_id(),
             EMAIL,
@@ -417,7 +395,7 @@ class Multimedia:
         }
         values = {}
         for name, attribute in names.items():
-            value = _text(overrides, name)
+            value = read.text(overrides, name)
             if value is not None:
                 values[attribute] = value
         if "unknown" in overrides:
@@ -426,7 +404,7 @@ class Multimedia:
         if not to_address.strip():
             raise Refusal(MISSING, "email_object.toAddress is required: the e-mail has no recipient")
         if params.get("queueName") is not None:
-            interaction.queue = self._queue(EMAIL, _text(params, "queueName"), "queueName").name
+            interaction.queue = read.queue(self.center, EMAIL, read.text(params, "queueName"), "queueName").name
         for attribute, value in values.items():
             setattr(email, attribute, value)
         handling.fire("Send")
@@ -447,11 +425,11 @@ class Multimedia:
         user = self.center.user(user_id)
         if EMAIL not in user.channels:
             raise Refusal(INVALID, "operationName: Create needs an email channel, and you have none")
-        kind = _text(params, "interactionType") or OUTBOUND
-        sub_kind = _text(params, "interactionSubType") or OUTBOUND_NEW
+        kind = read.text(params, "interactionType") or OUTBOUND
+        sub_kind = read.text(params, "interactionSubType") or OUTBOUND_NEW
         if kind != OUTBOUND:
             raise Refusal(INVALID, f"interactionType: only {OUTBOUND} e-mails can be created, not {kind!r}")
-        queue = self._queue(EMAIL, _text(params, "queueName"), "queueName")
+        queue = read.queue(self.center, EMAIL, read.text(params, "queueName"), "queueName")
         interaction = Interaction(
             self._new_id(),
             EMAIL,
@@ -529,7 +507,7 @@ class Multimedia:
             raise Refusal(MISSING if interaction_id is None else INVALID, "interactionId is required (a string)")
         handling = self._handling(user_id, interaction_id)
         if not handling.may("PlaceInWorkbin"):
-            raise _refuse_state("PlaceInWorkbin", handling)
+            raise read.refused("PlaceInWorkbin", handling)
         self._park(handling, workbin)
         self._route()
 
@@ -593,11 +571,11 @@ class Multimedia:
     ) -> str:
         """A visitor starts a chat on a chat queue (name or id), optionally with a first message."""
         values = {"nickname": nickname, "subject": subject, "text": text}
-        nick = _text(values, "nickname", required=True, empty=False)
-        topic = _text(values, "subject") or ""
-        first = _text(values, "text", empty=False)
-        chosen = self._queue(CHAT, self._queue_ref(queue), "queue")
-        data = self._optional_user_data(user_data)
+        nick = read.text(values, "nickname", required=True, empty=False)
+        topic = read.text(values, "subject") or ""
+        first = read.text(values, "text", empty=False)
+        chosen = read.queue(self.center, CHAT, read.queue_ref(queue), "queue")
+        data = read.optional_user_data(user_data)
         interaction = Interaction(self._new_id(), CHAT, INBOUND, INBOUND_NEW, chosen.name, self.clock.now(), data)
         interaction.thread_id = interaction.id
         visitor = Party(self._new_id(), CLIENT, nick)
@@ -622,7 +600,7 @@ class Multimedia:
 
     def visitor_send(self, interaction_id: Any, text: Any) -> None:
         interaction = self._visitor_chat(interaction_id)
-        message = _text({"text": text}, "text", required=True, empty=False)
+        message = read.text({"text": text}, "text", required=True, empty=False)
         interaction.chat.record(MESSAGE, interaction.chat.visitor, text=message)
         self._broadcast(interaction)
 
@@ -660,15 +638,15 @@ class Multimedia:
     ) -> str:
         """An e-mail arrives on an e-mail queue (name or id); answers the new interaction's id."""
         values = {"from": from_address, "to": to_address, "subject": subject, "text": text, "cc": cc}
-        sender = _text(values, "from", required=True, empty=False)
-        chosen = self._queue(EMAIL, self._queue_ref(queue), "queue")
-        recipient = _text(values, "to") or f"{chosen.name.replace(' ', '').lower()}@example.com"
+        sender = read.text(values, "from", required=True, empty=False)
+        chosen = read.queue(self.center, EMAIL, read.queue_ref(queue), "queue")
+        recipient = read.text(values, "to") or f"{chosen.name.replace(' ', '').lower()}@example.com"
         content = EmailContent(
             from_address=sender or "",
             to_address=recipient,
-            subject=_text(values, "subject") or "",
-            text=_text(values, "text") or "",
-            cc_addresses=_text(values, "cc") or "",
+            subject=read.text(values, "subject") or "",
+            text=read.text(values, "text") or "",
+            cc_addresses=read.text(values, "cc") or "",
         )
         for index, (name, _mime, data) in enumerate(attachments or []):
             if len(data) > self.options.attachment_limit:
@@ -677,7 +655,7 @@ class Multimedia:
                     f"attachments[{index}]: {name!r} is {len(data)} bytes; "
                     f"the limit is {self.options.attachment_limit} bytes",
                 )
-        data = self._optional_user_data(user_data)
+        data = read.optional_user_data(user_data)
         interaction = Interaction(self._new_id(), EMAIL, INBOUND, INBOUND_NEW, chosen.name, self.clock.now(), data)
         interaction.thread_id = interaction.id
         content.attachments = [Attachment(self._new_id(), name, mime, raw) for name, mime, raw in attachments or []]
@@ -820,55 +798,6 @@ class Multimedia:
             if handling.state != INVITED:
                 events = [] if interaction.chat is not None else None
                 self._tell(handling, state=PROPERTIES_CHANGED, events=events)
-
-    # ------------------------------------------------------------------ parameters
-
-    def _queue_ref(self, queue: Any) -> str | None:
-        if queue is not None and not isinstance(queue, str):
-            raise Refusal(INVALID, "queue must be a queue's name or id")
-        return queue
-
-    def _queue(self, channel: str, reference: str | None, name: str) -> Queue:
-        """A queue of `channel` by name or id; the channel's first queue when none is named."""
-        queues = [queue for queue in self.center.queues.values() if queue.channel == channel]
-        if reference is None:
-            if not queues:
-                raise Refusal(INVALID, f"{name}: the contact center has no {channel} queue")
-            return queues[0]
-        for queue in queues:
-            if reference in (queue.name, queue.id):
-                return queue
-        known = ", ".join(queue.name for queue in queues) or "none"
-        raise Refusal(INVALID, f"{name}: {reference!r} is not a {channel} queue ({known})")
-
-    def _agent_param(self, handling: Handling, params: dict[str, Any], name: str) -> User:
-        reference = _text(params, name, required=True, empty=False)
-        user = self.center.users.get(reference) or self.center.user_named(reference)
-        channel = handling.interaction.channel
-        if user is None or not user.has_role(AGENT):
-            raise Refusal(INVALID, f"{name}: {reference!r} is not an agent")
-        if user.id == handling.user_id or handling.interaction.handling_of(user.id) is not None:
-            raise Refusal(INVALID, f"{name}: {user.userName} is already on interaction {handling.interaction.id}")
-        if channel not in user.channels:
-            raise Refusal(INVALID, f"{name}: {user.userName} has no {channel} channel")
-        return user
-
-    @staticmethod
-    def _user_data(params: dict[str, Any]) -> dict[str, Any]:
-        data = params.get("userData")
-        if data is None:
-            raise Refusal(MISSING, "userData is required: a JSON object of key-value pairs")
-        if not isinstance(data, dict):
-            raise Refusal(INVALID, "userData must be a JSON object of key-value pairs")
-        return data
-
-    @staticmethod
-    def _optional_user_data(data: Any) -> dict[str, Any]:
-        if data is None:
-            return {}
-        if not isinstance(data, dict):
-            raise Refusal(INVALID, "userData must be a JSON object of key-value pairs")
-        return dict(data)
 
     def _user_name(self, user_id: str) -> str:
         user = self.center.users.get(user_id)
