@@ -236,6 +236,19 @@ class MediaMachine(RuleBasedStateMachine):
                 assert tuple(doc["capabilities"]) == handling.capabilities, (doc, handling.state)
 
     @invariant()
+    def parked_interactions_wait_in_one_place(self) -> None:
+        """An interaction is in at most one of: a workbin, a queue, agents' hands; and none parked is over."""
+        waiting = set(self.media.waiting())
+        for user_id in self.users:
+            for workbin in self.media.workbins_of(user_id):
+                for interaction_id in workbin.interaction_ids:
+                    interaction = self.media.interactions[interaction_id]
+                    assert not interaction.done and not interaction.live_handlings()
+                    assert interaction_id not in waiting
+        for interaction_id in waiting:
+            assert not self.media.interactions[interaction_id].live_handlings()
+
+    @invariant()
     def every_party_saw_the_same_history(self) -> None:
         for interaction in self.media.live():
             chat = interaction.chat

@@ -290,20 +290,20 @@ class Multimedia:
         self._park(handling, workbin)
 
     def _op_SingleStepTransfer(self, handling: Handling, params: dict[str, Any]) -> None:
-        target = read.agent(self.center, handling, params, "userId")
-        interaction = handling.interaction
-        self._leave_chat(handling)
-        handling.fire("SingleStepTransfer")
-        self._tell(handling, brief=True)
-        self._invite(interaction, target.id)
+        self._transfer(handling, params, "SingleStepTransfer")
 
     def _op_Transfer(self, handling: Handling, params: dict[str, Any]) -> None:
+        """The e-mail section's name for SingleStepTransfer; the same hand-over."""
+        self._transfer(handling, params, "Transfer")
+
+    def _transfer(self, handling: Handling, params: dict[str, Any], trigger: str) -> None:
+        """The agent hands the interaction to another agent, who is invited to it (and, if the invitation
+        lapses or is rejected, it waits in its queue for the next agent)."""
         target = read.agent(self.center, handling, params, "userId")
-        interaction = handling.interaction
         self._leave_chat(handling)
-        handling.fire("Transfer")
+        handling.fire(trigger)
         self._tell(handling, brief=True)
-        self._invite(interaction, target.id)
+        self._invite(handling.interaction, target.id)
 
     def _op_SendMessage(self, handling: Handling, params: dict[str, Any]) -> None:
         text = read.text(params, "text", required=True, empty=False)
@@ -619,7 +619,7 @@ class Multimedia:
         chat = interaction.chat
         chat.leave(chat.visitor)
         chat.open = False
-        if not interaction.live_handlings():
+        if not interaction.live_handlings() and interaction.workbin is None:  # a parked chat waits to be pulled
             self._waiting.pop(interaction.id, None)
             interaction.done = True
         self._broadcast(interaction)
