@@ -194,7 +194,7 @@ async def test_my_channels_and_their_agent_state(rest):
     uris = (await agent.ok("GET", "/me/channels"))["uris"]
     assert [uri.rsplit("/", 1)[1] for uri in uris] == ["voice", "chat", "email"]
     voice = (await agent.ok("GET", uris[0]))["channel"]
-    assert voice["channel"] == "voice" and voice["userState"]["state"] == "LoggedOut" and voice["dndState"] == "Off"
+    assert voice["channel"] == "voice" and voice["userState"]["state"] == "Logout" and voice["dndState"] == "Off"
     assert (await agent.get("/me/channels/sms")).code == 6
     assert (await rest(ADMIN).ok("GET", "/me/channels"))["uris"] == []  # an admin without ROLE_AGENT has none
 

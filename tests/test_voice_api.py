@@ -435,7 +435,7 @@ async def test_reset_ends_every_call_and_restores_the_contact_center(office: Off
     assert await a1.my_calls() == [] and await a2.my_calls() == []
     assert (await office.sim("GET", "/calls")).body["calls"] == []
     [device] = (await a1.get("/me/devices?fields=*"))["devices"]
-    assert device["userState"]["state"] == "LoggedOut"
+    assert device["userState"]["state"] == "Logout"
     names = {skill["name"] for skill in (await office.admin.ok("GET", "/skills", fields="*"))["skills"]}
     assert "Temporary" not in names
 
@@ -515,7 +515,7 @@ async def test_refused_call_operations_change_nothing_and_tell_nobody(office: Of
 async def test_agent_states_on_me_devices_and_channels(office: Office):
     a1, a2, _ = office.desktops
     reply = await a1.post("/me", {"operationName": "Ready"})
-    assert reply.code == 2 and "LoggedOut" in reply.message
+    assert reply.code == 2 and "Logout" in reply.message
     await office.quiet(a1)
 
     steps: list[tuple[str, dict[str, Any], dict[str, Any]]] = [

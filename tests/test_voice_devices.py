@@ -31,7 +31,7 @@ def test_a_device_starts_logged_out_and_inactive(rig: Rig) -> None:
     assert view.user_state == {
         "id": "0F7F5003-EF26-4D13-A6Ef-D0C7EC819BEB",
         "displayName": "Offline",
-        "state": "LoggedOut",
+        "state": "Logout",
     }
     assert view.capabilities == ("DoNotDisturbOn", "ForwardCallsOn")
     assert rig.engine.operations_of_device("d1") == ("StartContactCenterSession",)
@@ -59,15 +59,15 @@ def test_session_and_agent_states(rig: Rig) -> None:
         "workMode": "AfterCallWork",
     }
     rig.device_op(1, "Offline")
-    assert user_state(rig, 1)["state"] == "LoggedOut"
+    assert user_state(rig, 1)["state"] == "Logout"
     states = [event.device.user_state["state"] for event in rig.device_events(1)]
-    assert states == ["NotReady", "Ready", "NotReady", "NotReady", "NotReady", "LoggedOut"]
+    assert states == ["NotReady", "Ready", "NotReady", "NotReady", "NotReady", "Logout"]
     assert all(event.user_id == "u1" for event in rig.device_events(1))
 
 
 def test_agent_state_refusals(rig: Rig) -> None:
     error = rig.refused(lambda: rig.device_op(1, "Ready"), 2)
-    assert error.state == "LoggedOut"
+    assert error.state == "Logout"
     rig.refused(lambda: rig.device_op(1, "EndContactCenterSession"), 2)
     rig.device_op(1, "StartContactCenterSession")
     rig.refused(lambda: rig.device_op(1, "StartContactCenterSession"), 2)
@@ -165,7 +165,7 @@ def test_user_operations_apply_to_every_device_or_none() -> None:
     assert getattr(caught.value, "code", None) == 2 and engine.snapshot() == before
     engine.device_operate("u1", "d1", "StartContactCenterSession")
     engine.user_operate("u1", "Ready")
-    assert [engine.device_view(d).user_state["state"] for d in ("d1", "d4", "d2")] == ["Ready", "Ready", "LoggedOut"]
+    assert [engine.device_view(d).user_state["state"] for d in ("d1", "d4", "d2")] == ["Ready", "Ready", "Logout"]
     engine.user_operate("u1", "DoNotDisturbOn")
     assert engine.device_view("d4").do_not_disturb == "On"
     assert NUMBERS[2] == "5002"

@@ -163,7 +163,7 @@ class ContactCenter:
         operations on /me and /me/channels/voice keep equal to the others'; Offline without a device."""
         user = self.users.get(user_id)
         if user is None or not user.device_ids:
-            return {"id": OFFLINE.id, "displayName": OFFLINE.displayName, "state": "LoggedOut"}, "Off"
+            return {"id": OFFLINE.id, "displayName": OFFLINE.displayName, "state": OFFLINE.state}, "Off"
         view = self.telephony.device_view(user.device_ids[0])
         return dict(view.user_state), view.do_not_disturb
 

@@ -2,10 +2,10 @@
 
 Readings of the reference chosen here:
 
-- Agent state is kept per device (the reference's `devices[].userState`). A device starts LoggedOut;
+- Agent state is kept per device (the reference's `devices[].userState`). A device starts Logout;
   StartContactCenterSession moves it to NotReady ("NotReady is the default state when a channel is Online
   again"), EndContactCenterSession (or any agent-state definition whose state is "Logout", e.g. Offline)
-  back to LoggedOut.
+  back to Logout.
 - AfterCallWork is its own machine state but is shown as the reference's definition shows it:
   `state: NotReady, workMode: AfterCallWork`. After a call that was established ends, an agent who was
   Ready (or already in after-call work) enters AfterCallWork for the configured wrap-up time, then returns
@@ -23,7 +23,7 @@ from typing import Any
 from .directory import AgentStateDefinition
 from .machine import TableMachine
 
-LOGGED_OUT = "LoggedOut"
+LOGGED_OUT = "Logout"  # the reference's state of the Offline definition
 NOT_READY = "NotReady"
 READY = "Ready"
 AFTER_CALL_WORK = "AfterCallWork"
@@ -115,7 +115,7 @@ class DeviceVoice:
         """The reference's `userState`: state, workMode and reason, plus id and displayName when a definition
         matches the combination."""
         if self.agent_state == LOGGED_OUT:
-            state, work_mode, reason, defined = "LoggedOut", None, None, "Logout"
+            state, work_mode, reason, defined = LOGGED_OUT, None, None, LOGGED_OUT
         elif self.agent_state == AFTER_CALL_WORK:
             state, work_mode, reason, defined = NOT_READY, "AfterCallWork", None, NOT_READY
         else:
