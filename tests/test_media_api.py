@@ -472,6 +472,17 @@ async def test_refusals_name_the_field_and_change_nothing(office: Office):
     reply = await a3.rest.request("POST", f"/me/interactions/{chat_id}/attachments", data=_form(b"x"))
     assert reply.code == 2 and "chat" in reply.message
     assert (await a3.post("/me/channels/fax", {"operationName": "Ready"})).code == 6
+    bad_options = [
+        ({"inviteTimeout": 0}, "inviteTimeout"),
+        ({"capacity": 1.5}, "capacity"),
+        ({"attachmentLimit": "big"}, "attachmentLimit"),
+        ({"inviteTimeout": 5, "capacity": 0}, "capacity"),  # all or none: the timeout is not changed either
+    ]
+    for body, words in bad_options:
+        refused = await office.sim("POST", "/media", body)
+        assert refused.code == 2 and words in refused.message, refused.body
+    as_agent = await a1.rest.request("POST", f"{office.server.url}/sim/chats", json={"nickname": "x"})
+    assert as_agent.code == 5
     missing = await office.sim("POST", "/chats", {"queue": "Web chat"})
     assert missing.code == 1 and "nickname" in missing.message
     wrong = await office.sim("POST", "/emails", {"from": "a@b.c", "queue": "Web chat"})

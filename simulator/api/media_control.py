@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
 from typing import Any
 
 from aiohttp import web
@@ -57,8 +56,8 @@ OPTIONS = Schema(
     "multimedia options",
     (
         Field("inviteTimeout", type="any", description="Seconds an invitation waits for Accept before it is revoked"),
-        Field("attachmentLimit", type="integer", minimum=1, maximum=100_000_000, description="Bytes per attachment"),
-        Field("capacity", type="integer", minimum=1, maximum=100, description="Interactions per channel per agent"),
+        Field("attachmentLimit", type="any", description="Bytes per attachment (1 or more)"),
+        Field("capacity", type="any", description="Interactions per channel an agent is offered at once"),
     ),
 )
 
@@ -129,20 +128,7 @@ async def _sent(ctx: Context) -> web.Response:
 
 
 async def _options(ctx: Context) -> web.Response:
-    values = OPTIONS.check(await read_body(ctx.request))
-    media = ctx.request.app[WORLD].media
-    changes: dict[str, Any] = {}
-    if "inviteTimeout" in values:
-        timeout = values["inviteTimeout"]
-        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-            raise Failure(INVALID, "inviteTimeout must be a number of seconds above 0")
-        changes["invite_timeout"] = float(timeout)
-    if "attachmentLimit" in values:
-        changes["attachment_limit"] = values["attachmentLimit"]
-    if "capacity" in values:
-        changes["capacity"] = values["capacity"]
-    media.options = dataclasses.replace(media.options, **changes)
-    options = media.options
+    options = ctx.request.app[WORLD].media.configure(OPTIONS.check(await read_body(ctx.request)))
     return ok(
         options={
             "inviteTimeout": options.invite_timeout,

@@ -26,6 +26,7 @@ free).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -108,6 +109,27 @@ class Multimedia:
         self._idle_since: dict[tuple[str, str], float] = {}
         self._workbins: dict[tuple[str, str], Workbin] = {}
         self._routing = False
+
+    def configure(self, values: dict[str, Any]) -> MediaOptions:
+        """Change options by their control-API names (inviteTimeout, attachmentLimit, capacity); all or none.
+        A new invitation timeout applies to invitations made from now on."""
+        changes: dict[str, Any] = {}
+        for name, attribute, floor in (
+            ("inviteTimeout", "invite_timeout", 0.001),
+            ("attachmentLimit", "attachment_limit", 1),
+            ("capacity", "capacity", 1),
+        ):
+            if name not in values:
+                continue
+            value = values[name]
+            whole = attribute != "invite_timeout"
+            kind = int if whole else int | float
+            if isinstance(value, bool) or not isinstance(value, kind) or value < floor:
+                what = "a whole number, 1 or more" if whole else "a number of seconds above 0"
+                raise Refusal(INVALID, f"{name} must be {what}")
+            changes[attribute] = value if whole else float(value)
+        self.options = dataclasses.replace(self.options, **changes)
+        return self.options
 
     # ------------------------------------------------------------------ ids
 
