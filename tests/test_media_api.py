@@ -281,6 +281,9 @@ async def test_email_reply_with_quoting_attachments_and_send(office: Office):
         "pat@example.org", "support@example.com", "Broken"
     )  # fmt: skip
     assert {"Reply", "ReplyAll", "PlaceInWorkbin", "Complete"} <= set(accepted["capabilities"])
+    assert {key: accepted["userData"][key] for key in ("To", "_ContainsAttachment", "_AttachmentFileNames")} == {
+        "To": "support@example.com", "_ContainsAttachment": "true", "_AttachmentFileNames": "log.txt"
+    }  # fmt: skip
     [attached] = content["attachments"]
     status, raw, mime = await fetch(a3, f"/me/interactions/{email_id}/attachments/{attached['documentId']}")
     assert (status, raw, mime) == (200, b"E42", "text/plain")

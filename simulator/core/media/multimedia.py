@@ -682,8 +682,18 @@ class Multimedia:
         interaction.thread_id = interaction.id
         content.attachments = [Attachment(self._new_id(), name, mime, raw) for name, mime, raw in attachments or []]
         interaction.email = content
-        interaction.user_data.setdefault("FromAddress", content.from_address)
-        interaction.user_data.setdefault("Subject", content.subject)
+        names = [attachment.name for attachment in content.attachments]
+        arrival = {  # the attached data the reference's e-mail examples arrive with
+            "FromAddress": content.from_address,
+            "EmailAddress": content.from_address,
+            "To": content.to_address,
+            "Subject": content.subject,
+            "_ContainsAttachment": "true" if names else "false",
+            "_AttachmentFileNames": ",".join(names),
+            "_AttachmentsSize": str(sum(len(attachment.data) for attachment in content.attachments)),
+        }
+        for key, value in arrival.items():
+            interaction.user_data.setdefault(key, value)
         self.interactions[interaction.id] = interaction
         self._enqueue(interaction)
         self._route()
