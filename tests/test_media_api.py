@@ -606,3 +606,26 @@ async def test_long_polling_desktop_and_reset(office: Office):
             assert (await office.admin.get("/interactions")).body["uris"] == []
         finally:
             await poller.close()
+
+
+async def test_on_real_time_an_invitation_is_revoked_when_its_time_is_up(live_server: LiveServer):
+    """The served simulator's clock is the event loop's: the revocation timer fires by itself."""
+    async with aiohttp.ClientSession() as http:
+        a3 = await open_media_desktop(live_server, http, AGENT3)
+        admin = Rest(http, live_server.url, ADMIN)
+        try:
+            sim = f"{live_server.url}/sim"
+            assert (await admin.request("POST", f"{sim}/media", json={"inviteTimeout": 0.2})).code == 0
+            office = Office(live_server, admin, a3, a3, a3)
+            await office.ready(a3, "email")
+            email_id = (await admin.request("POST", f"{sim}/emails", json={"from": "p@example.org"})).body["id"]
+            async with asyncio.timeout(WAIT):  # bounded, and ends at the expected message
+                while not any(
+                    message["data"].get("interaction", {}).get("state") == "Revoked" for message in a3.received
+                ):
+                    a3._arrived.clear()
+                    await a3._arrived.wait()
+            states = [m["data"]["interaction"]["state"] for m in a3.received if m["channel"] == "/v2/me/interactions"]
+            assert states[:2] == ["Invited", "Revoked"] and email_id
+        finally:
+            await a3.close()
