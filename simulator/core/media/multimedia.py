@@ -16,12 +16,10 @@ the reference's statusCode and a message naming the field), and reports through 
   ``visitor_typing``, ``visitor_leave``, ``receive_email``
 - timers                                                  -> an invitation's revocation
 
-Routing follows the voice router's rules: an agent is free for a channel when Ready on it, not in Do Not
-Disturb and holding fewer than `capacity` interactions of it; among free agents holding one of the
-queue's skills the highest level wins, then the one free longest, then the earlier user; interactions are
-served first come, first served. An invitation not accepted within `invite_timeout` seconds is revoked and
-offered to the next agent (the one who let it lapse or rejected it is tried again only when nobody else is
-free).
+Routing (`queueing.py`) follows the voice router's rules: an agent is free for a channel when Ready on
+it, not in Do Not Disturb and holding fewer than `capacity` interactions of it; the queue's skills and
+levels decide, then who has been free longest. An invitation not accepted within `invite_timeout`
+seconds is revoked and offered to the next agent.
 """
 
 from __future__ import annotations
@@ -29,14 +27,13 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..contact_center import ContactCenter
 from ..refusals import INVALID, MISSING, NOT_FOUND, Refusal
-from ..routing import skilled_agents
 from ..settings import OFFLINE
-from ..users import AGENT, User
+from ..users import User
 from ..voice.clock import Clock
 from . import params as read
 from .chat import AGENT as AGENT_PARTY
@@ -62,6 +59,7 @@ from .interaction import (
     Handling,
     Interaction,
 )
+from .queueing import MediaQueues
 from .workbin import DEFAULT_WORKBINS, Workbin
 
 PROPERTIES_CHANGED = "PropertiesChanged"
@@ -77,15 +75,6 @@ class MediaOptions:
     capacity: int = 1  # interactions of one channel an agent is offered at once
     attachment_limit: int = 1024 * 1024  # bytes of one attachment
     workbins: tuple[str, ...] = DEFAULT_WORKBINS
-
-
-@dataclass
-class _Waiting:
-    """An interaction waiting in a queue for an agent."""
-
-    interaction_id: str
-    since: float
-    tried: set[str] = field(default_factory=set)
 
 
 class Multimedia:
@@ -105,8 +94,7 @@ class Multimedia:
         self.interactions: dict[str, Interaction] = {}
         self.outbox: list[dict[str, Any]] = []  # e-mails sent, as the world receives them
         self._ids = itertools.count(1)
-        self._waiting: dict[str, _Waiting] = {}  # in arrival order
-        self._idle_since: dict[tuple[str, str], float] = {}
+        self.queues = MediaQueues(center, clock)
         self._workbins: dict[tuple[str, str], Workbin] = {}
         self._routing = False
 
@@ -642,7 +630,7 @@ class Multimedia:
         chat.leave(chat.visitor)
         chat.open = False
         if not interaction.live_handlings() and interaction.workbin is None:  # a parked chat waits to be pulled
-            self._waiting.pop(interaction.id, None)
+            self.queues.remove(interaction.id)
             interaction.done = True
         self._broadcast(interaction)
         self._route()
@@ -702,14 +690,10 @@ class Multimedia:
     # ------------------------------------------------------------------ routing
 
     def waiting(self) -> list[str]:
-        return list(self._waiting)
+        return self.queues.ids()
 
     def _enqueue(self, interaction: Interaction, tried: set[str] | None = None, front: bool = False) -> None:
-        entry = _Waiting(interaction.id, self.clock.now(), set(tried or ()))
-        if front:
-            self._waiting = {interaction.id: entry, **self._waiting}
-        else:
-            self._waiting[interaction.id] = entry
+        self.queues.add(interaction.id, tried, front)
 
     def _route(self) -> None:
         """Offer waiting interactions to free agents; reentrant calls only ask for one more pass."""
@@ -717,42 +701,18 @@ class Multimedia:
             return
         self._routing = True
         try:
-            self._observe_idle()
-            for entry in list(self._waiting.values()):
+            self.queues.observe(self._free)
+            for entry in self.queues.entries():
                 interaction = self.interactions[entry.interaction_id]
-                choice = self._choose(interaction, entry)
+                choice = self.queues.choose(interaction, entry)
                 if choice is None:
                     continue
-                del self._waiting[entry.interaction_id]
+                self.queues.remove(entry.interaction_id)
                 self._invite(interaction, choice, tried=entry.tried)
-                self._observe_idle()
+                self.queues.observe(self._free)
             self._refresh_capabilities()
         finally:
             self._routing = False
-
-    def _observe_idle(self) -> None:
-        now = self.clock.now()
-        for user in self.center.users.values():
-            for channel in MEDIA_CHANNELS:
-                key = (user.id, channel)
-                if user.has_role(AGENT) and self._free(user, channel):
-                    self._idle_since.setdefault(key, now)
-                else:
-                    self._idle_since.pop(key, None)
-
-    def _choose(self, interaction: Interaction, entry: _Waiting) -> str | None:
-        candidates = []
-        for order, (user_id, level) in enumerate(self._skilled(interaction.queue)):
-            since = self._idle_since.get((user_id, interaction.channel))
-            if since is None:
-                continue
-            candidates.append((user_id in entry.tried, -level, since, order, user_id))
-        return min(candidates)[4] if candidates else None
-
-    def _skilled(self, queue_name: str) -> list[tuple[str, int]]:
-        """The agents the queue may route to, best level first: the voice router's one rule."""
-        queue = next((queue for queue in self.center.queues.values() if queue.name == queue_name), None)
-        return [] if queue is None else skilled_agents(self.center, queue.id)
 
     def _invite(
         self, interaction: Interaction, user_id: str, *, conference: bool = False, tried: set[str] | None = None
@@ -791,7 +751,7 @@ class Multimedia:
         self._enqueue(interaction, tried, front=True)
 
     def _finish_if_unowned(self, interaction: Interaction) -> None:
-        if not interaction.live_handlings() and interaction.id not in self._waiting and interaction.workbin is None:
+        if not interaction.live_handlings() and interaction.id not in self.queues and interaction.workbin is None:
             interaction.done = True
 
     # ------------------------------------------------------------------ chat helpers
@@ -873,7 +833,7 @@ class Multimedia:
                 }
                 for interaction in self.live()
             },
-            "waiting": list(self._waiting),
+            "waiting": self.queues.ids(),
             "outbox": list(self.outbox),
         }
 
