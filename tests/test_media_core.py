@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from simulator.core.contact_center import load_default
+from simulator.core.contact_center import ContactCenterError, load_default, parse
 from simulator.core.media import InteractionMessage, MediaEvent, Multimedia
 from simulator.core.refusals import Refusal
 from simulator.core.voice import VirtualClock
+from simulator.core.world import World
 
 
 class Rig:
@@ -105,3 +106,34 @@ def test_a_refused_operation_tells_nobody_and_changes_nothing(rig: Rig) -> None:
         with pytest.raises(Refusal):
             rig.media.operate(rig.a3, chat, operation, params)
     assert rig.sent == [] and rig.media.snapshot() == before and rig.clock.pending() == pending
+
+
+MULTIMEDIA_CENTER = """\
+users:
+  - {userName: a@example.com, password: password, skills: [{name: Support, level: 1}]}
+skills: [{name: Support}]
+queues:
+  - {name: Mail, channel: email, internal: true, skills: [Support]}
+multimedia: {inviteTimeout: 5, attachmentLimit: 100, capacity: 2}
+"""
+
+
+def test_the_contact_center_file_sets_the_multimedia_options_which_survive_a_reset() -> None:
+    world = World(parse(MULTIMEDIA_CENTER, "center.yaml"), VirtualClock(), lambda event: None)
+    options = world.media.options
+    assert (options.invite_timeout, options.attachment_limit, options.capacity) == (5.0, 100, 2)
+    world.media.configure({"inviteTimeout": 60})
+    world.reset()
+    assert world.media.options.invite_timeout == 5.0
+
+
+@pytest.mark.parametrize(
+    ("section", "words"),
+    [("{inviteTimeout: 0}", "inviteTimeout must be above 0"), ("{capacity: 0}", "capacity must be 1 or more"),
+     ("{invite: 3}", "invite")],
+)  # fmt: skip
+def test_a_bad_multimedia_section_is_reported_at_its_line(section: str, words: str) -> None:
+    text = MULTIMEDIA_CENTER.replace("{inviteTimeout: 5, attachmentLimit: 100, capacity: 2}", section)
+    with pytest.raises(ContactCenterError) as problem:
+        parse(text, "center.yaml")
+    assert "center.yaml:6:" in str(problem.value) and words in str(problem.value)

@@ -51,7 +51,7 @@ def parse(text: str, source: str) -> ContactCenter:
     top = Entry(source, root, "")
     top.only(
         "name", "seed", "features", "services", "skills", "users", "devices", "queues", "contacts", "settings",
-        "telephony",
+        "telephony", "multimedia",
     )  # fmt: skip
     seed = top.integer("seed", required=False)
     center = ContactCenter(name=top.string("name", required=False) or "Contact center", seed=seed or 0)
@@ -170,6 +170,7 @@ class _Builder:
         self.contacts()
         self.settings()
         self.telephony()
+        self.multimedia()
 
     def features(self) -> None:
         if "features" in self.top.fields:
@@ -343,6 +344,24 @@ class _Builder:
             busy_delay=defaults.busy_delay if busy is None else busy,
             wrap_up_seconds=section.seconds("wrapUpSeconds"),
         )
+
+    def multimedia(self) -> None:
+        """Chat and e-mail: how long an invitation waits, the attachment limit, the interactions per agent."""
+        section = self.top.child("multimedia")
+        if section is None:
+            return
+        section.only("inviteTimeout", "attachmentLimit", "capacity")
+        timeout = section.seconds("inviteTimeout")
+        if timeout is not None:
+            if timeout <= 0:
+                section.fail(section.fields["inviteTimeout"], f"{section.name('inviteTimeout')} must be above 0")
+            self.center.multimedia["inviteTimeout"] = timeout
+        for key in ("attachmentLimit", "capacity"):
+            value = section.integer(key, required=False)
+            if value is not None:
+                if value < 1:
+                    section.fail(section.fields[key], f"{section.name(key)} must be 1 or more")
+                self.center.multimedia[key] = value
 
     def contacts(self) -> None:
         for entry in self.top.entries("contacts"):

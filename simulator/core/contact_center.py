@@ -71,6 +71,9 @@ class ContactCenter:
     feature_ids: list[str] = field(default_factory=lambda: [feature.id for feature in SYSTEM_FEATURES])
     services: dict[str, Service] = field(default_factory=dict)
     voice_options: VoiceOptions = field(default_factory=VoiceOptions)
+    # The file's multimedia section, by the control API's names (inviteTimeout, attachmentLimit, capacity);
+    # the multimedia core applies it when it starts (see `Multimedia.configure`).
+    multimedia: dict[str, Any] = field(default_factory=dict)
     # The voice core holding every device's agent state, Do Not Disturb and forwarding; attached by the
     # `World` that runs this contact center (see `attach`), so device and channel documents read it live.
     _telephony: Telephony | None = field(default=None, repr=False, compare=False)

@@ -42,7 +42,9 @@ class World:
             if generation == self._generation:
                 self._sink(event)
 
-        return Multimedia(self.center, self.clock, emit, options)
+        media = Multimedia(self.center, self.clock, emit, options)
+        media.configure(self.center.multimedia)
+        return media
 
     def _start_telephony(self) -> Telephony:
         """A fresh voice core; events of an older one (its timers may still fire) are dropped."""
