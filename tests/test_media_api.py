@@ -168,6 +168,9 @@ async def test_chat_offered_to_the_ready_agent_accepted_conversation_and_complet
     [mine] = (await a3.get("/me/interactions?fields=*"))["interactions"]
     assert mine == accepted
     assert (await a3.get(f"/interactions/{chat_id}"))["interaction"] == accepted
+    assert (await a3.get("/interactions?channel=email"))["uris"] == []  # any field filters, as everywhere
+    assert len((await a3.get("/interactions?channel=chat&state=Accepted"))["uris"]) == 1
+    assert (await a1.get(f"/interactions/{chat_id}"))["interaction"]["capabilities"] == []  # not a1's
 
     await ok(a3, chat_id, "SendStartTypingNotification")
     await ok(a3, chat_id, "SendMessage", text="How can I help?")
