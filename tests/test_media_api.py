@@ -320,6 +320,15 @@ async def test_email_reply_with_quoting_attachments_and_send(office: Office):
     assert too_big.code == 2 and "attachment" in too_big.message and "10 bytes" in too_big.message
     assert await a3.sync() == []
 
+    misnamed = aiohttp.FormData()
+    misnamed.add_field("file", b"x", filename="x.txt", content_type="text/plain")
+    wrong_field = await a3.rest.request("POST", f"/me/interactions/{reply_id}/attachments", data=misnamed)
+    assert wrong_field.code == 1 and "attachment" in wrong_field.message
+    not_multipart = await a3.rest.request("POST", f"/me/interactions/{reply_id}/attachments", json={"a": 1})
+    assert not_multipart.code == 2 and "multipart" in not_multipart.message
+    bad_send = await op(a3, reply_id, "Send", email_object=["to"])
+    assert bad_send.code == 2 and "email_object" in bad_send.message
+    assert await a3.sync() == []
     extra = await a3.rest.request("POST", f"/me/interactions/{reply_id}/attachments", data=_form(b"tmp"))
     assert extra.code == 0
     await told(a3)
