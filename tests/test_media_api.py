@@ -328,6 +328,8 @@ async def test_email_reply_with_quoting_attachments_and_send(office: Office):
     assert not_multipart.code == 2 and "multipart" in not_multipart.message
     bad_send = await op(a3, reply_id, "Send", email_object=["to"])
     assert bad_send.code == 2 and "email_object" in bad_send.message
+    typo = await op(a3, reply_id, "Send", email_object={"toAdress": "x@example.org"})
+    assert typo.code == 2 and "email_object.toAdress" in typo.message
     assert await a3.sync() == []
     extra = await a3.rest.request("POST", f"/me/interactions/{reply_id}/attachments", data=_form(b"tmp"))
     assert extra.code == 0

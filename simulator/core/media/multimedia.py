@@ -403,13 +403,15 @@ class Multimedia:
             "ccAddress": "cc_addresses",
             "bccAddress": "bcc_addresses",
         }
+        for name in overrides:
+            if name not in names:
+                raise Refusal(INVALID, f"email_object.{name} is not a field of email_object ({', '.join(names)})")
         values = {}
         for name, attribute in names.items():
-            value = read.text(overrides, name)
-            if value is not None:
-                values[attribute] = value
-        if "unknown" in overrides:
-            raise Refusal(INVALID, "email_object.unknown is not a field of email_object")
+            if isinstance(overrides.get(name), str):
+                values[attribute] = overrides[name]
+            elif name in overrides:
+                raise Refusal(INVALID, f"email_object.{name} must be a string")
         to_address = values.get("to_address", email.to_address)
         if not to_address.strip():
             raise Refusal(MISSING, "email_object.toAddress is required: the e-mail has no recipient")
