@@ -24,6 +24,8 @@ from . import report
 from .fanout import FanOut, Load, StepResult, combined, describe, find_knee, knee_rates
 from .memory import MemoryResult, measure
 from .servers import SERVERS, ServerSpec, running
+from .simulator_load import LoadResult, load_table, run_load
+from .simulator_load import ratio_table as load_ratio_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,6 +61,16 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--baseline", metavar="REF", action="append", default=[], help="also run our server as of this git revision"
     )
     parser.add_argument("--repeat", type=int, default=1, help="fan-out rounds per server, interleaved, combined")
+    parser.add_argument("--load-agents", type=int, default=None, help="agents of the simulator-under-load run (500)")
+    parser.add_argument("--load-seconds", type=float, default=None, help="seconds of call cycles on the simulator")
+    parser.add_argument("--bare-seconds", type=float, default=None, help="seconds of the same loop on bare aiohttp")
+    parser.add_argument(
+        "--load-baseline", metavar="REF", help="also run the simulator as of this git revision, interleaved"
+    )
+    parser.add_argument("--load-repeat", type=int, default=1, help="simulator-under-load rounds (with a baseline)")
+    load = parser.add_mutually_exclusive_group()
+    load.add_argument("--no-load", action="store_true", help="leave out the simulator under load")
+    load.add_argument("--load-only", action="store_true", help="only the simulator under load")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results", help="folder of the results")
     parser.add_argument("--no-save", action="store_true", help="print the tables only")
     args = parser.parse_args(argv)
@@ -67,6 +79,9 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args.step_seconds = args.step_seconds or (2 if quick else 8 if long else 4)
     args.knee_factor = args.knee_factor or (1.5 if long else 2)
     args.memory_sessions = args.memory_sessions or (2000 if quick else 10000)
+    args.load_agents = args.load_agents or (100 if quick else 500)
+    args.load_seconds = args.load_seconds or (4 if quick else 30 if long else 15)
+    args.bare_seconds = args.bare_seconds if args.bare_seconds is not None else (3 if quick else 15 if long else 8)
     return args
 
 
@@ -98,6 +113,7 @@ class Results:
     knees: dict[tuple[str, str], StepResult | None] = field(default_factory=dict)
     tried: dict[tuple[str, str], list[StepResult]] = field(default_factory=dict)
     memory: list[MemoryResult] = field(default_factory=list)
+    loads: list[LoadResult] = field(default_factory=list)
     text: str = ""
 
 
@@ -108,6 +124,8 @@ async def run(args: argparse.Namespace) -> Results:
     fanouts, knees, tried, memory = results.fanouts, results.knees, results.tried, results.memory
     started = time.monotonic()
     rates = knee_rates(args.knee_start, args.knee_factor, args.knee_max)
+    if args.load_only:
+        transports, args.no_memory = [], True
     with baseline_specs(args.baseline) as baselines:
         specs = [SERVERS[name] for name in args.servers.split(",") if name]
         specs[1:1] = baselines
@@ -140,6 +158,9 @@ async def run(args: argparse.Namespace) -> Results:
                     measured = await measure(spec, transport, args.memory_sessions, ROOT)
                     print(f"   {measured.per_session / 1024:.2f} KiB per session", flush=True)
                     memory.append(measured)
+    if not args.no_load:
+        results.loads = await run_load(args.load_agents, args.load_seconds, args.bare_seconds, ROOT,
+                                       baseline=args.load_baseline, repeat=args.load_repeat)  # fmt: skip
     sections = [f"# Bayeux benchmarks\n\n{report.header(load, args.rate, args.duration)}"]
     steps = fanouts + [step for tries in tried.values() for step in tries]
     if steps:
@@ -148,14 +169,19 @@ async def run(args: argparse.Namespace) -> Results:
             f"\nother processes on the machine: {others:.0f}% of a core on average during the measured steps "
             f"(of {100 * (os.cpu_count() or 1)}%)"
         )
-    sections.append(f"## Fan-out at {args.rate:.0f} msg/s\n\n{report.fanout_table(fanouts)}")
-    sections.append(f"## Ours / theirs\n\n{report.ratio_table(fanouts, knees)}")
+    if fanouts:
+        sections.append(f"## Fan-out at {args.rate:.0f} msg/s\n\n{report.fanout_table(fanouts)}")
+        sections.append(f"## Ours / theirs\n\n{report.ratio_table(fanouts, knees)}")
     if knees:
         rates_text = ", ".join(f"{r:.0f}" for r in rates)
         sections.append(f"## Knee (steps of {args.step_seconds:.0f} s at {rates_text} msg/s)\n\n"
                         f"{report.knee_table(knees, tried)}")  # fmt: skip
     if memory:
         sections.append(f"## Memory per idle session\n\n{report.memory_table(memory)}")
+    if results.loads:
+        title = (f"## Simulator under load ({args.load_agents} agents, call cycles for {args.load_seconds:.0f} s; "
+                 f"bare aiohttp for {args.bare_seconds:.0f} s)")  # fmt: skip
+        sections.append(f"{title}\n\n{load_table(results.loads)}\n\n{load_ratio_table(results.loads)}")
     sections.append(f"total time: {time.monotonic() - started:.0f} s")
     results.text = "\n\n".join(sections)
     return results

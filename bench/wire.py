@@ -172,9 +172,12 @@ class WebSocketClient(Client):
 
     transport = "websocket"
 
-    def __init__(self, url: str, on_data: OnData, http: aiohttp.ClientSession) -> None:
+    def __init__(
+        self, url: str, on_data: OnData, http: aiohttp.ClientSession, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(url, on_data)
         self.http = http
+        self.headers = headers or {}  # on the upgrade request: a server that authenticates it sees credentials
         self.socket: aiohttp.ClientWebSocketResponse | None = None
 
     async def _receive(self) -> list[Message]:
@@ -193,7 +196,7 @@ class WebSocketClient(Client):
         return seen
 
     async def start(self, channels: list[str]) -> None:
-        self.socket = await self.http.ws_connect(self.url, autoping=True, max_msg_size=1 << 24)
+        self.socket = await self.http.ws_connect(self.url, autoping=True, max_msg_size=1 << 24, headers=self.headers)
         await self.socket.send_str(orjson.dumps([self._handshake_message()]).decode())
         self._accept_handshake(await self._until("/meta/handshake"))
         if channels:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.timeout(60)
 TINY = [
     *("--servers", "ours", "--clients", "20", "--rooms", "2", "--rooms-per-client", "1"),
     *("--rate", "20", "--duration", "1", "--knee-start", "20", "--knee-max", "20", "--step-seconds", "1"),
-    *("--memory-sessions", "20", "--no-save"),
+    *("--memory-sessions", "20", "--no-save", "--no-load"),
 ]
 
 
@@ -40,3 +40,21 @@ async def test_the_benchmark_delivers_and_reports_every_row() -> None:
         assert heading in results.text
     assert results.text.count("| bayeux (ours) | websocket |") == 3
     assert results.text.count("| bayeux (ours) | long-polling |") == 3
+
+
+async def test_the_simulator_under_load_runs_cycles_and_matches_every_notification() -> None:
+    args = parse(["--load-only", "--load-agents", "5", "--load-seconds", "2", "--bare-seconds", "1", "--no-save"])
+    results = await run(args)
+
+    simulator, bare = results.loads
+    assert (simulator.server, bare.server) == ("simulator (gwsim serve)", "bare aiohttp")
+    assert simulator.connected == bare.connected == 5, simulator.problems
+    assert simulator.cycles > 0 and simulator.errors == simulator.timeouts == 0, simulator.problems
+    assert simulator.operations == 5 * simulator.cycles  # posted, Answer, Hold, Retrieve, Hangup
+    assert simulator.notified.total == simulator.rest.total == simulator.operations
+    assert bare.cycles > 0 and bare.notified.total == 0
+    assert "## Simulator under load (5 agents" in results.text
+    assert "| simulator (gwsim serve) | 5/5 |" in results.text
+    assert "| bare aiohttp | 5/5 |" in results.text
+    assert "| simulator (gwsim serve) / bare aiohttp |" in results.text
+    assert "## Fan-out" not in results.text
