@@ -9,11 +9,13 @@ is kept silently. Everything else is plain `transitions`.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from transitions import Machine
 
 _GENERIC_HELPERS = ("trigger", "may_trigger")
+_MODEL = object()  # stands for the model in a recorded binding
 
 
 class TableMachine(Machine):  # type: ignore[misc]
@@ -34,6 +36,8 @@ class TableMachine(Machine):  # type: ignore[misc]
                 for transition in transitions:
                     conditions = tuple((condition.func, condition.target) for condition in transition.conditions)
                     self._rows.setdefault((name, source), []).append(conditions)
+        # per model class: the bindings add_model made on its first model, or None if they cannot be replayed
+        self._bindings: dict[type, list[tuple[str, Any, tuple[Any, ...]]] | None] = {}
 
     def attach(self, model: Any, initial: str) -> None:
         """Bind the table's trigger methods to `model` and set its initial state, without registering it.
@@ -42,10 +46,42 @@ class TableMachine(Machine):  # type: ignore[misc]
         on every registration: with machines shared by every engine, legs and devices would pile up for
         the life of the process. Nothing the core uses needs the registration (firing a bound trigger
         reads the state from the model itself), so the model is bound and then let go.
+
+        `add_model` was a sixth of the simulator's time under a load of call cycles (every call makes
+        legs, every leg attaches three machines): for each event and state it formats names, resolves
+        callables and probes the model for enter/exit methods, and the answer is the same for every model
+        of a class. So the first model of a class goes through `add_model`, which also registers any
+        enter/exit callbacks on the states, and its bindings (partials of the model) are recorded; later
+        models of the class get the same partials of themselves, the same attributes `add_model` would
+        have set. The tables are fixed once built, so the recording cannot go stale.
         """
+        kind = type(model)
+        bindings = self._bindings.get(kind, ())
+        if bindings:
+            attributes = vars(model)
+            for name, func, args in bindings:
+                attributes[name] = partial(func, *[model if arg is _MODEL else arg for arg in args])
+            setattr(model, self.model_attribute, self.get_state(initial).value)
+            return
+        before = dict(vars(model))
         self.add_model(model, initial=initial)
         if self.models and self.models[-1] is model:
             del self.models[-1]
+        if bindings is None:
+            return
+        self._bindings[kind] = self._recorded(model, before)
+
+    def _recorded(self, model: Any, before: dict[str, Any]) -> list[tuple[str, Any, tuple[Any, ...]]] | None:
+        """What add_model set on `model`, as (name, function, arguments with the model marked), or None when
+        it set anything but plain partials of the model (then every model goes through add_model)."""
+        recorded = []
+        for name, value in vars(model).items():
+            if name == self.model_attribute or before.get(name, _MODEL) is value:
+                continue
+            if not isinstance(value, partial) or value.keywords or model not in value.args:
+                return None
+            recorded.append((name, value.func, tuple(_MODEL if arg is model else arg for arg in value.args)))
+        return recorded
 
     def allows(self, model: Any, trigger: str) -> bool:
         """Whether `trigger` has a transition from the model's current state whose conditions all hold.
