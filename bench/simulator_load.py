@@ -42,6 +42,7 @@ import psutil
 
 from .histogram import Histogram
 from .http1 import Connection, HttpError
+from .report import table
 from .servers import HOST, RunningServer, ServerSpec, running
 from .wire import Message, WebSocketClient, http_session
 
@@ -411,8 +412,6 @@ def _ms(histogram: Histogram, percent: float) -> str:
 
 def load_table(results: list[LoadResult]) -> str:
     """One row per server; the notification columns are empty for the bare endpoint, which sends none."""
-    from .report import table
-
     rows = [
         [
             r.server,
@@ -441,8 +440,6 @@ def load_table(results: list[LoadResult]) -> str:
 def ratio_table(results: list[LoadResult]) -> str:
     """The simulator against the bare endpoint (and the working tree against a baseline revision):
     throughput, latencies and server CPU per operation."""
-    from .report import table
-
     simulators = [r for r in results if r.with_notifications]
     pairs = [(ours, ceiling) for ours in simulators for ceiling in results if not ceiling.with_notifications]
     pairs += [(simulators[0], other) for other in simulators[1:]]
