@@ -404,8 +404,8 @@ async def test_an_external_caller_rings_an_agent_presses_keys_and_hangs_up(offic
 
 async def test_the_control_api_refuses_what_it_cannot_do(office: Office):
     a1 = office.a1
-    queue = await office.sim("POST", "/calls", {"from": CUSTOMER, "to": "8000"})
-    assert queue.code == 2 and "queue routing is not available" in queue.message
+    chat_queue = await office.sim("POST", "/calls", {"from": CUSTOMER, "to": "04000"})
+    assert chat_queue.code == 2 and "of the chat channel" in chat_queue.message
     missing = await office.sim("POST", "/calls", {"from": CUSTOMER})
     assert missing.code == 1 and "to" in missing.message
     agent = await a1.rest.request("POST", f"{office.server.url}/sim/calls", json={"from": CUSTOMER, "to": "5002"})

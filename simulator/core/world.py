@@ -18,6 +18,7 @@ from .directory import CenterDirectory
 from .media import MediaEvent, MediaOptions, Multimedia
 from .queues import Queue
 from .refusals import INVALID, Refusal
+from .routing import Router
 from .voice import Clock, Telephony, VirtualClock, VoiceEvent
 
 
@@ -63,6 +64,7 @@ class World:
         )
         telephony = Telephony(CenterDirectory(self.center), self.clock, emit, options, seed=self.center.seed)
         self.center.attach(telephony)
+        self.router = Router(self.center, telephony, self.clock)
         return telephony
 
     def reset(self) -> None:
@@ -88,7 +90,9 @@ class World:
 
     def route_to_queue(self, queue: Queue, from_number: Any, user_data: Any) -> str:
         """The one place a call to a queue number enters queue routing."""
-        raise Refusal(INVALID, f"to: {queue.phoneNumber} is queue {queue.name!r}: queue routing is not available")
+        if queue.channel != "voice":
+            raise Refusal(INVALID, f"to: {queue.phoneNumber} is queue {queue.name!r} of the {queue.channel} channel")
+        return self.telephony.inbound_call(from_number, queue.phoneNumber, user_data)
 
     def _queue_numbered(self, number: Any) -> Queue | None:
         if not isinstance(number, str):
@@ -128,6 +132,7 @@ class World:
                 "now": self.clock.now(),
             },
             "voice": self.telephony.snapshot(),
+            "routing": self.router.statistics(),
             "media": self.media.snapshot(),
             "users": {
                 user.id: {"userName": user.userName, "devices": list(user.device_ids)}

@@ -26,7 +26,7 @@ import copy
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import params as read
 from .call import (
@@ -80,6 +80,9 @@ from .refusal import (
     not_found,
 )
 
+if TYPE_CHECKING:
+    from ..routing import Router
+
 _UUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
 
 Sink = Callable[[VoiceEvent], None] | list[VoiceEvent]
@@ -121,6 +124,7 @@ class Telephony:
         self._dirty_calls: dict[Call, None] = {}
         self._dirty_devices: dict[str, None] = {}
         self._outbox: list[VoiceEvent] = []
+        self.router: Router | None = None  # set by routing.Router: it takes calls to queue numbers
 
     @property
     def options(self) -> VoiceOptions:
@@ -194,6 +198,7 @@ class Telephony:
         The called device rings (or its forward destination does); if it is on Do Not Disturb the caller
         hears busy after `busy_delay` and the call ends. `dnis` is the number the caller actually dialed
         when it is not the device's (a queue's number, for a call routing hands to an agent).
+        A voice queue's number, with a router attached, puts the call in that queue (see `routing.Router`).
         """
         caller = read.number({"from": from_number}, "from")
         called = read.number({"to": to_number}, "to")
@@ -201,11 +206,15 @@ class Telephony:
         data = read.user_data({"userData": user_data}, required=False) or {}
         if self._directory.line_of_number(caller) is not None:
             raise bad_parameter("from", f"{caller} is an internal number; internal calls start with dial")
-        if self._directory.line_of_number(called) is None:
+        queued = self.router is not None and self.router.queue_of_number(called) is not None
+        if not queued and self._directory.line_of_number(called) is None:
             raise VoiceRefusal(NOT_FOUND, f"to: no device answers {called}", field="to")
         call = self._new_call(INBOUND, ani=caller, dnis=dialed, user_data=data)
         self._new_remote(call, caller, ESTABLISHED, placed_by=None)
-        self._add_party(call, called, placed_by=None)
+        if self.router is not None and queued:
+            self.router.enqueue(call.id, called)  # the caller waits in the queue until routing offers it
+        else:
+            self._add_party(call, called, placed_by=None)
         self._flush()
         return call.id
 
@@ -234,6 +243,22 @@ class Telephony:
             if leg.live:
                 self._outbox.append(self._call_event(DTMF_SENT, leg, digits=keys, sent_by=number))
         self._flush()
+
+    def offer(self, call_id: str, device_id: str) -> None:
+        """Routing rings an agent's device with a queued call; routing times the ringing, not this engine."""
+        call = self._calls.get(call_id)
+        if call is None:
+            raise not_found(f"call {call_id}")
+        self._new_leg(call, self._line(device_id), RINGING)
+        self._flush()
+
+    def withdraw(self, call_id: str, device_id: str) -> None:
+        """Routing stops ringing a device that did not answer; the caller stays on the call, queued."""
+        call = self._calls.get(call_id)
+        leg = call.leg_of(device_id) if call is not None else None
+        if leg is not None and leg.state == RINGING:
+            self._release_leg(leg, "released", wrap_up=False)
+            self._flush()
 
     # ------------------------------------------------------------------ queries
 
@@ -1019,3 +1044,5 @@ class Telephony:
             if self._told_devices.get(device_id) != view:
                 self._told_devices[device_id] = view
                 self._emit(DeviceStateChanged(line.user_id, view))
+        if self.router is not None:
+            self.router.after_action()
