@@ -20,7 +20,7 @@ def test_the_library_covers_the_reference_flows() -> None:
     assert {
         "inbound_answer_hangup", "outbound_dial", "hold_retrieve", "single_step_transfer", "two_step_transfer",
         "single_step_conference", "two_step_conference", "call_recording", "mute", "dtmf", "do_not_disturb",
-        "call_forwarding", "agent_states",
+        "call_forwarding", "agent_states", "queue_routing", "abandoned_call", "simulated_hour",
     } <= names  # fmt: skip
 
 
