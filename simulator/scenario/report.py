@@ -35,7 +35,8 @@ class Console:
         mark = "ok  " if step.passed else "FAIL"
         what = step.step.describe()
         what = what if len(what) <= 90 else what[:87] + "..."
-        self.say(f"  {mark} {step.step.number:>3} {what}  [{step.real * 1000:.0f} ms, t={round(step.simulated, 3):g} s]")
+        timing = f"[{step.real * 1000:.0f} ms, t={round(step.simulated, 3):g} s]"
+        self.say(f"  {mark} {step.step.number:>3} {what}  {timing}")
         if not step.passed:
             self.say(f"         line {step.step.line}: {step.message}")
 
