@@ -20,6 +20,7 @@ lint: $(STAMP)  ## ruff: lint and formatting
 
 bench: $(VENV)/.bench-installed bench/node_modules/.installed  ## run the benchmarks (they report, they do not pass or fail)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python bench/simulated_hour.py --rounds 1 --agents 100 | tee bench/results/$$(date +%Y-%m-%d-%H%M)-simulated-hour.txt
 
 deps: $(STAMP)
 
