@@ -134,7 +134,7 @@ class Multimedia:
         if operation not in DND_OPERATIONS and user.channels[channel].user_state.id == OFFLINE.id:
             raise Refusal(
                 INVALID,
-                f"{operation} is not valid on channel {channel} in state LoggedOut: "
+                f"{operation} is not valid on channel {channel} in state Logout: "
                 f"start a contact-center session with channels including {channel} first",
             )
         self._set_channels(user, [channel], operation)
