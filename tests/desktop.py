@@ -18,6 +18,7 @@ from typing import Any
 import aiohttp
 from aiocometd_ng import AuthExtension, Client, ConnectionType
 from aiocometd_ng.typing import Headers, Payload
+from reference_shapes import CALL_KEYS, PARTICIPANT_INFO_KEYS
 from rest_client import PASSWORD, Reply, Rest
 
 import bayeux
@@ -26,24 +27,6 @@ WAIT = 10.0  # seconds: the bound of every wait on an expected message
 TOPICS = ("/v2/me/calls", "/v2/me/devices", "/v2/me/channels", "/v2/me", "/v2/users")
 _markers = itertools.count(1)
 
-CALL_KEYS = {
-    "id",
-    "state",
-    "callUuid",
-    "deviceUri",
-    "uri",
-    "participants",
-    "participantsInfo",
-    "ani",
-    "dnis",
-    "callType",
-    "capabilities",
-    "userData",
-    "duration",
-    "mute",
-    "recordingState",
-}
-PARTICIPANT_INFO_KEYS = {"country", "formattedPhoneNumber", "location", "E164digits", "isValidNumber"}
 DEVICE_VOICE_KEYS = {"id", "deviceState", "userState", "phoneNumber", "e164Number", "doNotDisturb", "capabilities"}
 
 
