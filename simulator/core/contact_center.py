@@ -540,6 +540,7 @@ class ContactCenter:
     def remove_queue(self, queue: Queue) -> None:
         self._existing(self.queues, queue.id, "queue")
         del self.queues[queue.id]
+        self._reopen_channels()
 
     @_provisions
     def set_call_recording(self, queue: Queue, percentage: int) -> None:
@@ -739,8 +740,14 @@ class ContactCenter:
             if feature_id not in known:
                 raise Refusal(INVALID, f"features[{index}] {feature_id!r} is not one of {', '.join(sorted(known))}")
         self.feature_ids = chosen
+        self._reopen_channels()
+
+    def _reopen_channels(self) -> None:
+        """Every agent keeps the channels the contact center still serves (a channel goes with its
+        feature, or with the last queue that served it) and gets the ones it now serves."""
+        names = self._channel_names()
         for user in self.users.values():
-            user.channels = {name: channel for name, channel in user.channels.items() if name in self._channel_names()}
+            user.channels = {name: channel for name, channel in user.channels.items() if name in names}
             self._open_channels(user)
 
     @_provisions
