@@ -1,4 +1,5 @@
-"""The aiohttp application: REST API, control API and Bayeux endpoint over one world, composed in one place."""
+"""The aiohttp application: REST API, control API, Bayeux endpoint and the console over one world, composed
+in one place."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from .core.contact_center import ContactCenter
 from .core.voice import AsyncioClock, Clock
 from .core.voice.clock import TimerHandle
 from .core.world import World
+from .web import install as install_console
 
 
 class RunningLoop:
@@ -41,9 +43,11 @@ def create_app(
     `VirtualClock`. `base_url` is the root in documents' URIs (default: learnt from the first request)."""
     authenticator = Authenticator(center)
     server = notify.create_server(authenticator, bayeux_options)
-    notifier = notify.Notifier(server, center, base_url)
+    feed = notify.ConsoleFeed(server)
+    notifier = notify.Notifier(feed, center, base_url)
     world = World(center, clock or AsyncioClock(RunningLoop()))
     world.events.subscribe(notifier)
+    world.events.subscribe(feed)
     notifier.start()
     app = web.Application(middlewares=[api_middleware(authenticator, excluded=(notify.PATH,))])
     app[CENTER] = center
@@ -52,4 +56,5 @@ def create_app(
     app[NOTIFIER] = notifier
     bayeux.mount(app, notify.PATH, server)
     routes.install(app)
+    install_console(app)
     return app

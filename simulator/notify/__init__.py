@@ -2,10 +2,12 @@
 
 `notifier.Notifier` subscribes to the World's event stream and renders each event as the documents of
 its topic (/v2/me/calls, /v2/me/devices, /v2/me/channels, /v2/me/interactions, /v2/me/workbins, /v2/me,
-/v2/users); `endpoint` builds the Bayeux server clients connect to, with who may handshake and subscribe.
+/v2/users); `console.ConsoleFeed` republishes every one, tagged with its user, on the admins' console
+channel; `endpoint` builds the Bayeux server clients connect to, with who may handshake and subscribe.
 """
 
+from .console import CONSOLE, ConsoleFeed
 from .endpoint import PATH, create_server
 from .notifier import Notifier
 
-__all__ = ["PATH", "Notifier", "create_server"]
+__all__ = ["CONSOLE", "PATH", "ConsoleFeed", "Notifier", "create_server"]

@@ -1,7 +1,8 @@
 """The Bayeux server of the simulator: who may handshake and subscribe, and the channels only it publishes.
 
 Every `/v2/...` topic belongs to the server; the simulator delivers on it to the sessions of one user,
-so two agents subscribed to `/v2/me/calls` never see each other's calls.
+so two agents subscribed to `/v2/me/calls` never see each other's calls. `/sim/...` channels (the
+console's feed of everyone's notifications) are published by the server and subscribed to by admins only.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from aiohttp import web
 import bayeux
 
 from ..api.auth import Authenticator
+from ..core.users import ADMIN
 
 PATH = "/api/v2/notifications"
-SERVER_CHANNELS = ("/v2/**", "/notifications/**")
+SERVER_CHANNELS = ("/v2/**", "/notifications/**", "/sim/**")
 
 
 class Policy(bayeux.SecurityPolicy):
@@ -27,6 +29,14 @@ class Policy(bayeux.SecurityPolicy):
     async def authenticate(self, request: web.Request, message: dict[str, Any]) -> Hashable | None:
         user = self.authenticator.user_of(request)
         return None if user is None else user.id
+
+    async def can_subscribe(self, session: bayeux.ServerSession, name: str, message: dict[str, Any]) -> bool:
+        """The simulator's own channels (`/sim/...`, the console's feed of every user's notifications) are
+        for admins only; everything else is open, since `/v2/...` is delivered per user anyway."""
+        if not name.startswith("/sim/"):
+            return True
+        user = self.authenticator.center.users.get(session.user)
+        return user is not None and user.has_role(ADMIN)
 
 
 def create_server(authenticator: Authenticator, options: bayeux.Options | None = None) -> bayeux.BayeuxServer:

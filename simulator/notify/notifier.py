@@ -11,9 +11,8 @@ own) and /v2/users (another user's, to supervisors and admins).
 
 from __future__ import annotations
 
-from typing import Any
-
-import bayeux
+from collections.abc import Hashable
+from typing import Any, Protocol
 
 from ..core.contact_center import ContactCenter
 from ..core.events import CenterChanged, Event, PasswordChanged, WorldReset
@@ -33,6 +32,12 @@ ME = "/v2/me"
 USERS = "/v2/users"
 
 
+class Delivery(Protocol):
+    """Where documents go: the Bayeux server itself, or the console's feed in front of it."""
+
+    def deliver(self, user: Hashable, name: str, data: Any) -> int: ...
+
+
 class Notifier:
     """Delivers each event's documents to the sessions of its user only.
 
@@ -40,7 +45,7 @@ class Notifier:
     URIs start with; when not given it is learnt from the first request the server answers.
     """
 
-    def __init__(self, server: bayeux.BayeuxServer, center: ContactCenter, base_url: str | None = None) -> None:
+    def __init__(self, server: Delivery, center: ContactCenter, base_url: str | None = None) -> None:
         self.server = server
         self.center = center
         self.base_url = base_url

@@ -1,0 +1,39 @@
+"""The console's feed: every notification the notifier delivers, tagged with its user, on one admin channel.
+
+The per-user topics keep agents apart, which is right for desktops but leaves nobody who sees the whole
+contact center at once. The console's all-agents view needs exactly that, so the notifier's deliveries
+pass through this feed on their way to the Bayeux server: each is delivered as before and also kept.
+The feed is a subscriber of the World's event stream too, after the notifier, and when handed the event
+that caused those deliveries it publishes them on `CONSOLE` stamped with the event's sequence number and
+simulated time, so the console's timeline is the stream's order. Only admins may subscribe to it (see
+`endpoint.Policy`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+import bayeux
+
+from ..core.events import Event
+
+CONSOLE = "/sim/console"
+
+
+class ConsoleFeed:
+    """Stands between the notifier and the Bayeux server; `__call__` is its event-stream subscriber."""
+
+    def __init__(self, server: bayeux.BayeuxServer) -> None:
+        self.server = server
+        self._pending: list[dict[str, Any]] = []
+
+    def deliver(self, user: Hashable, name: str, data: Any) -> int:
+        """Deliver to the user's sessions as the Bayeux server does, and keep the notification for the feed."""
+        self._pending.append({"user": user, "channel": name, "data": data})
+        return self.server.deliver(user, name, data)
+
+    def __call__(self, event: Event) -> None:
+        pending, self._pending = self._pending, []
+        for notification in pending:
+            self.server.publish(CONSOLE, {"seq": event.seq, "time": event.time, "kind": event.kind, **notification})

@@ -1,0 +1,77 @@
+"""The console's feed: every notification the notifier delivers, tagged with its user, for admins only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from conftest import AGENT1, LiveServer
+from raw_bayeux import RawClient
+
+ADMIN = ("admin@example.com", "password")
+CONSOLE = "/sim/console"
+
+
+@pytest.fixture
+async def admin(live_server: LiveServer) -> AsyncIterator[RawClient]:
+    client = RawClient(live_server.notifications_url, ADMIN)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def agent(live_server: LiveServer) -> AsyncIterator[RawClient]:
+    client = RawClient(live_server.notifications_url, AGENT1)
+    yield client
+    await client.close()
+
+
+async def feed(client: RawClient, count: int) -> list[dict]:
+    """The feed's messages, connecting until at least `count` came (each connect is answered when any came)."""
+    messages: list[dict] = []
+    for _ in range(count + 3):
+        batch = await client.connect()
+        messages += [reply["data"] for reply in batch if reply.get("channel") == CONSOLE]
+        if len(messages) >= count:
+            return messages
+    raise AssertionError(f"{len(messages)} console messages, expected {count}: {messages}")
+
+
+async def test_admin_sees_every_agents_notifications_tagged_and_in_stream_order(
+    live_server: LiveServer, admin: RawClient
+) -> None:
+    assert (await admin.handshake())["successful"] is True
+    assert (await admin.send("/meta/subscribe", subscription=CONSOLE))["successful"] is True
+    await admin.connect()  # the first connect is answered at once
+    async with admin.http.post(f"{live_server.url}/sim/calls", json={"from": "+15550001", "to": "5002"}) as reply:
+        assert reply.status == 200, await reply.text()
+
+    # Nobody of agent2's is connected: the feed tells the console all the same.
+    messages = await feed(admin, 1)
+    agent2 = live_server.user_id("agent2@example.com")
+    calls = [m for m in messages if m["channel"] == "/v2/me/calls"]
+    assert calls, messages
+    assert {m["user"] for m in calls} == {agent2}
+    assert calls[0]["data"]["messageType"] == "CallStateChangeMessage"
+    assert calls[0]["data"]["call"]["state"] == "Ringing"
+    assert calls[0]["kind"] == "CallStateChanged"
+    seqs = [m["seq"] for m in messages]
+    assert seqs == sorted(seqs) and seqs[0] >= 1
+
+
+async def test_agents_may_neither_subscribe_to_nor_publish_on_the_feed(agent: RawClient) -> None:
+    assert (await agent.handshake())["successful"] is True
+    subscribe = await agent.send("/meta/subscribe", subscription=CONSOLE)
+    assert subscribe["successful"] is False, subscribe
+    wildcard = await agent.send("/meta/subscribe", subscription="/sim/**")
+    assert wildcard["successful"] is False, wildcard
+    published = await agent.send(CONSOLE, data={"user": "someone", "channel": "/v2/me/calls", "data": {}})
+    assert published["successful"] is False, published
+    # The agent's own topics are still theirs to subscribe to.
+    assert (await agent.send("/meta/subscribe", subscription="/v2/me/calls"))["successful"] is True
+
+
+async def test_admin_may_not_publish_on_the_feed_either(admin: RawClient) -> None:
+    assert (await admin.handshake())["successful"] is True
+    published = await admin.send(CONSOLE, data={"forged": True})
+    assert published["successful"] is False, published
