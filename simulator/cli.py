@@ -57,6 +57,7 @@ def _print_banner(center: ContactCenter, host: str, port: int) -> None:
     base = f"http://{host}:{port}"
     print(f"gwsim: {center.name} at {base}/api/v2", flush=True)
     print(f"  CometD notifications: {base}/api/v2/notifications", flush=True)
+    print(f"  console (sign in as an admin or an agent): {base}/", flush=True)
     print("  users (userName / password / roles / phone numbers):", flush=True)
     for user in center.users.values():
         numbers = ", ".join(device.phoneNumber for device in center.devices_of(user)) or "-"
