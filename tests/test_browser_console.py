@@ -10,12 +10,16 @@ import asyncio
 import base64
 import json
 import os
+import shutil
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+import yaml
 from chromium import Page, chromium
 from conftest import AGENT1, LiveServer, start_server
 from raw_bayeux import basic
@@ -191,3 +195,46 @@ async def distinct_colours(page: Page, png: bytes) -> tuple[int, int, int]:
             "return [seen.size, image.width, image.height]; })()"
         )
     )
+
+
+async def test_a_recorded_session_downloads_as_a_scenario_that_gwsim_run_passes(
+    page: Page, server: LiveServer, tmp_path: Path
+) -> None:
+    await sign_in(page, server, ADMIN)
+    await page.evaluate("document.getElementById('record').click()")
+    await page.evaluate(
+        "const form = document.getElementById('place-call'); form.to.value = '5002';"
+        'form.userData.value = \'{"CustomerId": "42"}\'; form.requestSubmit(); true'
+    )
+    await page.wait_for(card("agent2@example.com", ".call .call-state"), lambda s: s == "Ringing", "agent2's call")
+    await page.evaluate(within("agent2@example.com", ".call button.secondary") + ".click()")
+    await page.wait_for(card("agent2@example.com", ".call"), lambda s: s is None, "the call to be released")
+    await page.evaluate("document.querySelector('#clock button').click()")
+    await page.wait_for(
+        "document.getElementById('messages').textContent", lambda s: "Clock advanced: done" in s, "the clock step"
+    )
+    await page.evaluate("document.getElementById('record').click()")
+    text = await page.wait_for("window.gwsim.recording ?? null", bool, "the recording")
+
+    recorded = yaml.safe_load(text)
+    assert recorded["agents"] == [{"user": "agent2@example.com", "session": False}]
+    call = {"messageType": "CallStateChangeMessage", "notificationType": "StatusChange", "call.id": "${call1.id}"}
+    assert recorded["steps"] == [
+        {"customer": "call", "from": "+16505550123", "to": "5002", "userData": {"CustomerId": "42"}, "save": "call1"},
+        {"expect": {"agent": "agent2", "topic": "/v2/me/calls", "match": {**call, "call.state": "Ringing"}}},
+        {"customer": "hangup", "call": "${call1.id}"},
+        {"expect": {"agent": "agent2", "topic": "/v2/me/calls", "match": {**call, "call.state": "Released"}}},
+        {"wait": 5},
+    ]
+    assert errors_of(page) == [], page.log
+
+    file = tmp_path / "session.yaml"
+    await asyncio.to_thread(file.write_text, text)
+    outcome = await asyncio.to_thread(gwsim, "run", str(file))
+    assert outcome.returncode == 0, outcome.stdout + outcome.stderr
+
+
+def gwsim(*args: str) -> subprocess.CompletedProcess[str]:
+    command = shutil.which("gwsim", path=str(Path(sys.executable).parent)) or shutil.which("gwsim")
+    assert command is not None, "gwsim is not installed"
+    return subprocess.run([command, *args], capture_output=True, text=True, timeout=120)

@@ -4,6 +4,7 @@
 "use strict";
 
 import { BayeuxClient } from "/console/bayeux.js";
+import { Recorder } from "/console/recorder.js";
 
 const AGENT_TOPICS = ["/v2/me/calls", "/v2/me/devices", "/v2/me/channels", "/v2/me/interactions", "/v2/me/workbins", "/v2/me"];
 const CONSOLE = "/sim/console";
@@ -13,6 +14,7 @@ const ENDED = ["Released", "Completed", "Revoked"];
 // What the page knows; tests read it through window.gwsim.
 const state = { auth: null, me: null, admin: false, cards: new Map(), byDevice: new Map(), timeline: [], client: null };
 window.gwsim = state;
+const recorder = new Recorder();
 
 const $ = (id) => document.getElementById(id);
 
@@ -49,12 +51,17 @@ async function api(method, path, body) {
   return document;
 }
 
-async function act(what, method, path, body) {
+// `step` (and `kind`, the name its answer's id is saved under) is the action as a scenario step, kept
+// when recording.
+async function act(what, method, path, body, step, kind) {
+  const recorded = step ? recorder.action(step, kind) : () => {};
   try {
     const answer = await api(method, path, body);
+    recorded(answer);
     say(`${what}: done`);
     return answer;
   } catch (problem) {
+    recorded(null);
     say(problem.message, true);
     return null;
   }
@@ -118,10 +125,10 @@ function callView(card, call) {
     }
   }
   if (state.admin) {
-    buttons.append(el("button", { class: "secondary", onclick: () => act("Caller hangs up", "POST", `/sim/calls/${call.id}`, { operationName: "Hangup" }) }, "Caller hangs up"));
+    buttons.append(el("button", { class: "secondary", onclick: () => act("Caller hangs up", "POST", `/sim/calls/${call.id}`, { operationName: "Hangup" }, { customer: "hangup", call: call.id }) }, "Caller hangs up"));
     buttons.append(el("button", { class: "secondary", onclick: () => {
       const digits = prompt("Keys the caller presses", "1");
-      if (digits) act("Caller presses keys", "POST", `/sim/calls/${call.id}`, { operationName: "SendDtmf", digits });
+      if (digits) act("Caller presses keys", "POST", `/sim/calls/${call.id}`, { operationName: "SendDtmf", digits }, { customer: "dtmf", call: call.id, digits });
     } }, "Caller presses keys"));
   }
   return el("div", { class: "item call", "data-call": call.id },
@@ -145,7 +152,7 @@ function interactionView(card, interaction) {
   if (state.admin && interaction.channel === "chat") {
     buttons.append(el("button", { class: "secondary", onclick: () => {
       const text = prompt("The visitor writes", "Thank you");
-      if (text) act("Visitor writes", "POST", `/sim/chats/${interaction.id}`, { operationName: "SendMessage", text });
+      if (text) act("Visitor writes", "POST", `/sim/chats/${interaction.id}`, { operationName: "SendMessage", text }, { visitor: "message", chat: interaction.id, text });
     } }, "Visitor writes"));
   }
   return el("div", { class: "item interaction", "data-interaction": interaction.id },
@@ -286,6 +293,7 @@ async function loadAgent() {
 function onMessage(channel, data) {
   if (channel === CONSOLE) {
     apply(data.user, data.channel, data.data);
+    recorder.notification(cardOf(data.user).user.userName, data.channel, data.data);
     record({ seq: data.seq, time: data.time, user: data.user, channel: data.channel, data: data.data });
     refreshWorld();
   } else {
@@ -339,23 +347,52 @@ function worldForms() {
       say("user data must be a JSON object", true);
       return;
     }
-    act(`Call from ${from} to ${to}`, "POST", "/sim/calls", { from, to, ...(data ? { userData: data } : {}) });
+    const call = { from, to, ...(data ? { userData: data } : {}) };
+    act(`Call from ${from} to ${to}`, "POST", "/sim/calls", call, { customer: "call", ...call }, "call");
   });
   $("start-chat").addEventListener("submit", (event) => {
     event.preventDefault();
-    act("Chat started", "POST", "/sim/chats", values(event.target));
+    const { nickname, text } = values(event.target);
+    act("Chat started", "POST", "/sim/chats", { nickname, text }, { visitor: "chat", nickname, text }, "chat");
   });
   $("receive-email").addEventListener("submit", (event) => {
     event.preventDefault();
-    act("E-mail received", "POST", "/sim/emails", values(event.target));
+    const { from, subject, text } = values(event.target);
+    act("E-mail received", "POST", "/sim/emails", { from, subject, text }, { email: from, subject, text }, "email");
   });
   $("clock").addEventListener("submit", async (event) => {
     event.preventDefault();
-    await act("Clock advanced", "POST", "/sim/clock", { advance: Number(values(event.target).advance) });
+    const advance = Number(values(event.target).advance);
+    await act("Clock advanced", "POST", "/sim/clock", { advance }, { wait: advance });
     refreshWorld();
   });
 }
 
+// Record, then Stop: the session so far downloads as a scenario `gwsim run` can play.
+function toggleRecording() {
+  if (!recorder.active) {
+    recorder.start([...state.cards.values()].map((card) => ({ userName: card.user.userName, state: voiceState(card) })));
+    $("record").textContent = "Stop and download";
+    $("record").classList.add("recording");
+    say("Recording: the world's actions and the call and interaction notifications");
+    return;
+  }
+  state.recording = recorder.stop();
+  $("record").textContent = "Record";
+  $("record").classList.remove("recording");
+  const link = el("a", { href: URL.createObjectURL(new Blob([state.recording], { type: "application/yaml" })), download: "console-session.yaml" });
+  link.click();
+  say("Recording stopped: console-session.yaml");
+}
+
+function voiceState(card) {
+  const channel = card.channels.voice;
+  if (channel && channel.userState) return channel.userState.state;
+  const [device] = Object.values(card.devices);
+  return device && device.userState ? device.userState.state : "Logout";
+}
+
+$("record").addEventListener("click", toggleRecording);
 $("signin").addEventListener("submit", signIn);
 $("signout").addEventListener("click", () => {
   if (state.client) state.client.stop();
