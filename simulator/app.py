@@ -43,7 +43,7 @@ def create_app(
     `VirtualClock`. `base_url` is the root in documents' URIs (default: learnt from the first request)."""
     authenticator = Authenticator(center)
     server = notify.create_server(authenticator, bayeux_options)
-    feed = notify.ConsoleFeed(server)
+    feed = notify.ConsoleFeed(server, center)
     notifier = notify.Notifier(feed, center, base_url)
     world = World(center, clock or AsyncioClock(RunningLoop()))
     world.events.subscribe(notifier)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from conftest import AGENT1, LiveServer
-from raw_bayeux import RawClient
+from raw_bayeux import RawClient, basic
 
 ADMIN = ("admin@example.com", "password")
 CONSOLE = "/sim/console"
@@ -69,6 +70,21 @@ async def test_agents_may_neither_subscribe_to_nor_publish_on_the_feed(agent: Ra
     assert published["successful"] is False, published
     # The agent's own topics are still theirs to subscribe to.
     assert (await agent.send("/meta/subscribe", subscription="/v2/me/calls"))["successful"] is True
+
+
+async def test_an_agent_subscribed_to_everything_gets_only_their_own(live_server: LiveServer, agent: RawClient) -> None:
+    """`/**` matches the feed's channel too: the feed is delivered to admins, so the agent sees only theirs."""
+    assert (await agent.handshake())["successful"] is True
+    assert (await agent.send("/meta/subscribe", subscription="/**"))["successful"] is True
+    await agent.connect()
+    async with aiohttp.ClientSession(headers=basic(ADMIN)) as http:
+        for to in ("5002", "5001"):  # agent2's call first: were it leaked, it would come before agent1's
+            async with http.post(f"{live_server.url}/sim/calls", json={"from": "+15550001", "to": to}) as reply:
+                assert reply.status == 200, await reply.text()
+    batch = await agent.connect()
+    channels = {reply["channel"] for reply in batch if not reply["channel"].startswith("/meta/")}
+    assert channels and CONSOLE not in channels, batch
+    assert all(reply["data"]["call"]["dnis"] == "5001" for reply in batch if reply["channel"] == "/v2/me/calls")
 
 
 async def test_admin_may_not_publish_on_the_feed_either(admin: RawClient) -> None:

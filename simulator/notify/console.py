@@ -5,8 +5,11 @@ contact center at once. The console's all-agents view needs exactly that, so the
 pass through this feed on their way to the Bayeux server: each is delivered as before and also kept.
 The feed is a subscriber of the World's event stream too, after the notifier, and when handed the event
 that caused those deliveries it publishes them on `CONSOLE` stamped with the event's sequence number and
-simulated time, so the console's timeline is the stream's order. Only admins may subscribe to it (see
-`endpoint.Policy`).
+simulated time, so the console's timeline is the stream's order.
+
+Only admins see it: the feed is delivered to each admin's sessions, as `/v2/me/...` is to its user, so
+a session that subscribed to a wildcard such as `/**` gets nothing of it unless it is an admin's; and
+`endpoint.Policy` refuses others a subscription to `/sim/...` outright, with an answer that says so.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from typing import Any
 
 import bayeux
 
-from ..core.events import Event
+from ..core.contact_center import ContactCenter
+from ..core.events import CenterChanged, Event, WorldReset
+from ..core.users import ADMIN
 
 CONSOLE = "/sim/console"
 
@@ -24,9 +29,14 @@ CONSOLE = "/sim/console"
 class ConsoleFeed:
     """Stands between the notifier and the Bayeux server; `__call__` is its event-stream subscriber."""
 
-    def __init__(self, server: bayeux.BayeuxServer) -> None:
+    def __init__(self, server: bayeux.BayeuxServer, center: ContactCenter) -> None:
         self.server = server
+        self.center = center
         self._pending: list[dict[str, Any]] = []
+        self._admins = self._admins_now()
+
+    def _admins_now(self) -> tuple[str, ...]:
+        return tuple(user.id for user in self.center.users.values() if user.has_role(ADMIN))
 
     def deliver(self, user: Hashable, name: str, data: Any) -> int:
         """Deliver to the user's sessions as the Bayeux server does, and keep the notification for the feed."""
@@ -34,6 +44,10 @@ class ConsoleFeed:
         return self.server.deliver(user, name, data)
 
     def __call__(self, event: Event) -> None:
+        if isinstance(event.change, CenterChanged | WorldReset):
+            self._admins = self._admins_now()  # users and roles may have changed
         pending, self._pending = self._pending, []
         for notification in pending:
-            self.server.publish(CONSOLE, {"seq": event.seq, "time": event.time, "kind": event.kind, **notification})
+            data = {"seq": event.seq, "time": event.time, "kind": event.kind, **notification}
+            for admin in self._admins:
+                self.server.deliver(admin, CONSOLE, data)
