@@ -238,3 +238,23 @@ def gwsim(*args: str) -> subprocess.CompletedProcess[str]:
     command = shutil.which("gwsim", path=str(Path(sys.executable).parent)) or shutil.which("gwsim")
     assert command is not None, "gwsim is not installed"
     return subprocess.run([command, *args], capture_output=True, text=True, timeout=120)
+
+
+async def test_an_agent_logs_in_goes_ready_and_accepts_a_chat_from_the_page(page: Page, server: LiveServer) -> None:
+    agent3 = "agent3@example.com"
+    await sign_in(page, server, (agent3, "password"))
+    for operation in ("StartContactCenterSession", "Ready"):
+        await page.evaluate(f"document.querySelector('#state-buttons button[data-operation={operation}]').click()")
+        await page.wait_for(
+            "document.getElementById('messages').textContent", lambda s, op=operation: f"{op}: done" in s, operation
+        )
+    ready = "[...document.querySelectorAll('.card .channels .pill')].map(p => p.className)"
+    await page.wait_for(ready, lambda pills: sum("Ready" in p.split() for p in pills) == 3, "Ready on three channels")
+
+    chat = (await sim(server, "POST", "/sim/chats", {"nickname": "Vera", "text": "My router blinks"}))["id"]
+    item = f'.interaction[data-interaction="{chat}"]'
+    await page.wait_for(card(agent3, item + " .call-state"), lambda s: s == "Invited", "the chat invitation")
+    assert "via Web chat" in await page.evaluate(card(agent3, item))
+    await page.evaluate(within(agent3, item + ' button[data-operation="Accept"]') + ".click()")
+    await page.wait_for(card(agent3, item + " .call-state"), lambda s: s == "Accepted", "the chat to be accepted")
+    assert errors_of(page) == [], page.log

@@ -158,6 +158,7 @@ function interactionView(card, interaction) {
   return el("div", { class: "item interaction", "data-interaction": interaction.id },
     el("span", { class: `call-state ${interaction.state}` }, interaction.state), " ",
     el("strong", {}, interaction.channel), " ", content.subject || interaction.subject || "",
+    interaction.currentQueue ? el("div", { class: "kv" }, `${interaction.type || ""} via ${interaction.currentQueue}`) : null,
     last ? el("div", { class: "kv" }, `${last.nickName || ""}: ${last.text}`) : null,
     content.from ? el("div", { class: "kv" }, `from ${content.from}`) : null,
     userDataView(interaction.userData),
