@@ -13,7 +13,8 @@ async def test_root_is_the_console_page_and_its_files_are_served(live_server: Li
             assert reply.content_type == "text/html"
             page = await reply.text()
         assert '<script type="module" src="/console/console.js">' in page
-        for name, kind in (("console.js", "javascript"), ("bayeux.js", "javascript"), ("console.css", "css")):
+        for name in ("console.js", "bayeux.js", "dom.js", "timeline.js", "recorder.js", "console.css"):
+            kind = "css" if name.endswith(".css") else "javascript"
             async with http.get(f"{live_server.url}/console/{name}") as reply:
                 assert reply.status == 200, name
                 assert kind in reply.content_type, (name, reply.content_type)

@@ -4,7 +4,9 @@
 "use strict";
 
 import { BayeuxClient } from "/console/bayeux.js";
+import { $, el } from "/console/dom.js";
 import { Recorder } from "/console/recorder.js";
+import { addEntry, installFilters } from "/console/timeline.js";
 
 const AGENT_TOPICS = ["/v2/me/calls", "/v2/me/devices", "/v2/me/channels", "/v2/me/interactions", "/v2/me/workbins", "/v2/me"];
 const CONSOLE = "/sim/console";
@@ -15,20 +17,6 @@ const ENDED = ["Released", "Completed", "Revoked"];
 const state = { auth: null, me: null, admin: false, cards: new Map(), byDevice: new Map(), timeline: [], client: null };
 window.gwsim = state;
 const recorder = new Recorder();
-
-const $ = (id) => document.getElementById(id);
-
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === "onclick") node.addEventListener("click", value);
-    else if (value !== undefined && value !== null) node.setAttribute(name, value);
-  }
-  for (const child of children.flat()) {
-    if (child !== undefined && child !== null) node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
 
 function say(text, isError = false) {
   $("messages").prepend(el("li", { class: isError ? "error" : "" }, text));
@@ -183,42 +171,6 @@ function renderCard(card) {
   card.node = node;
 }
 
-// ----- timeline --------------------------------------------------------------------------------------
-
-function typeOf(data) {
-  return (data && (data.messageType || data.notificationType)) || (data && data.channels ? "Channels" : "-");
-}
-
-function addOption(select, value, text) {
-  if (![...select.options].some((option) => option.value === value)) select.append(el("option", { value }, text || value));
-}
-
-function record(entry) {
-  entry.type = typeOf(entry.data);
-  entry.userName = cardOf(entry.user).user.userName;
-  state.timeline.push(entry);
-  addOption($("filter-user"), entry.user, entry.userName);
-  addOption($("filter-topic"), entry.channel);
-  addOption($("filter-type"), entry.type);
-  const item = el("li", { "data-type": entry.type, "data-topic": entry.channel, "data-user": entry.user },
-    el("details", {},
-      el("summary", {}, el("span", { class: "seq" }, entry.seq ? `#${entry.seq} t=${entry.time.toFixed(1)} ` : ""),
-        el("strong", {}, entry.type), " ", el("span", { class: "topic" }, entry.channel), " → ", entry.userName),
-      el("pre", {}, JSON.stringify(entry.data, null, 2))));
-  item.hidden = !visible(item);
-  $("events").prepend(item);
-  $("timeline-count").textContent = `(${state.timeline.length})`;
-}
-
-function visible(item) {
-  const [user, topic, type] = ["filter-user", "filter-topic", "filter-type"].map((id) => $(id).value);
-  return (!user || item.dataset.user === user) && (!topic || item.dataset.topic === topic) && (!type || item.dataset.type === type);
-}
-
-function filter() {
-  for (const item of $("events").children) item.hidden = !visible(item);
-}
-
 // ----- queues and clock (admins) -----------------------------------------------------------------------
 
 let refreshing = null;
@@ -295,11 +247,11 @@ function onMessage(channel, data) {
   if (channel === CONSOLE) {
     apply(data.user, data.channel, data.data);
     recorder.notification(cardOf(data.user).user.userName, data.channel, data.data);
-    record({ seq: data.seq, time: data.time, user: data.user, channel: data.channel, data: data.data });
+    addEntry(state.timeline, { seq: data.seq, time: data.time, user: data.user, userName: cardOf(data.user).user.userName, channel: data.channel, data: data.data });
     refreshWorld();
   } else {
     apply(state.me.id, channel, data);
-    record({ user: state.me.id, channel, data });
+    addEntry(state.timeline, { user: state.me.id, userName: state.me.userName, channel, data });
   }
 }
 
@@ -399,5 +351,5 @@ $("signout").addEventListener("click", () => {
   if (state.client) state.client.stop();
   location.reload();
 });
-for (const id of ["filter-user", "filter-topic", "filter-type"]) $(id).addEventListener("change", filter);
+installFilters();
 worldForms();
