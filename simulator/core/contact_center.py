@@ -8,12 +8,13 @@ change (a REST request, the file loader, later a scenario step) goes through the
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .catalog import (
     DEFAULT_SERVICES,
@@ -53,6 +54,23 @@ from .voice import DeviceView, Telephony, VoiceOptions, render_device_state
 DEFAULT = "default_contact_center.yaml"
 
 
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def _mutation(method: Method) -> Method:
+    """Mark a method that changes the contact center: each call (refused or not) bumps `revision`, so
+    whatever keeps an index of it (who may take a queue's work) knows, cheaply, when to build it again."""
+
+    @functools.wraps(method)
+    def changing(self: ContactCenter, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self.revision += 1
+
+    return changing  # type: ignore[return-value]
+
+
 class ContactCenterError(ValueError):
     """A contact-center file that cannot be used; the message names the file, the line and the reason."""
 
@@ -77,6 +95,9 @@ class ContactCenter:
     # The voice core holding every device's agent state, Do Not Disturb and forwarding; attached by the
     # `World` that runs this contact center (see `attach`), so device and channel documents read it live.
     _telephony: Telephony | None = field(default=None, repr=False, compare=False)
+    # Bumped by every method that changes the contact center (see `_mutation`): an index built at one
+    # revision is still true while the revision is unchanged.
+    revision: int = field(default=0, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Ids look like the real service's GUIDs but come from a seeded generator: same file, same ids.
@@ -247,6 +268,7 @@ class ContactCenter:
 
     # ----------------------------------------------------------------- users
 
+    @_mutation
     def add_user(
         self,
         userName: str,
@@ -270,6 +292,7 @@ class ContactCenter:
         self.users[user.id] = user
         return user
 
+    @_mutation
     def update_user(self, user: User, changes: dict[str, Any]) -> None:
         """Change the attributes given; `roles` replaces the role set, as in the reference."""
         if "roles" in changes:
@@ -282,6 +305,7 @@ class ContactCenter:
             setattr(user, name, list(value) if name == "roles" else value)
         self._open_channels(user)
 
+    @_mutation
     def remove_user(self, user: User, by: User | None = None) -> None:
         if by is not None and by.id == user.id:
             raise Refusal(FORBIDDEN, "Operation forbidden, a user cannot delete themself")
@@ -292,11 +316,13 @@ class ContactCenter:
             device.user_id = None
         del self.users[user.id]
 
+    @_mutation
     def change_password(self, user: User, old_password: str, new_password: str) -> None:
         if not user.has_password(old_password):
             raise Refusal(INVALID, "oldPassword does not match the user's current password")
         self.reset_password(user, new_password)
 
+    @_mutation
     def reset_password(self, user: User, new_password: str) -> None:
         if not new_password:
             raise Refusal(INVALID, "newPassword must not be empty")
@@ -325,6 +351,7 @@ class ContactCenter:
 
     # ----------------------------------------------------------------- skills
 
+    @_mutation
     def add_skill(self, name: str, description: str | None = None, id: str | None = None) -> Skill:
         if self.skill_named(name) is not None:
             raise exists("skill", "name", name)
@@ -334,6 +361,7 @@ class ContactCenter:
         self.skills[skill.id] = skill
         return skill
 
+    @_mutation
     def update_skill(self, skill: Skill, changes: dict[str, Any]) -> None:
         name = changes.get("name")
         if name is not None and name != skill.name and self.skill_named(name) is not None:
@@ -341,6 +369,7 @@ class ContactCenter:
         for key, value in changes.items():
             setattr(skill, key, value)
 
+    @_mutation
     def remove_skill(self, skill: Skill) -> None:
         self._existing(self.skills, skill.id, "skill")
         users_of = [queue.name for queue in self.queues.values() if skill.id in queue.skill_ids]
@@ -350,6 +379,7 @@ class ContactCenter:
             user.skill_levels.pop(skill.id, None)
         del self.skills[skill.id]
 
+    @_mutation
     def assign_skill(self, user: User, skill: Skill, level: int = 0) -> None:
         self._check_level(level)
         self._existing(self.skills, skill.id, "skill")
@@ -357,11 +387,13 @@ class ContactCenter:
             raise Refusal(FORBIDDEN, f"Operation forbidden, user {user.userName!r} already has skill {skill.name!r}")
         user.skill_levels[skill.id] = level
 
+    @_mutation
     def set_skill_level(self, user: User, skill: Skill, level: int) -> None:
         self._check_level(level)
         self.skill_of(user, skill.id)
         user.skill_levels[skill.id] = level
 
+    @_mutation
     def unassign_skill(self, user: User, skill: Skill) -> None:
         self.skill_of(user, skill.id)
         del user.skill_levels[skill.id]
@@ -373,6 +405,7 @@ class ContactCenter:
 
     # ----------------------------------------------------------------- devices
 
+    @_mutation
     def add_device(
         self,
         phoneNumber: str,
@@ -388,6 +421,7 @@ class ContactCenter:
         self.devices[device.id] = device
         return device
 
+    @_mutation
     def remove_device(self, device: Device) -> None:
         self._existing(self.devices, device.id, "device")
         self._check_no_calls(device, "deleted")
@@ -396,6 +430,7 @@ class ContactCenter:
             owner.device_ids.remove(device.id)
         del self.devices[device.id]
 
+    @_mutation
     def assign_device(self, user: User, device: Device) -> None:
         self._existing(self.devices, device.id, "device")
         if device.user_id == user.id:
@@ -408,6 +443,7 @@ class ContactCenter:
         device.user_id = user.id
         user.device_ids.append(device.id)
 
+    @_mutation
     def unassign_device(self, user: User, device: Device) -> None:
         if device.user_id != user.id:
             raise Refusal(NOT_FOUND, f"user {user.userName!r} has no device {device.id!r}")
@@ -431,6 +467,7 @@ class ContactCenter:
 
     # ----------------------------------------------------------------- queues
 
+    @_mutation
     def add_queue(
         self,
         name: str,
@@ -461,6 +498,7 @@ class ContactCenter:
             self._open_channels(user)
         return queue
 
+    @_mutation
     def update_queue(self, queue: Queue, changes: dict[str, Any]) -> None:
         name = changes.get("name")
         if name is not None and any(other.name == name and other is not queue for other in self.queues.values()):
@@ -474,10 +512,12 @@ class ContactCenter:
         queue.skill_ids = skill_ids
         queue.routing_template_id = template
 
+    @_mutation
     def remove_queue(self, queue: Queue) -> None:
         self._existing(self.queues, queue.id, "queue")
         del self.queues[queue.id]
 
+    @_mutation
     def set_call_recording(self, queue: Queue, percentage: int) -> None:
         self._check_percentage(percentage)
         queue.recording_percentage = percentage
@@ -520,6 +560,7 @@ class ContactCenter:
 
     # ----------------------------------------------------------------- contacts
 
+    @_mutation
     def add_contact(self, name: str, phoneNumber: str, id: str | None = None) -> Contact:
         contact = Contact(id or self.new_id(), name, CUSTOM, phoneNumber)
         if any(other.id == contact.id for other in self.contacts()):
@@ -527,11 +568,13 @@ class ContactCenter:
         self.custom_contacts[contact.id] = contact
         return contact
 
+    @_mutation
     def update_contact(self, contact: Contact, changes: dict[str, Any]) -> None:
         self._custom(contact)
         for key, value in changes.items():
             setattr(contact, key, value)
 
+    @_mutation
     def remove_contact(self, contact: Contact) -> None:
         self._custom(contact)
         del self.custom_contacts[contact.id]
@@ -547,6 +590,7 @@ class ContactCenter:
 
     # ----------------------------------------------------------------- settings
 
+    @_mutation
     def add_settings_group(self, name: str, displayName: str, key: str = "name") -> SettingsGroup:
         if name in self.settings_groups:
             raise exists("settings group", "name", name)
@@ -554,6 +598,7 @@ class ContactCenter:
         self.settings_groups[name] = group
         return group
 
+    @_mutation
     def remove_settings_group(self, name: str) -> None:
         group = self.settings_group(name)
         if group.builtin:
@@ -564,6 +609,7 @@ class ContactCenter:
             )
         del self.settings_groups[name]
 
+    @_mutation
     def add_setting(self, group_name: str, setting: dict[str, Any]) -> None:
         group = self.settings_group(group_name)
         if group_name == AGENT_STATES:
@@ -571,6 +617,7 @@ class ContactCenter:
         else:
             group.add(setting)
 
+    @_mutation
     def update_setting(self, group_name: str, changes: dict[str, Any]) -> None:
         group = self.settings_group(group_name)
         if group_name == AGENT_STATES:
@@ -585,6 +632,7 @@ class ContactCenter:
                     raise Refusal(INVALID, problem)
         group.update(changes)
 
+    @_mutation
     def remove_setting(self, group_name: str, key_value: Any) -> None:
         group = self.settings_group(group_name)
         if group_name == AGENT_STATES:
@@ -592,6 +640,7 @@ class ContactCenter:
         else:
             group.remove(key_value)
 
+    @_mutation
     def add_agent_state(
         self,
         operationName: str,
@@ -608,6 +657,7 @@ class ContactCenter:
         self.agent_states[operationName] = candidate
         return candidate
 
+    @_mutation
     def update_agent_state(self, changes: dict[str, Any]) -> AgentState:
         current = self.agent_state(changes["operationName"])
         if current.builtin:
@@ -624,6 +674,7 @@ class ContactCenter:
                     channel.user_state = updated
         return updated
 
+    @_mutation
     def remove_agent_state(self, operation_name: str) -> None:
         state = self.agent_state(operation_name)
         if state.builtin:
@@ -656,6 +707,7 @@ class ContactCenter:
 
     # ----------------------------------------------------------------- features and services
 
+    @_mutation
     def set_features(self, feature_ids: Iterable[str]) -> None:
         known = {feature.id for feature in SYSTEM_FEATURES}
         chosen = list(feature_ids)
@@ -667,6 +719,7 @@ class ContactCenter:
             user.channels = {name: channel for name, channel in user.channels.items() if name in self._channel_names()}
             self._open_channels(user)
 
+    @_mutation
     def add_service(self, name: str, type: str, state: str = "Active", id: str | None = None) -> Service:
         if type not in SERVICE_TYPES:
             raise Refusal(INVALID, f"type {type!r} is not one of {', '.join(SERVICE_TYPES)}")

@@ -92,9 +92,17 @@ class Multimedia:
         self.sink = sink
         self.options = options or MediaOptions()
         self.interactions: dict[str, Interaction] = {}
+        # Indexes kept from each change, so no operation visits every interaction or agent:
+        self._live: dict[str, Interaction] = {}  # the interactions going on, in creation order
+        self._holders: dict[str, set[str]] = {}  # interaction id -> users with a live part in it
+        self._held: dict[str, dict[str, Interaction]] = {}  # user id -> the interactions they hold
+        self._held_count: dict[tuple[str, str], int] = {}  # (user id, channel) -> interactions held
+        self._touched: dict[str, Interaction] = {}  # changed since the indexes were last brought up to date
+        self._refresh: dict[str, Interaction] = {}  # changed since capabilities were last refreshed
+        self._observe: set[tuple[str, str]] = set()  # (user id, channel) whose freedom may have changed
         self.outbox: list[dict[str, Any]] = []  # e-mails sent, as the world receives them
         self._ids = itertools.count(1)
-        self.queues = MediaQueues(center, clock)
+        self.queues = MediaQueues(center, clock, self._free)
         self._workbins: dict[tuple[str, str], Workbin] = {}
         self._routing = False
 
@@ -117,6 +125,8 @@ class Multimedia:
                 raise Refusal(INVALID, f"{name} must be {what}")
             changes[attribute] = value if whole else float(value)
         self.options = dataclasses.replace(self.options, **changes)
+        if "capacity" in changes:
+            self.queues.invalidate()  # who is free changes for everyone
         return self.options
 
     # ------------------------------------------------------------------ ids
@@ -177,26 +187,24 @@ class Multimedia:
                 channel.user_state = self.center.agent_state(operation)
             if channel.document(self.center) != before:
                 self.sink(ChannelChanged(user.id, name))
+            self._observe.add((user.id, name))
         self._route()
 
     def _free(self, user: User, channel: str) -> bool:
         state = user.channels.get(channel)
         if state is None or state.do_not_disturb or state.user_state.state != "Ready":  # type: ignore[union-attr]
             return False
-        held = sum(
-            1
-            for interaction in self.interactions.values()
-            if interaction.channel == channel and interaction.handling_of(user.id) is not None
-        )
-        return held < self.options.capacity
+        return self._held_count.get((user.id, channel), 0) < self.options.capacity
 
     # ------------------------------------------------------------------ reads
 
     def live(self) -> list[Interaction]:
-        return [interaction for interaction in self.interactions.values() if not interaction.done]
+        return list(self._live.values())
 
     def of_user(self, user_id: str) -> list[Interaction]:
-        return [interaction for interaction in self.live() if interaction.handling_of(user_id) is not None]
+        """The interactions the agent takes part in, in creation order (ids are issued in order)."""
+        self._sync_holders()
+        return sorted(self._held.get(user_id, {}).values(), key=lambda interaction: interaction.id)
 
     def get(self, interaction_id: str) -> Interaction:
         interaction = self.interactions.get(interaction_id)
@@ -230,6 +238,7 @@ class Multimedia:
             raise read.refused(operation, handling)
         method = getattr(self, f"_op_{operation}")
         answer = method(handling, params) or {}
+        self._touch(handling.interaction)
         self._route()
         return answer
 
@@ -383,7 +392,7 @@ class Multimedia:
             thread_id=original.thread_id,
             email=reply_to(original.email, params, to_all),
         )
-        self.interactions[reply.id] = reply
+        self._add(reply)
         draft = Handling(reply, handling.user_id, REPLY_CREATED)
         reply.handlings.append(draft)
         self._tell(draft)
@@ -452,7 +461,7 @@ class Multimedia:
             email=EmailContent(from_address="", to_address="", subject="", text=""),
         )
         interaction.thread_id = interaction.id
-        self.interactions[interaction.id] = interaction
+        self._add(interaction)
         handling = Handling(interaction, user_id, CREATED)
         interaction.handlings.append(handling)
         self._tell(handling)
@@ -597,7 +606,7 @@ class Multimedia:
         interaction.chat.join(visitor)
         if first:
             interaction.chat.record(MESSAGE, visitor, text=first)
-        self.interactions[interaction.id] = interaction
+        self._add(interaction)
         self._enqueue(interaction)
         self._route()
         return interaction.id
@@ -633,7 +642,8 @@ class Multimedia:
         chat.open = False
         if not interaction.live_handlings() and interaction.workbin is None:  # a parked chat waits to be pulled
             self.queues.remove(interaction.id)
-            interaction.done = True
+            self._finish(interaction)
+        self._touch(interaction)
         self._broadcast(interaction)
         self._route()
 
@@ -684,7 +694,7 @@ class Multimedia:
         }
         for key, value in arrival.items():
             interaction.user_data.setdefault(key, value)
-        self.interactions[interaction.id] = interaction
+        self._add(interaction)
         self._enqueue(interaction)
         self._route()
         return interaction.id
@@ -695,7 +705,7 @@ class Multimedia:
         return self.queues.ids()
 
     def _enqueue(self, interaction: Interaction, tried: set[str] | None = None, front: bool = False) -> None:
-        self.queues.add(interaction.id, tried, front)
+        self.queues.add(interaction, tried, front)
 
     def _route(self) -> None:
         """Offer waiting interactions to free agents; reentrant calls only ask for one more pass."""
@@ -703,15 +713,15 @@ class Multimedia:
             return
         self._routing = True
         try:
-            self.queues.observe(self._free)
-            for entry in self.queues.entries():
+            self._settle()
+            while (entry := self.queues.next_ready()) is not None:
                 interaction = self.interactions[entry.interaction_id]
-                choice = self.queues.choose(interaction, entry)
+                choice = self.queues.choose(entry)
                 if choice is None:
                     continue
                 self.queues.remove(entry.interaction_id)
                 self._invite(interaction, choice, tried=entry.tried)
-                self.queues.observe(self._free)
+                self._settle()
             self._refresh_capabilities()
         finally:
             self._routing = False
@@ -747,14 +757,61 @@ class Multimedia:
         if handling.conference or interaction.live_handlings():
             return
         if interaction.chat is not None and not interaction.chat.open:
-            interaction.done = True
+            self._finish(interaction)
             return
         tried = handling.tried | {handling.user_id}
         self._enqueue(interaction, tried, front=True)
 
     def _finish_if_unowned(self, interaction: Interaction) -> None:
         if not interaction.live_handlings() and interaction.id not in self.queues and interaction.workbin is None:
-            interaction.done = True
+            self._finish(interaction)
+
+    # ------------------------------------------------------------------ indexes
+
+    def _add(self, interaction: Interaction) -> None:
+        self.interactions[interaction.id] = interaction
+        self._live[interaction.id] = interaction
+        self._touch(interaction)
+
+    def _finish(self, interaction: Interaction) -> None:
+        interaction.done = True
+        self._live.pop(interaction.id, None)
+        self._touch(interaction)
+
+    def _touch(self, interaction: Interaction) -> None:
+        """Remember an interaction whose handlings changed: every change to a handling is told to its
+        agent (`_tell`), and new and finished interactions pass here too."""
+        self._touched[interaction.id] = interaction
+        self._refresh[interaction.id] = interaction
+
+    def _settle(self) -> None:
+        """Bring who holds what up to date, then who is free from the agents whose holdings or channels
+        changed."""
+        self._sync_holders()
+        self.queues.observe(self._observe)
+        self._observe.clear()
+
+    def _sync_holders(self) -> None:
+        """Who holds what, from the interactions touched since."""
+        for interaction in self._touched.values():
+            holders = {handling.user_id for handling in interaction.live_handlings()}
+            before = self._holders.get(interaction.id, set())
+            for user_id in holders - before:
+                self._held.setdefault(user_id, {})[interaction.id] = interaction
+                self._count(user_id, interaction.channel, +1)
+            for user_id in before - holders:
+                self._held[user_id].pop(interaction.id, None)
+                self._count(user_id, interaction.channel, -1)
+            if holders:
+                self._holders[interaction.id] = holders
+            else:
+                self._holders.pop(interaction.id, None)
+        self._touched.clear()
+
+    def _count(self, user_id: str, channel: str, change: int) -> None:
+        pair = (user_id, channel)
+        self._held_count[pair] = self._held_count.get(pair, 0) + change
+        self._observe.add(pair)
 
     # ------------------------------------------------------------------ chat helpers
 
@@ -807,14 +864,20 @@ class Multimedia:
         events: list[dict[str, Any]] | None = None,
         brief: bool = False,
     ) -> None:
+        self._touch(handling.interaction)
         doc = interaction_document(handling.interaction, handling, state=state, events=events, brief=brief)
         handling.told_capabilities = tuple(doc["capabilities"])
         self.sink(InteractionMessage(handling.user_id, interaction_message(doc)))
 
     def _refresh_capabilities(self) -> None:
         """Tell every agent whose capabilities changed through someone else's action (a conference
-        invitation pending, the session ended by the visitor) their new list, as PropertiesChanged."""
-        for interaction in self.live():
+        invitation pending, the session ended by the visitor) their new list, as PropertiesChanged. A
+        handling's capabilities depend on its own interaction only, so only those changed are looked at."""
+        changed = list(self._refresh.values())
+        self._refresh.clear()
+        for interaction in changed:
+            if interaction.done:
+                continue
             for handling in interaction.live_handlings():
                 if handling.state != INVITED and handling.capabilities != handling.told_capabilities:
                     events = [] if interaction.chat is not None else None
