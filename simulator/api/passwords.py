@@ -10,7 +10,7 @@ from collections.abc import Callable
 from ..core.refusals import INVALID, Refusal
 from ..core.users import User
 from ..notify import PASSWORD_GUIDELINES, PASSWORD_WRONG_OLD
-from .keys import NOTIFIER
+from .keys import AUTH, NOTIFIER
 from .resources import Context
 from .responses import Failure
 from .validation import Field, Schema
@@ -35,7 +35,8 @@ def decoded(values: dict[str, str], name: str) -> str:
 
 def reported(ctx: Context, user: User, change: Callable[[], None]) -> None:
     """Make a password change and notify its outcome (PasswordChangeSuccessful, or PasswordChangeError
-    with errorCode 2 for a wrong old password, 1 otherwise); a refusal is also the request's answer."""
+    with errorCode 2 for a wrong old password, 1 otherwise); a refusal is also the request's answer.
+    A change ends the user's HTTP sessions, and their CometD sessions unless they changed their own."""
     notifier = ctx.request.app[NOTIFIER]
     try:
         change()
@@ -43,4 +44,5 @@ def reported(ctx: Context, user: User, change: Callable[[], None]) -> None:
         code = PASSWORD_WRONG_OLD if refusal.message.startswith("oldPassword") else PASSWORD_GUIDELINES
         notifier.password_changed(user, (code, refusal.message), by=ctx.viewer)
         raise
+    ctx.request.app[AUTH].end_sessions(user.id, own_change=user.id == ctx.viewer.id)
     notifier.password_changed(user, None, by=ctx.viewer)

@@ -12,6 +12,7 @@ from ..core.users import ADMIN, ROLES, User
 from . import passwords
 from .devices import CREATE as CREATE_DEVICE
 from .devices import DEVICE
+from .keys import AUTH
 from .resources import (
     ADMINS,
     EVERYONE,
@@ -145,7 +146,9 @@ async def _reset_password(ctx: Context, values: dict[str, str]) -> None:
 
 
 def _delete(ctx: Context, user: User) -> None:
+    """A deleted user's HTTP and CometD sessions end with it."""
     ctx.center.remove_user(user, by=ctx.viewer)
+    ctx.request.app[AUTH].end_sessions(user.id)
 
 
 def _user_skill(ctx: Context):

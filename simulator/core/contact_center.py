@@ -46,6 +46,7 @@ from .settings import (
     check_reporting,
     name_value_group,
 )
+from .site import SiteOptions
 from .skills import MAX_LEVEL, Skill, SkillAssignment
 from .users import AGENT, ROLES, User
 from .voice import DeviceView, Telephony, VoiceOptions, render_device_state
@@ -74,6 +75,8 @@ class ContactCenter:
     # The file's multimedia section, by the control API's names (inviteTimeout, attachmentLimit, capacity);
     # the multimedia core applies it when it starts (see `Multimedia.configure`).
     multimedia: dict[str, Any] = field(default_factory=dict)
+    # How the server faces its clients (CORS, CSRF, release profile, sessions): the file's server section.
+    site: SiteOptions = field(default_factory=SiteOptions)
     # The voice core holding every device's agent state, Do Not Disturb and forwarding; attached by the
     # `World` that runs this contact center (see `attach`), so device and channel documents read it live.
     _telephony: Telephony | None = field(default=None, repr=False, compare=False)
