@@ -109,7 +109,7 @@ def rendered(ctx: Context, view: CallView) -> RenderedCall:
     return RenderedCall(view.id, render_call(view, ctx.request.app[NOTIFIER].base))
 
 
-def _my_calls(ctx: Context) -> Iterator[RenderedCall]:
+def my_calls(ctx: Context) -> Iterator[RenderedCall]:
     for view in ctx.request.app[WORLD].telephony.calls_of_user(ctx.viewer.id):
         yield rendered(ctx, view)
 
@@ -147,7 +147,7 @@ def _dial_route(path: str, summary: str) -> Route:
 
 def add_routes(table: RouteTable) -> None:
     table.add(
-        list_route("/me/calls", CALL, _my_calls, EVERYONE, "List the current user's calls (fields=* for documents)"),
+        list_route("/me/calls", CALL, my_calls, EVERYONE, "List the current user's calls (fields=* for documents)"),
         read_route("/me/calls/{call_id}", CALL, _my_call, EVERYONE, "Read one of the current user's calls"),
         operations_route(
             "/me/calls/{call_id}",

@@ -8,7 +8,7 @@ from ..core.channels import Channel
 from ..core.devices import Device
 from ..core.refusals import INVALID, NOT_FOUND, Refusal
 from ..core.skills import SkillAssignment
-from . import passwords
+from . import login, passwords
 from .agent_operations import (
     AGENT_STATES,
     DND,
@@ -66,7 +66,7 @@ ME = register(
         document=USER.document,
         find=lambda center, user_id: center.user(user_id),
         fields=USER.fields,
-        subresources={"skills": skills_of, "devices": devices_of, "channels": channels_of},
+        subresources={"skills": skills_of, "devices": devices_of, "channels": channels_of, **login.SUBRESOURCES},
         path_of=lambda user: "/me",
     )
 )
@@ -106,7 +106,8 @@ def add_routes(table: RouteTable) -> None:
             ME,
             lambda ctx: ctx.viewer,
             EVERYONE,
-            "Read the current user; subresources=* adds skills, devices and channels",
+            "Read the current user; subresources (or *): skills, devices, channels, features, settings, calls, "
+            "interactions, chats",
         ),
         operations_route(
             "/me",

@@ -327,7 +327,14 @@ class _Builder:
         section = self.top.child("telephony")
         if section is None:
             return
-        section.only("noAnswerTimeout", "busyDelay", "wrapUpSeconds", "remoteNumbers")
+        section.only("noAnswerTimeout", "busyDelay", "wrapUpSeconds", "remoteNumbers", "tserver")
+        tserver = section.child("tserver")
+        for key, node in (tserver.fields if tserver is not None else {}).items():
+            if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL:
+                tserver.fail(node, f"{tserver.name(key)} must be a single value")
+            self.center.tserver[key] = (
+                str(yaml.SafeLoader("").construct_object(node)).lower() if node.tag == _BOOL else node.value
+            )
         defaults = VoiceOptions()
         rules = []
         for entry in section.entries("remoteNumbers"):

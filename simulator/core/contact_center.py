@@ -77,6 +77,8 @@ class ContactCenter:
     multimedia: dict[str, Any] = field(default_factory=dict)
     # How the server faces its clients (CORS, CSRF, release profile, sessions): the file's server section.
     site: SiteOptions = field(default_factory=SiteOptions)
+    # The file's telephony.tserver mapping: the DNs' T-Server settings over the simulator's defaults.
+    tserver: dict[str, str] = field(default_factory=dict)
     # The voice core holding every device's agent state, Do Not Disturb and forwarding; attached by the
     # `World` that runs this contact center (see `attach`), so device and channel documents read it live.
     _telephony: Telephony | None = field(default=None, repr=False, compare=False)
