@@ -16,6 +16,7 @@ import bayeux
 
 from .core.contact_center import ContactCenter
 from .core.media import ChannelChanged, InteractionMessage, MediaEvent, WorkbinMessage
+from .core.profiles import PROFILES, Profile
 from .core.users import ADMIN, SUPERVISOR, User
 from .core.voice import (
     CallOperationFailed,
@@ -23,6 +24,7 @@ from .core.voice import (
     DeviceStateChanged,
     VoiceEvent,
     call_message,
+    user_state,
 )
 
 CALLS = "/v2/me/calls"
@@ -30,6 +32,11 @@ DEVICES = "/v2/me/devices"
 CHANNELS = "/v2/me/channels"
 ME = "/v2/me"
 USERS = "/v2/users"
+
+# messageType of the messages whose type the reference does not name: real 8.5.2 servers send the first,
+# and client libraries refuse a message without one.
+CHANNEL_MESSAGE = "ChannelStateChangeMessageV2"
+PASSWORD_MESSAGE = "PasswordChangeMessage"
 
 # errorCode of PasswordChangeError (reference, /v2/me): 1 guidelines not met, 2 wrong old password, 3 internal.
 PASSWORD_GUIDELINES = 1
@@ -57,6 +64,29 @@ class Notifier:
     def base(self) -> str:
         return self.base_url or "http://127.0.0.1:8080"
 
+    @property
+    def profile(self) -> Profile:
+        return PROFILES[self.center.site.profile]
+
+    def call_extensions(self) -> dict[str, str]:
+        """The desktop hints real servers put in every call message: the switch's timers."""
+        voice = self.center.voice_options
+        timeout = voice.no_answer_timeout
+        return {
+            "NO_ANSWER_TIMEOUT": "0" if timeout is None else str(int(timeout)),
+            "NO_ANSWER_ACTION": "none",
+            "WrapUpTime": str(int(voice.wrap_up_seconds or 0)),
+        }
+
+    def voice_environment_uri(self) -> str:
+        """The URI of the Voice service, which real servers name on every device."""
+        return voice_environment_uri(self.center, f"{self.base}/api/v2")
+
+    def channel_document(self, channel: Any) -> dict[str, Any]:
+        """A channel as the profile shows it (the logged-out state's name)."""
+        document = channel.document(self.center)
+        return {**document, "userState": user_state(document["userState"], self.profile)}
+
     def __call__(self, event: VoiceEvent | MediaEvent) -> None:
         """The voice and multimedia cores' sink: called during the operation that caused the event."""
         if isinstance(event, InteractionMessage | WorkbinMessage):
@@ -68,12 +98,14 @@ class Notifier:
         if event.user_id is None:
             return  # a device nobody holds: nobody to tell
         if isinstance(event, CallStateChanged | CallOperationFailed):
-            self.server.deliver(event.user_id, CALLS, call_message(event, self.base))
+            message = call_message(event, self.base, self.profile, self.call_extensions())
+            self.server.deliver(event.user_id, CALLS, message)
         elif isinstance(event, DeviceStateChanged):
             device = self.center.devices.get(event.device.device_id)
             if device is None:
                 return
             document = self.center.device_document(device, event.device)
+            document["voiceEnvironmentUri"] = self.voice_environment_uri()
             self.server.deliver(
                 event.user_id, DEVICES, {"messageType": "DeviceStateChangeMessage", "devices": [document]}
             )
@@ -85,23 +117,24 @@ class Notifier:
         channel = user.channels.get("voice") if user is not None else None
         if channel is None:
             return
-        document = channel.document(self.center)
+        document = self.channel_document(channel)
         if self._channels_told.get(user_id) != document:
             self._channels_told[user_id] = document
-            self.server.deliver(user_id, CHANNELS, {"channels": [document]})
+            self.server.deliver(user_id, CHANNELS, {"messageType": CHANNEL_MESSAGE, "channels": [document]})
 
     def _media_channel(self, user_id: str, name: str) -> None:
         """A chat or e-mail channel changed state: the reference's channel notification on /v2/me/channels."""
         user = self.center.users.get(user_id)
         channel = user.channels.get(name) if user is not None else None
         if channel is not None:
-            self.server.deliver(user_id, CHANNELS, {"channels": [channel.document(self.center)]})
+            data = {"messageType": CHANNEL_MESSAGE, "channels": [self.channel_document(channel)]}
+            self.server.deliver(user_id, CHANNELS, data)
 
     def start(self) -> None:
         """Take the agents' voice channels as they are now as what they know (at start and after a reset),
         so that only changes are notified."""
         self._channels_told = {
-            user.id: user.channels["voice"].document(self.center)
+            user.id: self.channel_document(user.channels["voice"])
             for user in self.center.users.values()
             if "voice" in user.channels
         }
@@ -110,7 +143,8 @@ class Notifier:
         """The outcome of a password change: on /v2/me to the user who changed their own password, on
         /v2/users (with userUri and userId) to every supervisor and admin when it was another user's."""
         data: dict[str, Any] = {
-            "notificationType": "PasswordChangeSuccessful" if failure is None else "PasswordChangeError"
+            "messageType": PASSWORD_MESSAGE,
+            "notificationType": "PasswordChangeSuccessful" if failure is None else "PasswordChangeError",
         }
         if failure is not None:
             data["errorMessage"], data["errorCode"] = failure[1], failure[0]
@@ -121,3 +155,9 @@ class Notifier:
         for staff in self.center.users.values():
             if staff.has_role(ADMIN, SUPERVISOR):
                 self.server.deliver(staff.id, USERS, data)
+
+
+def voice_environment_uri(center: ContactCenter, api: str) -> str:
+    """`api` + the path of the contact center's first Voice service (its T-Server), or "" without one."""
+    voice = next((service for service in center.services.values() if service.type == "Voice"), None)
+    return "" if voice is None else f"{api}/services/{voice.id}"

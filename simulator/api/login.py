@@ -25,7 +25,6 @@ from .system import FEATURE
 SWITCH = "SIP_Switch"
 # The settings groups every user may read at login (user-defined groups are read one by one).
 LOGIN_SETTINGS = (GENERAL, REPORTING, AGENT_STATES)
-VERSIONS = {"8.5.1": "8.5.100.00", "8.5.2": "8.5.202.96"}  # the simulated release's server version
 
 
 def tserver_settings(ctx: Context) -> dict[str, str]:
@@ -75,8 +74,7 @@ SUBRESOURCES = {
 
 
 async def _version(ctx: Context):
-    profile = PROFILES[ctx.request.app[AUTH].site.profile]
-    return ok(version=VERSIONS[profile.name])
+    return ok(version=PROFILES[ctx.request.app[AUTH].site.profile].version)
 
 
 async def _tserver(ctx: Context):

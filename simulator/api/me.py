@@ -6,8 +6,10 @@ from typing import Any
 
 from ..core.channels import Channel
 from ..core.devices import Device
+from ..core.profiles import PROFILES
 from ..core.refusals import INVALID, NOT_FOUND, Refusal
 from ..core.skills import SkillAssignment
+from ..core.voice import user_state
 from . import login, passwords
 from .agent_operations import (
     AGENT_STATES,
@@ -41,12 +43,18 @@ CHANNEL = register(
         "channels",
         "channel",
         "/me/channels",
-        document=lambda center, channel: channel.document(center),
+        document=lambda center, channel: _channel_document(center, channel),
         find=lambda center, name: _no_channel(name),
         fields=("id", "channel", "userState", "dndState"),
         path_of=lambda channel: f"/me/channels/{channel.name}",
     )
 )
+
+
+def _channel_document(center: Any, channel: Any) -> dict[str, Any]:
+    """The channel as the release profile names its logged-out state."""
+    document = channel.document(center)
+    return {**document, "userState": user_state(document["userState"], PROFILES[center.site.profile])}
 
 
 def _no_channel(name: str) -> Any:

@@ -29,6 +29,7 @@ from .catalog import (
 from .channels import CHANNEL_FEATURES, CHANNELS, VOICE, Channel, VoiceChannel
 from .contacts import CUSTOM, QUEUE, USER, Contact
 from .devices import Device
+from .profiles import PROFILES
 from .queues import INTERNAL_NUMBERS, Queue
 from .refusals import FORBIDDEN, INVALID, NOT_FOUND, Refusal, exists, not_found
 from .settings import (
@@ -162,7 +163,8 @@ class ContactCenter:
     def device_document(self, device: Device, view: DeviceView | None = None) -> dict[str, Any]:
         """A device as GET /devices/{id} and DeviceStateChangeMessage show it: its own fields, the voice
         core's state (`view`, or the current one) and its number's country."""
-        voice = render_device_state(view if view is not None else self.telephony.device_view(device.id))
+        profile = PROFILES[self.site.profile]
+        voice = render_device_state(view if view is not None else self.telephony.device_view(device.id), profile)
         doc: dict[str, Any] = {**device.document(), **voice, "country": self.country_of(device.phoneNumber)}
         return doc
 

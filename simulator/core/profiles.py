@@ -12,6 +12,7 @@ written against them read those shapes. Each difference is one field of `Profile
 | no credentials            | 401, statusCode 3, `WWW-Authenticate`  | 403 `{"statusCode":20,"statusMessage":     |
 |                           |                                        | "Access denied"}`, no `WWW-Authenticate`   |
 | a call's `id`             | the leg's own id; `connId` the same    | the `callUuid`; the leg's id is `connId`   |
+| /diagnostics/version      | `8.5.100.00`                           | `8.5.202.96`                               |
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ class Profile:
     logged_out_state: str  # the state a logged-out agent's channels and devices show
     access_denied: bool  # no credentials: 403/20 "Access denied" without WWW-Authenticate (8.5.2)
     id_is_call_uuid: bool  # a call's id is its callUuid, its leg id is connId (8.5.2)
+    version: str  # what GET /diagnostics/version answers
 
 
 PROFILES: dict[str, Profile] = {
     "8.5.1": Profile("8.5.1", participant_objects=False, logged_out_state="Logout", access_denied=False,
-                     id_is_call_uuid=False),
+                     id_is_call_uuid=False, version="8.5.100.00"),
     "8.5.2": Profile("8.5.2", participant_objects=True, logged_out_state="LoggedOut", access_denied=True,
-                     id_is_call_uuid=True),
+                     id_is_call_uuid=True, version="8.5.202.96"),
 }  # fmt: skip
