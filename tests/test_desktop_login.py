@@ -3,9 +3,10 @@ slashes, the server version, a DN's T-Server settings, and the transfer dialog's
 
 from __future__ import annotations
 
+import aiohttp
 import pytest
 from conftest import start_server
-from rest_client import ADMIN, AGENT1, AGENT2, Rest, id_of
+from rest_client import ADMIN, AGENT1, AGENT2, Rest, id_of, serving
 
 from simulator.core.contact_center import load_default, parse
 from simulator.core.site import SiteOptions
@@ -78,8 +79,6 @@ async def test_the_transfer_dialog_searches_sorts_and_pages_contacts(rest):
 
 @pytest.mark.parametrize(("profile", "version"), [("8.5.1", "8.5.100.00"), ("8.5.2", "8.5.202.96")])
 async def test_the_server_version(profile, version):
-    import aiohttp
-
     center = load_default()
     center.site = SiteOptions(profile=profile)
     runner, server = await start_server(center=center)
@@ -104,4 +103,9 @@ async def test_a_dns_tserver_settings_with_defaults_and_from_the_file(rest):
         "telephony:\n  tserver: {switchName: PBX_East, agent-logout-on-unregister: true}\n",
         "center.yaml",
     )
-    assert center.tserver == {"switchName": "PBX_East", "agent-logout-on-unregister": "true"}
+    async with serving(center) as url, aiohttp.ClientSession() as http:
+        user = Rest(http, url, "a@example.com", "p")
+        [device_uri] = (await user.ok("GET", "/me/devices"))["uris"]
+        served = (await user.ok("GET", f"/devices/{id_of(device_uri)}/settings/tserver"))["settings"]
+    assert served["switchName"] == "PBX_East" and served["agent-logout-on-unregister"] == "true"
+    assert served["phoneNumber"] == "7001" and served["dnType"] == "Extension"  # a default the file left
