@@ -10,7 +10,7 @@ from aiohttp import web
 
 import bayeux
 
-from . import notifications
+from . import notify
 from .api import routes
 from .api.auth import Authenticator
 from .api.cors import cors_middleware
@@ -22,7 +22,6 @@ from .core.site import SiteOptions
 from .core.voice import AsyncioClock, Clock
 from .core.voice.clock import TimerHandle
 from .core.world import World
-from .notify import Notifier
 
 
 class RunningLoop:
@@ -49,23 +48,24 @@ def create_app(
     authenticator = Authenticator(center, clock.now, center.site)
     # The Bayeux server's own Origin checks (websocket upgrades, callback-polling) take the same allowed
     # origins when its options have them: see `_bayeux_options`.
-    server = notifications.create_server(authenticator, _bayeux_options(bayeux_options, center.site))
-    notifier = Notifier(server, center, base_url)
-    world = World(center, clock, notifier)
+    server = notify.create_server(authenticator, _bayeux_options(bayeux_options, center.site))
+    notifier = notify.Notifier(server, center, base_url)
+    world = World(center, clock)
+    world.events.subscribe(notifier)
     notifier.start()
     prefixes = (API, CONTROL)
     app = web.Application(
         middlewares=[
             cors_middleware(center.site, prefixes),
-            crosssite_middleware(center.site, prefixes, json_exempt=(notifications.PATH,)),
-            api_middleware(authenticator, excluded=(notifications.PATH,)),
+            crosssite_middleware(center.site, prefixes, json_exempt=(notify.PATH,)),
+            api_middleware(authenticator, excluded=(notify.PATH,)),
         ]
     )
     app[CENTER] = center
     app[AUTH] = authenticator
     app[WORLD] = world
     app[NOTIFIER] = notifier
-    bayeux.mount(app, notifications.PATH, server)
+    bayeux.mount(app, notify.PATH, server)
     routes.install(app)
     return app
 

@@ -117,7 +117,7 @@ def _leg(ctx: Context, shown: str) -> str:
     """The voice core's id of the viewer's leg that clients know as `shown`."""
     if not ctx.request.app[NOTIFIER].profile.id_is_call_uuid:
         return shown
-    for view in ctx.request.app[WORLD].telephony.calls_of_user(ctx.viewer.id):
+    for view in ctx.request.app[WORLD].calls_of(ctx.viewer.id):
         if view.call_uuid == shown:
             return view.id
     return shown  # not one of the viewer's calls: the voice core says so
@@ -135,18 +135,18 @@ def _legs_in(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def my_calls(ctx: Context) -> Iterator[RenderedCall]:
-    for view in ctx.request.app[WORLD].telephony.calls_of_user(ctx.viewer.id):
+    for view in ctx.request.app[WORLD].calls_of(ctx.viewer.id):
         yield rendered(ctx, view)
 
 
 def _my_call(ctx: Context) -> RenderedCall:
-    return rendered(ctx, ctx.request.app[WORLD].telephony.call_view(ctx.viewer.id, _leg(ctx, ctx.arg("call_id"))))
+    return rendered(ctx, ctx.request.app[WORLD].call_of(ctx.viewer.id, _leg(ctx, ctx.arg("call_id"))))
 
 
 def _call_operation(name: str) -> Operation:
     async def run(ctx: Context, values: dict[str, Any]) -> None:
         leg = _leg(ctx, ctx.arg("call_id"))
-        ctx.request.app[WORLD].telephony.operate(ctx.viewer.id, leg, name, _legs_in(ctx, values))
+        ctx.request.app[WORLD].call_operate(ctx.viewer.id, leg, name, _legs_in(ctx, values))
 
     return Operation(_schema(name), AGENTS, run, f"{name} on the current user's leg of the call")
 
@@ -163,9 +163,9 @@ def _dial_route(path: str, summary: str) -> Route:
                 raise Failure(MISSING, "operationName is required (Dial)")
             raise Failure(INVALID, f"operationName {name!r} is not an operation of {path} (operations: Dial)")
         values = DIAL.check({key: value for key, value in body.items() if key != "operationName"})
-        telephony = ctx.request.app[WORLD].telephony
-        leg = telephony.dial(ctx.viewer.id, ctx.arg("device_id"), values.get("destination"), values.get("userData"))
-        view = next(view for view in telephony.calls_of_user(ctx.viewer.id) if view.id == leg)
+        world = ctx.request.app[WORLD]
+        leg = world.dial(ctx.viewer.id, ctx.arg("device_id"), values.get("destination"), values.get("userData"))
+        view = next(view for view in world.calls_of(ctx.viewer.id) if view.id == leg)
         shown = call_id(view, ctx.request.app[NOTIFIER].profile)
         return ok(id=shown, uri=ctx.uri(f"/me/calls/{shown}"))
 

@@ -1,11 +1,12 @@
-"""The notifier: every event of the core becomes the reference's notification documents, delivered to
-the one user it concerns.
+"""The notifier: a subscriber of the World's event stream that turns each event into the reference's
+notification documents, delivered to the one user it concerns.
 
-It is the only producer of `/v2/me/...` messages. The voice core reports what changed (a call leg, a
-device); the notifier renders it as the reference's CallStateChangeMessage on /v2/me/calls and
-DeviceStateChangeMessage on /v2/me/devices, and, when the agent's voice channel changed with its device,
-the channel message on /v2/me/channels. Password changes are reported on /v2/me (one's own) and
-/v2/users (another user's, to supervisors and admins).
+It is the only producer of `/v2/me/...` messages. A call leg or device change becomes the reference's
+CallStateChangeMessage on /v2/me/calls and DeviceStateChangeMessage on /v2/me/devices, and, when the
+agent's voice channel changed with its device, the channel message on /v2/me/channels. A provisioning
+change is looked at for the agents it concerns: whatever changed in their channels (a channel removed, an
+agent-state definition renamed) is told on /v2/me/channels. Password changes are reported on /v2/me (one's
+own) and /v2/users (another user's, to supervisors and admins).
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ from typing import Any
 
 import bayeux
 
-from .core.contact_center import ContactCenter
-from .core.media import ChannelChanged, InteractionMessage, MediaEvent, WorkbinMessage
-from .core.profiles import PROFILES, Profile
-from .core.users import ADMIN, SUPERVISOR, User
-from .core.voice import (
+from ..core.contact_center import ContactCenter
+from ..core.events import CenterChanged, Event, PasswordChanged, WorldReset
+from ..core.media import ChannelChanged, InteractionMessage, WorkbinMessage
+from ..core.profiles import PROFILES, Profile
+from ..core.users import ADMIN, SUPERVISOR
+from ..core.voice import (
     CallOperationFailed,
     CallStateChanged,
     DeviceStateChanged,
-    VoiceEvent,
     call_message,
     user_state,
 )
@@ -37,10 +38,6 @@ USERS = "/v2/users"
 # and client libraries refuse a message without one.
 CHANNEL_MESSAGE = "ChannelStateChangeMessageV2"
 PASSWORD_MESSAGE = "PasswordChangeMessage"
-
-# errorCode of PasswordChangeError (reference, /v2/me): 1 guidelines not met, 2 wrong old password, 3 internal.
-PASSWORD_GUIDELINES = 1
-PASSWORD_WRONG_OLD = 2
 
 
 class Notifier:
@@ -78,17 +75,27 @@ class Notifier:
             "WrapUpTime": str(int(voice.wrap_up_seconds or 0)),
         }
 
-    def voice_environment_uri(self) -> str:
-        """The URI of the Voice service, which real servers name on every device."""
-        return voice_environment_uri(self.center, f"{self.base}/api/v2")
-
     def channel_document(self, channel: Any) -> dict[str, Any]:
         """A channel as the profile shows it (the logged-out state's name)."""
         document = channel.document(self.center)
         return {**document, "userState": user_state(document["userState"], self.profile)}
 
-    def __call__(self, event: VoiceEvent | MediaEvent) -> None:
-        """The voice and multimedia cores' sink: called during the operation that caused the event."""
+    def _channels(self, user_id: str, documents: list[dict[str, Any]]) -> None:
+        self.server.deliver(user_id, CHANNELS, {"messageType": CHANNEL_MESSAGE, "channels": documents})
+
+    def __call__(self, entry: Event) -> None:
+        """A subscriber of the event stream: called during the operation that caused the event."""
+        event = entry.change
+        if isinstance(event, PasswordChanged):
+            self._password_changed(event)
+            return
+        if isinstance(event, WorldReset):
+            self.start()
+            return
+        if isinstance(event, CenterChanged):
+            for user_id in event.user_ids:
+                self._channels_changed(user_id)
+            return
         if isinstance(event, InteractionMessage | WorkbinMessage):
             self.server.deliver(event.user_id, event.topic, event.data)
             return
@@ -105,7 +112,7 @@ class Notifier:
             if device is None:
                 return
             document = self.center.device_document(device, event.device)
-            document["voiceEnvironmentUri"] = self.voice_environment_uri()
+            document["voiceEnvironmentUri"] = voice_environment_uri(self.center, f"{self.base}/api/v2")
             self.server.deliver(
                 event.user_id, DEVICES, {"messageType": "DeviceStateChangeMessage", "devices": [document]}
             )
@@ -118,40 +125,53 @@ class Notifier:
         if channel is None:
             return
         document = self.channel_document(channel)
-        if self._channels_told.get(user_id) != document:
-            self._channels_told[user_id] = document
-            self.server.deliver(user_id, CHANNELS, {"messageType": CHANNEL_MESSAGE, "channels": [document]})
+        told = self._channels_told.setdefault(user_id, {})
+        if told.get("voice") != document:
+            told["voice"] = document
+            self._channels(user_id, [document])
 
     def _media_channel(self, user_id: str, name: str) -> None:
         """A chat or e-mail channel changed state: the reference's channel notification on /v2/me/channels."""
         user = self.center.users.get(user_id)
         channel = user.channels.get(name) if user is not None else None
         if channel is not None:
-            data = {"messageType": CHANNEL_MESSAGE, "channels": [self.channel_document(channel)]}
-            self.server.deliver(user_id, CHANNELS, data)
+            document = self.channel_document(channel)
+            self._channels_told.setdefault(user_id, {})[name] = document
+            self._channels(user_id, [document])
+
+    def _channels_changed(self, user_id: str) -> None:
+        """After provisioning: when the agent's channels are no longer what they were told (one removed or
+        added, a state renamed), they are told all their channels as they are now."""
+        now = self._channels_of(user_id)
+        if now is None or self._channels_told.get(user_id, {}) == now:
+            return
+        self._channels_told[user_id] = now
+        self._channels(user_id, list(now.values()))
+
+    def _channels_of(self, user_id: str) -> dict[str, dict[str, Any]] | None:
+        user = self.center.users.get(user_id)
+        if user is None:
+            return None
+        return {name: self.channel_document(channel) for name, channel in user.channels.items()}
 
     def start(self) -> None:
-        """Take the agents' voice channels as they are now as what they know (at start and after a reset),
-        so that only changes are notified."""
-        self._channels_told = {
-            user.id: self.channel_document(user.channels["voice"])
-            for user in self.center.users.values()
-            if "voice" in user.channels
-        }
+        """Take the agents' channels as they are now as what they know (at start and after a reset), so
+        that only changes are notified."""
+        self._channels_told = {user_id: self._channels_of(user_id) or {} for user_id in self.center.users}
 
-    def password_changed(self, user: User, failure: tuple[int, str] | None, by: User) -> None:
+    def _password_changed(self, event: PasswordChanged) -> None:
         """The outcome of a password change: on /v2/me to the user who changed their own password, on
         /v2/users (with userUri and userId) to every supervisor and admin when it was another user's."""
         data: dict[str, Any] = {
             "messageType": PASSWORD_MESSAGE,
-            "notificationType": "PasswordChangeSuccessful" if failure is None else "PasswordChangeError",
+            "notificationType": "PasswordChangeSuccessful" if event.failure is None else "PasswordChangeError",
         }
-        if failure is not None:
-            data["errorMessage"], data["errorCode"] = failure[1], failure[0]
-        if user.id == by.id:
-            self.server.deliver(user.id, ME, data)
+        if event.failure is not None:
+            data["errorMessage"], data["errorCode"] = event.failure[1], event.failure[0]
+        if event.user_id == event.by_id:
+            self.server.deliver(event.user_id, ME, data)
             return
-        data = {**data, "userUri": f"{self.base}/api/v2/users/{user.id}", "userId": user.id}
+        data = {**data, "userUri": f"{self.base}/api/v2/users/{event.user_id}", "userId": event.user_id}
         for staff in self.center.users.values():
             if staff.has_role(ADMIN, SUPERVISOR):
                 self.server.deliver(staff.id, USERS, data)
