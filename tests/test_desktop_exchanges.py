@@ -227,3 +227,34 @@ async def test_channels_and_the_users_own_topic(desktop: Desktop, profile: str):
     [error] = await desktop.messages(ME)
     check(error, PASSWORD_MESSAGE, "/v2/me")
     assert error["notificationType"] == "PasswordChangeError"
+
+
+async def test_a_consultation_transfer_by_the_ids_and_uris_the_desktop_read(desktop: Desktop, server: LiveServer,
+                                                                            profile: str):  # fmt: skip
+    """The ids a desktop sends back are the ones it read (8.5.2: callUuids), in the path and in consultCallUri."""
+    await logged_in(desktop)
+    async with aiohttp.ClientSession() as other:
+        for path, operation in (("/me", "StartContactCenterSession"), ("/me/channels/voice", "Ready")):
+            async with other.post(f"{server.url}/api/v2{path}", json={"operationName": operation},
+                                  headers=basic(AGENT2)) as response:  # fmt: skip
+                assert response.status == 200
+        await as_admin(server, "POST", "/sim/calls", {"from": CUSTOMER, "to": "5001"})
+        [ringing] = await desktop.messages(CALLS)
+        first = ringing["call"]
+        await desktop.ok("POST", f"/me/calls/{first['id']}", {"operationName": "Answer"})
+        await desktop.ok("POST", f"/me/calls/{first['id']}", {"operationName": "InitiateTransfer",
+                                                             "destination": "5002"})  # fmt: skip
+        consult = next(m["call"] for m in await desktop.messages(CALLS) if m["call"]["callType"] == "Consult")
+        async with other.get(f"{server.url}/api/v2/me/calls?fields=*", headers=basic(AGENT2)) as response:
+            [offered] = (await response.json())["calls"]
+        async with other.post(f"{server.url}/api/v2/me/calls/{offered['id']}", json={"operationName": "Answer"},
+                              headers=basic(AGENT2)) as response:  # fmt: skip
+            assert response.status == 200
+        await desktop.messages(CALLS)
+        await desktop.ok("POST", f"/me/calls/{first['id']}", {"operationName": "CompleteTransfer",
+                                                             "consultCallUri": consult["uri"]})  # fmt: skip
+        assert (await desktop.ok("GET", "/me/calls"))["uris"] == []
+        async with other.get(f"{server.url}/api/v2/me/calls?fields=*", headers=basic(AGENT2)) as response:
+            [transferred] = (await response.json())["calls"]
+        check(transferred, call(profile), "the transferred call")
+        assert transferred["callUuid"] == first["callUuid"]
