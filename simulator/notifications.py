@@ -1,7 +1,10 @@
 """The Bayeux server of the simulator: who may handshake and subscribe, and the channels only it publishes.
 
 Every `/v2/...` topic belongs to the server; the simulator delivers on it to the sessions of one user,
-so two agents subscribed to `/v2/me/calls` never see each other's calls.
+so two agents subscribed to `/v2/me/calls` never see each other's calls. Clients publish only on
+`/service/**`, which reaches no other user: `/service/echo` sends the data back to the publishing session
+alone, after everything queued for it before, so a client can tell that it has received all that was
+caused so far.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from .api.auth import Authenticator
 
 PATH = "/api/v2/notifications"
 SERVER_CHANNELS = ("/v2/**", "/notifications/**")
+ECHO = "/service/echo"
 
 
 class Policy(bayeux.SecurityPolicy):
@@ -25,9 +29,18 @@ class Policy(bayeux.SecurityPolicy):
         self.authenticator = authenticator
 
     async def authenticate(self, request: web.Request, message: dict[str, Any]) -> Hashable | None:
+        return await self.identify(request)
+
+    async def identify(self, request: web.Request) -> Hashable | None:
         user = self.authenticator.user_of(request)
         return None if user is None else user.id
 
 
 def create_server(authenticator: Authenticator, options: bayeux.Options | None = None) -> bayeux.BayeuxServer:
-    return bayeux.BayeuxServer(options, Policy(authenticator))
+    server = bayeux.BayeuxServer(options, Policy(authenticator))
+
+    def echo(session: bayeux.ServerSession, message: dict[str, Any]) -> None:
+        server.deliver_to(session, ECHO, message["data"])
+
+    server.on_publish(ECHO, echo)
+    return server
