@@ -211,6 +211,8 @@ class BayeuxServer:
                     self._held_per_browser[browser] = left
                 else:
                     del self._held_per_browser[browser]
+        # Due, and no longer held: the sweeper must not take the session before its reply is written.
+        self._touch(held.session)
 
     def finish(self, held: HeldConnect) -> list[Any]:
         """Complete a held connect: what to encode, its reply last, after the messages it carries.
@@ -276,6 +278,7 @@ class BayeuxServer:
         reply = reply_to(message)
         reply.update(clientId=session.id, successful=True, advice=self._advice())
         session.transport = context.transport
+        self._touch(session)
         if session.ack_enabled:
             ext = message.get("ext")
             acked = ext.get("ack") if isinstance(ext, dict) else None

@@ -69,7 +69,8 @@ class ServerSession:
 
     @property
     def held(self) -> bool:
-        return self._waiter is not None and not self._waiter.done()
+        """A connect is outstanding: waiting, or due and not yet answered (the sweeper spares the session)."""
+        return self._waiter is not None
 
     def enqueue(self, queued: Queued) -> None:
         if self._count >= self.max_queue:
