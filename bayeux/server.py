@@ -403,7 +403,7 @@ class BayeuxServer:
         if context.owner is None or context.owner != session.user:
             log.info("session %s named by a request that does not speak for its user", session.id[:8])
             return None
-        browser = context.request.cookies.get(self.options.browser_cookie)
+        browser = context.browser_id  # the request's browser cookie (or the one its handshake is given)
         if session.browser_id is not None and browser is not None and browser != session.browser_id:
             log.info("session %s named by a request of another browser", session.id[:8])
             return None

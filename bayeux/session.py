@@ -51,6 +51,7 @@ class ServerSession:
         self._unacked: list[tuple[int, list[Queued]]] = []
         self._count = 0  # messages queued or unacknowledged
         self._bytes = 0  # their encoded size
+        self._queue_bytes = 0  # the encoded size of what is queued, not yet sent
         self._batch = 0
         self._waiter: asyncio.Future[None] | None = None
 
@@ -80,13 +81,14 @@ class ServerSession:
         self._queue.append(queued)
         self._count += 1
         self._bytes += queued[1]
+        self._queue_bytes += queued[1]
         self.wake()
 
     def discard(self) -> None:
         """Forget every pending message: the session has ended, and what it held must not outlive it."""
         self._queue.clear()
         self._unacked.clear()
-        self._count = self._bytes = 0
+        self._count = self._bytes = self._queue_bytes = 0
 
     def wake(self) -> None:
         if self._waiter is not None and not self._waiter.done():
@@ -101,6 +103,7 @@ class ServerSession:
         self._unacked = [(number, msgs) for number, msgs in self._unacked if number > batch]
         for _, messages in reversed(self._unacked):
             self._queue.extendleft(reversed(messages))
+            self._queue_bytes += sum(size for _, size in messages)
         self._unacked.clear()
 
     def has_messages(self) -> bool:
@@ -125,13 +128,17 @@ class ServerSession:
         """The messages for one connect reply (at most `max_bytes` of them, at least one) and, with
         acknowledgements on, the batch number they carry. What is over the bound stays queued for the
         next connect, which is then answered at once: a large backlog leaves in bounded replies."""
-        messages: list[Queued] = []
-        size = 0
         queue = self._queue
-        while queue and (not messages or size + queue[0][1] <= max_bytes):
-            item = queue.popleft()
-            size += item[1]
-            messages.append(item)
+        if self._queue_bytes <= max_bytes:  # the usual case: everything fits in one reply
+            messages, size = list(queue), self._queue_bytes
+            queue.clear()
+        else:
+            messages, size = [], 0
+            while queue and (not messages or size + queue[0][1] <= max_bytes):
+                item = queue.popleft()
+                size += item[1]
+                messages.append(item)
+        self._queue_bytes -= size
         if not self.ack_enabled:
             self._count -= len(messages)
             self._bytes -= size
@@ -145,7 +152,9 @@ class ServerSession:
         """Messages taken for a reply that could not be written go back to the front of the queue."""
         if batch is not None:
             self._unacked = [(number, msgs) for number, msgs in self._unacked if number != batch]
-        else:
+        total = sum(size for _, size in messages)
+        if batch is None:
             self._count += len(messages)
-            self._bytes += sum(size for _, size in messages)
+            self._bytes += total
+        self._queue_bytes += total
         self._queue.extendleft(reversed(messages))
