@@ -28,7 +28,7 @@ def refused(request: web.Request, allowed: tuple[str, ...]) -> str | None:
         return f"a {site} request" if site in ("cross-site", "same-site") else None
     if _host_of(origin) == _normal(request.host, request.scheme):
         return None
-    if origin.rstrip("/") in allowed:
+    if origin.rstrip("/").lower() in (entry.rstrip("/").lower() for entry in allowed):
         return None
     return f"origin {origin} is not allowed"
 

@@ -37,10 +37,19 @@ class Policy(bayeux.SecurityPolicy):
 
 
 def create_server(authenticator: Authenticator, options: bayeux.Options | None = None) -> bayeux.BayeuxServer:
+    """The server, whose sessions of a user end when the user's credentials do (a password change, the
+    user's deletion): their clients get `402::session_unknown` with `reconnect: handshake`, and a new
+    handshake with the old credentials or cookie is `403::handshake_denied`. What a client publishes on
+    `/service/echo` comes back to its session alone."""
     server = bayeux.BayeuxServer(options, Policy(authenticator))
+
+    def end_sessions(user_id: str) -> None:
+        for session in server.sessions_of(user_id):
+            server.disconnect(session, "the user's credentials changed")
 
     def echo(session: bayeux.ServerSession, message: dict[str, Any]) -> None:
         server.deliver_to(session, ECHO, message["data"])
 
+    authenticator.on_ended(end_sessions)
     server.on_publish(ECHO, echo)
     return server
