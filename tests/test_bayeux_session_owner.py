@@ -15,8 +15,11 @@ from urllib.parse import quote
 
 import aiohttp
 import pytest
-from conftest import AGENT1, AGENT2
+from conftest import AGENT1, AGENT2, start_server
 from raw_bayeux import RawClient, basic
+
+from simulator.core.contact_center import load_default
+from simulator.core.site import SiteOptions
 
 WAIT = 10
 CALLS = "/v2/me/calls"
@@ -158,3 +161,29 @@ async def test_the_owner_itself_still_uses_its_session_on_every_transport(live_s
             assert json.loads((await response.text())[3:-2])[-1]["successful"] is True
     finally:
         await victim.close()
+
+
+async def test_the_simulators_allowed_origins_reach_the_websocket_check():
+    """`--allow-origin` (the site's allowed origins) lets that origin's pages open a websocket with the
+    user's cookie; another origin's pages are refused, and the simulator's own origin always may."""
+    center = load_default()
+    center.site = SiteOptions(allow_origins=("http://localhost:3000",))
+    runner, server = await start_server(center=center)
+    try:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            async with http.get(f"{server.url}/api/v2/me", headers=basic(AGENT1)) as response:
+                assert response.status == 200
+            for origin, accepted in (
+                ("http://localhost:3000", True),
+                (server.url, True),
+                ("http://evil.example", False),
+            ):
+                try:
+                    async with http.ws_connect(server.notifications_url, headers={"Origin": origin}) as socket:
+                        await socket.send_json([{"channel": "/meta/handshake", "version": "1.0"}])
+                        reply = (await asyncio.wait_for(socket.receive_json(), WAIT))[0]
+                    assert accepted and reply["successful"] is True, origin
+                except aiohttp.WSServerHandshakeError as refused:
+                    assert not accepted and refused.status == 403, origin
+    finally:
+        await runner.cleanup()
