@@ -12,7 +12,9 @@ import secrets
 import orjson
 from aiohttp import web
 
-from .server import BayeuxServer, Context, error_string
+from . import origin
+from .replies import error_string
+from .server import BayeuxServer, Context
 
 _CALLBACK = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$")
 _MAX_CALLBACK = 128
@@ -23,8 +25,11 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
         callback = request.query.get("jsonp")
         if callback is None:
             return _error(400, "a GET needs a jsonp callback (callback-polling) or a websocket upgrade")
-        if len(callback) > _MAX_CALLBACK or not _CALLBACK.match(callback):
+        if len(callback) > _MAX_CALLBACK or not _CALLBACK.fullmatch(callback):
             return _error(400, "jsonp callback name must be a JavaScript identifier path of at most 128 characters")
+        foreign = origin.refused(request, server.options.allowed_origins)
+        if foreign is not None:
+            return _error(403, f"callback-polling with cookies: {foreign}", "origin_denied")
         raw = request.query.get("message")
         if raw is None:
             return _error(400, "callback-polling needs the batch in the 'message' parameter")
@@ -36,9 +41,13 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
         limit = server.options.max_message_size
         if length is not None and length > limit:
             return _error(413, f"body of {length} bytes is over the limit of {limit} bytes")
-        body = await request.content.read(limit + 1)
-        if len(body) > limit:
-            return _error(413, f"body is over the limit of {limit} bytes")
+        chunks, size = [], 0
+        while chunk := await request.content.read(65536):  # a read returns what has arrived so far
+            size += len(chunk)
+            if size > limit:
+                return _error(413, f"body is over the limit of {limit} bytes")
+            chunks.append(chunk)
+        body = b"".join(chunks)
         transport = "long-polling"
     if len(body) > server.options.max_message_size:
         return _error(413, f"message is over the limit of {server.options.max_message_size} bytes")
@@ -55,13 +64,13 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
     context = Context(transport, request, browser_id)
     outcome = await server.process(batch, context)
     replies = outcome.replies
-    held, sent, batch_number = outcome.held, [], None
+    held = outcome.held
     if held is not None:
-        sent, batch_number = await server.wait(held, context)
-        replies = replies + sent
+        await server.wait(held, context)
+        replies = replies + server.finish(held)
     if request.transport is None or request.transport.is_closing():
         if held is not None:
-            server.undelivered(held, sent, batch_number)
+            server.undelivered(held)
         return web.Response(status=204)  # nobody is listening; the messages wait for the next connect
     payload = orjson.dumps(replies)
     if callback is not None:
@@ -77,6 +86,6 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
     return response
 
 
-def _error(status: int, text: str) -> web.Response:
-    body = orjson.dumps([{"successful": False, "error": error_string(status, text)}])
+def _error(status: int, text: str, name: str | None = None) -> web.Response:
+    body = orjson.dumps([{"successful": False, "error": error_string(status, text, name)}])
     return web.Response(status=status, body=body, content_type="application/json", charset="utf-8")

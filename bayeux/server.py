@@ -17,10 +17,12 @@ from typing import Any
 
 from aiohttp import web
 
-from . import channel
+from . import channel, message_check
+from .held import HeldConnect, until_due
 from .options import Options
 from .policy import SecurityPolicy
-from .session import Message, QueueFull, ServerSession
+from .replies import error_string, fail, failure, reply_to, unknown_session
+from .session import Message, Queued, QueueFull, ServerSession, encode
 
 log = logging.getLogger("bayeux")
 
@@ -30,6 +32,8 @@ HTTP_TRANSPORTS = ("long-polling", "callback-polling")
 
 PublishListener = Callable[[ServerSession, Message], Awaitable[None] | None]
 RemovedListener = Callable[[ServerSession, str], None]
+_SESSION_META = frozenset(("/meta/connect", "/meta/subscribe", "/meta/unsubscribe", "/meta/disconnect"))
+_UNRESOLVED = object()  # the owner of a batch's request, before the policy has been asked
 
 
 @dataclass
@@ -39,16 +43,7 @@ class Context:
     transport: str
     request: web.Request
     browser_id: str | None = None
-
-
-@dataclass
-class HeldConnect:
-    """A `/meta/connect` reply that waits for messages or the timeout."""
-
-    session: ServerSession
-    reply: Message
-    timeout: float
-    waiter: asyncio.Future[None] = field(repr=False)
+    owner: object = field(default=_UNRESOLVED, repr=False)  # who the request speaks for, asked once a batch
 
 
 @dataclass
@@ -75,22 +70,30 @@ class BayeuxServer:
 
     def publish(self, name: str, data: Any) -> int:
         """Send `data` on `name` to every subscribed session; returns how many sessions got it."""
-        message = {"channel": name, "data": data}
+        queued: Queued | None = None
         reached = 0
         for pattern in channel.matching_patterns(name):
-            for session in tuple(self._subscribers.get(pattern, ())):
-                reached += self._enqueue(session, message)
+            subscribers = self._subscribers.get(pattern)
+            if subscribers:
+                queued = queued or encode({"channel": name, "data": data})
+                for session in tuple(subscribers):
+                    reached += self._enqueue(session, queued)
         return reached
 
     def deliver(self, user: Hashable, name: str, data: Any) -> int:
         """Send `data` on `name` only to the sessions of `user` that subscribed to it."""
         patterns = channel.matching_patterns(name)
-        message = {"channel": name, "data": data}
+        queued: Queued | None = None
         reached = 0
         for session in tuple(self._by_user.get(user, ())):
             if not session.subscriptions.isdisjoint(patterns):
-                reached += self._enqueue(session, message)
+                queued = queued or encode({"channel": name, "data": data})
+                reached += self._enqueue(session, queued)
         return reached
+
+    def deliver_to(self, session: ServerSession, name: str, data: Any) -> bool:
+        """Send `data` on `name` to one session, subscribed or not (an answer on a service channel)."""
+        return session.id in self.sessions and bool(self._enqueue(session, encode({"channel": name, "data": data})))
 
     def sessions_of(self, user: Hashable) -> frozenset[ServerSession]:
         return frozenset(self._by_user.get(user, ()))
@@ -113,6 +116,7 @@ class BayeuxServer:
         for pattern in session.subscriptions:
             self._drop_subscriber(pattern, session)
         session.subscriptions.clear()
+        session.discard()
         users = self._by_user.get(session.user)
         if users is not None:
             users.discard(session)
@@ -140,6 +144,7 @@ class BayeuxServer:
     async def process(self, batch: list[Any], context: Context) -> Outcome:
         """Answer one batch. Non-connect replies are immediate; a connect may come back held."""
         outcome = Outcome(replies=[])
+        context.owner = _UNRESOLVED  # credentials can change between a websocket's frames: ask again
         try:
             await self._process(batch, context, outcome)
         except BaseException:
@@ -153,41 +158,49 @@ class BayeuxServer:
     async def _process(self, batch: list[Any], context: Context, outcome: Outcome) -> None:
         for message in batch:
             if not isinstance(message, dict):
-                outcome.replies.append(_failure({}, "400::message_invalid"))
+                outcome.replies.append(failure({}, "400::message_invalid"))
                 continue
             name = message.get("channel")
             if not isinstance(name, str) or not name:
-                outcome.replies.append(_failure(message, "400::channel_missing"))
+                outcome.replies.append(failure(message, "400::channel_missing"))
+                continue
+            wrong = message_check.problem(message, self.options.max_depth)
+            if wrong is not None:
+                outcome.replies.append(failure(message, error_string(400, wrong)))
                 continue
             if name == "/meta/handshake":
                 outcome.replies.append(await self._handshake(message, context))
+                continue
+            if channel.is_meta(name) and name not in _SESSION_META:
+                outcome.replies.append(failure(message, "400::channel_unknown"))
+                continue
+            session = await self._session_of(message, context)
+            if session is None:
+                reply = reply_to(message)
+                reply.update(unknown_session(message))
+                outcome.replies.append(reply)
             elif name == "/meta/connect":
-                reply, held = self._connect(message, context)
-                if held is not None:
-                    if outcome.held is not None:
-                        outcome.replies.append(outcome.held.reply)
-                    outcome.held = held
-                else:
-                    outcome.replies.extend(reply)
+                held = self._connect(session, message, context)
+                if outcome.held is not None:
+                    outcome.replies.append(outcome.held.reply)
+                outcome.held = held
             elif name == "/meta/subscribe":
-                outcome.replies.append(await self._subscribe(message))
+                outcome.replies.append(await self._subscribe(session, message))
             elif name == "/meta/unsubscribe":
-                outcome.replies.append(self._unsubscribe(message))
+                outcome.replies.append(self._unsubscribe(session, message))
             elif name == "/meta/disconnect":
-                outcome.replies.append(self._disconnect(message))
-            elif channel.is_meta(name):
-                outcome.replies.append(_failure(message, "400::channel_unknown"))
+                outcome.replies.append(self._disconnect(session, message))
             else:
-                outcome.replies.append(await self._publish(message))
+                outcome.replies.append(await self._publish(session, message))
 
-    async def wait(self, held: HeldConnect, context: Context) -> tuple[list[Message], int | None]:
-        """Wait for a held connect to be due; returns the messages to send with its reply."""
+    async def wait(self, held: HeldConnect, context: Context) -> None:
+        """Wait for a held connect to be due: messages are queued, its timeout passed, or it was superseded."""
         browser = context.browser_id if context.transport in HTTP_TRANSPORTS else None
         if browser is not None:
             self._held_per_browser[browser] = self._held_per_browser.get(browser, 0) + 1
         try:
             if held.timeout > 0 and not held.waiter.done():
-                await _until_due(held.waiter, held.timeout)
+                await until_due(held.waiter, held.timeout)
         except asyncio.CancelledError:
             held.session.release(held.waiter)
             raise
@@ -198,10 +211,15 @@ class BayeuxServer:
                     self._held_per_browser[browser] = left
                 else:
                     del self._held_per_browser[browser]
-        return self.finish(held)
+        # Due, and no longer held: the sweeper must not take the session before its reply is written.
+        self._touch(held.session)
 
-    def finish(self, held: HeldConnect) -> tuple[list[Message], int | None]:
-        """Complete a held connect: its reply last, after the messages it carries."""
+    def finish(self, held: HeldConnect) -> list[Any]:
+        """Complete a held connect: what to encode, its reply last, after the messages it carries.
+
+        Transports call it just before they write, so that a client that does not read keeps its messages
+        in its session, where the bounds count them, rather than in a transport's buffers.
+        """
         session = held.session
         current = session.is_current(held.waiter)
         session.release(held.waiter)
@@ -212,29 +230,30 @@ class BayeuxServer:
                 # this reply reached it before the /meta/disconnect reply.
                 held.reply["advice"] = {**held.reply.get("advice", {}), "reconnect": "none"}
             else:
-                held.reply.update(_unknown_session(held.reply))
-            return [held.reply], None
+                held.reply.update(unknown_session(held.reply))
+            return [held.reply]
         self._touch(session)
         if not current:
             # Superseded by a newer connect of the same session: that one carries the messages.
-            return [held.reply], None
-        messages, batch = session.take()
-        if batch is not None:
-            held.reply.setdefault("ext", {})["ack"] = batch
-        return [*messages, held.reply], batch
+            return [held.reply]
+        held.taken, held.batch = session.take(self.options.max_reply_bytes)
+        if held.batch is not None:
+            held.reply.setdefault("ext", {})["ack"] = held.batch
+        return [*(fragment for fragment, _ in held.taken), held.reply]
 
-    def undelivered(self, held: HeldConnect, messages: list[Message], batch: int | None) -> None:
+    def undelivered(self, held: HeldConnect) -> None:
         """A transport could not write a connect reply: keep its messages for the next connect."""
-        payload = [m for m in messages if m is not held.reply]
-        if held.session.id in self.sessions and payload:
-            held.session.give_back(payload, batch)
+        taken, held.taken = held.taken, []
+        if held.session.id in self.sessions and taken:
+            held.session.give_back(taken, held.batch)
 
     async def _handshake(self, message: Message, context: Context) -> Message:
-        reply = _reply(message)
+        reply = reply_to(message)
         reply.update(version=VERSION, minimumVersion=VERSION, supportedConnectionTypes=list(TRANSPORTS))
         offered = message.get("supportedConnectionTypes")
         if isinstance(offered, list) and offered and not set(offered) & set(TRANSPORTS):
-            reply.update(successful=False, error=f"400:{','.join(map(str, offered))}:connection_type_unsupported")
+            named = ",".join(offered)[:256].replace(":", ";")
+            reply.update(successful=False, error=f"400:{named}:connection_type_unsupported")
             reply["advice"] = {"reconnect": "none"}
             return reply
         user = await self.policy.authenticate(context.request, message)
@@ -245,7 +264,7 @@ class BayeuxServer:
         ack = isinstance(ext, dict) and (
             ext.get("ack") is True or (isinstance(ext.get("ack"), dict) and ext["ack"].get("enabled") is True)
         )
-        session = ServerSession(user, context.browser_id, ack, self.options.max_queue)
+        session = ServerSession(user, context.browser_id, ack, self.options.max_queue, self.options.max_queue_bytes)
         session.transport = context.transport
         session.expires_at = time.monotonic() + (self.options.interval + self.options.max_interval) / 1000
         self.sessions[session.id] = session
@@ -255,14 +274,11 @@ class BayeuxServer:
             reply["ext"] = {"ack": True}
         return reply
 
-    def _connect(self, message: Message, context: Context) -> tuple[list[Message], HeldConnect | None]:
-        session = self._session_of(message)
-        reply = _reply(message)
-        if session is None:
-            reply.update(_unknown_session(message))
-            return [reply], None
+    def _connect(self, session: ServerSession, message: Message, context: Context) -> HeldConnect:
+        reply = reply_to(message)
         reply.update(clientId=session.id, successful=True, advice=self._advice())
         session.transport = context.transport
+        self._touch(session)
         if session.ack_enabled:
             ext = message.get("ext")
             acked = ext.get("ack") if isinstance(ext, dict) else None
@@ -289,21 +305,23 @@ class BayeuxServer:
                 "multiple-clients": True,
             }
             timeout = 0.0
-        held = HeldConnect(session, reply, timeout, session.hold())
-        return [], held
+        return HeldConnect(session, reply, timeout, session.hold())
 
-    async def _subscribe(self, message: Message) -> Message:
-        reply, session, names = self._subscription_request(message)
-        if session is None:
+    async def _subscribe(self, session: ServerSession, message: Message) -> Message:
+        reply, names = self._subscription_request(session, message)
+        if reply.get("successful") is False:
             return reply
         for name in names:
             if channel.is_meta(name):
-                return _fail(reply, "403::subscription_invalid")
+                return fail(reply, "403::subscription_invalid")
+        if len(session.subscriptions | set(names)) > self.options.max_subscriptions:
+            limit = self.options.max_subscriptions
+            return fail(reply, f"403:more than {limit} subscriptions:subscribe_denied")
         for name in names:
             if not await self.policy.can_subscribe(session, name, message):
-                return _fail(reply, "403::subscribe_denied")
+                return fail(reply, "403::subscribe_denied")
         if session.id not in self.sessions:  # gone while the policy was asked
-            reply.update(_unknown_session(message))
+            reply.update(unknown_session(message))
             return reply
         for name in names:
             session.subscriptions.add(name)
@@ -311,9 +329,9 @@ class BayeuxServer:
         reply["successful"] = True
         return reply
 
-    def _unsubscribe(self, message: Message) -> Message:
-        reply, session, names = self._subscription_request(message)
-        if session is None:
+    def _unsubscribe(self, session: ServerSession, message: Message) -> Message:
+        reply, names = self._subscription_request(session, message)
+        if reply.get("successful") is False:
             return reply
         for name in names:
             session.subscriptions.discard(name)
@@ -321,22 +339,18 @@ class BayeuxServer:
         reply["successful"] = True
         return reply
 
-    def _subscription_request(self, message: Message) -> tuple[Message, ServerSession | None, list[str]]:
-        """The reply, session and channel names of a (un)subscribe; no session when the reply is a refusal."""
-        reply = _reply(message)
-        session = self._session_of(message)
-        if session is None:
-            reply.update(_unknown_session(message))
-            return reply, None, []
+    def _subscription_request(self, session: ServerSession, message: Message) -> tuple[Message, list[str]]:
+        """The reply and channel names of a (un)subscribe; the reply is already a failure when refused."""
+        reply = reply_to(message)
         reply["clientId"] = session.id
         subscription = message.get("subscription")
         reply["subscription"] = subscription
         names = subscription if isinstance(subscription, list) else [subscription]
         if subscription is None or subscription == [] or subscription == "":
-            return _fail(reply, "403::subscription_missing"), None, []
+            return fail(reply, "403::subscription_missing"), []
         if not all(channel.is_valid(name) for name in names):
-            return _fail(reply, "405::channel_invalid"), None, []
-        return reply, session, names
+            return fail(reply, "405::channel_invalid"), []
+        return reply, names
 
     def _drop_subscriber(self, name: str, session: ServerSession) -> None:
         subscribers = self._subscribers.get(name)
@@ -345,30 +359,22 @@ class BayeuxServer:
             if not subscribers:
                 del self._subscribers[name]
 
-    def _disconnect(self, message: Message) -> Message:
-        reply = _reply(message)
-        session = self._session_of(message)
-        if session is None:
-            reply.update(_unknown_session(message))
-            return reply
+    def _disconnect(self, session: ServerSession, message: Message) -> Message:
+        reply = reply_to(message)
         session.left = True
         self.disconnect(session, "client disconnected")
         reply.update(clientId=session.id, successful=True)
         return reply
 
-    async def _publish(self, message: Message) -> Message:
+    async def _publish(self, session: ServerSession, message: Message) -> Message:
         name = message["channel"]
-        reply = _reply(message)
-        session = self._session_of(message)
-        if session is None:
-            reply.update(_unknown_session(message))
-            return reply
+        reply = reply_to(message)
         if not channel.is_valid(name) or channel.is_wildcard(name):
-            return _fail(reply, "405::channel_invalid")
+            return fail(reply, "405::channel_invalid")
         if "data" not in message:
-            return _fail(reply, "400::data_missing")
+            return fail(reply, "400::data_missing")
         if not await self.policy.can_publish(session, name, message):
-            return _fail(reply, "403::publish_denied")
+            return fail(reply, "403::publish_denied")
         for pattern, listener in self._listeners:
             if channel.matches(pattern, name):
                 result = listener(session, message)
@@ -381,13 +387,33 @@ class BayeuxServer:
 
     # ----- internals -------------------------------------------------------------------------------
 
-    def _session_of(self, message: Message) -> ServerSession | None:
-        client_id = message.get("clientId")
-        return self.sessions.get(client_id) if isinstance(client_id, str) else None
+    async def _session_of(self, message: Message, context: Context) -> ServerSession | None:
+        """The session a message names, if the request that carries it speaks for the session's owner.
 
-    def _enqueue(self, session: ServerSession, message: Message) -> int:
+        The clientId alone is not enough: the request must authenticate as the user who handshook (the
+        policy's `identify`, asked once per batch), and a browser cookie it carries must be the one the
+        session began with. Anything else is answered as an unknown session and changes nothing.
+        """
+        client_id = message.get("clientId")
+        session = self.sessions.get(client_id) if isinstance(client_id, str) else None
+        if session is None:
+            return None
+        if context.owner is _UNRESOLVED:
+            context.owner = await self.policy.identify(context.request)
+        if context.owner is None or context.owner != session.user:
+            log.info("session %s named by a request that does not speak for its user", session.id[:8])
+            return None
+        browser = context.browser_id  # the request's browser cookie (or the one its handshake is given)
+        if session.browser_id is not None and browser is not None and browser != session.browser_id:
+            log.info("session %s named by a request of another browser", session.id[:8])
+            return None
+        if session.id not in self.sessions:  # gone while the policy was asked
+            return None
+        return session
+
+    def _enqueue(self, session: ServerSession, queued: Queued) -> int:
         try:
-            session.enqueue(message)
+            session.enqueue(queued)
         except QueueFull as full:
             log.warning("%s: disconnecting the session", full)
             self.disconnect(session, "queue full")
@@ -407,57 +433,3 @@ class BayeuxServer:
             for session in list(self.sessions.values()):
                 if not session.held and now > session.expires_at:
                     self.disconnect(session, "expired")
-
-
-async def _until_due(waiter: asyncio.Future[None], seconds: float) -> None:
-    """Until `waiter` is done or `seconds` have passed, leaving `waiter` itself untouched.
-
-    What `wait_for(shield(waiter), timeout)` does, with one future, one timer and one callback instead of
-    the three futures, two tasks' worth of callbacks and the extra coroutine of that pair: every held
-    connect goes through here, and under fan-out that overhead was a tenth of the server's time.
-    """
-    loop = asyncio.get_running_loop()
-    due: asyncio.Future[None] = loop.create_future()
-
-    def wake(_: object = None) -> None:
-        if not due.done():
-            due.set_result(None)
-
-    waiter.add_done_callback(wake)
-    timer = loop.call_later(seconds, wake)
-    try:
-        await due
-    finally:
-        timer.cancel()
-        waiter.remove_done_callback(wake)
-
-
-def error_string(code: int, detail: str, name: str | None = None) -> str:
-    """An error in the `code:args:message` form; `detail` becomes the args, with its colons made safe."""
-    if name is None:
-        name = {400: "message_invalid", 413: "message_too_large"}[code]
-    return f"{code}:{detail.replace(':', ';')}:{name}"
-
-
-def _reply(message: Message) -> Message:
-    reply: Message = {"channel": message.get("channel")}
-    if "id" in message:
-        reply["id"] = message["id"]
-    return reply
-
-
-def _fail(reply: Message, error: str) -> Message:
-    reply.update(successful=False, error=error)
-    return reply
-
-
-def _failure(message: Message, error: str) -> Message:
-    return _fail(_reply(message), error)
-
-
-def _unknown_session(message: Message) -> Message:
-    return {
-        "successful": False,
-        "error": "402::session_unknown",
-        "advice": {"reconnect": "handshake", "interval": 0},
-    }

@@ -13,6 +13,14 @@ from raw_bayeux import RawClient
 import bayeux
 
 WAIT = 10  # seconds: the bound of every wait on an expected event
+USER_HEADER = "X-User"
+
+
+class ByUserHeader(bayeux.SecurityPolicy):
+    """Credentials reduced to a header naming the user: what an application's authentication decides."""
+
+    async def authenticate(self, request: web.Request, message: dict[str, Any]) -> str | None:
+        return request.headers.get(USER_HEADER)
 
 
 class Harness:
@@ -50,8 +58,8 @@ async def bare() -> AsyncIterator[Callable[..., Any]]:
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         harness = Harness(server, f"http://127.0.0.1:{port}/cometd")
 
-        def client() -> RawClient:
-            made = RawClient(harness.url, auth=None)
+        def client(user: str | None = None) -> RawClient:
+            made = RawClient(harness.url, auth=None, headers={USER_HEADER: user} if user else None)
             clients.append(made)
             return made
 

@@ -17,11 +17,16 @@ def basic(credentials: tuple[str, str]) -> dict[str, str]:
 class RawClient:
     """Posts batches as they are given and returns the decoded reply; keeps cookies like a browser."""
 
-    def __init__(self, url: str, auth: tuple[str, str] | None = ("agent1@example.com", "password")) -> None:
+    def __init__(
+        self,
+        url: str,
+        auth: tuple[str, str] | None = ("agent1@example.com", "password"),
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.url = url
         # unsafe=True: keep cookies of IP-address hosts such as 127.0.0.1, as browsers do.
         self.http = aiohttp.ClientSession(
-            headers=basic(auth) if auth else None, cookie_jar=aiohttp.CookieJar(unsafe=True)
+            headers={**(basic(auth) if auth else {}), **(headers or {})}, cookie_jar=aiohttp.CookieJar(unsafe=True)
         )
         self.client_id: str | None = None
         self._ids = 0

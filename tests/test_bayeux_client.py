@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+import bayeux
 from bayeux.client import BayeuxClient, BayeuxError
 
 WAIT = 10  # seconds: the bound of every wait on an expected message
@@ -35,7 +36,7 @@ async def test_receives_what_the_server_publishes_in_order(bare) -> None:
 
 
 async def test_a_client_publish_reaches_another_subscriber_and_itself(bare) -> None:
-    harness, _ = await bare()
+    harness, _ = await bare(bayeux.SecurityPolicy(publish_channels=("/chat",)))
     mine, theirs = Inbox(), Inbox()
     async with BayeuxClient(harness.url, on_message=mine) as me, BayeuxClient(harness.url, on_message=theirs) as other:
         await me.subscribe("/chat")

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from bayeux_harness import WAIT, subscribed, until
+from bayeux_harness import WAIT, ByUserHeader, subscribed, until
 
 import bayeux
 
@@ -253,7 +253,7 @@ async def test_wildcard_subscriptions(bare, pattern, published, delivered):
 
 
 async def test_client_publish_reaches_subscribers_and_is_acknowledged(bare):
-    harness, client = await bare()
+    harness, client = await bare(bayeux.SecurityPolicy(publish_channels=("/chat/**",)))
     alice, bob = client(), client()
     await subscribed(alice, "/chat/room")
     await subscribed(bob, "/chat/room")
@@ -279,7 +279,7 @@ async def test_service_channels_go_to_listeners_not_subscribers(bare):
 
 
 async def test_server_channels_refuse_remote_publish(bare):
-    harness, client = await bare(bayeux.SecurityPolicy(server_channels=("/v2/**",)))
+    harness, client = await bare(bayeux.SecurityPolicy(server_channels=("/v2/**",), publish_channels=("/**",)))
     raw = client()
     await subscribed(raw, "/v2/me/calls")
     reply = await raw.send("/v2/me/calls", data={"forged": True})
@@ -301,16 +301,11 @@ async def test_policy_can_refuse_a_subscription(bare):
 
 
 async def test_deliver_reaches_only_the_sessions_of_one_user(bare):
-    class ByHeader(bayeux.SecurityPolicy):
-        async def authenticate(self, request, message):
-            return message.get("ext", {}).get("user")
-
-    harness, client = await bare(ByHeader())
+    harness, client = await bare(ByUserHeader())
     clients = {}
     for user in ("alice", "bob"):
-        raw = client()
-        reply = await raw.send("/meta/handshake", version="1.0", ext={"user": user})
-        raw.client_id = reply["clientId"]
+        raw = client(user)
+        await raw.handshake()
         await raw.connect()
         await raw.send("/meta/subscribe", subscription="/v2/me/calls")
         clients[user] = raw

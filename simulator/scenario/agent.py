@@ -2,8 +2,8 @@
 agent's own Bayeux client receives, kept per topic.
 
 Each agent has its own HTTP session (its own cookies), as separate desktops would. `settle()` makes sure
-every notification caused so far has arrived: the client publishes a marker on a channel of its own and
-waits for it to come back; the server delivers a session's messages in order, and the simulator delivers
+every notification caused so far has arrived: the client publishes a marker on the simulator's echo
+service and waits for it to come back; the server delivers a session's messages in order, and the simulator delivers
 notifications during the request that caused them, so what was caused before the marker arrives first.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import uuid
 from typing import Any
 
 import aiohttp
@@ -22,6 +21,7 @@ from . import values
 from .model import TOPICS, AgentSpec
 
 NOTIFICATIONS = "/api/v2/notifications"
+ECHO = "/service/echo"  # the simulator sends what is published here back to the publishing session
 SETTLE_BOUND = 10.0  # real seconds a marker may take to come back before the run reports the server stuck
 
 
@@ -41,7 +41,7 @@ class AgentClient:
         self.received = asyncio.Event()
         self.variables: dict[str, Any] = {"userName": spec.user}
         self._http = aiohttp.ClientSession()
-        self._marker_channel = f"/scenario/{uuid.uuid4().hex}"
+        self._marker_channel = ECHO
         self._markers: dict[int, asyncio.Future[None]] = {}
         self._marker_seq = 0
         self._bayeux = BayeuxClient(
@@ -58,7 +58,7 @@ class AgentClient:
         self.variables["deviceId"] = first.get("id")
         self.variables["phoneNumber"] = first.get("phoneNumber")
         await self._bayeux.start()
-        await self._bayeux.subscribe(*TOPICS, self._marker_channel)
+        await self._bayeux.subscribe(*TOPICS)
         if self.spec.session:
             await self._operation("/api/v2/me", "StartContactCenterSession", channels=list(self.spec.channels))
         if self.spec.ready:

@@ -1,0 +1,48 @@
+"""Where a browser request comes from, for the requests a foreign page could make with a user's cookies.
+
+A page on another site can open a websocket to the server or load a callback-polling URL as a script,
+and the browser adds the user's cookies to both; neither is protected by the same-origin policy. Such a
+request is refused unless it comes from the server's own origin or one the application allows.
+Non-browser clients send no origin information and are not concerned.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+_DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
+
+
+def refused(request: web.Request, allowed: tuple[str, ...]) -> str | None:
+    """Why a cookie-carrying request from a foreign page is refused; None when it may go on."""
+    if not request.cookies or "*" in allowed:
+        return None
+    origin = request.headers.get("Origin")
+    if origin is None and "Referer" in request.headers:
+        parts = urlsplit(request.headers["Referer"])
+        origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "null"
+    if origin is None:
+        site = request.headers.get("Sec-Fetch-Site")
+        return f"a {site} request" if site in ("cross-site", "same-site") else None
+    if _host_of(origin) == _normal(request.host, request.scheme):
+        return None
+    if origin.rstrip("/").lower() in (entry.rstrip("/").lower() for entry in allowed):
+        return None
+    return f"origin {origin} is not allowed"
+
+
+def _host_of(origin: str) -> str | None:
+    parts = urlsplit(origin)
+    if not parts.scheme or not parts.netloc:
+        return None
+    return _normal(parts.netloc, parts.scheme)
+
+
+def _normal(netloc: str, scheme: str) -> str:
+    netloc = netloc.lower()
+    default = _DEFAULT_PORTS.get(scheme.lower())
+    if default and netloc.endswith(":" + default):
+        return netloc[: -len(default) - 1]
+    return netloc
