@@ -7,13 +7,14 @@ on the `JSESSIONID` cookie, notably for the CometD connection a browser cannot a
 from __future__ import annotations
 
 import base64
-import binascii
+import math
 import secrets
 
 from aiohttp import web
 
 from ..core.contact_center import ContactCenter
 from ..core.users import User
+from .throttle import PasswordThrottle
 
 SESSION_COOKIE = "JSESSIONID"
 
@@ -22,12 +23,13 @@ class Authenticator:
     def __init__(self, center: ContactCenter) -> None:
         self.center = center
         self._sessions: dict[str, str] = {}  # cookie value -> user id
+        self.throttle = PasswordThrottle()
 
     def user_of(self, request: web.Request) -> User | None:
         """The user the request's credentials or session cookie name, or None."""
         header = request.headers.get("Authorization")
         if header is not None:
-            return self._basic(header)
+            return self._basic(header, request.remote or "")
         token = request.cookies.get(SESSION_COOKIE)
         if token is not None and token in self._sessions:
             return self.center.users.get(self._sessions[token])
@@ -42,16 +44,38 @@ class Authenticator:
         self._sessions[token] = user.id
         response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True)
 
-    def _basic(self, header: str) -> User | None:
-        scheme, _, encoded = header.partition(" ")
-        if scheme.lower() != "basic":
+    def throttled(self, request: web.Request) -> tuple[str, int] | None:
+        """Why the request's Basic credentials are not heard now (too many wrong passwords) and for how
+        many seconds, or None."""
+        name = _credentials(request.headers.get("Authorization", ""))
+        if name is None:
             return None
-        try:
-            decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
+        wait = self.throttle.wait(name[0], request.remote or "")
+        return (self.throttle.message(name[0], wait), math.ceil(wait)) if wait > 0 else None
+
+    def _basic(self, header: str, address: str) -> User | None:
+        credentials = _credentials(header)
+        if credentials is None:
             return None
-        name, separator, password = decoded.partition(":")
-        if not separator:
+        name, password = credentials
+        if self.throttle.wait(name, address) > 0:
             return None
         user = self.center.user_named(name)
-        return user if user is not None and user.has_password(password) else None
+        if user is None or not user.has_password(password):
+            self.throttle.failed(name, address)
+            return None
+        self.throttle.succeeded(name)
+        return user
+
+
+def _credentials(header: str) -> tuple[str, str] | None:
+    """The user name and password of a Basic Authorization header, or None."""
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):  # binascii.Error, or a header that is not ASCII
+        return None
+    name, separator, password = decoded.partition(":")
+    return (name, password) if separator else None

@@ -31,6 +31,7 @@ from aiohttp import web
 from ..core.contact_center import ContactCenter
 from ..core.refusals import INVALID, MISSING, NO_PERMISSION, NOT_FOUND, Refusal
 from ..core.users import ADMIN, AGENT, ROLES, SUPERVISOR, User
+from . import bounds
 from .keys import CENTER, VIEWER
 from .responses import Failure, ok, partial
 from .validation import Schema, read_body
@@ -309,6 +310,7 @@ def _guarded(
 ):
     async def handler(request: web.Request) -> web.Response:
         ctx = Context.of(request)
+        bounds.check_request(request.query, request.match_info)
         if feature is not None and feature not in ctx.center.feature_ids:
             # "When a feature is disabled, the API behaves as if this set of functionality does not exist."
             raise Failure(NOT_FOUND, f"{base}{path} is not available: feature {feature} is not enabled")
@@ -572,6 +574,8 @@ def _bulk_items(body: dict[str, Any], name: str) -> list[Any]:
     others = [key for key in body if key != name]
     if name != "uris" and others:
         raise Failure(INVALID, f"{others[0]} cannot be combined with {name}: give each item's fields inside {name}")
+    if name not in body:
+        raise Failure(MISSING, f"{name} is required: a list of the items")
     items = body[name]
     if not isinstance(items, list):
         raise Failure(INVALID, f"{name} must be a list")

@@ -15,6 +15,7 @@ import orjson
 from aiohttp import web
 
 from ..core.refusals import INVALID, MISSING
+from . import bounds
 from .responses import Failure
 
 MAX_BODY = 64 * 1024
@@ -32,7 +33,7 @@ _TYPE_NAMES = {
 
 
 async def read_body(request: web.Request, required: bool = True) -> dict[str, Any]:
-    """The body as a JSON object; an empty body is `{}` when not required."""
+    """The body as a JSON object within the bounds of `bounds`; an empty body is `{}` when not required."""
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise Failure(INVALID, f"the request body is {request.content_length} bytes; the limit is {MAX_BODY}", 413)
     raw = b""
@@ -50,6 +51,7 @@ async def read_body(request: web.Request, required: bool = True) -> dict[str, An
         raise Failure(INVALID, f"the request body is not valid JSON: {problem}") from None
     if not isinstance(data, dict):
         raise Failure(INVALID, f"the request body must be a JSON object, not {_json_type(data)}")
+    bounds.check_body(data)
     return data
 
 

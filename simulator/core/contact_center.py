@@ -100,8 +100,10 @@ class ContactCenter:
     # ----------------------------------------------------------------- lookups
 
     def user_named(self, user_name: str) -> User | None:
+        """The user of that name, compared case-insensitively as e-mail addresses are."""
+        wanted = user_name.casefold()
         for user in self.users.values():
-            if user.userName == user_name:
+            if user.userName.casefold() == wanted:
                 return user
         return None
 
