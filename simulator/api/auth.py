@@ -47,24 +47,27 @@ class Authenticator:
     def throttled(self, request: web.Request) -> tuple[str, int] | None:
         """Why the request's Basic credentials are not heard now (too many wrong passwords) and for how
         many seconds, or None."""
-        name = _credentials(request.headers.get("Authorization", ""))
-        if name is None:
+        credentials = _credentials(request.headers.get("Authorization", ""))
+        user = self.center.user_named(credentials[0]) if credentials is not None else None
+        if user is None:
             return None
-        wait = self.throttle.wait(name[0], request.remote or "")
-        return (self.throttle.message(name[0], wait), math.ceil(wait)) if wait > 0 else None
+        wait = self.throttle.wait(user.userName, request.remote or "")
+        return (self.throttle.message(user.userName, wait), math.ceil(wait)) if wait > 0 else None
 
     def _basic(self, header: str, address: str) -> User | None:
         credentials = _credentials(header)
         if credentials is None:
             return None
         name, password = credentials
-        if self.throttle.wait(name, address) > 0:
-            return None
         user = self.center.user_named(name)
-        if user is None or not user.has_password(password):
-            self.throttle.failed(name, address)
+        if user is None:
             return None
-        self.throttle.succeeded(name)
+        if self.throttle.wait(user.userName, address) > 0:
+            return None
+        if not user.has_password(password):
+            self.throttle.failed(user.userName, address)
+            return None
+        self.throttle.succeeded(user.userName)
         return user
 
 

@@ -19,7 +19,7 @@ MAX_DEPTH = 16  # levels of objects and lists inside a body's top-level field (u
 MAX_MEMBERS = 1000  # members of one object, or items of one list
 MAX_KEY = 255  # characters of one object key
 MAX_QUERY_PARAMETERS = 32
-MAX_QUERY_VALUE = 1024  # characters of one query parameter's value
+MAX_QUERY_VALUE = 255  # characters of one query parameter's value (so a URL of every filter fits 8 KiB)
 MAX_PATH_ID = 255  # characters of an id in a path
 
 

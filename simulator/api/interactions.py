@@ -259,5 +259,8 @@ def add_routes(table: RouteTable) -> None:
             "Download an attachment, with its MIME type",
             "document",
         ),
-        custom_route("DELETE", attachments + "/{document_id}", _delete, AGENTS, "Delete an attachment", "status"),
+        dataclasses.replace(
+            custom_route("DELETE", attachments + "/{document_id}", _delete, AGENTS, "Delete an attachment", "status"),
+            reads_body=False,
+        ),
     )

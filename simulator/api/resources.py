@@ -58,8 +58,9 @@ class Context:
     def of(cls, request: web.Request) -> Context:
         return cls(request, request.app[CENTER], request[VIEWER])
 
-    def uri(self, path: str) -> str:
-        return f"{self.request.scheme}://{self.request.host}{API}{path}"
+    def uri(self, path: str, base: str = API) -> str:
+        """The absolute URI of `path` under `base` (the reference API, or the control API's /sim)."""
+        return f"{self.request.scheme}://{self.request.host}{base}{path}"
 
     def arg(self, name: str) -> str:
         return self.request.match_info[name]
@@ -149,6 +150,8 @@ class Route:
     feature: str | None = None  # the contact-center feature without which the route does not exist
     base: str = API  # the prefix of `path`: /api/v2, or /sim for the simulator's control API
     media_type: str = "application/json"  # of the request body; multipart/form-data for file uploads
+    creates: Schema | None = None  # an assignment that can also create the object it assigns (hybrid)
+    reads_body: bool = True  # False: a POST or DELETE that ignores any body
 
     @property
     def full_path(self) -> str:
@@ -477,8 +480,8 @@ def assign_route(
         attach_one(target)
         return ok()
 
-    body = create_schema or options
-    return Route("POST", path, _guarded(roles, "POST", path, run), summary, roles, "bulk", kind, body)
+    handler = _guarded(roles, "POST", path, run)
+    return Route("POST", path, handler, summary, roles, "bulk", kind, options, creates=create_schema)
 
 
 def operations_route(

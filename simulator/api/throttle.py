@@ -1,10 +1,12 @@
-"""Wrong passwords, counted per user name and per client address, so guessing a password is slow.
+"""Wrong passwords, counted per user and per client address, so guessing a password is slow.
 
-After `PER_USER` wrong passwords for one user name (or `PER_ADDRESS` from one address) within `WINDOW`
-seconds, every attempt for that name (or from that address) is refused with HTTP 429 and a message
+After `PER_USER` wrong passwords for one user (or `PER_ADDRESS` wrong passwords of users from one
+address) within `WINDOW` seconds, every attempt for that user (or for any user from that address) is
+refused with HTTP 429 and a message
 saying when to try again, the right password included, until the oldest failure leaves the window. So
 nothing is locked for longer than `WINDOW` seconds after the guessing stops, and a right password
-clears its user's count. Real time, whatever the simulator's clock: this protects the server, not the
+clears its user's count. A name that is no user is a plain 401 and is not counted: there is no password
+to guess. Real time, whatever the simulator's clock: this protects the server, not the
 simulation.
 """
 
