@@ -9,7 +9,7 @@ from aiohttp import web
 
 import bayeux
 
-from . import notifications
+from . import notify
 from .api import routes
 from .api.auth import Authenticator
 from .api.keys import AUTH, CENTER, NOTIFIER, WORLD
@@ -18,7 +18,6 @@ from .core.contact_center import ContactCenter
 from .core.voice import AsyncioClock, Clock
 from .core.voice.clock import TimerHandle
 from .core.world import World
-from .notify import Notifier
 
 
 class RunningLoop:
@@ -41,15 +40,16 @@ def create_app(
     """The simulator over `center`. `clock` defaults to real time; tests and scenarios pass a
     `VirtualClock`. `base_url` is the root in documents' URIs (default: learnt from the first request)."""
     authenticator = Authenticator(center)
-    server = notifications.create_server(authenticator, bayeux_options)
-    notifier = Notifier(server, center, base_url)
-    world = World(center, clock or AsyncioClock(RunningLoop()), notifier)
+    server = notify.create_server(authenticator, bayeux_options)
+    notifier = notify.Notifier(server, center, base_url)
+    world = World(center, clock or AsyncioClock(RunningLoop()))
+    world.events.subscribe(notifier)
     notifier.start()
-    app = web.Application(middlewares=[api_middleware(authenticator, excluded=(notifications.PATH,))])
+    app = web.Application(middlewares=[api_middleware(authenticator, excluded=(notify.PATH,))])
     app[CENTER] = center
     app[AUTH] = authenticator
     app[WORLD] = world
     app[NOTIFIER] = notifier
-    bayeux.mount(app, notifications.PATH, server)
+    bayeux.mount(app, notify.PATH, server)
     routes.install(app)
     return app
