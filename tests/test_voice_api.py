@@ -374,7 +374,7 @@ async def test_swap_and_merge_two_calls(office: Office):
 async def test_an_external_caller_rings_an_agent_presses_keys_and_hangs_up(office: Office):
     a1, a2, _ = office.desktops
     placed = await office.sim("POST", "/calls", {"from": CUSTOMER, "to": "5001", "userData": {"order": "7"}})
-    assert placed.code == 0 and placed.body["uri"] == f"/sim/calls/{placed.body['id']}"
+    assert placed.code == 0 and placed.body["uri"].endswith(f"/sim/calls/{placed.body['id']}")
     call_id = placed.body["id"]
     [ringing] = await a1.calls()
     call = check_call_message(ringing, "StatusChange")

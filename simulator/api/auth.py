@@ -15,8 +15,8 @@ clients that do not keep theirs send. Each session holds the CSRF token that pro
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
+import math
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable
@@ -27,6 +27,7 @@ from aiohttp import web
 from ..core.contact_center import ContactCenter
 from ..core.site import SiteOptions
 from ..core.users import User
+from .throttle import PasswordThrottle
 
 SESSION_COOKIE = "JSESSIONID"
 
@@ -48,12 +49,13 @@ class Authenticator:
         self._sessions: OrderedDict[str, Session] = OrderedDict()
         self._unclaimed: OrderedDict[str, Session] = OrderedDict()
         self._ended_listeners: list[Callable[[str], None]] = []
+        self.throttle = PasswordThrottle()
 
     def user_of(self, request: web.Request) -> User | None:
         """The user the request's credentials or session cookie name, or None."""
         header = request.headers.get("Authorization")
         if header is not None:
-            return self._basic(header)
+            return self._basic(header, request.remote or "")
         session = self.session_of(request)
         return None if session is None else self.center.users.get(session.user_id)
 
@@ -106,19 +108,44 @@ class Authenticator:
             for listener in self._ended_listeners:
                 listener(user_id)
 
-    def _basic(self, header: str) -> User | None:
-        scheme, _, encoded = header.partition(" ")
-        if scheme.lower() != "basic":
+    def throttled(self, request: web.Request) -> tuple[str, int] | None:
+        """Why the request's Basic credentials are not heard now (too many wrong passwords) and for how
+        many seconds, or None."""
+        credentials = _credentials(request.headers.get("Authorization", ""))
+        user = self.center.user_named(credentials[0]) if credentials is not None else None
+        if user is None:
             return None
-        try:
-            decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
+        wait = self.throttle.wait(user.userName, request.remote or "")
+        return (self.throttle.message(user.userName, wait), math.ceil(wait)) if wait > 0 else None
+
+    def _basic(self, header: str, address: str) -> User | None:
+        credentials = _credentials(header)
+        if credentials is None:
             return None
-        name, separator, password = decoded.partition(":")
-        if not separator:
-            return None
+        name, password = credentials
         user = self.center.user_named(name)
-        return user if user is not None and user.has_password(password) else None
+        if user is None:
+            return None
+        if self.throttle.wait(user.userName, address) > 0:
+            return None
+        if not user.has_password(password):
+            self.throttle.failed(user.userName, address)
+            return None
+        self.throttle.succeeded(user.userName)
+        return user
+
+
+def _credentials(header: str) -> tuple[str, str] | None:
+    """The user name and password of a Basic Authorization header, or None."""
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):  # binascii.Error, or a header that is not ASCII
+        return None
+    name, separator, password = decoded.partition(":")
+    return (name, password) if separator else None
 
 
 def _digest(user: User) -> bytes:

@@ -8,6 +8,7 @@ as any other change: the world's entry points, whose events reach the agents' no
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -55,7 +56,7 @@ def _control(method: str, path: str, run: Any, summary: str, answer: str, body: 
 async def _place_call(ctx: Context) -> web.Response:
     values = PLACE_CALL.check(await read_body(ctx.request))
     call_id = ctx.request.app[WORLD].place_call(values["from"], values["to"], values.get("userData"))
-    return ok(id=call_id, uri=f"{CONTROL}/calls/{call_id}")
+    return ok(id=call_id, uri=ctx.uri(f"/calls/{call_id}", CONTROL))
 
 
 async def _remote_operation(ctx: Context) -> web.Response:
@@ -136,6 +137,9 @@ def add_routes(table: RouteTable) -> None:
         _control(
             "POST", "/clock", _clock, "Advance a virtual clock (mode and speed are fixed at start)", "document", CLOCK
         ),  # fmt: skip
-        _control("POST", "/reset", _reset, "Back to the contact center as loaded, with no calls", "status"),
+        replace(
+            _control("POST", "/reset", _reset, "Back to the contact center as loaded, with no calls", "status"),
+            reads_body=False,
+        ),
         _control("GET", "/state", _state, "The whole simulated state (for debugging)", "document"),
     )

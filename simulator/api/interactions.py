@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from ..core.media import INTERACTION_OPERATIONS, Interaction
 from ..core.refusals import INVALID, MISSING
+from . import bounds
 from .keys import WORLD
 from .resources import (
     AGENTS,
@@ -167,23 +170,36 @@ async def _upload(ctx: Context) -> web.Response:
     limit = world.media_options.attachment_limit
     if not ctx.request.content_type.startswith("multipart/"):
         raise Failure(INVALID, "attachment: send multipart/form-data with the file bound to 'attachment'")
-    reader = await ctx.request.multipart()
+    try:
+        upload = await _attachment_part(ctx.request, limit)
+    except (ValueError, AssertionError, HttpProcessingError, aiohttp.ClientPayloadError) as problem:
+        # aiohttp's multipart reader signals a missing boundary or undecodable part headers this way
+        raise Failure(INVALID, f"attachment: the multipart body cannot be read ({problem})"[:300]) from None
+    if upload is not None:
+        filename, mime_type, data = upload
+        return ok(documentId=world.add_attachment(ctx.viewer.id, interaction_id, filename, mime_type, data))
+    raise Failure(MISSING, "attachment is required: bind the file to the 'attachment' field")
+
+
+async def _attachment_part(request: web.Request, limit: int) -> tuple[str, str, bytes] | None:
+    """The file name, MIME type and bytes of the `attachment` part, or None when there is none."""
+    reader = await request.multipart()
     while (part := await reader.next()) is not None:
         if not isinstance(part, BodyPartReader) or part.name != "attachment":
             continue
+        filename = part.filename or "attachment"
+        mime_type = part.headers.get("Content-Type", "application/octet-stream")
+        if not (bounds.is_text(filename) and bounds.is_text(mime_type)):
+            raise Failure(
+                INVALID, f"attachment: the file name and type must be UTF-8 text of at most {bounds.MAX_KEY} characters"
+            )
         data = bytearray()
         while chunk := await part.read_chunk(65536):
             data.extend(chunk)
             if len(data) > limit:
-                raise Failure(
-                    INVALID, f"attachment: {part.filename or 'the file'} is over the limit of {limit} bytes", 413
-                )
-        mime_type = part.headers.get("Content-Type", "application/octet-stream")
-        document_id = world.add_attachment(
-            ctx.viewer.id, interaction_id, part.filename or "attachment", mime_type, bytes(data)
-        )
-        return ok(documentId=document_id)
-    raise Failure(MISSING, "attachment is required: bind the file to the 'attachment' field")
+                raise Failure(INVALID, f"attachment: {filename[:80]} is over the limit of {limit} bytes", 413)
+        return filename, mime_type, bytes(data)
+    return None
 
 
 async def _download(ctx: Context) -> web.Response:
@@ -241,5 +257,8 @@ def add_routes(table: RouteTable) -> None:
             "Download an attachment, with its MIME type",
             "document",
         ),
-        custom_route("DELETE", attachments + "/{document_id}", _delete, AGENTS, "Delete an attachment", "status"),
+        dataclasses.replace(
+            custom_route("DELETE", attachments + "/{document_id}", _delete, AGENTS, "Delete an attachment", "status"),
+            reads_body=False,
+        ),
     )

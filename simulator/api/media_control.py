@@ -71,7 +71,7 @@ async def _start_chat(ctx: Context) -> web.Response:
     interaction_id = ctx.request.app[WORLD].start_chat(
         values.get("queue"), values["nickname"], values.get("subject"), values.get("text"), values.get("userData")
     )
-    return ok(id=interaction_id, uri=f"{CONTROL}/chats/{interaction_id}")
+    return ok(id=interaction_id, uri=ctx.uri(f"/chats/{interaction_id}", CONTROL))
 
 
 async def _visitor(ctx: Context) -> web.Response:
@@ -112,7 +112,7 @@ async def _receive_email(ctx: Context) -> web.Response:
         _attachments(values.get("attachments") or []),
         values.get("userData"),
     )
-    return ok(id=interaction_id, uri=f"{CONTROL}/emails/{interaction_id}")
+    return ok(id=interaction_id, uri=ctx.uri(f"/emails/{interaction_id}", CONTROL))
 
 
 async def _sent(ctx: Context) -> web.Response:

@@ -40,6 +40,11 @@ def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
             return await handler(request)
         user = authenticator.user_of(request)
         if user is None:
+            if (throttled := authenticator.throttled(request)) is not None:
+                message, seconds = throttled
+                response = json_response(429, {"statusCode": FORBIDDEN, "statusMessage": message})
+                response.headers["Retry-After"] = str(seconds)
+                return response
             if PROFILES[authenticator.site.profile].access_denied:
                 return access_denied()
             if "Authorization" in request.headers:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .resources import API, QUERY_OPTIONS, Route, RouteTable
+from . import bounds
+from .resources import API, QUERY_OPTIONS, Kind, Route, RouteTable
 
 _STATUS = {
     "type": "integer",
@@ -84,13 +85,15 @@ def document(table: RouteTable) -> dict[str, Any]:
                             "type": "array",
                             "items": {
                                 "type": "object",
-                                "properties": {"id": {"type": "string"}, "uri": {"type": "string"}},
+                                "required": ["id", "uri"],
+                                "properties": {"id": {"type": "string"}, "uri": {"type": "string", "format": "uri"}},
                             },
                         },
                         "failed": {
                             "type": "array",
                             "items": {
                                 "type": "object",
+                                "required": ["statusCode", "statusMessage"],
                                 "properties": {"statusCode": _STATUS, "statusMessage": {"type": "string"}},
                                 "additionalProperties": True,
                             },
@@ -127,6 +130,9 @@ def _operation(route: Route) -> dict[str, Any]:
                     ("401", "statusCode 3: no valid credentials"),
                     ("403", "statusCode 5 (no permission) or 3 (forbidden)"),
                     ("404", "statusCode 6: no such object"),
+                    ("413", "statusCode 2: the body (or an attachment) is over its size limit"),
+                    ("429", "statusCode 3: too many wrong passwords; Retry-After says when to try again"),
+                    ("500", "statusCode 4: an internal error of the simulator"),
                 )
             },
         },
@@ -134,7 +140,12 @@ def _operation(route: Route) -> dict[str, Any]:
     if route.base != API:
         operation["tags"] = [CONTROL_TAG]
     parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "minLength": 1, "maxLength": bounds.MAX_PATH_ID},
+        }
         for name in re.findall(r"{(\w+)}", route.path)
     ]
     if route.kind is not None and route.answer in ("list", "item"):
@@ -144,7 +155,7 @@ def _operation(route: Route) -> dict[str, Any]:
                     "name": name,
                     "in": "query",
                     "required": False,
-                    "schema": {"type": "string"},
+                    "schema": _option(route.kind, name),
                     "description": _QUERY_HELP[name],
                 }
             )
@@ -155,7 +166,7 @@ def _operation(route: Route) -> dict[str, Any]:
                     "name": name,
                     "in": "query",
                     "required": False,
-                    "schema": {"type": "string"},
+                    "schema": {"type": "string", "maxLength": bounds.MAX_QUERY_VALUE},
                     "description": f"keep only {route.kind.plural} whose {name} equals this (case-insensitive)",
                 }
             )
@@ -171,6 +182,8 @@ def _operation(route: Route) -> dict[str, Any]:
 
 
 def _request_body(route: Route) -> dict[str, Any] | None:
+    if not route.reads_body:
+        return None
     if route.operations:
         variants = []
         for name, schema in route.operations.items():
@@ -186,28 +199,69 @@ def _request_body(route: Route) -> dict[str, Any] | None:
         bulk = {
             "type": "object",
             "required": [route.kind.plural],
-            "properties": {route.kind.plural: {"type": "array", "items": single}},
+            "properties": {route.kind.plural: _items(single)},
+            "additionalProperties": False,
         }
         return {"oneOf": [single, bulk]}
-    if route.answer == "bulk":
-        uris = {
+    if route.answer == "bulk" and route.method == "DELETE":
+        return {
             "type": "object",
-            "properties": {
-                "uris": {"type": "array", "items": {"type": "string", "format": "uri"}},
-                "uri": {"type": "string", "format": "uri"},
-                "id": {"type": "string"},
-            },
+            "required": ["uris"],
+            "properties": {"uris": _items(_uri(route.kind))},
+            "additionalProperties": False,
         }
-        if route.body is not None:
-            uris["properties"].update(route.body.openapi(partial=True)["properties"])
-        return uris
+    if route.answer == "bulk":
+        return _assignment(route)
     if route.body is not None:
         return route.body.openapi(partial=route.method == "PUT")
     if route.method in ("POST", "PUT") or (
         route.method == "DELETE" and route.answer == "status" and route.kind is None
     ):
-        return {"type": "object", "additionalProperties": True}
+        return dict(_ANY_BODY)
     return None
+
+
+_ANY_BODY = {"type": "object", "additionalProperties": True}
+
+
+def _uri(kind: Kind | None) -> dict[str, Any]:
+    """A URI of an object of `kind`, as the bulk and assignment bodies name them."""
+    collection = re.escape(API + (kind.collection if kind is not None else ""))
+    return {"type": "string", "pattern": rf"^(?:https?://[^/?#\s]+)?{collection}/[^/?#\s]+$", "maxLength": 1024}
+
+
+def _items(item: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": item, "minItems": 1, "maxItems": bounds.MAX_MEMBERS}
+
+
+def _assignment(route: Route) -> dict[str, Any]:
+    """`{"uris": [...]}`, `{"uri": ...}` or `{"id": ...}` with the options, or (a hybrid route) the fields of
+    a new object."""
+    options = route.body.openapi(partial=True)["properties"] if route.body is not None else {}
+    variants = []
+    uri = _uri(route.kind)
+    for name, schema in (("uris", _items(uri)), ("uri", uri), ("id", {"type": "string", "minLength": 1})):
+        variants.append(
+            {
+                "type": "object",
+                "required": [name],
+                "properties": {name: schema, **options},
+                "additionalProperties": False,
+            }
+        )
+    if route.creates is not None:
+        variants.append(route.creates.openapi())
+    return {"oneOf": variants}
+
+
+def _option(kind: Kind, option: str) -> dict[str, Any]:
+    """`fields`, `subresources` or `resolveUri`: a comma-separated list of names, not blank; the last two
+    only of the names the kind has."""
+    if option == "fields":
+        return {"type": "string", "pattern": r"[^,\s]", "maxLength": bounds.MAX_QUERY_VALUE}
+    names = ["\\*", *map(re.escape, kind.subresources if option == "subresources" else ["true", *kind.links])]
+    name = "(?:" + "|".join(names) + ")"
+    return {"type": "string", "pattern": rf"^[\s,]*{name}(?:\s*,[\s,]*{name})*[\s,]*$"}
 
 
 def _answer(route: Route) -> dict[str, Any]:
@@ -229,6 +283,8 @@ def _answer(route: Route) -> dict[str, Any]:
             "required": ["statusCode", kind.singular],
             "properties": {"statusCode": _STATUS, kind.singular: _object(kind.fields)},
         }
+    if route.answer == "created" and route.kind is not None:  # one object, or several under the plural name
+        return {"anyOf": [{"$ref": "#/components/schemas/Created"}, {"$ref": "#/components/schemas/Bulk"}]}
     reference = {"created": "Created", "bulk": "Bulk", "settings": "Settings"}.get(route.answer, "Status")
     if route.answer == "document":
         return {"type": "object"}

@@ -4,7 +4,6 @@ notification that reports each attempt's outcome, as the reference's asynchronou
 from __future__ import annotations
 
 import base64
-import binascii
 
 from ..core.refusals import INVALID
 from ..core.users import User
@@ -27,7 +26,7 @@ def decoded(values: dict[str, str], name: str) -> str:
     """The password a base64 attribute holds; a value that is not base64 of UTF-8 text names its field."""
     try:
         return base64.b64decode(values[name], validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError):  # binascii.Error, or text that is not ASCII at all
         raise Failure(INVALID, f"{name} must be base64-encoded UTF-8 text") from None
 
 

@@ -31,6 +31,7 @@ from aiohttp import web
 from ..core.contact_center import ContactCenter
 from ..core.refusals import INVALID, MISSING, NO_PERMISSION, NOT_FOUND, Refusal
 from ..core.users import ADMIN, AGENT, ROLES, SUPERVISOR, User
+from . import bounds
 from .keys import CENTER, VIEWER
 from .responses import Failure, ok, partial
 from .validation import Schema, read_body
@@ -57,8 +58,9 @@ class Context:
     def of(cls, request: web.Request) -> Context:
         return cls(request, request.app[CENTER], request[VIEWER])
 
-    def uri(self, path: str) -> str:
-        return f"{self.request.scheme}://{self.request.host}{API}{path}"
+    def uri(self, path: str, base: str = API) -> str:
+        """The absolute URI of `path` under `base` (the reference API, or the control API's /sim)."""
+        return f"{self.request.scheme}://{self.request.host}{base}{path}"
 
     def arg(self, name: str) -> str:
         return self.request.match_info[name]
@@ -149,6 +151,8 @@ class Route:
     feature: str | None = None  # the contact-center feature without which the route does not exist
     base: str = API  # the prefix of `path`: /api/v2, or /sim for the simulator's control API
     media_type: str = "application/json"  # of the request body; multipart/form-data for file uploads
+    creates: Schema | None = None  # an assignment that can also create the object it assigns (hybrid)
+    reads_body: bool = True  # False: a POST or DELETE that ignores any body
 
     @property
     def full_path(self) -> str:
@@ -312,6 +316,7 @@ def _guarded(
 ):
     async def handler(request: web.Request) -> web.Response:
         ctx = Context.of(request)
+        bounds.check_request(request.query, request.match_info)
         if feature is not None and feature not in ctx.center.feature_ids:
             # "When a feature is disabled, the API behaves as if this set of functionality does not exist."
             raise Failure(NOT_FOUND, f"{base}{path} is not available: feature {feature} is not enabled")
@@ -478,8 +483,8 @@ def assign_route(
         attach_one(target)
         return ok()
 
-    body = create_schema or options
-    return Route("POST", path, _guarded(roles, "POST", path, run), summary, roles, "bulk", kind, body)
+    handler = _guarded(roles, "POST", path, run)
+    return Route("POST", path, handler, summary, roles, "bulk", kind, options, creates=create_schema)
 
 
 def operations_route(
@@ -575,6 +580,8 @@ def _bulk_items(body: dict[str, Any], name: str) -> list[Any]:
     others = [key for key in body if key != name]
     if name != "uris" and others:
         raise Failure(INVALID, f"{others[0]} cannot be combined with {name}: give each item's fields inside {name}")
+    if name not in body:
+        raise Failure(MISSING, f"{name} is required: a list of the items")
     items = body[name]
     if not isinstance(items, list):
         raise Failure(INVALID, f"{name} must be a list")

@@ -106,6 +106,7 @@ _ATTRIBUTES = (
         items="string",
         choices=ROLES,
         description="The user's roles; on update the new role set (not a difference)",
+        json_schema={"minItems": 1},
     ),
     Field("employeeId", description="The user's employee ID"),
     Field("changePasswordOnFirstLogin", "boolean", description="Whether the user must change the password"),

@@ -8,6 +8,7 @@ per-field validation messages. Nothing is handed to the contact center until the
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ import orjson
 from aiohttp import web
 
 from ..core.refusals import INVALID, MISSING
+from . import bounds
 from .responses import Failure
 
 MAX_BODY = 64 * 1024
@@ -32,7 +34,7 @@ _TYPE_NAMES = {
 
 
 async def read_body(request: web.Request, required: bool = True) -> dict[str, Any]:
-    """The body as a JSON object; an empty body is `{}` when not required."""
+    """The body as a JSON object within the bounds of `bounds`; an empty body is `{}` when not required."""
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise Failure(INVALID, f"the request body is {request.content_length} bytes; the limit is {MAX_BODY}", 413)
     raw = b""
@@ -50,6 +52,7 @@ async def read_body(request: web.Request, required: bool = True) -> dict[str, An
         raise Failure(INVALID, f"the request body is not valid JSON: {problem}") from None
     if not isinstance(data, dict):
         raise Failure(INVALID, f"the request body must be a JSON object, not {_json_type(data)}")
+    bounds.check_body(data)
     return data
 
 
@@ -68,6 +71,7 @@ class Field:
     maximum: int | None = None
     max_length: int = 255
     description: str = ""
+    json_schema: Mapping[str, Any] | None = None  # what the OpenAPI document says of a value `check` leaves alone
 
     def check(self, value: Any, where: str) -> tuple[Any, str | None]:
         """The value to use, or why it is wrong."""
@@ -94,6 +98,8 @@ class Field:
             for index, item in enumerate(value):
                 if self.items == "string" and not isinstance(item, str):
                     return value, f"{name}[{index}] must be a string"
+                if self.items == "object" and not isinstance(item, dict):
+                    return value, f"{name}[{index}] must be a JSON object"
                 if self.choices and item not in self.choices:
                     return value, f"{name}[{index}] {item!r} is not one of {', '.join(self.choices)}"
             return value, None
@@ -120,25 +126,34 @@ class Field:
             return f"an integer of at least {self.minimum}"
         return "an integer"
 
-    def openapi(self) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": "object" if self.type == "any" else self.type}
-        if self.type == "any":
-            schema = {}
-        if self.choices and self.type == "string":
-            schema["enum"] = list(self.choices)
+    def openapi(self, nullable: bool = False) -> dict[str, Any]:
+        """The JSON schema of the values `check` accepts; `nullable` when null means "not given"."""
+        schema: dict[str, Any] = {} if self.type == "any" else {"type": self.type}
+        schema.update(self.json_schema or {})
+        if self.type == "string":
+            if self.choices:
+                schema["enum"] = list(self.choices)
+            else:
+                schema.update(minLength=1, maxLength=self.max_length)
+                schema["pattern"] = self.pattern or r"\S"  # not blank; the formats exclude blanks themselves
         if self.type == "array":
             item: dict[str, Any] = {"type": self.items or "string"}
             if self.choices:
                 item["enum"] = list(self.choices)
             schema["items"] = item
+            schema["maxItems"] = bounds.MAX_MEMBERS
+        if self.type == "object":
+            schema["maxProperties"] = bounds.MAX_MEMBERS
         if self.minimum is not None:
             schema["minimum"] = self.minimum
         if self.maximum is not None:
             schema["maximum"] = self.maximum
-        if self.pattern:
-            schema["pattern"] = self.pattern
         if self.description:
             schema["description"] = self.description
+        if nullable and schema:
+            schema["nullable"] = True
+            if "enum" in schema:
+                schema["enum"] = [*schema["enum"], None]
         return schema
 
 
@@ -193,14 +208,21 @@ class Schema:
         return values
 
     def openapi(self, partial: bool = False) -> dict[str, Any]:
+        """The JSON schema of the bodies `check` accepts: null stands for an absent optional field, an
+        update names at least one field."""
         schema: dict[str, Any] = {
             "type": "object",
-            "properties": {item.name: item.openapi() for item in self.fields},
+            "properties": {item.name: item.openapi(nullable=partial or not item.required) for item in self.fields},
             "additionalProperties": self.open,
+            "maxProperties": bounds.MAX_MEMBERS,
         }
+        for name in self.extra:
+            schema["properties"][name] = {}
         required = [item.name for item in self.fields if item.required]
         if required and not partial:
             schema["required"] = required
+        if partial:
+            schema["minProperties"] = 1
         return schema
 
 

@@ -144,11 +144,11 @@ class ContactCenter:
 
     def user_named(self, user_name: str) -> User | None:
         """A lookup, not a scan (every authenticated request asks it): the index of names is rebuilt
-        only when the contact center changed."""
+        only when the contact center changed. Names compare case-insensitively, as e-mail addresses do."""
         if self._names_revision != self.revision:
-            self._names = {user.userName: user.id for user in self.users.values()}
+            self._names = {user.userName.casefold(): user.id for user in self.users.values()}
             self._names_revision = self.revision
-        user_id = self._names.get(user_name)
+        user_id = self._names.get(user_name.casefold())
         return None if user_id is None else self.users.get(user_id)
 
     def user(self, user_id: str) -> User:
