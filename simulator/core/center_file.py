@@ -17,6 +17,7 @@ import yaml
 from .contact_center import DEFAULT, ContactCenter, ContactCenterError
 from .refusals import Refusal
 from .settings import AGENT_STATES, GENERAL, REPORTING
+from .statistic_definitions import DefinitionError, check_names, read_definition
 from .users import ROLES
 from .voice import RemoteRule, VoiceOptions
 
@@ -51,7 +52,7 @@ def parse(text: str, source: str) -> ContactCenter:
     top = Entry(source, root, "")
     top.only(
         "name", "seed", "features", "services", "skills", "users", "devices", "queues", "contacts", "settings",
-        "telephony", "multimedia",
+        "telephony", "multimedia", "statistics",
     )  # fmt: skip
     seed = top.integer("seed", required=False)
     center = ContactCenter(name=top.string("name", required=False) or "Contact center", seed=seed or 0)
@@ -171,6 +172,22 @@ class _Builder:
         self.settings()
         self.telephony()
         self.multimedia()
+        self.statistics()
+
+    def statistics(self) -> None:
+        """The `statistics` section replaces the built-in list; each entry is refused with its property."""
+        if "statistics" not in self.top.fields:
+            return
+        definitions = []
+        for path, node in self.top.items("statistics"):
+            data = _plain(node)
+            label = f"{path} ({data.get('name')})" if isinstance(data, dict) and data.get("name") else path
+            try:
+                definitions.append(read_definition(data))
+                check_names(definitions)
+            except DefinitionError as problem:
+                self.top.fail(node, f"{label}: {problem}")
+        self.center.statistics = definitions
 
     def features(self) -> None:
         if "features" in self.top.fields:

@@ -49,6 +49,7 @@ from .settings import (
     name_value_group,
 )
 from .skills import MAX_LEVEL, Skill, SkillAssignment
+from .statistic_definitions import StatisticDefinition, default_statistics
 from .users import AGENT, ROLES, User
 from .voice import DeviceView, Telephony, VoiceOptions, render_device_state
 
@@ -100,6 +101,8 @@ class ContactCenter:
     # The file's multimedia section, by the control API's names (inviteTimeout, attachmentLimit, capacity);
     # the multimedia core applies it when it starts (see `Multimedia.configure`).
     multimedia: dict[str, Any] = field(default_factory=dict)
+    # The statistics sampled for the Statistics API (the file's `statistics` section, or the built-in list).
+    statistics: list[StatisticDefinition] = field(default_factory=default_statistics)
     # The voice core holding every device's agent state, Do Not Disturb and forwarding; attached by the
     # `World` that runs this contact center (see `attach`), so device and channel documents read it live.
     _telephony: Telephony | None = field(default=None, repr=False, compare=False)
