@@ -12,12 +12,13 @@ import bayeux
 from . import notify
 from .api import routes
 from .api.auth import Authenticator
-from .api.keys import AUTH, CENTER, NOTIFIER, WORLD
+from .api.keys import AUTH, CENTER, NOTIFIER, STATISTICS, WORLD
 from .api.middleware import api_middleware
 from .core.contact_center import ContactCenter
 from .core.voice import AsyncioClock, Clock
 from .core.voice.clock import TimerHandle
 from .core.world import World
+from .statistics import Statistics
 
 
 class RunningLoop:
@@ -28,6 +29,10 @@ class RunningLoop:
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle:
         return asyncio.get_running_loop().call_later(delay, callback)
+
+
+async def _start(statistics: Statistics) -> None:
+    statistics.start()  # its timers need the running loop under a real clock
 
 
 def create_app(
@@ -45,11 +50,15 @@ def create_app(
     world = World(center, clock or AsyncioClock(RunningLoop()))
     world.events.subscribe(notifier)
     notifier.start()
+    statistics = Statistics(center, world.clock)
+    world.events.subscribe(statistics)
     app = web.Application(middlewares=[api_middleware(authenticator, excluded=(notify.PATH,))])
     app[CENTER] = center
     app[AUTH] = authenticator
     app[WORLD] = world
     app[NOTIFIER] = notifier
+    app[STATISTICS] = statistics
+    app.on_startup.append(lambda _app: _start(statistics))
     bayeux.mount(app, notify.PATH, server)
     routes.install(app)
     return app
