@@ -131,7 +131,7 @@ def _operation(route: Route) -> dict[str, Any]:
             },
         },
     }
-    if route.base != API:
+    if route.base == "/sim":
         operation["tags"] = [CONTROL_TAG]
     parameters = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
