@@ -111,6 +111,8 @@ class ContactCenter:
     # Told of every change once it is made; the World appends it to its event stream.
     listener: Callable[[CenterChanged], None] | None = field(default=None, repr=False, compare=False)
     _changing: int = field(default=0, repr=False, compare=False)
+    _names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _names_revision: int = field(default=-1, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Ids look like the real service's GUIDs but come from a seeded generator: same file, same ids.
@@ -138,10 +140,13 @@ class ContactCenter:
     # ----------------------------------------------------------------- lookups
 
     def user_named(self, user_name: str) -> User | None:
-        for user in self.users.values():
-            if user.userName == user_name:
-                return user
-        return None
+        """A lookup, not a scan (every authenticated request asks it): the index of names is rebuilt
+        only when the contact center changed."""
+        if self._names_revision != self.revision:
+            self._names = {user.userName: user.id for user in self.users.values()}
+            self._names_revision = self.revision
+        user_id = self._names.get(user_name)
+        return None if user_id is None else self.users.get(user_id)
 
     def user(self, user_id: str) -> User:
         return _get(self.users, user_id, "user")

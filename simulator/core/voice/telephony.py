@@ -337,20 +337,7 @@ class Telephony:
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as plain data: equal before and after a refused operation, by construction."""
-        calls = {}
-        for call in self._calls.values():
-            calls[call.id] = {
-                "uuid": call.uuid,
-                "type": call.call_type,
-                "ani": call.ani,
-                "dnis": call.dnis,
-                "userData": copy.deepcopy(call.user_data),
-                "consultOf": call.consult_of.id if call.consult_of else None,
-                "consultDevice": call.consult_device,
-                "purpose": call.purpose,
-                "consults": {device: consult.id for device, consult in call.consults.items()},
-                "parties": [self._party_data(party) for party in call.parties],
-            }
+        calls = {call.id: self._call_data(call) for call in self._calls.values()}
         devices = {
             device_id: {
                 "agent": device.agent_state,
@@ -948,6 +935,27 @@ class Telephony:
     def _user_of(self, device_id: str) -> str | None:
         line = self._directory.line_of_device(device_id)
         return line.user_id if line is not None else None
+
+    def call_snapshot(self, call_id: str) -> dict[str, Any]:
+        """One call going on as plain data, as `snapshot` shows it."""
+        call = self._calls.get(call_id)
+        if call is None:
+            raise not_found(f"call {call_id}")
+        return self._call_data(call)
+
+    def _call_data(self, call: Call) -> dict[str, Any]:
+        return {
+            "uuid": call.uuid,
+            "type": call.call_type,
+            "ani": call.ani,
+            "dnis": call.dnis,
+            "userData": copy.deepcopy(call.user_data),
+            "consultOf": call.consult_of.id if call.consult_of else None,
+            "consultDevice": call.consult_device,
+            "purpose": call.purpose,
+            "consults": {device: consult.id for device, consult in call.consults.items()},
+            "parties": [self._party_data(party) for party in call.parties],
+        }
 
     @staticmethod
     def _party_data(party: Leg | RemoteParty) -> dict[str, Any]:
