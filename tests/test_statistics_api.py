@@ -15,6 +15,7 @@ import pytest
 from conftest import LiveServer, start_server
 from rest_client import ADMIN, AGENT1, SUPERVISOR, Rest
 
+from simulator.api.keys import CENTER
 from simulator.core.contact_center import load_default
 from simulator.core.voice import VirtualClock
 
@@ -138,6 +139,8 @@ async def test_default_service_level_interval_sets_the_threshold(office: Office)
         ("{queue}/Nonsense", {}, 404, 6, "statisticName"),
         ("{queue}/Total_Answered", {"numValues": "0"}, 400, 2, "numValues"),
         ("{queue}/Total_Answered", {"numValues": "ten"}, 400, 2, "numValues"),
+        ("{queue}/Total_Answered", {"numValues": "\u00b2"}, 400, 2, "numValues"),
+        ("{chat}", {}, 404, 6, "objectId"),
         ("{queue}/Total_Answered", {"from": "-5"}, 400, 2, "from"),
         ("{queue}/Total_Answered", {"to": "1.5"}, 400, 2, "to"),
         ("{queue}/Total_Answered", {"from": "20", "to": "10"}, 400, 2, "from"),
@@ -145,7 +148,9 @@ async def test_default_service_level_interval_sets_the_threshold(office: Office)
     ],
 )
 async def test_bad_requests_name_the_parameter(office: Office, path, params, status, code, named) -> None:
-    path = path.format(queue=office.queue_id, agent=office.server.user_id(AGENT1))
+    center = office.server.app[CENTER]
+    chat = next(queue.id for queue in center.queues.values() if queue.channel == "chat")
+    path = path.format(queue=office.queue_id, agent=office.server.user_id(AGENT1), chat=chat)
     reply = await office.supervisor.request("GET", f"{office.server.url}{STATS}/{path}", params=params)
     assert (reply.status, reply.code) == (status, code)
     assert named in reply.message
@@ -157,3 +162,12 @@ async def test_the_statistics_api_needs_credentials(office: Office) -> None:
             "GET", f"{office.server.url}{STATS}/{office.queue_id}"
         )
     assert reply.status == 401
+
+
+def test_an_app_on_the_real_clock_is_built_before_its_loop_runs() -> None:
+    """`gwsim serve` builds the app before `run_app` starts the loop; sampling starts with the app."""
+    from simulator.api.keys import STATISTICS
+    from simulator.app import create_app
+
+    app = create_app(load_default())
+    assert app[STATISTICS].samples == {} and app.on_startup

@@ -6,8 +6,8 @@ for every object of its type, so on a virtual clock a simulated hour yields all 
 clock is advanced through it. Which objects exist and which agents hold a skill are read from the
 contact center's configuration; what the calls and agents did comes from the events only.
 
-Sample times are milliseconds since the epoch in simulated time: the clock's reading when the
-statistics started is taken to be the wall-clock time then.
+Sample times are milliseconds since the epoch in simulated time: the clock's reading when sampling
+started is taken to be the wall-clock time then.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class Statistics:
     def __init__(self, center: ContactCenter, clock: Clock) -> None:
         self.center = center
         self.clock = clock
-        self.epoch = time.time() - clock.now()
+        self.epoch = 0.0  # wall-clock seconds at the clock's zero, set by `start`
         self.tally = Tally()
         self.samples: dict[tuple[str, str], deque[Sample]] = {}
         self._started = False
@@ -62,6 +62,7 @@ class Statistics:
         if self._started:
             return
         self._started = True
+        self.epoch = time.time() - self.clock.now()  # a real clock can be read only once its loop runs
         for frequency in sorted({definition.frequency for definition in self.center.statistics}):
             self._schedule(frequency)
 
@@ -126,8 +127,9 @@ class Statistics:
 
     def kinds_of(self, object_id: str) -> tuple[str, ...]:
         """The object types `object_id` is (a skill is both SKILL_Q and SKILL_AG); empty if unknown."""
-        if object_id in self.center.queues:
-            return (QUEUE,)
+        queue = self.center.queues.get(object_id)
+        if queue is not None:
+            return (QUEUE,) if queue.channel == "voice" else ()
         if object_id in self.center.skills:
             return (SKILL_Q, SKILL_AG)
         user = self.center.users.get(object_id)
