@@ -88,6 +88,8 @@ async def test_queue_statistics_follow_a_call_waiting_answered_and_one_abandoned
     assert latest["ServiceLevel"] == 100  # answered after 25 s, within the 60 s threshold
     assert latest["AverageWaitingTime"] == 15  # (25 + 5) / 2
     assert first == call["id"]
+    skill = await office.latest(office.sales_id)  # SKILL_Q: the calls of the queues requiring Sales
+    assert skill["ServiceLevel"] == 100
 
 
 async def test_agent_and_skill_statistics_count_ready_and_in_call_agents(office: Office) -> None:
@@ -101,6 +103,13 @@ async def test_agent_and_skill_statistics_count_ready_and_in_call_agents(office:
     await office.advance(10)
     agent = await office.latest(agent_id)
     assert agent["CurrNumberInCall"] == 1 and agent["CurrentReadyAgents"] == 0 and agent["LongestIdleTime"] == 0
+    [call] = (await office.agent.ok("GET", "/me/calls", fields="*"))["calls"]
+    await office.agent.ok("POST", f"/me/calls/{call['id']}", {"operationName": "Answer"})
+    await office.hang_up(call["id"])
+    await office.agent.ok("POST", "/me/channels/voice", {"operationName": "NotReady"})
+    await office.advance(10)
+    skill = await office.latest(office.sales_id)
+    assert skill["CurrentNotReadyAgents"] == 1 and skill["CurrNumberInCall"] == 0 and skill["CurrentReadyAgents"] == 0
 
 
 async def test_a_virtual_hour_has_its_360_samples_newest_first(office: Office) -> None:
