@@ -180,3 +180,13 @@ def test_an_app_on_the_real_clock_is_built_before_its_loop_runs() -> None:
 
     app = create_app(load_default())
     assert app[STATISTICS].samples == {} and app.on_startup
+
+
+async def test_a_reset_starts_the_statistics_again(office: Office) -> None:
+    await office.call()
+    await office.advance(10)
+    assert (await office.latest(office.queue_id))["Current_In_Queue"] == 1
+    await office.admin.ok("POST", f"{office.server.url}/sim/reset")
+    assert (await office.stats(office.queue_id))["statistics"] == []
+    await office.advance(10)
+    assert (await office.latest(office.queue_id))["Current_In_Queue"] == 0
