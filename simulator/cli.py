@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
 
@@ -10,6 +11,8 @@ from aiohttp import web
 
 from .app import create_app
 from .core.contact_center import ContactCenter, ContactCenterError, load, load_default
+from .core.profiles import PROFILES, REFERENCE
+from .core.site import SiteOptions
 from .core.voice import VirtualClock
 from .scenario import command as scenario_commands
 
@@ -27,6 +30,15 @@ def main(argv: list[str] | None = None) -> int:
         default="real",
         help="real time (default), or a virtual clock that only POST /sim/clock {advance} moves",
     )
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="an origin (scheme://host:port, or *) whose pages may call the API with cookies (CORS); repeatable",
+    )
+    serve.add_argument("--csrf", action="store_true", help="require CSRF tokens on cookie-authenticated changes")
+    serve.add_argument("--profile", choices=tuple(PROFILES), help=f"release to imitate (default {REFERENCE})")
     serve.add_argument("-v", "--verbose", action="store_true", help="log every request")
     serve.set_defaults(handler=_serve)
     scenario_commands.add_commands(commands)
@@ -41,6 +53,11 @@ def _serve(args: argparse.Namespace) -> int:
     except ContactCenterError as problem:
         print(f"gwsim: {problem}", file=sys.stderr)
         return 2
+    try:
+        center.site = _site(center.site, args)
+    except ValueError as problem:
+        print(f"gwsim: {problem}", file=sys.stderr)
+        return 2
     _print_banner(center, args.host, args.port)
     try:
         clock = VirtualClock() if args.clock == "virtual" else None
@@ -51,6 +68,16 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"gwsim: cannot listen on {args.host}:{args.port}: {problem.strerror}", file=sys.stderr)
         return 1
     return 0
+
+
+def _site(site: SiteOptions, args: argparse.Namespace) -> SiteOptions:
+    """The contact-center file's server options, with the command line's added (origins) or overriding."""
+    return dataclasses.replace(
+        site,
+        allow_origins=(*site.allow_origins, *args.allow_origin),
+        csrf=site.csrf or args.csrf,
+        profile=args.profile or site.profile,
+    )
 
 
 def _print_banner(center: ContactCenter, host: str, port: int) -> None:
@@ -64,6 +91,9 @@ def _print_banner(center: ContactCenter, host: str, port: int) -> None:
     queues = ", ".join(f"{queue.name} ({queue.channel}, {queue.phoneNumber})" for queue in center.queues.values())
     print(f"  queues: {queues or '-'}", flush=True)
     print(f"  OpenAPI description: {base}/api/v2/openapi.json", flush=True)
+    site = center.site
+    origins = ", ".join(site.allow_origins) or "this origin only"
+    print(f"  profile {site.profile}; CSRF {'on' if site.csrf else 'off'}; browser origins: {origins}", flush=True)
     print(f"  simulator control (admins): {base}/sim/calls, /sim/clock, /sim/reset, /sim/state", flush=True)
     print("  press Ctrl+C to stop", flush=True)
 

@@ -202,12 +202,12 @@ def _counting(counts: dict[str, int]) -> Iterator[None]:
 
 def _work_of_one_call(agents: int) -> dict[str, int]:
     """The lookups and routing evaluations of one routed call, offered, answered and hung up, and the
-    agent made Ready again, in a contact center where every agent is Ready on voice."""
+    agent made Ready again on every channel, in a contact center where every agent is Ready."""
     world, _seen = _world(_center(agents))
     users = list(world.center.users.values())
-    for user in users:  # voice alone: the multimedia core's own work is counted by its own tests
-        world.channel_operate(user.id, "voice", "StartContactCenterSession", {})
-        world.channel_operate(user.id, "voice", "Ready", {})
+    for user in users:
+        world.agent_operate(user.id, "StartContactCenterSession", {})
+        world.agent_operate(user.id, "Ready", {})
     counts: dict[str, int] = {}
     evaluations = world.router.evaluations
     with _counting(counts):
@@ -215,7 +215,7 @@ def _work_of_one_call(agents: int) -> dict[str, int]:
         ringing = next(user for user in users if world.calls_of(user.id))
         world.call_operate(ringing.id, call, "Answer", {})
         world.call_operate(ringing.id, call, "Hangup", {})
-        world.channel_operate(ringing.id, "voice", "Ready", {})
+        world.agent_operate(ringing.id, "Ready", {})
     counts["evaluations"] = world.router.evaluations - evaluations
     return counts
 

@@ -31,6 +31,7 @@ from .changes import CenterChanged
 from .channels import CHANNEL_FEATURES, CHANNELS, VOICE, Channel, VoiceChannel
 from .contacts import CUSTOM, QUEUE, USER, Contact
 from .devices import Device
+from .profiles import PROFILES
 from .queues import INTERNAL_NUMBERS, Queue
 from .refusals import FORBIDDEN, INVALID, NOT_FOUND, Refusal, exists, not_found
 from .settings import (
@@ -48,6 +49,7 @@ from .settings import (
     check_reporting,
     name_value_group,
 )
+from .site import SiteOptions
 from .skills import MAX_LEVEL, Skill, SkillAssignment
 from .statistic_definitions import StatisticDefinition, default_statistics
 from .users import AGENT, ROLES, User
@@ -103,6 +105,10 @@ class ContactCenter:
     multimedia: dict[str, Any] = field(default_factory=dict)
     # The statistics sampled for the Statistics API (the file's `statistics` section, or the built-in list).
     statistics: list[StatisticDefinition] = field(default_factory=default_statistics)
+    # How the server faces its clients (CORS, CSRF, release profile, sessions): the file's server section.
+    site: SiteOptions = field(default_factory=SiteOptions)
+    # The file's telephony.tserver mapping: the DNs' T-Server settings over the simulator's defaults.
+    tserver: dict[str, str] = field(default_factory=dict)
     # The voice core holding every device's agent state, Do Not Disturb and forwarding; attached by the
     # `World` that runs this contact center (see `attach`), so device and channel documents read it live.
     _telephony: Telephony | None = field(default=None, repr=False, compare=False)
@@ -210,7 +216,8 @@ class ContactCenter:
     def device_document(self, device: Device, view: DeviceView | None = None) -> dict[str, Any]:
         """A device as GET /devices/{id} and DeviceStateChangeMessage show it: its own fields, the voice
         core's state (`view`, or the current one) and its number's country."""
-        voice = render_device_state(view if view is not None else self.telephony.device_view(device.id))
+        profile = PROFILES[self.site.profile]
+        voice = render_device_state(view if view is not None else self.telephony.device_view(device.id), profile)
         doc: dict[str, Any] = {**device.document(), **voice, "country": self.country_of(device.phoneNumber)}
         return doc
 
