@@ -16,13 +16,14 @@ from .api import routes
 from .api.auth import Authenticator
 from .api.cors import cors_middleware
 from .api.crosssite import crosssite_middleware
-from .api.keys import AUTH, CENTER, NOTIFIER, WORLD
-from .api.middleware import API, CONTROL, api_middleware
+from .api.keys import AUTH, CENTER, NOTIFIER, STATISTICS, WORLD
+from .api.middleware import API, CONTROL, STATS, api_middleware
 from .core.contact_center import ContactCenter
 from .core.site import SiteOptions
 from .core.voice import AsyncioClock, Clock
 from .core.voice.clock import TimerHandle
 from .core.world import World
+from .statistics import Statistics
 from .web import install as install_console
 
 
@@ -34,6 +35,10 @@ class RunningLoop:
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle:
         return asyncio.get_running_loop().call_later(delay, callback)
+
+
+async def _start(statistics: Statistics) -> None:
+    statistics.start()  # its timers need the running loop under a real clock
 
 
 def create_app(
@@ -57,7 +62,9 @@ def create_app(
     world.events.subscribe(notifier)
     world.events.subscribe(feed)
     notifier.start()
-    prefixes = (API, CONTROL)
+    statistics = Statistics(center, world.clock)
+    world.events.subscribe(statistics)
+    prefixes = (API, CONTROL, STATS)
     app = web.Application(
         middlewares=[
             cors_middleware(center.site, prefixes),
@@ -69,6 +76,8 @@ def create_app(
     app[AUTH] = authenticator
     app[WORLD] = world
     app[NOTIFIER] = notifier
+    app[STATISTICS] = statistics
+    app.on_startup.append(lambda _app: _start(statistics))
     bayeux.mount(app, notify.PATH, server)
     routes.install(app)
     install_console(app)

@@ -15,7 +15,8 @@ def registered_routes(app) -> set[tuple[str, str]]:
     routes = set()
     for route in app.router.routes():
         path = route.resource.canonical if route.resource is not None else ""
-        if path.startswith(("/api/v2", "/sim")) and not path.startswith(NOT_REST) and route.method != "HEAD":
+        ours = path.startswith(("/api/v2", "/api/v1/stats", "/sim"))
+        if ours and not path.startswith(NOT_REST) and route.method != "HEAD":
             routes.add((route.method, path.removesuffix("/")))
     return routes
 

@@ -6,10 +6,12 @@ from ..core.contact_center import ContactCenter
 from ..core.users import User
 from ..core.world import World
 from ..notify import Notifier
+from ..statistics import Statistics
 from .auth import Authenticator
 
 CENTER = web.AppKey("contact_center", ContactCenter)
 AUTH = web.AppKey("authenticator", Authenticator)
 WORLD = web.AppKey("world", World)
 NOTIFIER = web.AppKey("notifier", Notifier)
+STATISTICS = web.AppKey("statistics", Statistics)
 VIEWER = web.RequestKey("viewer", User)

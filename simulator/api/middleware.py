@@ -26,6 +26,7 @@ from .responses import access_denied, error, json_response, unauthorized
 
 API = "/api/v2"
 CONTROL = "/sim"
+STATS = "/api/v1/stats"  # the Statistics API, authenticated as /api/v2 is
 log = logging.getLogger(__name__)
 
 
@@ -35,7 +36,7 @@ def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
     @web.middleware
     async def middleware(request: web.Request, handler) -> web.StreamResponse:
         path = request.path
-        ours = any(path == prefix or path.startswith(prefix + "/") for prefix in (API, CONTROL))
+        ours = any(path == prefix or path.startswith(prefix + "/") for prefix in (API, CONTROL, STATS))
         if not ours or path.startswith(excluded):
             return await handler(request)
         user = authenticator.user_of(request)

@@ -137,7 +137,7 @@ def _operation(route: Route) -> dict[str, Any]:
             },
         },
     }
-    if route.base != API:
+    if route.base == "/sim":
         operation["tags"] = [CONTROL_TAG]
     parameters = [
         {

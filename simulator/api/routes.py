@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ..statistics import api as statistics_api
 from . import (
     calls,
     contacts,
@@ -28,7 +29,7 @@ from .responses import json_response
 def route_table() -> RouteTable:
     table = RouteTable()
     modules = (me, calls, interactions, workbins, users, skills, devices, queues, contacts, settings, system, login)
-    for module in (*modules, control, media_control):
+    for module in (*modules, statistics_api, control, media_control):
         module.add_routes(table)
 
     async def serve_openapi(ctx: Context) -> web.Response:

@@ -19,6 +19,7 @@ from .profiles import PROFILES, REFERENCE
 from .refusals import Refusal
 from .settings import AGENT_STATES, GENERAL, REPORTING
 from .site import SiteOptions, is_origin
+from .statistic_definitions import DefinitionError, check_names, read_definition
 from .users import ROLES
 from .voice import RemoteRule, VoiceOptions
 
@@ -53,7 +54,7 @@ def parse(text: str, source: str) -> ContactCenter:
     top = Entry(source, root, "")
     top.only(
         "name", "seed", "features", "services", "skills", "users", "devices", "queues", "contacts", "settings",
-        "telephony", "multimedia", "server",
+        "telephony", "multimedia", "server", "statistics",
     )  # fmt: skip
     seed = top.integer("seed", required=False)
     center = ContactCenter(name=top.string("name", required=False) or "Contact center", seed=seed or 0)
@@ -174,6 +175,22 @@ class _Builder:
         self.telephony()
         self.multimedia()
         self.server()
+        self.statistics()
+
+    def statistics(self) -> None:
+        """The `statistics` section replaces the built-in list; each entry is refused with its property."""
+        if "statistics" not in self.top.fields:
+            return
+        definitions = []
+        for path, node in self.top.items("statistics"):
+            data = _plain(node)
+            label = f"{path} ({data.get('name')})" if isinstance(data, dict) and data.get("name") else path
+            try:
+                definitions.append(read_definition(data))
+                check_names(definitions)
+            except DefinitionError as problem:
+                self.top.fail(node, f"{label}: {problem}")
+        self.center.statistics = definitions
 
     def features(self) -> None:
         if "features" in self.top.fields:

@@ -32,3 +32,18 @@ class CenterChanged:
 class WorldReset:
     """The World went back to the contact center as loaded, with no call or interaction: subscribers
     start again from what it is now (clients are not told, as after a server restart)."""
+
+
+ENTERED, ANSWERED, ABANDONED = "entered", "answered", "abandoned"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCallChanged:
+    """A call of a voice queue `entered` it, was `answered` by an agent (`user_id`), or was `abandoned`:
+    it ended before any agent answered, while waiting or while an agent's phone rang. What the
+    statistics of queues are computed from; the caller's leg has no device, so no call event shows it."""
+
+    what: str
+    call_id: str
+    queue_id: str
+    user_id: str | None = None

@@ -51,6 +51,7 @@ from .settings import (
 )
 from .site import SiteOptions
 from .skills import MAX_LEVEL, Skill, SkillAssignment
+from .statistic_definitions import StatisticDefinition, default_statistics
 from .users import AGENT, ROLES, User
 from .voice import DeviceView, Telephony, VoiceOptions, render_device_state
 
@@ -102,6 +103,8 @@ class ContactCenter:
     # The file's multimedia section, by the control API's names (inviteTimeout, attachmentLimit, capacity);
     # the multimedia core applies it when it starts (see `Multimedia.configure`).
     multimedia: dict[str, Any] = field(default_factory=dict)
+    # The statistics sampled for the Statistics API (the file's `statistics` section, or the built-in list).
+    statistics: list[StatisticDefinition] = field(default_factory=default_statistics)
     # How the server faces its clients (CORS, CSRF, release profile, sessions): the file's server section.
     site: SiteOptions = field(default_factory=SiteOptions)
     # The file's telephony.tserver mapping: the DNs' T-Server settings over the simulator's defaults.

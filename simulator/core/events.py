@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .changes import CenterChanged, PasswordChanged, WorldReset
+from .changes import CenterChanged, PasswordChanged, QueueCallChanged, WorldReset
 from .media.events import ChannelChanged, InteractionMessage, WorkbinMessage
 from .voice.clock import Clock
 from .voice.events import CallOperationFailed, CallStateChanged, DeviceStateChanged
@@ -29,6 +29,7 @@ Change = (
     | ChannelChanged
     | PasswordChanged
     | CenterChanged
+    | QueueCallChanged
     | WorldReset
 )
 

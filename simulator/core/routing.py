@@ -24,10 +24,11 @@ a timer all reach it by the same path. Counters are kept for statistics.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .changes import ABANDONED, ANSWERED, ENTERED, QueueCallChanged
 from .contact_center import ContactCenter
 from .users import AGENT
 from .voice.clock import Clock, TimerHandle
@@ -116,8 +117,10 @@ class Router:
         telephony: Telephony,
         clock: Clock,
         ring_timeout: float | None = None,
+        emit: Callable[[QueueCallChanged], None] | None = None,
     ) -> None:
         self.center = center
+        self._emit = emit or (lambda change: None)  # calls entering, answered, abandoned: for statistics
         self.telephony = telephony
         self.clock = clock
         self.ring_timeout = center.voice_options.no_answer_timeout if ring_timeout is None else ring_timeout
@@ -151,6 +154,7 @@ class Router:
         self._calls[call_id] = queued
         self._wait(queued)
         self._queue_counters(queue_id).offered += 1
+        self._emit(QueueCallChanged(ENTERED, call_id, queue_id))
 
     def after_action(self, devices: Iterable[str] = (), calls: Iterable[str] = ()) -> None:
         """Look at the devices and calls the last action touched, then offer waiting calls to free agents.
@@ -214,6 +218,7 @@ class Router:
         if not self.telephony.has_call(queued.call_id):
             self._finish(queued)
             self._queue_counters(queued.queue_id).abandoned += 1
+            self._emit(QueueCallChanged(ABANDONED, queued.call_id, queued.queue_id))
         elif queued.device_id is not None:
             state = self.telephony.leg_state(queued.device_id, queued.call_id)
             if state in ("Established", "Held"):
@@ -255,6 +260,7 @@ class Router:
         assert queued.user_id is not None
         self._agent_counters(queued.user_id).answered += 1
         self._finish(queued)
+        self._emit(QueueCallChanged(ANSWERED, queued.call_id, queued.queue_id, queued.user_id))
 
     def _finish(self, queued: _Queued) -> None:
         if queued.timer is not None:

@@ -64,7 +64,7 @@ class World:
         )
         self.telephony = Telephony(CenterDirectory(self.center), self.clock, emit, options, seed=self.center.seed)
         self.center.attach(self.telephony)
-        self.router = Router(self.center, self.telephony, self.clock)
+        self.router = Router(self.center, self.telephony, self.clock, emit=emit)
         self.media = Multimedia(self.center, self.clock, emit, None)
         self.media.configure(self.center.multimedia)
         self.center.listener = self._center_changed

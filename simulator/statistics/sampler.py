@@ -1,0 +1,174 @@
+"""The statistics of the Statistics API: every defined statistic of every object, sampled on the clock.
+
+`Statistics` subscribes to the World's event stream and keeps a `Tally` of it; every
+`notificationFrequency` seconds of the simulator's clock it samples each statistic of that frequency
+for every object of its type, so on a virtual clock a simulated hour yields all of its samples as the
+clock is advanced through it. Which objects exist and which agents hold a skill are read from the
+contact center's configuration; what the calls and agents did comes from the events only.
+
+Sample times are milliseconds since the epoch in simulated time: the clock's reading when sampling
+started is taken to be the wall-clock time then.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+
+from ..core.changes import QueueCallChanged, WorldReset
+from ..core.contact_center import ContactCenter
+from ..core.events import Event
+from ..core.settings import REPORTING
+from ..core.statistic_definitions import AGENT, QUEUE, SKILL_AG, SKILL_Q, StatisticDefinition
+from ..core.users import AGENT as AGENT_ROLE
+from ..core.voice import Clock
+from ..core.voice.events import CallStateChanged, DeviceStateChanged
+from .tally import IN_CALL, NOT_READY, READY, QueueTally, Tally
+
+MAX_SAMPLES = 8640  # per statistic of an object: a day of samples every 10 seconds
+Sample = tuple[int, float]  # (ms since the epoch, value)
+
+
+class Statistics:
+    """Samples of every statistic the contact center defines, computed from the events it is handed."""
+
+    def __init__(self, center: ContactCenter, clock: Clock) -> None:
+        self.center = center
+        self.clock = clock
+        self.epoch = 0.0  # wall-clock seconds at the clock's zero, set by `start`
+        self.tally = Tally()
+        self.samples: dict[tuple[str, str], deque[Sample]] = {}
+        self._started = False
+
+    # ------------------------------------------------------------------ the event stream
+
+    def __call__(self, event: Event) -> None:
+        change = event.change
+        if isinstance(change, QueueCallChanged):
+            self.tally.queue_call(change, event.time)
+        elif isinstance(change, CallStateChanged):
+            self.tally.call(change, event.time)
+        elif isinstance(change, DeviceStateChanged):
+            self.tally.device(change, event.time)
+        elif isinstance(change, WorldReset):
+            self.tally = Tally()
+            self.samples.clear()
+
+    # ------------------------------------------------------------------ sampling
+
+    def start(self) -> None:
+        """Start the sampling timers, one per notification frequency (once the clock can take timers)."""
+        if self._started:
+            return
+        self._started = True
+        self.epoch = time.time() - self.clock.now()  # a real clock can be read only once its loop runs
+        for frequency in sorted({definition.frequency for definition in self.center.statistics}):
+            self._schedule(frequency)
+
+    def _schedule(self, frequency: int) -> None:
+        self.clock.call_later(frequency, lambda: self._tick(frequency))
+
+    def _tick(self, frequency: int) -> None:
+        self._schedule(frequency)
+        stamp = round((self.epoch + self.clock.now()) * 1000)
+        for definition in self.center.statistics:
+            if definition.frequency != frequency:
+                continue
+            for object_id in self.objects(definition.object_type):
+                value = self.value(definition, object_id)
+                series = self.samples.get((object_id, definition.name))
+                if series is None:
+                    series = self.samples[(object_id, definition.name)] = deque(maxlen=MAX_SAMPLES)
+                series.append((stamp, value))
+
+    def objects(self, object_type: str) -> list[str]:
+        """The ids of the objects a statistic of `object_type` is sampled for."""
+        if object_type == QUEUE:
+            return [queue.id for queue in self.center.queues.values() if queue.channel == "voice"]
+        if object_type in (SKILL_Q, SKILL_AG):
+            return list(self.center.skills)
+        return [user.id for user in self.center.users.values() if user.has_role(AGENT_ROLE)]
+
+    def value(self, definition: StatisticDefinition, object_id: str) -> float:
+        """The statistic's value for the object now."""
+        now = self.clock.now()
+        if definition.object_type in (QUEUE, SKILL_Q):
+            return _call_value(definition, self._queues_of(definition.object_type, object_id), now,
+                               self._threshold(definition))  # fmt: skip
+        users = [object_id] if definition.object_type == AGENT else self._agents_with(object_id)
+        statuses = [self.tally.agent_status.get(user_id, ("", now)) for user_id in users]
+        if definition.measure == "longest_idle":
+            return round(max((now - since for status, since in statuses if status == READY), default=0.0))
+        wanted = {"ready": READY, "not_ready": NOT_READY, "in_call": IN_CALL}[definition.measure]
+        return sum(1 for status, _since in statuses if status == wanted)
+
+    def _queues_of(self, object_type: str, object_id: str) -> list[QueueTally]:
+        if object_type == QUEUE:
+            ids: Iterable[str] = (object_id,)
+        else:
+            ids = (queue.id for queue in self.center.queues.values() if object_id in queue.skill_ids)
+        return [self.tally.queues[queue_id] for queue_id in ids if queue_id in self.tally.queues]
+
+    def _agents_with(self, skill_id: str) -> list[str]:
+        skill = self.center.skills.get(skill_id)
+        if skill is None:
+            return []
+        return [user.id for user, _level in self.center.holders_of(skill) if user.has_role(AGENT_ROLE)]
+
+    def _threshold(self, definition: StatisticDefinition) -> tuple[int, int] | None:
+        """timeRange of the definition; for ServiceLevel its right end is `defaultServiceLevelInterval`."""
+        if definition.time_range is None or not definition.service_level:
+            return definition.time_range
+        settings = {setting["name"]: setting["value"] for setting in self.center.settings_of(REPORTING)}
+        return (definition.time_range[0], int(settings.get("defaultServiceLevelInterval", definition.time_range[1])))
+
+    # ------------------------------------------------------------------ what the API reads
+
+    def kinds_of(self, object_id: str) -> tuple[str, ...]:
+        """The object types `object_id` is (a skill is both SKILL_Q and SKILL_AG); empty if unknown."""
+        queue = self.center.queues.get(object_id)
+        if queue is not None:
+            return (QUEUE,) if queue.channel == "voice" else ()
+        if object_id in self.center.skills:
+            return (SKILL_Q, SKILL_AG)
+        user = self.center.users.get(object_id)
+        return (AGENT,) if user is not None and user.has_role(AGENT_ROLE) else ()
+
+    def definitions_of(self, object_id: str) -> list[StatisticDefinition]:
+        kinds = self.kinds_of(object_id)
+        return [definition for definition in self.center.statistics if definition.object_type in kinds]
+
+    def series(self, object_id: str, name: str) -> list[Sample]:
+        """The samples of one statistic of one object, oldest first."""
+        return list(self.samples.get((object_id, name), ()))
+
+
+def _call_value(
+    definition: StatisticDefinition, tallies: list[QueueTally], now: float, threshold: tuple[int, int] | None
+) -> float:
+    measure = definition.measure
+    answered = [wait for tally in tallies for wait in tally.answered_waits]
+    abandoned = [wait for tally in tallies for wait in tally.abandoned_waits]
+    counts: dict[str, Callable[[], float]] = {
+        "answered": lambda: len(answered),
+        "abandoned": lambda: len(abandoned),
+        "waiting": lambda: sum(len(tally.waiting) for tally in tallies),
+        "longest_waiting": lambda: round(
+            max((now - since for tally in tallies for since in tally.waiting.values()), default=0.0)
+        ),
+        "average_wait": lambda: (
+            round(sum(answered + abandoned) / len(answered + abandoned)) if answered or abandoned else 0
+        ),
+    }
+    if measure in counts:
+        return counts[measure]()
+    assert threshold is not None
+    left, right = threshold
+    within = sum(1 for wait in answered if left <= wait <= right)
+    if measure == "answered_in_range":
+        total = len(answered)
+    else:  # service_factor: answered, and abandoned after the second time range
+        late = definition.time_range2[1] if definition.time_range2 else 0
+        total = len(answered) + sum(1 for wait in abandoned if wait > late)
+    return round(100 * within / total, 2) if total else 0
