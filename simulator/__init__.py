@@ -4,3 +4,5 @@
 the core's events into the reference's notification documents, `notifications` wires the Bayeux server,
 `app` composes them, `cli` is the `gwsim` command.
 """
+
+__version__ = "0.2.0"
