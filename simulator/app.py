@@ -9,7 +9,7 @@ from aiohttp import web
 
 import bayeux
 
-from . import notifications
+from . import health, journal, notifications
 from .api import routes
 from .api.auth import Authenticator
 from .api.keys import AUTH, CENTER, NOTIFIER, WORLD
@@ -37,19 +37,28 @@ def create_app(
     *,
     clock: Clock | None = None,
     base_url: str | None = None,
+    journal_size: int = journal.DEFAULT_SIZE,
 ) -> web.Application:
     """The simulator over `center`. `clock` defaults to real time; tests and scenarios pass a
-    `VirtualClock`. `base_url` is the root in documents' URIs (default: learnt from the first request)."""
+    `VirtualClock`. `base_url` is the root in documents' URIs (default: learnt from the first request).
+    `journal_size` requests are kept for GET /sim/journal (0: none recorded)."""
     authenticator = Authenticator(center)
     server = notifications.create_server(authenticator, bayeux_options)
     notifier = Notifier(server, center, base_url)
     world = World(center, clock or AsyncioClock(RunningLoop()), notifier)
     notifier.start()
-    app = web.Application(middlewares=[api_middleware(authenticator, excluded=(notifications.PATH,))])
+    requests = journal.Journal(journal_size)
+    recording = [journal.middleware(requests)] if journal_size > 0 else []
+    app = web.Application(middlewares=[*recording, api_middleware(authenticator, excluded=(notifications.PATH,))])
+    app[journal.JOURNAL] = requests
     app[CENTER] = center
     app[AUTH] = authenticator
     app[WORLD] = world
     app[NOTIFIER] = notifier
     bayeux.mount(app, notifications.PATH, server)
-    routes.install(app)
+    table = routes.install(app)
+    for route in journal.routes():
+        table.add(route)  # in the OpenAPI document too
+        app.router.add_route(route.method, route.full_path, route.handler)
+    app.router.add_get(health.PATH, health.health)
     return app
