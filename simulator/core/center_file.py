@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .. import yaml_nodes
 from .contact_center import DEFAULT, ContactCenter, ContactCenterError
 from .refusals import Refusal
 from .settings import AGENT_STATES, GENERAL, REPORTING
@@ -42,10 +43,9 @@ def load(path: str | Path) -> ContactCenter:
 
 def parse(text: str, source: str) -> ContactCenter:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as problem:
-        line = problem.problem_mark.line + 1 if problem.problem_mark else 1
-        raise ContactCenterError(f"{source}:{line}: not valid YAML: {problem.problem}") from None
+        root = yaml_nodes.compose(text)
+    except yaml_nodes.YamlProblem as problem:
+        raise ContactCenterError(f"{source}:{problem.line}: {problem.reason}") from None
     if root is None:
         raise ContactCenterError(f"{source}:1: the file is empty: it must be a mapping with at least users")
     top = Entry(source, root, "")

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from .. import yaml_nodes
 from ..core.contact_center import ContactCenter, ContactCenterError, load, load_default
 from ..core.media import INTERACTION_OPERATIONS
 from ..core.voice import AGENT_OPERATIONS, CALL_OPERATIONS, DEVICE_OPERATIONS
@@ -100,10 +101,9 @@ def check(path: str | Path) -> list[Problem]:
 
 def parse(text: str, source: str, base: Path | None = None) -> Scenario:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as problem:
-        line = problem.problem_mark.line + 1 if problem.problem_mark else 1
-        raise ScenarioError([Problem(source, line, f"not valid YAML: {problem.problem}")]) from None
+        root = yaml_nodes.compose(text)
+    except yaml_nodes.YamlProblem as problem:
+        raise ScenarioError([Problem(source, problem.line, problem.reason)]) from None
     if root is None:
         raise ScenarioError([Problem(source, 1, "the file is empty: a scenario needs name and steps")])
     reader = _Reader(source, base or Path("."))
