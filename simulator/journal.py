@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .api.keys import VIEWER
+from .api.keys import BODY, VIEWER
 from .api.resources import ADMINS, Context, Route, custom_route
 from .api.responses import Failure, ok
 from .core.refusals import INVALID
@@ -81,15 +81,15 @@ def middleware(journal: Journal) -> Any:
         try:
             response = await handler(request)
         except web.HTTPException as problem:
-            await _record(journal, request, problem.status, problem.text or "")
+            _record(journal, request, problem.status, problem.text or "")
             raise
-        await _record(journal, request, response.status, _answer_excerpt(response))
+        _record(journal, request, response.status, _answer_excerpt(response))
         return response
 
     return record
 
 
-async def _record(journal: Journal, request: web.Request, status: int, answer: str) -> None:
+def _record(journal: Journal, request: web.Request, status: int, answer: str) -> None:
     viewer = request.get(VIEWER)
     entry = Entry(
         time.time(),
@@ -98,22 +98,20 @@ async def _record(journal: Journal, request: web.Request, status: int, answer: s
         request.query_string,
         status,
         viewer.userName if viewer is not None else None,
-        await _request_excerpt(request),
+        _request_excerpt(request),
         answer[:EXCERPT],
     )
     journal.record(entry)
 
 
-async def _request_excerpt(request: web.Request) -> str:
+def _request_excerpt(request: web.Request) -> str:
+    """The body as the API read it (REST and /sim requests); for other requests, its type and size."""
+    body = request.get(BODY)
+    if body is not None:
+        return body[:EXCERPT].decode("utf-8", "replace")
     if not request.body_exists:
         return ""
-    if request.content_type.startswith("multipart/"):
-        return f"({request.content_type}, {request.content_length or 0} bytes)"
-    try:
-        body = await request.read()  # what the handler read is kept by aiohttp; otherwise read now
-    except Exception:  # a body refused as too large, or a connection gone: say so rather than fail the answer
-        return f"(not read, {request.content_length or 0} bytes)"
-    return body[:EXCERPT].decode("utf-8", "replace")
+    return f"({request.content_type}, {request.content_length or 0} bytes)"
 
 
 def _answer_excerpt(response: web.StreamResponse) -> str:

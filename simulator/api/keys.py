@@ -13,3 +13,4 @@ AUTH = web.AppKey("authenticator", Authenticator)
 WORLD = web.AppKey("world", World)
 NOTIFIER = web.AppKey("notifier", Notifier)
 VIEWER = web.RequestKey("viewer", User)
+BODY = web.RequestKey("body", bytes)  # the body as read_body read it, for the request journal

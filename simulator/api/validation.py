@@ -15,6 +15,7 @@ import orjson
 from aiohttp import web
 
 from ..core.refusals import INVALID, MISSING
+from .keys import BODY
 from .responses import Failure
 
 MAX_BODY = 64 * 1024
@@ -40,6 +41,7 @@ async def read_body(request: web.Request, required: bool = True) -> dict[str, An
         raw += chunk
         if len(raw) > MAX_BODY:
             raise Failure(INVALID, f"the request body is larger than {MAX_BODY} bytes", 413)
+    request[BODY] = raw
     if not raw.strip():
         if required:
             raise Failure(MISSING, "the request body is missing: send a JSON object")
