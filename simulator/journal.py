@@ -106,7 +106,7 @@ def _record(journal: Journal, request: web.Request, status: int, answer: str) ->
 
 def _request_excerpt(request: web.Request) -> str:
     """The body as the API read it (REST and /sim requests); for other requests, its type and size."""
-    body = request.get(BODY)
+    body: bytes | None = request.get(BODY)
     if body is not None:
         return body[:EXCERPT].decode("utf-8", "replace")
     if not request.body_exists:

@@ -32,7 +32,7 @@ MISSING_ASYNCIO = (
 try:
     import pytest_asyncio
 except ModuleNotFoundError:
-    pytest_asyncio = None
+    pytest_asyncio = None  # type: ignore[assignment]
 
 
 @pytest.fixture

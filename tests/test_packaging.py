@@ -13,6 +13,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR = re.compile(r"^([A-Za-z0-9_.-]+)>=([0-9][0-9.]*)$")
@@ -50,9 +52,13 @@ def test_the_wheel_on_the_dependency_floors_serves_and_runs_library_scenarios(di
     bin_ = venv / "bin"
     wheel = next(dist.glob("*.whl"))
     run(bin_ / "pip", "install", "--quiet", "--only-binary", ":all:", *floors(), wheel, cwd=tmp_path, timeout=600)
-    installed = run(bin_ / "pip", "list", "--format", "freeze", cwd=tmp_path).lower()
+    freeze = run(bin_ / "pip", "list", "--format", "freeze", cwd=tmp_path)
+    installed = {
+        canonicalize_name(name): Version(version) for name, version in re.findall(r"^(.+)==(.+)$", freeze, re.M)
+    }
     for pin in floors():
-        assert pin.lower() in installed.splitlines(), f"{pin} not installed: {installed}"
+        name, version = pin.split("==")
+        assert installed.get(canonicalize_name(name)) == Version(version), f"{pin} not installed: {freeze}"
     from simulator import __version__
 
     assert run(bin_ / "gwsim", "--version", cwd=tmp_path).strip() == f"gwsim {__version__}"

@@ -115,5 +115,5 @@ class AgentClient:
                 future.set_result(None)
             return
         if channel in self.inbox:
-            self.inbox[channel].append(message.get("data"))
+            self.inbox[channel].append(message.get("data") or {})
             self.received.set()

@@ -12,6 +12,7 @@ import sys
 import time
 
 from . import library
+from .model import Scenario
 from .reader import ScenarioError, read
 from .report import Console, write_junit
 from .runner import ScenarioResult, run
@@ -124,7 +125,7 @@ def run_command(args: argparse.Namespace) -> int:
     return 0 if all(result.passed for result in results) else 1
 
 
-async def _run_all(scenarios: list, url: str | None, repeat: int) -> list[ScenarioResult]:
+async def _run_all(scenarios: list[Scenario], url: str | None, repeat: int) -> list[ScenarioResult]:
     console = Console(per_step=repeat == 1, total=len(scenarios) * repeat)
     results: list[ScenarioResult] = []
     progress = asyncio.create_task(_progress(console, results))
@@ -138,7 +139,7 @@ async def _run_all(scenarios: list, url: str | None, repeat: int) -> list[Scenar
                     results.append(result)
                 continue
 
-            async def one(copy: int, scenario=scenario) -> ScenarioResult:  # noqa: ANN001
+            async def one(copy: int, scenario: Scenario = scenario) -> ScenarioResult:
                 result = await run(scenario, url, copy)
                 console.scenario_done(result)
                 results.append(result)

@@ -506,13 +506,12 @@ class _Reader:
         for name in agents:
             if name not in self.agent_names:
                 self.fail(spec.lines["agents"], f"{where}.agents: no agent named {name!r}")
-        if duration is None or None in times.values():
+        arrivals, talk, wrap_up, patience = times["arrivals"], times["talk"], times["wrapUp"], times["patience"]
+        if duration is None or arrivals is None or talk is None or wrap_up is None or patience is None:
             return None
         return Traffic(
             **self._common(entry, path, number),
-            spec=TrafficSpec(
-                to, duration, seed, times["arrivals"], times["talk"], times["wrapUp"], times["patience"], tuple(agents)
-            ),
+            spec=TrafficSpec(to, duration, seed, arrivals, talk, wrap_up, patience, tuple(agents)),
         )
 
     def distribution(self, entry: Marked, key: str, path: str) -> Distribution | None:

@@ -1,0 +1,14 @@
+"""A Bayeux 1.0 (CometD) server for aiohttp, with no knowledge of what it carries.
+
+Mount it in any aiohttp application with `mount(app, "/cometd", BayeuxServer())`, then push with
+`server.publish(channel, data)` (every subscriber) or `server.deliver(user, channel, data)` (the sessions
+of one user). A `SecurityPolicy` decides who may handshake, subscribe and publish.
+"""
+
+from .mount import SERVER_KEY, mount
+from .options import Options
+from .policy import SecurityPolicy
+from .server import BayeuxServer
+from .session import ServerSession
+
+__all__ = ["SERVER_KEY", "BayeuxServer", "Options", "SecurityPolicy", "ServerSession", "mount"]

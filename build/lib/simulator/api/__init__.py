@@ -1,0 +1,10 @@
+"""The REST API v2: parses, authenticates, authorises and validates; holds no contact-center state.
+
+`resources` implements the reference's conventions once (lists, fields, subresources, resolveUri,
+filters, create/assign/bulk answers, roles); each resource module (`me`, `calls`, `users`, `skills`,
+`devices`, `queues`, `contacts`, `settings`, `system`) declares its kinds and routes as data for it;
+`agent_operations` holds the agent-state, Do Not Disturb and forwarding operations several of them offer,
+`control` the simulator's own control API under /sim. `validation`
+checks bodies field by field, `responses` maps statusCodes to HTTP, `middleware` authenticates and turns
+every refusal into a response, `routes` gathers the table, `openapi` describes it.
+"""

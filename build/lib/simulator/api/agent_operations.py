@@ -1,0 +1,116 @@
+"""Agent-state, Do Not Disturb and forwarding operations: on /me, on /me/channels/{channel}, on
+/channels/{channel} and on /devices/{id}.
+
+The voice channel's state is the voice core's, so every one of these is handed to it: on /me and on the
+voice channel for all the agent's devices at once (all or none change), on /devices/{id} for that device.
+The agent-state operations are Ready, NotReady (`reason`, `workMode`), AfterCallWork,
+StartContactCenterSession / EndContactCenterSession and the operationName of every definition in the
+agent-states settings, custom ones included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..core.channels import VOICE
+from ..core.refusals import INVALID, NOT_FOUND
+from ..core.voice import VoiceRefusal
+from ..core.voice.device import LOGGED_OUT
+from .keys import WORLD
+from .resources import AGENTS, Context, Operation
+from .responses import Failure
+from .validation import Field, Schema
+
+DND = ("DoNotDisturbOn", "DoNotDisturbOff")
+FORWARDING = ("ForwardCallsOn", "ForwardCallsOff")
+SESSION = ("StartContactCenterSession", "EndContactCenterSession")
+AGENT_STATES = ("Ready", "NotReady", "AfterCallWork")
+
+_PARAMETERS: dict[str, tuple[Field, ...]] = {
+    "StartContactCenterSession": (
+        Field("channels", type="array", items="string", description="The channels to log in on, e.g. [voice]"),
+        Field("place", description="The place to log in at (accepted, not simulated)"),
+        Field("loginCode", description="The agent login to use (accepted, not simulated)"),
+        Field("queue", description="The queue to log in to (accepted, not simulated)"),
+    ),
+    "Ready": (Field("workMode", description="ManualIn, AutoIn or ReturnBack"),),
+    "NotReady": (
+        Field("reason", description="Why the agent is not ready"),
+        Field("workMode", description="AfterCallWork, AuxWork, LegalGuard, NoCallDisconnect or WalkAway"),
+    ),
+    "ForwardCallsOn": (Field("destination", type="any", description="The number calls are forwarded to"),),
+}
+
+
+def _schema(name: str) -> Schema:
+    """Open: the voice core reads the parameters, so every refusal names its field the same way."""
+    return Schema(name, _PARAMETERS.get(name, ()), open=True)
+
+
+def _user_operation(name: str) -> Operation:
+    async def run(ctx: Context, values: dict[str, Any]) -> None:
+        channels = values.get("channels") if name == "StartContactCenterSession" else None
+        if isinstance(channels, list):
+            _check_channels(ctx, channels)
+        world = ctx.request.app[WORLD]
+        if not isinstance(channels, list) or VOICE in channels:
+            try:
+                world.telephony.user_operate(ctx.viewer.id, name, values)
+            except VoiceRefusal as refusal:
+                # logged out on voice only: the agent state still applies to the chat and e-mail channels
+                if refusal.state != LOGGED_OUT or name in (*SESSION, *DND) or not world.media.logged_in(ctx.viewer.id):
+                    raise
+        world.media.user_operate(ctx.viewer.id, name, values)
+
+    return Operation(_schema(name), AGENTS, run, f"{name} on every device and channel of the current user")
+
+
+def _check_channels(ctx: Context, channels: list[Any]) -> None:
+    for index, name in enumerate(channels):
+        if name not in ctx.viewer.channels:
+            have = ", ".join(ctx.viewer.channels) or "none"
+            raise Failure(INVALID, f"channels[{index}] {name!r} is not one of your channels ({have})")
+
+
+def me_operations() -> dict[str, Operation]:
+    """The fixed operations of /me besides ChangePassword."""
+    return {name: _user_operation(name) for name in (*SESSION, *AGENT_STATES, *DND)}
+
+
+def defined_agent_states(ctx: Context) -> Mapping[str, Operation]:
+    """The agent-state definitions' operationNames (AuxWork, Offline, custom ones) as operations."""
+    return {name: _user_operation(name) for name in ctx.center.agent_states}
+
+
+def _channel_operation(name: str) -> Operation:
+    async def run(ctx: Context, values: dict[str, Any]) -> None:
+        channel = ctx.arg("channel_id")
+        if channel not in ctx.viewer.channels:
+            have = ", ".join(ctx.viewer.channels) or "none"
+            raise Failure(NOT_FOUND, f"you have no channel {channel!r} (channels: {have})")
+        if channel != VOICE:
+            ctx.request.app[WORLD].media.channel_operate(ctx.viewer.id, channel, name, values)
+            return
+        ctx.request.app[WORLD].telephony.user_operate(ctx.viewer.id, name, values)
+
+    return Operation(_schema(name), AGENTS, run, f"{name} on one channel of the current user (voice: every device)")
+
+
+def channel_operations(names: tuple[str, ...]) -> dict[str, Operation]:
+    return {name: _channel_operation(name) for name in names}
+
+
+def defined_channel_states(ctx: Context) -> Mapping[str, Operation]:
+    return channel_operations(tuple(ctx.center.agent_states))
+
+
+def _device_operation(name: str) -> Operation:
+    async def run(ctx: Context, values: dict[str, Any]) -> None:
+        ctx.request.app[WORLD].telephony.device_operate(ctx.viewer.id, ctx.arg("device_id"), name, values)
+
+    return Operation(_schema(name), AGENTS, run, f"{name} on one of the current user's devices")
+
+
+def device_operations() -> dict[str, Operation]:
+    return {name: _device_operation(name) for name in (*DND, *FORWARDING)}

@@ -1,0 +1,165 @@
+"""Calls: `Dial` on a device, `/me/calls` and every call operation posted on `/me/calls/{id}`.
+
+The handlers only read the request and hand it to the voice core, which checks the parameters, the
+call's state and ownership, and reports what changed as events that the notifier turns into
+`/v2/me/calls` messages. A GET renders the same `call` document those messages carry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from ..core.refusals import INVALID, MISSING, NOT_FOUND
+from ..core.voice import CALL_OPERATIONS, CallView, render_call
+from .keys import NOTIFIER, WORLD
+from .resources import (
+    AGENTS,
+    EVERYONE,
+    Context,
+    Kind,
+    Operation,
+    Route,
+    RouteTable,
+    custom_route,
+    list_route,
+    operations_route,
+    read_route,
+    register,
+)
+from .responses import Failure, ok
+from .validation import Field, Schema, read_body
+
+CALL_FIELDS = (
+    "id",
+    "state",
+    "callUuid",
+    "deviceUri",
+    "uri",
+    "participants",
+    "participantsInfo",
+    "ani",
+    "dnis",
+    "callType",
+    "capabilities",
+    "userData",
+    "duration",
+    "mute",
+    "recordingState",
+)
+
+
+@dataclass(frozen=True)
+class RenderedCall:
+    """One of the viewer's call legs, rendered once as the notifications render it."""
+
+    id: str
+    document: dict[str, Any]
+
+
+def _not_by_id(center: Any, call_id: str) -> Any:
+    """Calls are legs of the viewer's devices: found through /me/calls, never by id alone."""
+    raise Failure(NOT_FOUND, f"call {call_id!r} is not one of your calls")
+
+
+CALL = register(
+    Kind(
+        "call",
+        "calls",
+        "call",
+        "/me/calls",
+        document=lambda center, call: dict(call.document),
+        find=_not_by_id,
+        fields=CALL_FIELDS,
+    )
+)
+
+_DESTINATION = Field("destination", type="any", description="The number to reach: a string, or {'phoneNumber': 'XXX'}")
+_USER_DATA = Field("userData", type="any", description="A JSON object of key-value pairs attached to the call")
+_PARAMETERS: dict[str, tuple[Field, ...]] = {
+    "SingleStepTransfer": (_DESTINATION,),
+    "SingleStepConference": (_DESTINATION,),
+    "InitiateTransfer": (_DESTINATION,),
+    "InitiateConference": (_DESTINATION,),
+    "CompleteTransfer": (Field("consultCallUri", description="The consult call (optional)"),),
+    "CompleteConference": (Field("consultCallUri", description="The consult call"),),
+    "RemoveParticipantFromConference": (Field("participant", description="The number of the participant"),),
+    "SendDtmf": (Field("digits", description="The digits to send: 0-9, * and #"),),
+    "SwapCalls": (Field("otherCallUri", description="The held call to retrieve"),),
+    "MergeWithOtherCall": (Field("otherCallUri", description="The held call to merge with"),),
+    "AttachUserData": (_USER_DATA,),
+    "UpdateUserData": (_USER_DATA,),
+    "DeleteUserData": (
+        Field("userData", type="any", description="An object whose keys are deleted (all when absent)"),
+    ),
+    "DeleteUserDataPair": (Field("key", description="The key to delete"),),
+}
+DIAL = Schema("Dial", (_DESTINATION, _USER_DATA), open=True)
+
+
+def _schema(operation: str) -> Schema:
+    """Open: the voice core reads the parameters, so every refusal names its field one way."""
+    return Schema(operation, _PARAMETERS.get(operation, ()), open=True)
+
+
+def rendered(ctx: Context, view: CallView) -> RenderedCall:
+    return RenderedCall(view.id, render_call(view, ctx.request.app[NOTIFIER].base))
+
+
+def _my_calls(ctx: Context) -> Iterator[RenderedCall]:
+    for view in ctx.request.app[WORLD].telephony.calls_of_user(ctx.viewer.id):
+        yield rendered(ctx, view)
+
+
+def _my_call(ctx: Context) -> RenderedCall:
+    return rendered(ctx, ctx.request.app[WORLD].telephony.call_view(ctx.viewer.id, ctx.arg("call_id")))
+
+
+def _call_operation(name: str) -> Operation:
+    async def run(ctx: Context, values: dict[str, Any]) -> None:
+        ctx.request.app[WORLD].telephony.operate(ctx.viewer.id, ctx.arg("call_id"), name, values)
+
+    return Operation(_schema(name), AGENTS, run, f"{name} on the current user's leg of the call")
+
+
+def _dial_route(path: str, summary: str) -> Route:
+    """Dial answers the new call's `id` and `uri` besides statusCode 0 (the reference shows statusCode
+    alone; clients that ignore the extra fields are unaffected, and scripts need not wait for an event)."""
+
+    async def run(ctx: Context) -> web.Response:
+        body = await read_body(ctx.request)
+        name = body.get("operationName")
+        if name != "Dial":
+            if name is None:
+                raise Failure(MISSING, "operationName is required (Dial)")
+            raise Failure(INVALID, f"operationName {name!r} is not an operation of {path} (operations: Dial)")
+        values = DIAL.check({key: value for key, value in body.items() if key != "operationName"})
+        telephony = ctx.request.app[WORLD].telephony
+        call_id = telephony.dial(ctx.viewer.id, ctx.arg("device_id"), values.get("destination"), values.get("userData"))
+        return ok(id=call_id, uri=ctx.uri(f"/me/calls/{call_id}"))
+
+    body = Schema("Dial", (Field("operationName", required=True, choices=("Dial",)), *DIAL.fields), open=True)
+    return custom_route("POST", path, run, AGENTS, summary, "created", body)
+
+
+def add_routes(table: RouteTable) -> None:
+    table.add(
+        list_route("/me/calls", CALL, _my_calls, EVERYONE, "List the current user's calls (fields=* for documents)"),
+        read_route("/me/calls/{call_id}", CALL, _my_call, EVERYONE, "Read one of the current user's calls"),
+        operations_route(
+            "/me/calls/{call_id}",
+            {name: _call_operation(name) for name in CALL_OPERATIONS},
+            "Call control on the current user's leg of a call",
+        ),
+        _dial_route(
+            "/devices/{device_id}/calls",
+            "Dial from one of the current user's devices (answers the new call's id and uri)",
+        ),
+        _dial_route(
+            "/me/devices/{device_id}/calls",
+            "Dial from one of the current user's devices (the same as /devices/{device_id}/calls)",
+        ),
+    )

@@ -1,0 +1,16 @@
+"""Typed keys of what the aiohttp application and each request hold."""
+
+from aiohttp import web
+
+from ..core.contact_center import ContactCenter
+from ..core.users import User
+from ..core.world import World
+from ..notify import Notifier
+from .auth import Authenticator
+
+CENTER = web.AppKey("contact_center", ContactCenter)
+AUTH = web.AppKey("authenticator", Authenticator)
+WORLD = web.AppKey("world", World)
+NOTIFIER = web.AppKey("notifier", Notifier)
+VIEWER = web.RequestKey("viewer", User)
+BODY = web.RequestKey("body", bytes)  # the body as read_body read it, for the request journal

@@ -1,0 +1,156 @@
+"""`/me`: the authenticated user, their devices, skills and channels, and their own operations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.channels import Channel
+from ..core.devices import Device
+from ..core.refusals import INVALID, NOT_FOUND, Refusal
+from ..core.skills import SkillAssignment
+from . import passwords
+from .agent_operations import (
+    AGENT_STATES,
+    DND,
+    channel_operations,
+    defined_agent_states,
+    defined_channel_states,
+    me_operations,
+)
+from .devices import DEVICE
+from .resources import (
+    EVERYONE,
+    Context,
+    Kind,
+    Operation,
+    Query,
+    RouteTable,
+    list_route,
+    operations_route,
+    read_route,
+    register,
+    render,
+)
+from .responses import Failure
+from .skills import USER_SKILL
+from .users import USER, devices_of, skills_of
+
+CHANNEL = register(
+    Kind(
+        "channel",
+        "channels",
+        "channel",
+        "/me/channels",
+        document=lambda center, channel: channel.document(center),
+        find=lambda center, name: _no_channel(name),
+        fields=("id", "channel", "userState", "dndState"),
+        path_of=lambda channel: f"/me/channels/{channel.name}",
+    )
+)
+
+
+def _no_channel(name: str) -> Any:
+    raise Refusal(NOT_FOUND, f"channel {name!r} does not exist")
+
+
+def channels_of(ctx: Context, user: Any) -> list[dict[str, Any]]:
+    return [render(ctx, CHANNEL, channel, Query(fields=("*",))) for channel in user.channels.values()]
+
+
+ME = register(
+    Kind(
+        "me",
+        "users",
+        "user",
+        "/me",
+        document=USER.document,
+        find=lambda center, user_id: center.user(user_id),
+        fields=USER.fields,
+        subresources={"skills": skills_of, "devices": devices_of, "channels": channels_of},
+        path_of=lambda user: "/me",
+    )
+)
+
+
+def _device(ctx: Context) -> Device:
+    device_id = ctx.arg("device_id")
+    if device_id not in ctx.viewer.device_ids:
+        raise Refusal(NOT_FOUND, f"you have no device {device_id!r}")
+    return ctx.center.device(device_id)
+
+
+def _skill(ctx: Context) -> SkillAssignment:
+    return ctx.center.skill_of(ctx.viewer, ctx.arg("skill_id"))
+
+
+def _channel(ctx: Context) -> Channel:
+    name = ctx.arg("channel_id")
+    channel = ctx.viewer.channels.get(name)
+    if channel is None:
+        raise Refusal(NOT_FOUND, f"you have no channel {name!r} (channels: {', '.join(ctx.viewer.channels)})")
+    return channel
+
+
+async def _change_password(ctx: Context, values: dict[str, str]) -> None:
+    first_login = ctx.request.query.get("firstLogin", "false").lower()
+    if first_login not in ("true", "false"):
+        raise Failure(INVALID, "firstLogin must be true or false")
+    old, new = passwords.decoded(values, "oldPassword"), passwords.decoded(values, "newPassword")
+    passwords.reported(ctx, ctx.viewer, lambda: ctx.center.change_password(ctx.viewer, old, new))
+
+
+def add_routes(table: RouteTable) -> None:
+    table.add(
+        read_route(
+            "/me",
+            ME,
+            lambda ctx: ctx.viewer,
+            EVERYONE,
+            "Read the current user; subresources=* adds skills, devices and channels",
+        ),
+        operations_route(
+            "/me",
+            {
+                "ChangePassword": Operation(
+                    passwords.CHANGE,
+                    EVERYONE,
+                    _change_password,
+                    "Change one's own password (query parameter firstLogin=true|false)",
+                ),
+                **me_operations(),
+            },
+            "Operations on the current user: password, agent state and Do Not Disturb on all channels and devices",
+            defined=defined_agent_states,
+        ),
+        list_route(
+            "/me/devices",
+            DEVICE,
+            lambda ctx: ctx.center.devices_of(ctx.viewer),
+            EVERYONE,
+            "List the current user's devices",
+        ),
+        read_route("/me/devices/{device_id}", DEVICE, _device, EVERYONE, "Read one of the current user's devices"),
+        list_route(
+            "/me/skills",
+            USER_SKILL,
+            lambda ctx: ctx.center.skills_of(ctx.viewer),
+            EVERYONE,
+            "List the current user's skills, with levels",
+        ),
+        read_route("/me/skills/{skill_id}", USER_SKILL, _skill, EVERYONE, "Read one of the current user's skills"),
+        list_route(
+            "/me/channels",
+            CHANNEL,
+            lambda ctx: ctx.viewer.channels.values(),
+            EVERYONE,
+            "List the current user's channels and the agent state on each",
+        ),
+        read_route("/me/channels/{channel_id}", CHANNEL, _channel, EVERYONE, "Read one of the current user's channels"),
+        operations_route(
+            "/me/channels/{channel_id}",
+            channel_operations((*AGENT_STATES, *DND)),
+            "Agent state and Do Not Disturb on one channel (or any agent-state definition's operationName)",
+            defined=defined_channel_states,
+        ),
+        operations_route("/channels/{channel_id}", channel_operations(DND), "Do Not Disturb on one channel"),
+    )

@@ -1,0 +1,69 @@
+"""What every REST request goes through: authentication, then the one place errors become responses.
+
+Every request under `/api/v2` and under `/sim` (the simulator's control API), except the CometD endpoint,
+which authenticates its own handshake, needs HTTP Basic credentials or the session cookie of an earlier
+authenticated request, and gets that cookie back. Whatever a handler raises leaves here in the
+reference's shape: a `Refusal` (or the voice core's `VoiceRefusal`) as its statusCode, an unknown path
+as 6, a method the path does not have as 3, an unexpected exception as 4.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from ..core.refusals import FORBIDDEN, INTERNAL, NOT_FOUND, Refusal
+from ..core.voice import VoiceRefusal
+from .auth import Authenticator
+from .keys import NOTIFIER, VIEWER
+from .responses import error, json_response, unauthorized
+
+API = "/api/v2"
+CONTROL = "/sim"
+log = logging.getLogger(__name__)
+
+
+def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
+    """The middleware for the REST API under /api/v2 and /sim, leaving the `excluded` path prefixes alone."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler) -> web.StreamResponse:
+        path = request.path
+        ours = any(path == prefix or path.startswith(prefix + "/") for prefix in (API, CONTROL))
+        if not ours or path.startswith(excluded):
+            return await handler(request)
+        user = authenticator.user_of(request)
+        if user is None:
+            if "Authorization" in request.headers:
+                return unauthorized("The credentials are not valid: check the user name and the password")
+            return unauthorized()
+        request[VIEWER] = user
+        request.app[NOTIFIER].learn_base_url(request.scheme, request.host)
+        try:
+            response = await handler(request)
+        except Refusal as refusal:
+            response = error(refusal)
+        except VoiceRefusal as refusal:
+            response = error(Refusal(refusal.code, refusal.message))
+        except web.HTTPMethodNotAllowed as problem:
+            allowed = ", ".join(sorted(problem.allowed_methods))
+            response = json_response(
+                405,
+                {
+                    "statusCode": FORBIDDEN,
+                    "statusMessage": f"{request.method} is not supported on {path} (supported: {allowed})",
+                },
+            )
+            response.headers["Allow"] = ",".join(sorted(problem.allowed_methods))
+        except web.HTTPNotFound:
+            response = json_response(404, {"statusCode": NOT_FOUND, "statusMessage": f"no resource at {path}"})
+        except web.HTTPException:
+            raise
+        except Exception:
+            log.exception("internal error on %s %s", request.method, path)
+            response = json_response(500, {"statusCode": INTERNAL, "statusMessage": "internal error of the simulator"})
+        authenticator.open_session(request, response, user)
+        return response
+
+    return middleware

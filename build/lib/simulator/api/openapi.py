@@ -1,0 +1,244 @@
+"""The OpenAPI 3 document of the REST API, built from the same route table that serves it.
+
+Because each route is declared once, as data, the document cannot drift from the routes; a test checks
+the other direction too (no route registered outside the table).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .resources import API, QUERY_OPTIONS, Route, RouteTable
+
+_STATUS = {
+    "type": "integer",
+    "enum": [0, 1, 2, 3, 4, 5, 6, 7],
+    "description": "0 ok, 1 missing parameter, 2 invalid parameter, 3 forbidden, 4 internal error, "
+    "5 no permission, 6 not found, 7 partial success",
+}
+DESCRIPTION = (
+    "A simulator of a contact center's Web Services API v2. Every answer carries statusCode (0 ok, 1 missing "
+    "parameter, 2 invalid parameter, 3 forbidden, 4 internal error, 5 no permission, 6 not found, 7 partial "
+    "success); errors add statusMessage and nothing else. Lists answer uris unless fields, subresources or "
+    "resolveUri asks for objects; other query parameters filter on the field of their name. x-roles names the "
+    "roles that may call an operation, x-feature the contact-center feature it needs."
+)
+CONTROL_TAG = "simulator control"
+CONTROL_DESCRIPTION = (
+    "The simulator's own control API under /sim, not part of the reference API: external callers, the "
+    "clock, reset and debugging views. Admin users only."
+)
+_QUERY_HELP = {
+    "fields": "`*` for every field, or a comma-separated list; lists answer objects instead of URIs",
+    "subresources": "`*` or a comma-separated list of subresources to include",
+    "resolveUri": "`*` or a comma-separated list of URI fields to expand into objects",
+}
+
+
+def document(table: RouteTable) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for route in table.routes:
+        paths.setdefault(route.full_path, {})[route.method.lower()] = _operation(route)
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "gws-simulator: Web Services API v2",
+            "version": "2",
+            "description": DESCRIPTION,
+        },
+        "security": [{"basic": []}],
+        "tags": [{"name": CONTROL_TAG, "description": CONTROL_DESCRIPTION}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "basic": {
+                    "type": "http",
+                    "scheme": "basic",
+                    "description": "or the JSESSIONID cookie an authenticated request returned",
+                },
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["statusCode", "statusMessage"],
+                    "properties": {"statusCode": _STATUS, "statusMessage": {"type": "string"}},
+                    "additionalProperties": False,
+                },
+                "Status": {"type": "object", "required": ["statusCode"], "properties": {"statusCode": _STATUS}},
+                "Created": {
+                    "type": "object",
+                    "required": ["statusCode", "id", "uri"],
+                    "properties": {
+                        "statusCode": _STATUS,
+                        "id": {"type": "string"},
+                        "uri": {"type": "string", "format": "uri"},
+                    },
+                },
+                "Bulk": {
+                    "type": "object",
+                    "required": ["statusCode"],
+                    "properties": {
+                        "statusCode": _STATUS,
+                        "succeeded": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {"id": {"type": "string"}, "uri": {"type": "string"}},
+                            },
+                        },
+                        "failed": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {"statusCode": _STATUS, "statusMessage": {"type": "string"}},
+                                "additionalProperties": True,
+                            },
+                        },
+                    },
+                },
+                "Settings": {
+                    "type": "object",
+                    "required": ["statusCode", "settings"],
+                    "properties": {"statusCode": _STATUS, "key": {"type": "string"}, "settings": {}},
+                },
+            },
+        },
+    }
+
+
+def _operation(route: Route) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": route.summary,
+        "operationId": f"{route.method.lower()}{_camel(route.full_path.removeprefix(API))}",
+        "x-roles": sorted(route.roles),
+        "responses": {
+            "200": {
+                "description": "statusCode 0 (7 for a bulk request that partly succeeded)",
+                "content": {"application/json": {"schema": _answer(route)}},
+            },
+            **{
+                status: {
+                    "description": text,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                }
+                for status, text in (
+                    ("400", "statusCode 1 (missing) or 2 (invalid), naming the field"),
+                    ("401", "statusCode 3: no valid credentials"),
+                    ("403", "statusCode 5 (no permission) or 3 (forbidden)"),
+                    ("404", "statusCode 6: no such object"),
+                )
+            },
+        },
+    }
+    if route.base != API:
+        operation["tags"] = [CONTROL_TAG]
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in re.findall(r"{(\w+)}", route.path)
+    ]
+    if route.kind is not None and route.answer in ("list", "item"):
+        for name in QUERY_OPTIONS[:3]:
+            parameters.append(
+                {
+                    "name": name,
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": _QUERY_HELP[name],
+                }
+            )
+    if route.filters and route.kind is not None:
+        for name in route.kind.fields:
+            parameters.append(
+                {
+                    "name": name,
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": f"keep only {route.kind.plural} whose {name} equals this (case-insensitive)",
+                }
+            )
+    if parameters:
+        operation["parameters"] = parameters
+    body = _request_body(route)
+    if body is not None and route.media_type == "multipart/form-data":
+        for field in body.get("properties", {}).values():  # every part of an upload is a file
+            field.update({"type": "string", "format": "binary"})
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": {route.media_type: {"schema": body}}}
+    return operation
+
+
+def _request_body(route: Route) -> dict[str, Any] | None:
+    if route.operations:
+        variants = []
+        for name, schema in route.operations.items():
+            variant = schema.openapi()
+            variant["properties"] = {"operationName": {"type": "string", "enum": [name]}, **variant["properties"]}
+            variant["required"] = ["operationName", *variant.get("required", [])]
+            variants.append(variant)
+        if route.body is not None:
+            variants.append(route.body.openapi(partial=True))
+        return {"oneOf": variants}
+    if route.answer == "created" and route.kind is not None and route.body is not None:
+        single = route.body.openapi()
+        bulk = {
+            "type": "object",
+            "required": [route.kind.plural],
+            "properties": {route.kind.plural: {"type": "array", "items": single}},
+        }
+        return {"oneOf": [single, bulk]}
+    if route.answer == "bulk":
+        uris = {
+            "type": "object",
+            "properties": {
+                "uris": {"type": "array", "items": {"type": "string", "format": "uri"}},
+                "uri": {"type": "string", "format": "uri"},
+                "id": {"type": "string"},
+            },
+        }
+        if route.body is not None:
+            uris["properties"].update(route.body.openapi(partial=True)["properties"])
+        return uris
+    if route.body is not None:
+        return route.body.openapi(partial=route.method == "PUT")
+    if route.method in ("POST", "PUT") or (
+        route.method == "DELETE" and route.answer == "status" and route.kind is None
+    ):
+        return {"type": "object", "additionalProperties": True}
+    return None
+
+
+def _answer(route: Route) -> dict[str, Any]:
+    kind = route.kind
+    if route.answer == "list" and kind is not None:
+        item = _object(kind.fields)
+        return {
+            "type": "object",
+            "required": ["statusCode"],
+            "properties": {
+                "statusCode": _STATUS,
+                "uris": {"type": "array", "items": {"type": "string", "format": "uri"}},
+                kind.plural: {"type": "array", "items": item},
+            },
+        }
+    if route.answer == "item" and kind is not None:
+        return {
+            "type": "object",
+            "required": ["statusCode", kind.singular],
+            "properties": {"statusCode": _STATUS, kind.singular: _object(kind.fields)},
+        }
+    reference = {"created": "Created", "bulk": "Bulk", "settings": "Settings"}.get(route.answer, "Status")
+    if route.answer == "document":
+        return {"type": "object"}
+    return {"$ref": f"#/components/schemas/{reference}"}
+
+
+def _object(fields: tuple[str, ...]) -> dict[str, Any]:
+    return {"type": "object", "properties": {name: {} for name in fields}, "additionalProperties": True}
+
+
+def _camel(path: str) -> str:
+    words = re.split(r"[/{}_-]+", path)
+    return "".join(word[:1].upper() + word[1:] for word in words if word) or "Root"

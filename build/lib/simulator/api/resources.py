@@ -1,0 +1,613 @@
+"""The conventions of the reference API, implemented once for every resource.
+
+A resource module describes what it holds as data: a `Kind` (plural and singular names, how an object
+becomes a document, which of its fields are links to other objects, which subresources it has, who may
+read one) and `Route`s made by the factories below (list, read, create, update, delete, assign, unassign,
+operations). The factories give every resource the same behaviour:
+
+- lists answer `uris` unless `fields` (`*` or a list), `subresources` or `resolveUri` asks for objects,
+  which come under the plural name; any other query parameter filters on the field of that name
+  (case-insensitive; all filters must match; a list field matches when one element does);
+- a singular GET answers the object under its singular name; `fields`, `subresources` and `resolveUri`
+  apply there too;
+- a create answers `id` and `uri`; assign, unassign, update and delete answer `statusCode` 0 alone;
+- a bulk body (`{"users": [...]}`, `{"uris": [...]}`) is a series of independent transactions: each item is
+  validated and applied on its own, and the answer is 0 when all succeed, 7 with `succeeded` and `failed`
+  when some do, and an error naming every item when none does;
+- who may call a route is a set of roles; who may read an object is the kind's rule, applied to lists
+  (an agent lists only their own devices), singular reads and resolved links alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from ..core.contact_center import ContactCenter
+from ..core.refusals import INVALID, MISSING, NO_PERMISSION, NOT_FOUND, Refusal
+from ..core.users import ADMIN, AGENT, ROLES, SUPERVISOR, User
+from .keys import CENTER, VIEWER
+from .responses import Failure, ok, partial
+from .validation import Schema, read_body
+
+API = "/api/v2"
+EVERYONE = frozenset(ROLES)
+STAFF = frozenset({ADMIN, SUPERVISOR})
+ADMINS = frozenset({ADMIN})
+AGENTS = frozenset({AGENT})
+QUERY_OPTIONS = ("fields", "subresources", "resolveUri", "resolveUris")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass
+class Context:
+    """One request as the resources see it: the contact center, who asks, and how to spell URIs."""
+
+    request: web.Request
+    center: ContactCenter
+    viewer: User
+
+    @classmethod
+    def of(cls, request: web.Request) -> Context:
+        return cls(request, request.app[CENTER], request[VIEWER])
+
+    def uri(self, path: str) -> str:
+        return f"{self.request.scheme}://{self.request.host}{API}{path}"
+
+    def arg(self, name: str) -> str:
+        return self.request.match_info[name]
+
+    @property
+    def is_staff(self) -> bool:
+        return self.viewer.has_role(ADMIN, SUPERVISOR)
+
+    def own_or_staff(self, user: User) -> User:
+        """`user`, if the viewer may see their devices and skills: themself, a supervisor or an admin."""
+        if user.id != self.viewer.id and not self.is_staff:
+            raise Failure(
+                NO_PERMISSION,
+                f"{self.viewer.userName} may read only their own devices and skills, not those of {user.userName}",
+            )
+        return user
+
+
+@dataclass(frozen=True)
+class Link:
+    """A field holding the URI of another object (`userUri`), which `resolveUri` can expand."""
+
+    kind: str
+    target: Callable[[ContactCenter, Any], Any | None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What one kind of object looks like through the API."""
+
+    name: str
+    plural: str
+    singular: str
+    collection: str  # the path of the canonical collection, relative to /api/v2: "/users"
+    document: Callable[[ContactCenter, Any], dict[str, Any]]
+    find: Callable[[ContactCenter, str], Any]  # raises Refusal(6) for an unknown id
+    fields: tuple[str, ...]
+    links: Mapping[str, Link] = field(default_factory=dict)
+    subresources: Mapping[str, Callable[[Context, Any], Any]] = field(default_factory=dict)
+    readable: Callable[[Context, Any], bool] | None = None
+    path_of: Callable[[Any], str] | None = None
+    lists_objects: bool = False  # lists answer objects even without `fields` (the reference's /settings)
+    identity: str = "id"
+
+    def path(self, obj: Any) -> str:
+        return self.path_of(obj) if self.path_of else f"{self.collection}/{obj.id}"
+
+    def may_read(self, ctx: Context, obj: Any) -> bool:
+        return self.readable is None or self.readable(ctx, obj)
+
+    def at(self, ctx: Context, uri: str, where: str) -> Any:
+        """The object a URI from a request body names, e.g. a skill in `{"uris": [...]}`."""
+        if not isinstance(uri, str):
+            raise Failure(INVALID, f"{where} must be a URI string")
+        path = urlsplit(uri).path.rstrip("/")
+        prefix, _, object_id = path.rpartition("/")
+        if not object_id or not prefix.endswith(self.collection):
+            raise Failure(
+                INVALID,
+                f"{where} {uri!r} is not the URI of a {self.singular} (expected .../api/v2{self.collection}/<id>)",
+            )
+        return self.find(ctx.center, object_id)
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    KINDS[kind.name] = kind
+    return kind
+
+
+@dataclass(frozen=True)
+class Route:
+    """One method on one path, with what the OpenAPI document says about it."""
+
+    method: str
+    path: str  # relative to /api/v2, aiohttp syntax: "/users/{user_id}"
+    handler: Handler
+    summary: str
+    roles: frozenset[str]
+    answer: str  # list | item | created | status | bulk | settings | document
+    kind: Kind | None = None
+    body: Schema | None = None
+    operations: Mapping[str, Schema] = field(default_factory=dict)
+    filters: bool = False
+    feature: str | None = None  # the contact-center feature without which the route does not exist
+    base: str = API  # the prefix of `path`: /api/v2, or /sim for the simulator's control API
+    media_type: str = "application/json"  # of the request body; multipart/form-data for file uploads
+
+    @property
+    def full_path(self) -> str:
+        return self.base + self.path
+
+
+# --------------------------------------------------------------------------- query parameters
+
+
+@dataclass(frozen=True)
+class Query:
+    fields: tuple[str, ...] | None = None  # None: not given; ("*",): all
+    subresources: tuple[str, ...] = ()
+    resolve: tuple[str, ...] = ()
+    filters: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def wants_objects(self) -> bool:
+        return self.fields is not None or bool(self.subresources) or bool(self.resolve)
+
+
+def parse_query(ctx: Context, kind: Kind, listing: bool) -> Query:
+    """The options of a GET; on a list, every other parameter is a filter on the field of its name."""
+    query = ctx.request.query
+    for name in query:
+        if len(query.getall(name)) > 1:
+            raise Failure(INVALID, f"query parameter {name} is given more than once")
+    fields = _names(query, "fields")
+    if fields is not None and "*" in fields:
+        fields = ("*",)
+    subresources = _names(query, "subresources") or ()
+    if "*" in subresources:
+        subresources = tuple(kind.subresources)
+    for name in subresources:
+        if name not in kind.subresources:
+            valid = ", ".join(kind.subresources) or "none"
+            raise Failure(INVALID, f"subresources: {name!r} is not a subresource of {kind.singular} (valid: {valid})")
+    resolve = _names(query, "resolveUri") or _names(query, "resolveUris") or ()
+    if "*" in resolve or "true" in resolve:
+        resolve = tuple(kind.links)
+    for name in resolve:
+        if name not in kind.links:
+            valid = ", ".join(kind.links) or "none"
+            raise Failure(INVALID, f"resolveUri: {name!r} is not a URI field of {kind.singular} (valid: {valid})")
+    filters: dict[str, str] = {}
+    if listing:
+        for name, value in query.items():
+            if name in QUERY_OPTIONS:
+                continue
+            if name not in kind.fields:
+                raise Failure(
+                    INVALID,
+                    f"{name} is not a field of {kind.singular} and cannot filter the list "
+                    f"(fields: {', '.join(kind.fields)})",
+                )
+            filters[name] = value
+    return Query(fields, subresources, resolve, MappingProxyType(filters))
+
+
+def _names(query: Mapping[str, str], option: str) -> tuple[str, ...] | None:
+    if option not in query:
+        return None
+    names = tuple(name.strip() for name in query[option].split(",") if name.strip())
+    if not names:
+        raise Failure(INVALID, f"{option} must be * or a comma-separated list of names")
+    return names
+
+
+def _matches(doc: dict[str, Any], filters: Mapping[str, str]) -> bool:
+    for name, wanted in filters.items():
+        value = doc.get(name)
+        values = value if isinstance(value, list) else [value]
+        if not any(value is not None and _text(value).lower() == wanted.lower() for value in values):
+            return False
+    return True
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def full_document(ctx: Context, kind: Kind, obj: Any) -> dict[str, Any]:
+    """Every field of `obj`, links spelled as absolute URIs."""
+    doc = kind.document(ctx.center, obj)
+    for name, link in kind.links.items():
+        target = link.target(ctx.center, obj)
+        if target is not None:
+            doc[name] = ctx.uri(KINDS[link.kind].path(target))
+    if kind.lists_objects:  # such lists hold objects, so each says where it lives, as in the reference
+        doc["uri"] = ctx.uri(kind.path(obj))
+    return doc
+
+
+def render(ctx: Context, kind: Kind, obj: Any, query: Query, doc: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The document a client asked for: selected fields, then subresources and resolved links."""
+    doc = full_document(ctx, kind, obj) if doc is None else doc
+    if query.fields is not None and query.fields != ("*",):
+        doc = {name: value for name, value in doc.items() if name in query.fields}
+    for name in query.subresources:
+        doc[name] = kind.subresources[name](ctx, obj)
+    for name in query.resolve:
+        link = kind.links[name]
+        target = link.target(ctx.center, obj)
+        if target is None:
+            continue
+        target_kind = KINDS[link.kind]
+        if not target_kind.may_read(ctx, target):
+            raise Failure(
+                NO_PERMISSION,
+                f"resolveUri: {ctx.viewer.userName} may not read the {target_kind.singular} that {name} names",
+            )
+        doc[name.removesuffix("Uri")] = render(ctx, target_kind, target, Query(fields=("*",)))
+    return doc
+
+
+def listing(ctx: Context, kind: Kind, objects: Iterable[Any], query: Query) -> dict[str, Any]:
+    """The body of a list answer: `uris`, or objects under the plural name."""
+    chosen = []
+    for obj in objects:
+        if not kind.may_read(ctx, obj):
+            continue
+        doc = full_document(ctx, kind, obj)
+        if _matches(doc, query.filters):
+            chosen.append((obj, doc))
+    if query.wants_objects or kind.lists_objects:
+        return {kind.plural: [render(ctx, kind, obj, query, doc) for obj, doc in chosen]}
+    return {"uris": [ctx.uri(kind.path(obj)) for obj, _ in chosen]}
+
+
+def readable(ctx: Context, kind: Kind, obj: Any) -> Any:
+    """`obj`, if the viewer may read it (an agent reads only their own devices)."""
+    if not kind.may_read(ctx, obj):
+        raise Failure(NO_PERMISSION, f"{ctx.viewer.userName} may not read {kind.singular} {_id_of(kind, obj)!r}")
+    return obj
+
+
+def _id_of(kind: Kind, obj: Any) -> str:
+    return str(getattr(obj, kind.identity, "")) or kind.path(obj)
+
+
+# --------------------------------------------------------------------------- route factories
+
+Items = Callable[[Context], Iterable[Any]]
+Lookup = Callable[[Context], Any]
+
+
+def _guarded(
+    roles: frozenset[str],
+    method: str,
+    path: str,
+    run: Callable[[Context], Awaitable[web.Response]],
+    feature: str | None = None,
+    base: str = API,
+):
+    async def handler(request: web.Request) -> web.Response:
+        ctx = Context.of(request)
+        if feature is not None and feature not in ctx.center.feature_ids:
+            # "When a feature is disabled, the API behaves as if this set of functionality does not exist."
+            raise Failure(NOT_FOUND, f"{base}{path} is not available: feature {feature} is not enabled")
+        if not ctx.viewer.has_role(*roles):
+            raise Failure(
+                NO_PERMISSION,
+                f"{ctx.viewer.userName} may not {method} {base}{path}: it requires {' or '.join(sorted(roles))}",
+            )
+        return await run(ctx)
+
+    handler.__name__ = f"{method.lower()}_{path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}"
+    return handler
+
+
+def list_route(path: str, kind: Kind, items: Items, roles: frozenset[str], summary: str) -> Route:
+    async def run(ctx: Context) -> web.Response:
+        query = parse_query(ctx, kind, listing=True)
+        return ok(**listing(ctx, kind, items(ctx), query))
+
+    return Route("GET", path, _guarded(roles, "GET", path, run), summary, roles, "list", kind, filters=True)
+
+
+def read_route(path: str, kind: Kind, lookup: Lookup, roles: frozenset[str], summary: str) -> Route:
+    async def run(ctx: Context) -> web.Response:
+        query = parse_query(ctx, kind, listing=False)
+        obj = readable(ctx, kind, lookup(ctx))
+        return ok(**{kind.singular: render(ctx, kind, obj, query)})
+
+    return Route("GET", path, _guarded(roles, "GET", path, run), summary, roles, "item", kind)
+
+
+def create_route(
+    path: str,
+    kind: Kind,
+    schema: Schema,
+    make: Callable[[Context, dict[str, Any]], Any],
+    roles: frozenset[str],
+    summary: str,
+    identity: str = "name",
+) -> Route:
+    """POST one object, or several under the plural name (`{"users": [...]}`, each its own transaction)."""
+
+    def create_one(ctx: Context, body: Any, where: str) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise Failure(INVALID, f"{where.rstrip('.')} must be a JSON object")
+        obj = make(ctx, schema.check(body, where))
+        return {"id": obj.id, "uri": ctx.uri(kind.path(obj))}
+
+    async def run(ctx: Context) -> web.Response:
+        body = await read_body(ctx.request)
+        if kind.plural in body:
+            items = _bulk_items(body, kind.plural)
+            return _bulk(
+                items,
+                kind.plural,
+                lambda index, item: create_one(ctx, item, f"{kind.plural}[{index}]."),
+                lambda item: {identity: item.get(identity)} if isinstance(item, dict) else {},
+            )
+        return ok(**create_one(ctx, body, ""))
+
+    return Route("POST", path, _guarded(roles, "POST", path, run), summary, roles, "created", kind, schema)
+
+
+def update_route(
+    path: str,
+    kind: Kind,
+    lookup: Lookup,
+    schema: Schema,
+    apply: Callable[[Context, Any, dict[str, Any]], None],
+    roles: frozenset[str],
+    summary: str,
+    method: str = "PUT",
+) -> Route:
+    async def run(ctx: Context) -> web.Response:
+        obj = lookup(ctx)
+        values = schema.check(await read_body(ctx.request), partial=True)
+        apply(ctx, obj, values)
+        return ok()
+
+    return Route(method, path, _guarded(roles, method, path, run), summary, roles, "status", kind, schema)
+
+
+def delete_route(
+    path: str, kind: Kind, lookup: Lookup, remove: Callable[[Context, Any], None], roles: frozenset[str], summary: str
+) -> Route:
+    async def run(ctx: Context) -> web.Response:
+        remove(ctx, lookup(ctx))
+        return ok()
+
+    return Route("DELETE", path, _guarded(roles, "DELETE", path, run), summary, roles, "status", kind)
+
+
+URIS = Schema("bulk request", (), read_only=())
+
+
+def bulk_delete_route(
+    path: str, kind: Kind, remove: Callable[[Context, Any], None], roles: frozenset[str], summary: str
+) -> Route:
+    """DELETE on a collection with `{"uris": [...]}`: each URI removed on its own (partial success 7)."""
+
+    async def run(ctx: Context) -> web.Response:
+        body = await read_body(ctx.request)
+        _only(body, "uris")
+        uris = _bulk_items(body, "uris")
+
+        def remove_one(index: int, uri: Any) -> dict[str, Any]:
+            obj = kind.at(ctx, uri, f"uris[{index}]")
+            remove(ctx, obj)
+            return {"id": obj.id, "uri": uri}
+
+        return _bulk(uris, "uris", remove_one, lambda uri: {"uri": uri})
+
+    return Route("DELETE", path, _guarded(roles, "DELETE", path, run), summary, roles, "bulk", kind, URIS)
+
+
+def assign_route(
+    path: str,
+    kind: Kind,
+    owner: Lookup,
+    attach: Callable[[Context, Any, Any, dict[str, Any]], None],
+    roles: frozenset[str],
+    summary: str,
+    options: Schema | None = None,
+    create: Callable[[Context, Any, dict[str, Any]], Any] | None = None,
+    create_schema: Schema | None = None,
+) -> Route:
+    """POST to a sub-collection: `{"uris": [...]}` (bulk), `{"uri": ...}` or `{"id": ...}` assigns existing
+    objects, with the `options` (a skill's `level`) applying to each; a body without any of those creates
+    an object and assigns it in one step (a hybrid operation: answers `id` and `uri`)."""
+
+    async def run(ctx: Context) -> web.Response:
+        holder = owner(ctx)
+        body = await read_body(ctx.request)
+        references = [name for name in ("uris", "uri", "id") if name in body]
+        if len(references) > 1:
+            raise Failure(INVALID, f"give only one of uris, uri and id, not {' and '.join(references)}")
+        if not references:
+            if create is None or create_schema is None:
+                raise Failure(MISSING, f"uris is required: the URIs of the {kind.plural} to assign")
+            obj = create(ctx, holder, create_schema.check(body))
+            return ok(id=obj.id, uri=ctx.uri(kind.path(obj)))
+        reference = references[0]
+        rest = {name: value for name, value in body.items() if name != reference}
+        values = (options or Schema("assignment", ())).check(rest)
+
+        def attach_one(target: Any) -> None:
+            attach(ctx, holder, target, values)
+
+        if reference == "uris":
+            uris = _bulk_items(body, "uris")
+
+            def assign_one(index: int, uri: Any) -> dict[str, Any]:
+                target = kind.at(ctx, uri, f"uris[{index}]")
+                attach_one(target)
+                return {"id": target.id, "uri": uri}
+
+            return _bulk(uris, "uris", assign_one, lambda uri: {"uri": uri})
+        if reference == "uri":
+            target = kind.at(ctx, body["uri"], "uri")
+        else:
+            if not isinstance(body["id"], str):
+                raise Failure(INVALID, "id must be a string")
+            target = kind.find(ctx.center, body["id"])
+        attach_one(target)
+        return ok()
+
+    body = create_schema or options
+    return Route("POST", path, _guarded(roles, "POST", path, run), summary, roles, "bulk", kind, body)
+
+
+def operations_route(
+    path: str,
+    operations: Mapping[str, Operation],
+    summary: str,
+    otherwise: Callable[[Context, dict[str, Any]], Awaitable[web.Response]] | None = None,
+    otherwise_schema: Schema | None = None,
+    defined: Callable[[Context], Mapping[str, Operation]] | None = None,
+) -> Route:
+    """POST `{"operationName": ...}` on an existing resource; each operation names its own roles.
+
+    `defined` adds operations the contact center defines at run time (the custom agent states), looked up
+    per request; `operations` are the fixed ones the OpenAPI document lists."""
+    roles = frozenset().union(*(operation.roles for operation in operations.values()))
+
+    async def run(ctx: Context) -> web.Response:
+        body = await read_body(ctx.request)
+        name = body.get("operationName")
+        available = {**(defined(ctx) if defined is not None else {}), **operations}
+        if name is None:
+            if otherwise is not None:
+                return await otherwise(ctx, body)
+            raise Failure(MISSING, f"operationName is required (one of {', '.join(available)})")
+        operation = available.get(name) if isinstance(name, str) else None
+        if operation is None:
+            raise Failure(
+                INVALID,
+                f"operationName {name!r} is not an operation of {API}{path} (operations: {', '.join(available)})",
+            )
+        if not ctx.viewer.has_role(*operation.roles):
+            raise Failure(
+                NO_PERMISSION,
+                f"{ctx.viewer.userName} may not {name}: it requires {' or '.join(sorted(operation.roles))}",
+            )
+        values = operation.schema.check({key: value for key, value in body.items() if key != "operationName"})
+        answer = await operation.run(ctx, values)
+        return ok(**(answer or {}))
+
+    all_roles = roles | (EVERYONE if otherwise is not None else frozenset())
+    schemas = {name: operation.schema for name, operation in operations.items()}
+    return Route(
+        "POST",
+        path,
+        _guarded(all_roles, "POST", path, run),
+        summary,
+        all_roles,
+        "status",
+        None,
+        otherwise_schema,
+        MappingProxyType(schemas),
+    )
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operationName of a resource. `run` may answer fields to add to statusCode 0 (the reference's
+    ReplyAll answers `replyInteractionId`, a Create its `id` and `uri`)."""
+
+    schema: Schema
+    roles: frozenset[str]
+    run: Callable[[Context, dict[str, Any]], Awaitable[dict[str, Any] | None]]
+    description: str = ""
+
+
+def custom_route(
+    method: str,
+    path: str,
+    run: Callable[[Context], Awaitable[web.Response]],
+    roles: frozenset[str],
+    summary: str,
+    answer: str,
+    body: Schema | None = None,
+    feature: str | None = None,
+    base: str = API,
+) -> Route:
+    """A route whose answer is not one of the shapes above (settings groups, the OpenAPI document, the
+    control API under /sim)."""
+    handler = _guarded(roles, method, path, run, feature, base)
+    return Route(method, path, handler, summary, roles, answer, None, body, feature=feature, base=base)
+
+
+# --------------------------------------------------------------------------- bulk helpers
+
+
+def _only(body: dict[str, Any], *names: str) -> None:
+    for name in body:
+        if name not in names:
+            raise Failure(INVALID, f"{name} is not expected here (expected: {', '.join(names)})")
+
+
+def _bulk_items(body: dict[str, Any], name: str) -> list[Any]:
+    others = [key for key in body if key != name]
+    if name != "uris" and others:
+        raise Failure(INVALID, f"{others[0]} cannot be combined with {name}: give each item's fields inside {name}")
+    items = body[name]
+    if not isinstance(items, list):
+        raise Failure(INVALID, f"{name} must be a list")
+    if not items:
+        raise Failure(MISSING, f"{name} must hold at least one item")
+    return items
+
+
+def _bulk(
+    items: list[Any],
+    name: str,
+    attempt: Callable[[int, Any], dict[str, Any]],
+    identify: Callable[[Any], dict[str, Any]],
+) -> web.Response:
+    succeeded: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    for index, item in enumerate(items):
+        try:
+            succeeded.append(attempt(index, item))
+        except Refusal as refusal:
+            message = refusal.message
+            if not message.startswith(f"{name}["):
+                message = f"{name}[{index}]: {message}"
+            failed.append({**identify(item), "statusCode": refusal.code, "statusMessage": message})
+    if not failed:
+        return ok(succeeded=succeeded)
+    if succeeded:
+        return partial(succeeded=succeeded, failed=failed)
+    raise Failure(failed[0]["statusCode"], "; ".join(item["statusMessage"] for item in failed))
+
+
+@dataclass
+class RouteTable:
+    """Every route of the API, in the order a reader meets them."""
+
+    routes: list[Route] = field(default_factory=list)
+
+    def add(self, *routes: Route) -> None:
+        self.routes.extend(routes)

@@ -1,0 +1,58 @@
+"""Responses in the reference's shape: `statusCode` always, `statusMessage` on errors and nothing else.
+
+The HTTP status follows the statusCode, one table for every resource:
+
+| statusCode | meaning (reference)                  | HTTP                                             |
+| ---------- | ------------------------------------ | ------------------------------------------------ |
+| 0          | success                              | 200                                              |
+| 1          | a required parameter is missing      | 400                                              |
+| 2          | a parameter is not valid             | 400 (413 for an oversized body)                  |
+| 3          | operation forbidden                  | 403 (401 without valid credentials, 405 for a    |
+|            |                                      | method the resource does not have)               |
+| 4          | internal error                       | 500                                              |
+| 5          | no permission for this user          | 403                                              |
+| 6          | not found                            | 404                                              |
+| 7          | partial success of a bulk operation  | 200 (the body says which items failed)           |
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from ..core.refusals import FORBIDDEN, Refusal
+
+HTTP_STATUS = {0: 200, 1: 400, 2: 400, 3: 403, 4: 500, 5: 403, 6: 404, 7: 200}
+
+
+class Failure(Refusal):
+    """A request the API refuses before it reaches the contact center; may choose a finer HTTP status."""
+
+    def __init__(self, code: int, message: str, http: int | None = None) -> None:
+        super().__init__(code, message)
+        self.http = http or HTTP_STATUS[code]
+
+
+def ok(**fields: Any) -> web.Response:
+    return json_response(200, {"statusCode": 0, **fields})
+
+
+def partial(**fields: Any) -> web.Response:
+    return json_response(HTTP_STATUS[7], {"statusCode": 7, **fields})
+
+
+def error(refusal: Refusal) -> web.Response:
+    http = refusal.http if isinstance(refusal, Failure) else HTTP_STATUS[refusal.code]
+    return json_response(http, {"statusCode": refusal.code, "statusMessage": refusal.message})
+
+
+def unauthorized(message: str = "Authentication required: send HTTP Basic credentials") -> web.Response:
+    response = json_response(401, {"statusCode": FORBIDDEN, "statusMessage": message})
+    response.headers["WWW-Authenticate"] = 'Basic realm="gws-simulator"'
+    return response
+
+
+def json_response(status: int, body: dict[str, Any]) -> web.Response:
+    return web.Response(status=status, body=orjson.dumps(body), content_type="application/json", charset="utf-8")

@@ -1,0 +1,53 @@
+"""Every route of the REST API, gathered in one table and installed on the application."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from . import (
+    calls,
+    contacts,
+    control,
+    devices,
+    interactions,
+    me,
+    media_control,
+    openapi,
+    queues,
+    settings,
+    skills,
+    system,
+    users,
+    workbins,
+)
+from .resources import EVERYONE, Context, RouteTable, custom_route
+from .responses import json_response
+
+
+def route_table() -> RouteTable:
+    table = RouteTable()
+    modules = (me, calls, interactions, workbins, users, skills, devices, queues, contacts, settings, system)
+    for module in (*modules, control, media_control):
+        module.add_routes(table)
+
+    async def serve_openapi(ctx: Context) -> web.Response:
+        return json_response(200, openapi.document(table))
+
+    table.add(
+        custom_route(
+            "GET",
+            "/openapi.json",
+            serve_openapi,
+            EVERYONE,
+            "This OpenAPI document (not part of the reference API)",
+            "document",
+        )
+    )
+    return table
+
+
+def install(app: web.Application) -> RouteTable:
+    table = route_table()
+    for route in table.routes:
+        app.router.add_route(route.method, route.full_path, route.handler)
+    return table

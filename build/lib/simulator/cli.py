@@ -1,0 +1,96 @@
+"""The `gwsim` command (also `python -m simulator`).
+
+Every option of `serve` can also come from the environment (`GWSIM_HOST`, `GWSIM_PORT`,
+`GWSIM_CONTACT_CENTER`, `GWSIM_CLOCK`, `GWSIM_LOG_LEVEL`, `GWSIM_LOG_FORMAT`, `GWSIM_JOURNAL_SIZE`), as
+containers and process managers expect; an option on the command line wins over its variable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Mapping
+
+from . import __version__, logs
+from .scenario import command as scenario_commands
+
+CLOCKS = ("real", "virtual")
+
+
+def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    environ = os.environ if environ is None else environ
+    parser = argparse.ArgumentParser(prog="gwsim", description="Contact-center Web Services API v2 simulator.")
+    parser.add_argument("--version", action="version", version=f"gwsim {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="serve the REST API and CometD notifications")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1; GWSIM_HOST)")
+    serve.add_argument("--port", type=int, help="port to listen on, 0 for any free one (default 8080; GWSIM_PORT)")
+    serve.add_argument(
+        "--contact-center",
+        metavar="FILE",
+        help="contact-center YAML file (default: the built-in one; GWSIM_CONTACT_CENTER)",
+    )
+    serve.add_argument(
+        "--clock",
+        choices=CLOCKS,
+        help="real time (default), or a virtual clock that only POST /sim/clock {advance} moves (GWSIM_CLOCK)",
+    )
+    serve.add_argument(
+        "-v", "--verbose", action="count", default=0, help="log every request (-vv: also the simulator's debugging)"
+    )
+    serve.add_argument("--log-level", choices=logs.LEVELS, help="the log level (default warning; GWSIM_LOG_LEVEL)")
+    serve.add_argument("--log-format", choices=logs.FORMATS, help="text (default) or json lines (GWSIM_LOG_FORMAT)")
+    serve.add_argument(
+        "--journal-size", type=int, metavar="N", help="requests kept for GET /sim/journal (default 1000, 0: none)"
+    )
+    serve.set_defaults(handler=_serve)
+    scenario_commands.add_commands(commands)
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        _fill_from_environment(parser, args, environ)
+    return int(args.handler(args))
+
+
+def _fill_from_environment(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, environ: Mapping[str, str]
+) -> None:
+    """Options not given on the command line from their GWSIM_ variables, checked like the options."""
+
+    def pick(option: str, default: str | None, choices: tuple[str, ...] | None = None) -> str | None:
+        given = getattr(args, option)
+        if given is not None:
+            return str(given)
+        name = "GWSIM_" + option.upper()
+        value = environ.get(name)
+        if value is None or value == "":
+            return default
+        if choices is not None and value not in choices:
+            parser.error(f"{name}={value!r}: expected one of {', '.join(choices)}")
+        return value
+
+    def number(option: str, default: int) -> int:
+        text = pick(option, str(default))
+        if text is None or not text.isdigit() or (option == "port" and int(text) > 65535):
+            parser.error(f"GWSIM_{option.upper()}={text!r}: expected a whole number")
+        return int(text)
+
+    args.host = pick("host", "127.0.0.1")
+    args.port = number("port", 8080)
+    args.contact_center = pick("contact_center", None)
+    args.clock = pick("clock", "real", CLOCKS)
+    args.log_level = pick("log_level", None, logs.LEVELS)
+    args.log_format = pick("log_format", "text", logs.FORMATS)
+    args.journal_size = number("journal_size", 1000)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve  # the server imports the whole simulator: `gwsim --version` needs none of it
+
+    logs.configure(logs.level_of(args.verbose, args.log_level), args.log_format)
+    return asyncio.run(serve(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

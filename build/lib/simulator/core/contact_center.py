@@ -1,0 +1,712 @@
+"""The contact center a simulator runs: every user, skill, device, queue, contact and setting, and every
+change made to them.
+
+Each change is one method that checks everything it needs before it touches anything and raises a
+`Refusal` otherwise, so a refused change leaves the contact center exactly as it was. Whatever asks for a
+change (a REST request, the file loader, later a scenario step) goes through these methods.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .catalog import (
+    DEFAULT_SERVICES,
+    DEFAULT_TEMPLATE_OF_CHANNEL,
+    ROUTING_TEMPLATES,
+    SERVICE_STATES,
+    SERVICE_TYPES,
+    SYSTEM_FEATURES,
+    Feature,
+    RoutingTemplate,
+    Service,
+)
+from .channels import CHANNEL_FEATURES, CHANNELS, VOICE, Channel, VoiceChannel
+from .contacts import CUSTOM, QUEUE, USER, Contact
+from .devices import Device
+from .queues import INTERNAL_NUMBERS, Queue
+from .refusals import FORBIDDEN, INVALID, NOT_FOUND, Refusal, exists, not_found
+from .settings import (
+    AGENT_STATES,
+    BUILTIN_AGENT_STATES,
+    GENERAL,
+    GENERAL_DEFAULTS,
+    OFFLINE,
+    REPORTING,
+    REPORTING_DEFAULTS,
+    WORK_MODES,
+    AgentState,
+    SettingsGroup,
+    check_general,
+    check_reporting,
+    name_value_group,
+)
+from .skills import MAX_LEVEL, Skill, SkillAssignment
+from .users import AGENT, ROLES, User
+from .voice import DeviceView, Telephony, VoiceOptions, render_device_state
+
+DEFAULT = "default_contact_center.yaml"
+
+
+class ContactCenterError(ValueError):
+    """A contact-center file that cannot be used; the message names the file, the line and the reason."""
+
+
+@dataclass
+class ContactCenter:
+    name: str = "Contact center"
+    seed: int = 0
+    users: dict[str, User] = field(default_factory=dict)
+    skills: dict[str, Skill] = field(default_factory=dict)
+    devices: dict[str, Device] = field(default_factory=dict)
+    queues: dict[str, Queue] = field(default_factory=dict)
+    custom_contacts: dict[str, Contact] = field(default_factory=dict)
+    agent_states: dict[str, AgentState] = field(default_factory=dict)  # by operationName
+    settings_groups: dict[str, SettingsGroup] = field(default_factory=dict)
+    feature_ids: list[str] = field(default_factory=lambda: [feature.id for feature in SYSTEM_FEATURES])
+    services: dict[str, Service] = field(default_factory=dict)
+    voice_options: VoiceOptions = field(default_factory=VoiceOptions)
+    # The file's multimedia section, by the control API's names (inviteTimeout, attachmentLimit, capacity);
+    # the multimedia core applies it when it starts (see `Multimedia.configure`).
+    multimedia: dict[str, Any] = field(default_factory=dict)
+    # The voice core holding every device's agent state, Do Not Disturb and forwarding; attached by the
+    # `World` that runs this contact center (see `attach`), so device and channel documents read it live.
+    _telephony: Telephony | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Ids look like the real service's GUIDs but come from a seeded generator: same file, same ids.
+        self._random = random.Random(self.seed)
+        for state in BUILTIN_AGENT_STATES:
+            self.agent_states.setdefault(state.operationName, state)
+        self.settings_groups.setdefault(GENERAL, name_value_group(GENERAL, "General", GENERAL_DEFAULTS))
+        self.settings_groups.setdefault(
+            REPORTING, name_value_group(REPORTING, "Real-Time Reporting", REPORTING_DEFAULTS)
+        )
+        self.settings_groups.setdefault(
+            AGENT_STATES, SettingsGroup(AGENT_STATES, "Agent States", "operationName", builtin=True)
+        )
+        if not self.services:
+            for name, kind in DEFAULT_SERVICES:
+                self.add_service(name, kind)
+
+    def new_id(self) -> str:
+        return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+
+    # ----------------------------------------------------------------- lookups
+
+    def user_named(self, user_name: str) -> User | None:
+        for user in self.users.values():
+            if user.userName == user_name:
+                return user
+        return None
+
+    def user(self, user_id: str) -> User:
+        return _get(self.users, user_id, "user")
+
+    def skill(self, skill_id: str) -> Skill:
+        return _get(self.skills, skill_id, "skill")
+
+    def skill_named(self, name: str) -> Skill | None:
+        return next((skill for skill in self.skills.values() if skill.name == name), None)
+
+    def device(self, device_id: str) -> Device:
+        return _get(self.devices, device_id, "device")
+
+    def queue(self, queue_id: str) -> Queue:
+        return _get(self.queues, queue_id, "queue")
+
+    def devices_of(self, user: User) -> list[Device]:
+        return [self.devices[device_id] for device_id in user.device_ids]
+
+    def skills_of(self, user: User) -> list[SkillAssignment]:
+        return [SkillAssignment(user.id, self.skills[skill_id], level) for skill_id, level in user.skill_levels.items()]
+
+    def skill_of(self, user: User, skill_id: str) -> SkillAssignment:
+        if skill_id not in user.skill_levels:
+            raise Refusal(NOT_FOUND, f"user {user.userName!r} has no skill {skill_id!r}")
+        return SkillAssignment(user.id, self.skills[skill_id], user.skill_levels[skill_id])
+
+    def holders_of(self, skill: Skill, minimum_level: int = 0) -> list[tuple[User, int]]:
+        """The users holding `skill` at `minimum_level` or above, best first (then in user order): what
+        skill-based routing picks from."""
+        holders = [
+            (user, user.skill_levels[skill.id])
+            for user in self.users.values()
+            if user.skill_levels.get(skill.id, -1) >= minimum_level
+        ]
+        return sorted(holders, key=lambda holder: -holder[1])
+
+    def owner_of(self, device: Device) -> User | None:
+        return self.users.get(device.user_id) if device.user_id else None
+
+    def attach(self, telephony: Telephony) -> None:
+        """Make `telephony` the one holder of this contact center's voice state."""
+        self._telephony = telephony
+
+    @property
+    def telephony(self) -> Telephony:
+        if self._telephony is None:
+            raise RuntimeError("no voice core is attached to this contact center: run it in a World")
+        return self._telephony
+
+    def device_document(self, device: Device, view: DeviceView | None = None) -> dict[str, Any]:
+        """A device as GET /devices/{id} and DeviceStateChangeMessage show it: its own fields, the voice
+        core's state (`view`, or the current one) and its number's country."""
+        voice = render_device_state(view if view is not None else self.telephony.device_view(device.id))
+        doc: dict[str, Any] = {**device.document(), **voice, "country": self.country_of(device.phoneNumber)}
+        return doc
+
+    def voice_state_of(self, user_id: str) -> tuple[dict[str, Any], str]:
+        """(userState, dndState) of a user's voice channel: those of their first device, which agent-state
+        operations on /me and /me/channels/voice keep equal to the others'; Offline without a device."""
+        user = self.users.get(user_id)
+        if user is None or not user.device_ids:
+            return {"id": OFFLINE.id, "displayName": OFFLINE.displayName, "state": OFFLINE.state}, "Off"
+        view = self.telephony.device_view(user.device_ids[0])
+        return dict(view.user_state), view.do_not_disturb
+
+    def do_not_disturb_of(self, user: User) -> str:
+        """On when any of the user's devices or channels is on Do Not Disturb."""
+        devices = [self.telephony.device_view(device_id).do_not_disturb for device_id in user.device_ids]
+        channels = [channel.do_not_disturb for channel in user.channels.values() if isinstance(channel, Channel)]
+        return "On" if "On" in devices or any(channels) else "Off"
+
+    def country_of(self, number: str) -> dict[str, str]:
+        """The `country` of a phone number as devices show it: the contact center's country (general
+        settings) for an E.164 number with its calling code, empty fields otherwise (as the reference shows
+        for an internal number)."""
+        general = {setting["name"]: setting["value"] for setting in self.settings_groups[GENERAL].settings}
+        if number.startswith("+" + general["countryDigits"]):
+            return {
+                "name": general["countryName"],
+                "code": general["countryCode"],
+                "callingCode": general["countryDigits"],
+            }
+        return {"name": "", "code": "", "callingCode": ""}
+
+    def features(self) -> list[Feature]:
+        return [feature for feature in SYSTEM_FEATURES if feature.id in self.feature_ids]
+
+    def routing_templates(self) -> list[RoutingTemplate]:
+        return list(ROUTING_TEMPLATES)
+
+    def routing_template(self, template_id: str) -> RoutingTemplate:
+        for template in ROUTING_TEMPLATES:
+            if template.id == template_id:
+                return template
+        raise not_found("routing template", template_id)
+
+    def contacts(self) -> list[Contact]:
+        """User and queue contacts derived from the users and queues, then the custom ones."""
+        result = []
+        for user in self.users.values():
+            devices = self.devices_of(user)
+            result.append(
+                Contact(
+                    id=user.id,
+                    name=user.display_name,
+                    type=USER,
+                    phoneNumber=devices[0].phoneNumber if devices else None,
+                    userName=user.userName,
+                    firstName=user.firstName,
+                    lastName=user.lastName,
+                    employeeId=user.employeeId,
+                )
+            )
+        for queue in self.queues.values():
+            result.append(Contact(id=queue.id, name=queue.name, type=QUEUE, phoneNumber=queue.phoneNumber))
+        result.extend(self.custom_contacts.values())
+        return result
+
+    def contact(self, contact_id: str) -> Contact:
+        for contact in self.contacts():
+            if contact.id == contact_id:
+                return contact
+        raise not_found("contact", contact_id)
+
+    def settings_group(self, name: str) -> SettingsGroup:
+        group = self.settings_groups.get(name)
+        if group is None:
+            raise not_found("settings group", name)
+        return group
+
+    def settings_of(self, name: str) -> list[dict[str, Any]]:
+        """A copy of the settings of a group; the agent states are kept as objects, for the channels."""
+        group = self.settings_group(name)
+        if name == AGENT_STATES:
+            return [state.document() for state in self.agent_states.values()]
+        return group.contents()
+
+    def agent_state(self, operation_name: str) -> AgentState:
+        return _get(self.agent_states, operation_name, "agent state")
+
+    # ----------------------------------------------------------------- users
+
+    def add_user(
+        self,
+        userName: str,
+        password: str,
+        firstName: str = "",
+        lastName: str = "",
+        roles: Iterable[str] = (AGENT,),
+        employeeId: str | None = None,
+        changePasswordOnFirstLogin: bool = False,
+        id: str | None = None,
+    ) -> User:
+        roles = list(roles)
+        self._check_roles(roles)
+        if self.user_named(userName) is not None:
+            raise exists("user", "userName", userName)
+        user_id = id or self.new_id()
+        if user_id in self.users:
+            raise exists("user", "id", user_id)
+        user = User(user_id, userName, password, firstName, lastName, roles, employeeId, changePasswordOnFirstLogin)
+        self._open_channels(user)
+        self.users[user.id] = user
+        return user
+
+    def update_user(self, user: User, changes: dict[str, Any]) -> None:
+        """Change the attributes given; `roles` replaces the role set, as in the reference."""
+        if "roles" in changes:
+            self._check_roles(changes["roles"])
+        allowed = {"firstName", "lastName", "roles", "password", "employeeId", "changePasswordOnFirstLogin"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise Refusal(INVALID, f"{sorted(unknown)[0]} cannot be changed")
+        for name, value in changes.items():
+            setattr(user, name, list(value) if name == "roles" else value)
+        self._open_channels(user)
+
+    def remove_user(self, user: User, by: User | None = None) -> None:
+        if by is not None and by.id == user.id:
+            raise Refusal(FORBIDDEN, "Operation forbidden, a user cannot delete themself")
+        self._existing(self.users, user.id, "user")
+        for device in self.devices_of(user):
+            self._check_no_calls(device, "released from its user")
+        for device in self.devices_of(user):
+            device.user_id = None
+        del self.users[user.id]
+
+    def change_password(self, user: User, old_password: str, new_password: str) -> None:
+        if not user.has_password(old_password):
+            raise Refusal(INVALID, "oldPassword does not match the user's current password")
+        self.reset_password(user, new_password)
+
+    def reset_password(self, user: User, new_password: str) -> None:
+        if not new_password:
+            raise Refusal(INVALID, "newPassword must not be empty")
+        user.password = new_password
+        user.changePasswordOnFirstLogin = False
+
+    def _check_roles(self, roles: list[str]) -> None:
+        if not roles:
+            raise Refusal(INVALID, "roles must name at least one role")
+        for index, role in enumerate(roles):
+            if role not in ROLES:
+                raise Refusal(INVALID, f"roles[{index}] {role!r} is not one of {', '.join(ROLES)}")
+
+    def _open_channels(self, user: User) -> None:
+        """Agents work on every channel a queue serves; a user without ROLE_AGENT has none."""
+        if AGENT not in user.roles:
+            user.channels.clear()
+            return
+        for name in self._channel_names():
+            user.channels.setdefault(name, VoiceChannel(user.id) if name == VOICE else Channel(name, OFFLINE))
+
+    def _channel_names(self) -> list[str]:
+        """Voice, and each channel a queue serves, when the contact center has the channel's feature."""
+        served = {queue.channel for queue in self.queues.values()} | {"voice"}
+        return [name for name in CHANNELS if name in served and CHANNEL_FEATURES[name] in self.feature_ids]
+
+    # ----------------------------------------------------------------- skills
+
+    def add_skill(self, name: str, description: str | None = None, id: str | None = None) -> Skill:
+        if self.skill_named(name) is not None:
+            raise exists("skill", "name", name)
+        skill = Skill(id or self.new_id(), name, description)
+        if skill.id in self.skills:
+            raise exists("skill", "id", skill.id)
+        self.skills[skill.id] = skill
+        return skill
+
+    def update_skill(self, skill: Skill, changes: dict[str, Any]) -> None:
+        name = changes.get("name")
+        if name is not None and name != skill.name and self.skill_named(name) is not None:
+            raise exists("skill", "name", name)
+        for key, value in changes.items():
+            setattr(skill, key, value)
+
+    def remove_skill(self, skill: Skill) -> None:
+        self._existing(self.skills, skill.id, "skill")
+        users_of = [queue.name for queue in self.queues.values() if skill.id in queue.skill_ids]
+        if users_of:
+            raise Refusal(INVALID, f"skill {skill.name!r} is used by queue {users_of[0]!r}; remove it there first")
+        for user in self.users.values():
+            user.skill_levels.pop(skill.id, None)
+        del self.skills[skill.id]
+
+    def assign_skill(self, user: User, skill: Skill, level: int = 0) -> None:
+        self._check_level(level)
+        self._existing(self.skills, skill.id, "skill")
+        if skill.id in user.skill_levels:
+            raise Refusal(FORBIDDEN, f"Operation forbidden, user {user.userName!r} already has skill {skill.name!r}")
+        user.skill_levels[skill.id] = level
+
+    def set_skill_level(self, user: User, skill: Skill, level: int) -> None:
+        self._check_level(level)
+        self.skill_of(user, skill.id)
+        user.skill_levels[skill.id] = level
+
+    def unassign_skill(self, user: User, skill: Skill) -> None:
+        self.skill_of(user, skill.id)
+        del user.skill_levels[skill.id]
+
+    @staticmethod
+    def _check_level(level: int) -> None:
+        if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= MAX_LEVEL:
+            raise Refusal(INVALID, f"level must be an integer between 0 and {MAX_LEVEL}")
+
+    # ----------------------------------------------------------------- devices
+
+    def add_device(
+        self,
+        phoneNumber: str,
+        model: str | None = None,
+        telephonyNetwork: str = "Private",
+        vendor: str = "gws-simulator",
+        id: str | None = None,
+    ) -> Device:
+        self._check_number_free(phoneNumber)
+        device = Device(id or self.new_id(), phoneNumber, model, vendor, telephonyNetwork)
+        if device.id in self.devices:
+            raise exists("device", "id", device.id)
+        self.devices[device.id] = device
+        return device
+
+    def remove_device(self, device: Device) -> None:
+        self._existing(self.devices, device.id, "device")
+        self._check_no_calls(device, "deleted")
+        owner = self.owner_of(device)
+        if owner is not None:
+            owner.device_ids.remove(device.id)
+        del self.devices[device.id]
+
+    def assign_device(self, user: User, device: Device) -> None:
+        self._existing(self.devices, device.id, "device")
+        if device.user_id == user.id:
+            raise Refusal(
+                FORBIDDEN, f"Operation forbidden, device {device.phoneNumber} is already assigned to {user.userName!r}"
+            )
+        if device.user_id is not None:
+            owner = self.users[device.user_id]
+            raise Refusal(INVALID, f"device {device.phoneNumber} is assigned to {owner.userName!r}; unassign it first")
+        device.user_id = user.id
+        user.device_ids.append(device.id)
+
+    def unassign_device(self, user: User, device: Device) -> None:
+        if device.user_id != user.id:
+            raise Refusal(NOT_FOUND, f"user {user.userName!r} has no device {device.id!r}")
+        self._check_no_calls(device, "unassigned")
+        device.user_id = None
+        user.device_ids.remove(device.id)
+
+    def _check_no_calls(self, device: Device, change: str) -> None:
+        """A call's legs belong to a device and its user: neither may vanish while a call is going on."""
+        if self._telephony is not None and self._telephony.calls_of_device(device.id):
+            raise Refusal(INVALID, f"device {device.phoneNumber} has calls going on and cannot be {change} now")
+
+    def _check_number_free(self, number: str, ignore: object = None) -> None:
+        """Devices and queues share one dialing plan: a number reaches exactly one of them."""
+        for device in self.devices.values():
+            if device.phoneNumber == number and device is not ignore:
+                raise exists("device", "phoneNumber", number)
+        for queue in self.queues.values():
+            if queue.phoneNumber == number and queue is not ignore:
+                raise exists("queue", "phoneNumber", number)
+
+    # ----------------------------------------------------------------- queues
+
+    def add_queue(
+        self,
+        name: str,
+        channel: str,
+        phoneNumber: str | None = None,
+        internal: bool = False,
+        description: str | None = None,
+        skills: Iterable[str] = (),
+        routingTemplate: str | None = None,
+        recording_percentage: int = 0,
+        id: str | None = None,
+    ) -> Queue:
+        if channel not in CHANNELS:
+            raise Refusal(INVALID, f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
+        if any(queue.name == name for queue in self.queues.values()):
+            raise exists("queue", "name", name)
+        number = self._queue_number(phoneNumber, internal)
+        skill_ids = self._skill_ids(skills)
+        template = self._template_for(channel, routingTemplate)
+        self._check_percentage(recording_percentage)
+        queue = Queue(
+            id or self.new_id(), name, channel, number, internal, description, skill_ids, template, recording_percentage
+        )
+        if queue.id in self.queues:
+            raise exists("queue", "id", queue.id)
+        self.queues[queue.id] = queue
+        for user in self.users.values():
+            self._open_channels(user)
+        return queue
+
+    def update_queue(self, queue: Queue, changes: dict[str, Any]) -> None:
+        name = changes.get("name")
+        if name is not None and any(other.name == name and other is not queue for other in self.queues.values()):
+            raise exists("queue", "name", name)
+        skill_ids = self._skill_ids(changes["skills"]) if "skills" in changes else queue.skill_ids
+        template = self._template_for(queue.channel, changes.get("routingTemplate") or queue.routing_template_id)
+        if "description" in changes:
+            queue.description = changes["description"]
+        if name is not None:
+            queue.name = name
+        queue.skill_ids = skill_ids
+        queue.routing_template_id = template
+
+    def remove_queue(self, queue: Queue) -> None:
+        self._existing(self.queues, queue.id, "queue")
+        del self.queues[queue.id]
+
+    def set_call_recording(self, queue: Queue, percentage: int) -> None:
+        self._check_percentage(percentage)
+        queue.recording_percentage = percentage
+
+    def _queue_number(self, phone_number: str | None, internal: bool) -> str:
+        if phone_number is not None and internal:
+            raise Refusal(INVALID, "phoneNumber cannot be given for an internal queue: its number is generated")
+        if phone_number is None and not internal:
+            raise Refusal(INVALID, "phoneNumber is required unless internal is true")
+        if phone_number is not None:
+            self._check_number_free(phone_number)
+            return phone_number
+        taken = {queue.phoneNumber for queue in self.queues.values()}
+        for digits in INTERNAL_NUMBERS:
+            if f"0{digits}" not in taken:
+                return f"0{digits}"
+        raise Refusal(INVALID, "no internal queue number is left")
+
+    def _skill_ids(self, names: Iterable[str]) -> list[str]:
+        result = []
+        for index, name in enumerate(names):
+            skill = self.skill_named(name)
+            if skill is None:
+                raise Refusal(INVALID, f"skills[{index}] {name!r} is not a skill of the contact center")
+            result.append(skill.id)
+        return result
+
+    def _template_for(self, channel: str, template_id: str | None) -> str:
+        template = self.routing_template(template_id or DEFAULT_TEMPLATE_OF_CHANNEL[channel])
+        if template.channel != channel:
+            raise Refusal(
+                INVALID, f"routingTemplate {template.id!r} is for the {template.channel} channel, not {channel}"
+            )
+        return template.id
+
+    @staticmethod
+    def _check_percentage(percentage: int) -> None:
+        if isinstance(percentage, bool) or not isinstance(percentage, int) or not 0 <= percentage <= 100:
+            raise Refusal(INVALID, "percentage must be an integer between 0 and 100")
+
+    # ----------------------------------------------------------------- contacts
+
+    def add_contact(self, name: str, phoneNumber: str, id: str | None = None) -> Contact:
+        contact = Contact(id or self.new_id(), name, CUSTOM, phoneNumber)
+        if any(other.id == contact.id for other in self.contacts()):
+            raise exists("contact", "id", contact.id)
+        self.custom_contacts[contact.id] = contact
+        return contact
+
+    def update_contact(self, contact: Contact, changes: dict[str, Any]) -> None:
+        self._custom(contact)
+        for key, value in changes.items():
+            setattr(contact, key, value)
+
+    def remove_contact(self, contact: Contact) -> None:
+        self._custom(contact)
+        del self.custom_contacts[contact.id]
+
+    def _custom(self, contact: Contact) -> Contact:
+        if contact.type != CUSTOM:
+            raise Refusal(
+                FORBIDDEN,
+                f"Operation forbidden, contacts of type {contact.type} are read-only: "
+                "only Custom contacts can be changed",
+            )
+        return self._existing(self.custom_contacts, contact.id, "contact")
+
+    # ----------------------------------------------------------------- settings
+
+    def add_settings_group(self, name: str, displayName: str, key: str = "name") -> SettingsGroup:
+        if name in self.settings_groups:
+            raise exists("settings group", "name", name)
+        group = SettingsGroup(name, displayName, key)
+        self.settings_groups[name] = group
+        return group
+
+    def remove_settings_group(self, name: str) -> None:
+        group = self.settings_group(name)
+        if group.builtin:
+            raise Refusal(
+                FORBIDDEN,
+                f"Operation forbidden, settings group {name!r} is built in; only groups "
+                "created with POST /settings can be deleted",
+            )
+        del self.settings_groups[name]
+
+    def add_setting(self, group_name: str, setting: dict[str, Any]) -> None:
+        group = self.settings_group(group_name)
+        if group_name == AGENT_STATES:
+            self.add_agent_state(**setting)
+        else:
+            group.add(setting)
+
+    def update_setting(self, group_name: str, changes: dict[str, Any]) -> None:
+        group = self.settings_group(group_name)
+        if group_name == AGENT_STATES:
+            self.update_agent_state(changes)
+            return
+        if group_name in (GENERAL, REPORTING):
+            check = check_general if group_name == GENERAL else check_reporting
+            name, value = changes.get("name"), changes.get("value")
+            if group.find(name) is not None and isinstance(value, str):
+                problem = check(name, value)
+                if problem:
+                    raise Refusal(INVALID, problem)
+        group.update(changes)
+
+    def remove_setting(self, group_name: str, key_value: Any) -> None:
+        group = self.settings_group(group_name)
+        if group_name == AGENT_STATES:
+            self.remove_agent_state(key_value)
+        else:
+            group.remove(key_value)
+
+    def add_agent_state(
+        self,
+        operationName: str,
+        displayName: str,
+        state: str,
+        workMode: str | None = None,
+        reason: str | None = None,
+        id: str | None = None,
+    ) -> AgentState:
+        if operationName in self.agent_states:
+            raise exists("agent state", "operationName", operationName)
+        candidate = AgentState(id or self.new_id(), operationName, displayName, state, workMode, reason)
+        self._check_agent_state(candidate)
+        self.agent_states[operationName] = candidate
+        return candidate
+
+    def update_agent_state(self, changes: dict[str, Any]) -> AgentState:
+        current = self.agent_state(changes["operationName"])
+        if current.builtin:
+            raise Refusal(
+                FORBIDDEN, f"Operation forbidden, agent state {current.operationName!r} is built in and read-only"
+            )
+        values = {**current.__dict__, **changes}
+        updated = AgentState(**values)
+        self._check_agent_state(updated)
+        self.agent_states[updated.operationName] = updated
+        for user in self.users.values():  # agents in the state see its new name at once (voice reads it live)
+            for channel in user.channels.values():
+                if isinstance(channel, Channel) and channel.user_state.id == updated.id:
+                    channel.user_state = updated
+        return updated
+
+    def remove_agent_state(self, operation_name: str) -> None:
+        state = self.agent_state(operation_name)
+        if state.builtin:
+            raise Refusal(FORBIDDEN, f"Operation forbidden, agent state {operation_name!r} is built in and read-only")
+        in_use = [user.userName for user in self.users.values() if self._in_state(user, state)]
+        if in_use:
+            raise Refusal(INVALID, f"agent state {operation_name!r} is the current state of {in_use[0]!r}")
+        del self.agent_states[operation_name]
+
+    def _in_state(self, user: User, state: AgentState) -> bool:
+        devices = (self.telephony.device_view(device_id).user_state for device_id in user.device_ids)
+        channels = (channel.user_state for channel in user.channels.values() if isinstance(channel, Channel))
+        return any(user_state.get("id") == state.id for user_state in devices) or any(
+            channel_state.id == state.id for channel_state in channels
+        )
+
+    def _check_agent_state(self, state: AgentState) -> None:
+        if state.state not in ("Ready", "NotReady"):
+            raise Refusal(INVALID, f"state {state.state!r} is not one of Ready, NotReady")
+        if state.workMode is not None and state.workMode not in WORK_MODES[state.state]:
+            raise Refusal(
+                INVALID,
+                f"workMode {state.workMode!r} does not apply to state {state.state}: use one of "
+                f"{', '.join(WORK_MODES[state.state])}",
+            )
+        if state.reason is not None:
+            for other in self.agent_states.values():
+                if other.reason == state.reason and other.operationName != state.operationName:
+                    raise exists("agent state", "reason", state.reason)
+
+    # ----------------------------------------------------------------- features and services
+
+    def set_features(self, feature_ids: Iterable[str]) -> None:
+        known = {feature.id for feature in SYSTEM_FEATURES}
+        chosen = list(feature_ids)
+        for index, feature_id in enumerate(chosen):
+            if feature_id not in known:
+                raise Refusal(INVALID, f"features[{index}] {feature_id!r} is not one of {', '.join(sorted(known))}")
+        self.feature_ids = chosen
+        for user in self.users.values():
+            user.channels = {name: channel for name, channel in user.channels.items() if name in self._channel_names()}
+            self._open_channels(user)
+
+    def add_service(self, name: str, type: str, state: str = "Active", id: str | None = None) -> Service:
+        if type not in SERVICE_TYPES:
+            raise Refusal(INVALID, f"type {type!r} is not one of {', '.join(SERVICE_TYPES)}")
+        if state not in SERVICE_STATES:
+            raise Refusal(INVALID, f"state {state!r} is not one of {', '.join(SERVICE_STATES)}")
+        service = Service(id or self.new_id(), name, type, state)
+        self.services[service.id] = service
+        return service
+
+    # ----------------------------------------------------------------- helpers
+
+    @staticmethod
+    def _existing(table: dict[str, Any], key: str, what: str) -> Any:
+        if key not in table:
+            raise not_found(what, key)
+        return table[key]
+
+
+def _get(table: dict[str, Any], key: str, what: str) -> Any:
+    value = table.get(key)
+    if value is None:
+        raise not_found(what, key)
+    return value
+
+
+def load_default() -> ContactCenter:
+    """The built-in contact center shipped in the package."""
+    from .center_file import load_default as read_default
+
+    return read_default()
+
+
+def load(path: str | Path) -> ContactCenter:
+    """A contact center from a YAML file; a bad file raises ContactCenterError with `file:line: reason`."""
+    from .center_file import load as read
+
+    return read(path)
+
+
+def parse(text: str, source: str) -> ContactCenter:
+    from .center_file import parse as read_text
+
+    return read_text(text, source)

@@ -1,0 +1,33 @@
+"""Why the contact center refuses a change, as a reference statusCode and a message naming the culprit.
+
+The core raises these before touching anything, so a refused change leaves the contact center as it was;
+the REST layer turns them into responses without knowing the rule that was broken.
+"""
+
+from __future__ import annotations
+
+MISSING = 1
+INVALID = 2
+FORBIDDEN = 3
+INTERNAL = 4
+NO_PERMISSION = 5
+NOT_FOUND = 6
+PARTIAL = 7
+
+
+class Refusal(Exception):
+    """A change or lookup the contact center will not make; `code` is the reference statusCode."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def not_found(what: str, key: str) -> Refusal:
+    return Refusal(NOT_FOUND, f"{what} {key!r} does not exist")
+
+
+def exists(what: str, field: str, value: str) -> Refusal:
+    """The reference answers a duplicate with 3: "Operation forbidden, username already exists"."""
+    return Refusal(FORBIDDEN, f"Operation forbidden, {what} with {field} {value!r} already exists")

@@ -1,0 +1,65 @@
+"""The voice core: calls, devices and agent states as state machines, with no I/O and no real time.
+
+Build a `Telephony` over a `Directory` (who answers which number), a `Clock` and an event sink, then:
+
+- REST ``POST /devices/{id}/calls`` (Dial)          -> ``telephony.dial(user_id, device_id, destination, user_data)``
+- REST ``POST /me/calls/{id}`` {operationName}      -> ``telephony.operate(user_id, call_id, name, body)``
+- REST ``POST /devices/{id}``, ``/me/channels/voice`` -> ``telephony.device_operate(user_id, device_id, name, body)``
+- REST ``POST /me`` (Ready, NotReady, DND, sessions) -> ``telephony.user_operate(user_id, name, body)``
+- REST ``GET /me/calls[/{id}]``                     -> ``render_call(view, base_url)`` over ``calls_of_user`` /
+  ``call_view``
+- the world (scenarios, control API)               -> ``inbound_call``, ``remote_answer``, ``remote_hangup``,
+  ``remote_send_dtmf``
+- CometD: every event reaching the sink            -> ``call_message`` (``/v2/me/calls``) or ``device_message``
+  (``/v2/me/devices``), delivered to ``event.user_id``
+
+A refused operation raises `VoiceRefusal` (``code`` is the statusCode, ``message`` the statusMessage) and
+changes nothing; an accepted one returns at once and reports through events, as the reference's
+asynchronous operations do.
+"""
+
+from .call import CALL_OPERATIONS
+from .clock import AsyncioClock, Clock, VirtualClock
+from .device import AGENT_OPERATIONS, DEVICE_OPERATIONS
+from .directory import DEFAULT_AGENT_STATES, AgentStateDefinition, Directory, Line, StaticDirectory
+from .document import call_message, device_message, participant_info, render_call, render_device_state
+from .events import (
+    CallOperationFailed,
+    CallStateChanged,
+    CallView,
+    DeviceStateChanged,
+    DeviceView,
+    VoiceEvent,
+)
+from .options import RemoteRule, VoiceOptions
+from .refusal import VoiceRefusal
+from .telephony import Telephony
+
+__all__ = [
+    "AGENT_OPERATIONS",
+    "CALL_OPERATIONS",
+    "DEFAULT_AGENT_STATES",
+    "DEVICE_OPERATIONS",
+    "AgentStateDefinition",
+    "AsyncioClock",
+    "CallOperationFailed",
+    "CallStateChanged",
+    "CallView",
+    "Clock",
+    "DeviceStateChanged",
+    "DeviceView",
+    "Directory",
+    "Line",
+    "RemoteRule",
+    "StaticDirectory",
+    "Telephony",
+    "VirtualClock",
+    "VoiceEvent",
+    "VoiceOptions",
+    "VoiceRefusal",
+    "call_message",
+    "device_message",
+    "participant_info",
+    "render_call",
+    "render_device_state",
+]

@@ -1,0 +1,105 @@
+"""The `transitions` Machine the voice tables are built with.
+
+A leg is the model of three machines (call state, mute, recording) and a device of three more (agent
+state, Do Not Disturb, forwarding). Each machine would bind its own generic `trigger` / `may_trigger`
+helpers to the model and log a warning when the previous machine already did; the core never uses those
+helpers (it calls the per-operation `may_<Operation>` and `<Operation>` methods), so the first binding
+is kept silently. Everything else is plain `transitions`.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from transitions import Machine
+
+_GENERIC_HELPERS = ("trigger", "may_trigger")
+_MODEL = object()  # stands for the model in a recorded binding
+
+
+class TableMachine(Machine):  # type: ignore[misc]
+    """A machine without auto transitions, declared from a table, that shares its models quietly."""
+
+    def __init__(self, states: list[str], table: list[dict[str, Any]], initial: str, attribute: str) -> None:
+        super().__init__(
+            model=None,
+            states=states,
+            transitions=table,
+            initial=initial,
+            auto_transitions=False,
+            model_attribute=attribute,
+        )
+        self._rows: dict[tuple[str, str], list[tuple[tuple[str, bool], ...]]] = {}
+        for name, event in self.events.items():
+            for source, transitions in event.transitions.items():
+                for transition in transitions:
+                    conditions = tuple((condition.func, condition.target) for condition in transition.conditions)
+                    self._rows.setdefault((name, source), []).append(conditions)
+        # per model class: the bindings add_model made on its first model, or None if they cannot be replayed
+        self._bindings: dict[type, list[tuple[str, Any, tuple[Any, ...]]] | None] = {}
+
+    def attach(self, model: Any, initial: str) -> None:
+        """Bind the table's trigger methods to `model` and set its initial state, without registering it.
+
+        A registered model stays in the machine's `models` list until removed, and the list is searched
+        on every registration: with machines shared by every engine, legs and devices would pile up for
+        the life of the process. Nothing the core uses needs the registration (firing a bound trigger
+        reads the state from the model itself), so the model is bound and then let go.
+
+        `add_model` was a sixth of the simulator's time under a load of call cycles (every call makes
+        legs, every leg attaches three machines): for each event and state it formats names, resolves
+        callables and probes the model for enter/exit methods, and the answer is the same for every model
+        of a class. So the first model of a class goes through `add_model`, which also registers any
+        enter/exit callbacks on the states, and its bindings (partials of the model) are recorded; later
+        models of the class get the same partials of themselves, the same attributes `add_model` would
+        have set. The tables are fixed once built, so the recording cannot go stale.
+        """
+        kind = type(model)
+        bindings = self._bindings.get(kind, ())
+        if bindings:
+            attributes = vars(model)
+            for name, func, args in bindings:
+                attributes[name] = partial(func, *[model if arg is _MODEL else arg for arg in args])
+            setattr(model, self.model_attribute, self.get_state(initial).value)
+            return
+        before = dict(vars(model))
+        self.add_model(model, initial=initial)
+        if self.models and self.models[-1] is model:
+            del self.models[-1]
+        if bindings is None:
+            return
+        self._bindings[kind] = self._recorded(model, before)
+
+    def _recorded(self, model: Any, before: dict[str, Any]) -> list[tuple[str, Any, tuple[Any, ...]]] | None:
+        """What add_model set on `model`, as (name, function, arguments with the model marked), or None when
+        it set anything but plain partials of the model (then every model goes through add_model)."""
+        recorded = []
+        for name, value in vars(model).items():
+            if name == self.model_attribute or before.get(name, _MODEL) is value:
+                continue
+            if not isinstance(value, partial) or value.keywords or model not in value.args:
+                return None
+            recorded.append((name, value.func, tuple(_MODEL if arg is model else arg for arg in value.args)))
+        return recorded
+
+    def allows(self, model: Any, trigger: str) -> bool:
+        """Whether `trigger` has a transition from the model's current state whose conditions all hold.
+
+        The same answer as transitions' `may_<trigger>()`, read straight from the table: that helper
+        lists every trigger of the state on each call, which made capabilities the engine's hot spot.
+        The tables' conditions are model method names taking no argument, so they are called directly.
+        """
+        for conditions in self._rows.get((trigger, getattr(model, self.model_attribute)), ()):
+            if all(bool(getattr(model, name)()) == target for name, target in conditions):
+                return True
+        return False
+
+    def leaves(self, state: str, trigger: str) -> bool:
+        """Whether the table has any row for `trigger` from `state`, conditions aside."""
+        return (trigger, state) in self._rows
+
+    def _checked_assignment(self, model: Any, name: str, func: Any) -> None:
+        if name in _GENERIC_HELPERS and hasattr(model, name):
+            return
+        super()._checked_assignment(model, name, func)

@@ -1,0 +1,1048 @@
+"""The voice engine: every call, device and agent-state operation, and what the simulated world does.
+
+One entry point per kind of operation, each following the same path:
+
+1. find the object: statusCode 6 if the device or call does not exist, or if the user has no leg on the
+   call (GET /me/calls does not list it either); 5 if the device belongs to another user (the
+   reference's "only for objects owned by this agent"),
+2. read the parameters (statusCode 1 naming the field),
+3. ask the object's machine whether the operation is valid now (statusCode 2 naming the state),
+4. resolve what the parameters point at (the consult call, the other call, the participant),
+5. only then change things, and emit the events describing the change.
+
+Steps 1-4 never change anything, so a refusal leaves the engine exactly as it was. Timers and the world
+(`inbound_call`, `remote_answer`, `remote_hangup`, `remote_send_dtmf`) mutate through the same helpers.
+
+Events are computed, not hand-written: after each action the engine renders every leg and device the
+action touched and compares it with what it last told that user. A changed state gives StatusChange, a
+changed recordingState CallRecordingStateChange, changed participants ParticipantsUpdated, changed
+userData AttachedDataChanged, and any other change (mute, capabilities) StatusChange. So what a client has
+been told always equals what a GET would show, and no operation can forget to notify.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import params as read
+from .call import (
+    CALL_OPERATIONS,
+    CONFERENCE,
+    CONSULT,
+    DIALING,
+    ESTABLISHED,
+    HELD,
+    INBOUND,
+    INTERNAL,
+    OUTBOUND,
+    RELEASED,
+    RINGING,
+    TRANSFER,
+    Call,
+    Leg,
+    LegOptions,
+    RemoteParty,
+)
+from .clock import Clock
+from .device import (
+    AFTER_CALL_WORK,
+    AGENT_OPERATIONS,
+    DEVICE_OPERATIONS,
+    NOT_READY_WORK_MODES,
+    READY_WORK_MODES,
+    DeviceVoice,
+)
+from .directory import Directory, Line
+from .events import (
+    ATTACHED_DATA_CHANGED,
+    DTMF_SENT,
+    PARTICIPANTS_UPDATED,
+    RECORDING_STATE_CHANGE,
+    STATUS_CHANGE,
+    CallOperationFailed,
+    CallStateChanged,
+    CallView,
+    DeviceStateChanged,
+    DeviceView,
+    VoiceEvent,
+)
+from .options import ANSWER, BUSY, VoiceOptions
+from .refusal import (
+    NOT_FOUND,
+    VoiceRefusal,
+    bad_parameter,
+    invalid_state,
+    no_permission,
+    not_found,
+)
+
+if TYPE_CHECKING:
+    from ..routing import Router
+
+_UUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
+
+Sink = Callable[[VoiceEvent], None] | list[VoiceEvent]
+
+
+@dataclass(frozen=True)
+class _AgentChange:
+    """A checked agent-state or device operation, ready to apply to one device."""
+
+    trigger: str
+    reason: str | None = None
+    work_mode: str | None = None
+    forward_to: str | None = None
+
+
+class Telephony:
+    """The voice core of one contact center. Synchronous, deterministic for a given seed and clock."""
+
+    def __init__(
+        self,
+        directory: Directory,
+        clock: Clock,
+        sink: Sink,
+        options: VoiceOptions | None = None,
+        seed: int = 0,
+    ) -> None:
+        self._directory = directory
+        self._clock = clock
+        self._emit: Callable[[VoiceEvent], None] = sink.append if isinstance(sink, list) else sink
+        self._options = options or VoiceOptions()
+        self._leg_options = LegOptions(self._options.mute, self._options.recording, self._options.clear_call)
+        self._random = random.Random(seed)
+        self._seq = 0
+        self._calls: dict[str, Call] = {}
+        self._devices: dict[str, DeviceVoice] = {}
+        self._device_legs: dict[str, list[Leg]] = {}
+        self._told_calls: dict[Leg, CallView] = {}
+        self._told_devices: dict[str, DeviceView] = {}
+        self._dirty_calls: dict[Call, None] = {}
+        self._dirty_devices: dict[str, None] = {}
+        self._outbox: list[VoiceEvent] = []
+        self.router: Router | None = None  # set by routing.Router: it takes calls to queue numbers
+
+    @property
+    def options(self) -> VoiceOptions:
+        return self._options
+
+    # ------------------------------------------------------------------ entry points: agents
+
+    def dial(self, user_id: str, device_id: str, destination: Any, user_data: Any = None) -> str:
+        """Dial from the user's device (POST /devices/{id}/calls); returns the new call's id.
+
+        `destination` is a number string or `{"phoneNumber": ...}`. An internal number rings that device
+        (callType Internal); any other number reaches a simulated remote party (callType Outbound).
+        A device has one active call at a time: Dial is refused (2) while another call is Dialing or
+        Established on it; hold that call first.
+        """
+        line = self._owned_line(user_id, device_id)
+        number = read.number({"destination": destination})
+        data = read.user_data({"userData": user_data}, required=False) or {}
+        if number == line.phone_number:
+            raise bad_parameter("destination", f"{number} is the device's own number")
+        active = self._active_leg(device_id)
+        if active is not None:
+            what = f"Dial on device {device_id} while call {active.call.id} is {active.state}"
+            raise invalid_state(what, active.state)
+        call_type = INTERNAL if self._directory.line_of_number(number) is not None else OUTBOUND
+        call = self._new_call(call_type, ani=line.phone_number, dnis=number, user_data=data)
+        self._new_leg(call, line, DIALING)
+        self._add_party(call, number, placed_by=device_id)
+        self._flush()
+        return call.id
+
+    def operate(self, user_id: str, call_id: str, operation_name: str, params: Mapping[str, Any] | None = None) -> None:
+        """Perform a call operation (POST /me/calls/{id} with `operationName`) on the user's leg of the call."""
+        if not isinstance(operation_name, str) or operation_name not in CALL_OPERATIONS:
+            raise bad_parameter("operationName", f"{operation_name!r} is not a call operation")
+        params = self._params(params)
+        leg = self._leg_for(user_id, call_id)
+        parsed = self._read_call_params(operation_name, params)
+        if not leg.may(operation_name):
+            raise self._refuse_on_leg(leg, operation_name)
+        getattr(self, f"_op_{operation_name}")(leg, **parsed)
+        self._flush()
+
+    def device_operate(
+        self, user_id: str, device_id: str, operation_name: str, params: Mapping[str, Any] | None = None
+    ) -> None:
+        """A device or agent-state operation on one of the user's devices (POST /devices/{id},
+        /me/channels/voice): DoNotDisturbOn/Off, ForwardCallsOn/Off, Ready, NotReady, AfterCallWork,
+        StartContactCenterSession, EndContactCenterSession, or any agent-state definition's operationName."""
+        self._owned_line(user_id, device_id)
+        change = self._plan_device_change(device_id, operation_name, self._params(params))
+        self._apply_device_change(device_id, change)
+        self._flush()
+
+    def user_operate(self, user_id: str, operation_name: str, params: Mapping[str, Any] | None = None) -> None:
+        """The same operations posted on /me: applied to every device of the user, or to none if any refuses."""
+        devices = list(self._directory.devices_of_user(user_id))
+        if not devices:
+            raise not_found(f"devices of user {user_id}")
+        params = self._params(params)
+        changes = [(device_id, self._plan_device_change(device_id, operation_name, params)) for device_id in devices]
+        for device_id, change in changes:
+            self._apply_device_change(device_id, change)
+        self._flush()
+
+    # ------------------------------------------------------------------ entry points: the simulated world
+
+    def inbound_call(self, from_number: Any, to_number: Any, user_data: Any = None, *, dnis: Any = None) -> str:
+        """An external caller dials an internal number; returns the call id (callType Inbound).
+
+        The called device rings (or its forward destination does); if it is on Do Not Disturb the caller
+        hears busy after `busy_delay` and the call ends. `dnis` is the number the caller actually dialed
+        when it is not the device's (a queue's number, for a call routing hands to an agent).
+        A voice queue's number, with a router attached, puts the call in that queue (see `routing.Router`).
+        """
+        caller = read.number({"from": from_number}, "from")
+        called = read.number({"to": to_number}, "to")
+        dialed = called if dnis is None else read.number({"dnis": dnis}, "dnis")
+        data = read.user_data({"userData": user_data}, required=False) or {}
+        if self._directory.line_of_number(caller) is not None:
+            raise bad_parameter("from", f"{caller} is an internal number; internal calls start with dial")
+        queued = self.router is not None and self.router.queue_of_number(called) is not None
+        if not queued and self._directory.line_of_number(called) is None:
+            raise VoiceRefusal(NOT_FOUND, f"to: no device answers {called}", field="to")
+        call = self._new_call(INBOUND, ani=caller, dnis=dialed, user_data=data)
+        self._new_remote(call, caller, ESTABLISHED, placed_by=None)
+        if self.router is not None and queued:
+            self.router.enqueue(call.id, called)  # the caller waits in the queue until routing offers it
+        else:
+            self._add_party(call, called, placed_by=None)
+        self._flush()
+        return call.id
+
+    def remote_answer(self, call_id: str, number: str) -> None:
+        """The external party `number` picks up a call that is ringing it."""
+        party = self._remote(call_id, number)
+        if party.state != RINGING:
+            raise invalid_state(f"answer by {number} on call {call_id}", party.state)
+        self._remote_answers(party)
+        self._flush()
+
+    def remote_hangup(self, call_id: str, number: str) -> None:
+        """The external party `number` hangs up (or stops ringing)."""
+        party = self._remote(call_id, number)
+        self._release_party(party)
+        self._settle(party.call)
+        self._flush()
+
+    def remote_send_dtmf(self, call_id: str, number: str, digits: Any) -> None:
+        """The external party presses keys: every agent on the call gets a DtmfSent with `sent_by`."""
+        party = self._remote(call_id, number)
+        keys = read.digits({"digits": digits})
+        if party.state != ESTABLISHED:
+            raise invalid_state(f"DTMF from {number} on call {call_id}", party.state)
+        for leg in party.call.legs():
+            if leg.live:
+                self._outbox.append(self._call_event(DTMF_SENT, leg, digits=keys, sent_by=number))
+        self._flush()
+
+    def offer(self, call_id: str, device_id: str) -> None:
+        """Routing rings an agent's device with a queued call; routing times the ringing, not this engine."""
+        call = self._calls.get(call_id)
+        if call is None:
+            raise not_found(f"call {call_id}")
+        self._new_leg(call, self._line(device_id), RINGING)
+        self._flush()
+
+    def withdraw(self, call_id: str, device_id: str) -> None:
+        """Routing stops ringing a device that did not answer; the caller stays on the call, queued."""
+        call = self._calls.get(call_id)
+        leg = call.leg_of(device_id) if call is not None else None
+        if leg is not None and leg.state == RINGING:
+            self._release_leg(leg, "released", wrap_up=False)
+            self._flush()
+
+    # ------------------------------------------------------------------ queries
+
+    def call_view(self, user_id: str, call_id: str) -> CallView:
+        """The user's leg of the call, as GET /me/calls/{id} shows it."""
+        return self._view(self._leg_for(user_id, call_id))
+
+    def calls_of_user(self, user_id: str) -> list[CallView]:
+        """The user's live legs on all their devices, as GET /me/calls lists them."""
+        devices = self._directory.devices_of_user(user_id)
+        return [view for device_id in devices for view in self.calls_of_device(device_id)]
+
+    def calls_of_device(self, device_id: str) -> list[CallView]:
+        return [self._view(leg) for leg in self._device_legs.get(device_id, [])]
+
+    def device_view(self, device_id: str) -> DeviceView:
+        line = self._directory.line_of_device(device_id)
+        if line is None:
+            raise not_found(f"device {device_id}")
+        return self._device_view(line)
+
+    def operations_of_device(self, device_id: str) -> tuple[str, ...]:
+        """The agent-state operations valid on the device now (not part of the reference's capabilities)."""
+        return self._device(device_id).agent_operations
+
+    def remote_parties(self, call_id: str) -> list[tuple[str, str]]:
+        """The external parties of a call as (number, state), for the world's control API."""
+        call = self._calls.get(call_id)
+        if call is None:
+            raise not_found(f"call {call_id}")
+        remote = [p for p in call.parties if isinstance(p, RemoteParty) and p.live and not p.unreachable]
+        return [(party.number, party.state) for party in remote]
+
+    def consultation(self, user_id: str, call_id: str) -> tuple[str, str] | None:
+        """(original call id, consult call id) if the user's leg of this call is part of a consultation it
+        started with InitiateTransfer / InitiateConference; what CompleteTransfer/Conference act on."""
+        leg = self._leg_for(user_id, call_id)
+        call = leg.call
+        if call.consult_of is not None and call.consult_device == leg.device_id:
+            return call.consult_of.id, call.id
+        consult = call.consults.get(leg.device_id)
+        return (call.id, consult.id) if consult is not None else None
+
+    def call_ids(self) -> list[str]:
+        """Every call still going on, including ones only external parties remain on."""
+        return list(self._calls)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as plain data: equal before and after a refused operation, by construction."""
+        calls = {}
+        for call in self._calls.values():
+            calls[call.id] = {
+                "uuid": call.uuid,
+                "type": call.call_type,
+                "ani": call.ani,
+                "dnis": call.dnis,
+                "userData": copy.deepcopy(call.user_data),
+                "consultOf": call.consult_of.id if call.consult_of else None,
+                "consultDevice": call.consult_device,
+                "purpose": call.purpose,
+                "consults": {device: consult.id for device, consult in call.consults.items()},
+                "parties": [self._party_data(party) for party in call.parties],
+            }
+        devices = {
+            device_id: {
+                "agent": device.agent_state,
+                "dnd": device.dnd,
+                "forwarding": device.forwarding,
+                "forwardTo": device.forward_to,
+                "reason": device.reason,
+                "workMode": device.work_mode,
+                "wrapUp": device.wrap_up_token,
+                "legs": [leg.call.id for leg in self._device_legs.get(device_id, [])],
+            }
+            for device_id, device in self._devices.items()
+            if not device.untouched() or self._device_legs.get(device_id)
+        }
+        pending = getattr(self._clock, "pending", None)
+        return {
+            "seq": self._seq,
+            "random": self._random.getstate(),
+            "calls": calls,
+            "devices": devices,
+            "timers": pending() if callable(pending) else None,
+        }
+
+    # ------------------------------------------------------------------ call operations
+
+    def _op_Answer(self, leg: Leg) -> None:
+        leg.fire("Answer")
+        leg.ever_established = True
+        self._connect_dialers(leg.call)
+        self._touch(leg)
+
+    def _op_ClearCall(self, leg: Leg) -> None:
+        """Reading (gws-notes): ClearCall on a ringing call clears the whole call, for every party."""
+        call = leg.call
+        self._release_leg(leg, "ClearCall")
+        for party in call.live_parties():
+            self._release_party(party)
+        self._settle(call)
+
+    def _op_Hangup(self, leg: Leg) -> None:
+        self._release_leg(leg, "Hangup")
+        self._settle(leg.call)
+
+    def _op_Hold(self, leg: Leg) -> None:
+        leg.fire("Hold")
+        self._touch(leg)
+
+    def _op_Retrieve(self, leg: Leg) -> None:
+        leg.fire("Retrieve")
+        self._touch(leg)
+
+    def _op_SingleStepTransfer(self, leg: Leg, destination: str) -> None:
+        """The destination joins the call and the transferring agent leaves it at once (a blind transfer);
+        if the destination then turns out busy, the remaining party is left alone and the call ends."""
+        self._check_new_party(leg, destination)
+        self._release_leg(leg, "SingleStepTransfer")
+        self._add_party(leg.call, destination, placed_by=leg.device_id)
+        self._settle(leg.call)
+
+    def _op_SingleStepConference(self, leg: Leg, destination: str) -> None:
+        """The destination is rung on this call; it is a participant from the moment it rings."""
+        self._check_new_party(leg, destination)
+        leg.fire("SingleStepConference")
+        self._add_party(leg.call, destination, placed_by=leg.device_id)
+
+    def _op_InitiateTransfer(self, leg: Leg, destination: str) -> None:
+        self._consult(leg, destination, TRANSFER)
+
+    def _op_InitiateConference(self, leg: Leg, destination: str) -> None:
+        self._consult(leg, destination, CONFERENCE)
+
+    def _consult(self, leg: Leg, destination: str, purpose: str) -> None:
+        """Hold this call and dial the destination on a new call of callType Consult, which carries a copy
+        of this call's userData (as a consultation does in the reference's platform)."""
+        self._check_new_party(leg, destination)
+        original = leg.call
+        leg.fire("InitiateTransfer" if purpose == TRANSFER else "InitiateConference")
+        self._touch(leg)
+        line = self._line(leg.device_id)
+        consult = self._new_call(CONSULT, ani=leg.number, dnis=destination, user_data=copy.deepcopy(original.user_data))
+        consult.consult_of = original
+        consult.consult_device = leg.device_id
+        consult.purpose = purpose
+        original.consults[leg.device_id] = consult
+        self._new_leg(consult, line, DIALING)
+        self._add_party(consult, destination, placed_by=leg.device_id)
+
+    def _op_CompleteTransfer(self, leg: Leg, consult_call: str | None) -> None:
+        """Join the original call's other parties with the consulted ones on the original call, and
+        release the transferring agent from both calls. Posted on either call of the pair."""
+        original, consult = self._pair(leg, consult_call, required=False)
+        device_id = leg.device_id
+        on_original, on_consult = original.leg_of(device_id), consult.leg_of(device_id)
+        assert on_original is not None and on_consult is not None
+        self._release_leg(leg, "CompleteTransfer")
+        self._release_leg(on_consult if leg is on_original else on_original, "released")
+        self._move_parties(consult, original)
+        self._settle(original)
+        self._settle(consult)
+
+    def _op_CompleteConference(self, leg: Leg, consult_call: str | None) -> None:
+        """Bring the consult call's other parties into the original call, which the agent retrieves;
+        the consult call ends. Posted on either call of the pair; consultCallUri names the consult call."""
+        original, consult = self._pair(leg, consult_call, required=True)
+        on_original, on_consult = original.leg_of(leg.device_id), consult.leg_of(leg.device_id)
+        assert on_original is not None and on_consult is not None
+        if leg is on_original:
+            leg.fire("CompleteConference")
+            self._release_leg(on_consult, "released", wrap_up=False)
+        else:
+            self._release_leg(leg, "CompleteConference", wrap_up=False)
+            on_original.fire("retrieved")
+        self._touch(on_original)
+        self._move_parties(consult, original)
+        self._settle(consult)
+
+    def _op_RemoveParticipantFromConference(self, leg: Leg, participant: str) -> None:
+        party = leg.call.party_numbered(participant)
+        if party is None or party is leg:
+            raise bad_parameter("participant", f"{participant} is not another participant of call {leg.call.id}")
+        leg.fire("RemoveParticipantFromConference")
+        self._release_party(party)
+        self._settle(leg.call)
+
+    def _op_SendDtmf(self, leg: Leg, digits: str) -> None:
+        leg.fire("SendDtmf")
+        self._outbox.append(self._call_event(DTMF_SENT, leg, digits=digits, sent_by=leg.number))
+
+    def _op_SwapCalls(self, leg: Leg, other_call: str) -> None:
+        other = self._other_held_leg(leg, other_call)
+        leg.fire("SwapCalls")
+        other.fire("retrieved")
+        self._touch(leg)
+        self._touch(other)
+
+    def _op_MergeWithOtherCall(self, leg: Leg, other_call: str) -> None:
+        """The other (held) call's parties join this call; the device's leg on the other call is released."""
+        other = self._other_held_leg(leg, other_call)
+        leg.fire("MergeWithOtherCall")
+        self._release_leg(other, "released", wrap_up=False)
+        self._move_parties(other.call, leg.call)
+        self._settle(other.call)
+
+    def _op_AttachUserData(self, leg: Leg, user_data: dict[str, Any]) -> None:
+        """Reading: a JSON object cannot hold a key twice, so attaching an existing key replaces its value."""
+        leg.fire("AttachUserData")
+        leg.call.user_data.update(copy.deepcopy(user_data))
+        self._touch_call(leg.call)
+
+    def _op_UpdateUserData(self, leg: Leg, user_data: dict[str, Any]) -> None:
+        leg.fire("UpdateUserData")
+        leg.call.user_data.update(copy.deepcopy(user_data))
+        self._touch_call(leg.call)
+
+    def _op_DeleteUserData(self, leg: Leg, user_data: dict[str, Any] | None) -> None:
+        """Reading: deletes the keys named in `userData` (values ignored); without `userData`, all keys."""
+        leg.fire("DeleteUserData")
+        if user_data is None:
+            leg.call.user_data.clear()
+        else:
+            for key in user_data:
+                leg.call.user_data.pop(key, None)
+        self._touch_call(leg.call)
+
+    def _op_DeleteUserDataPair(self, leg: Leg, key: str) -> None:
+        if key not in leg.call.user_data:
+            raise bad_parameter("key", f"{key!r} is not in the call's userData")
+        leg.fire("DeleteUserDataPair")
+        del leg.call.user_data[key]
+        self._touch_call(leg.call)
+
+    def _op_MuteCall(self, leg: Leg) -> None:
+        leg.fire("MuteCall")
+        self._touch(leg)
+
+    def _op_UnmuteCall(self, leg: Leg) -> None:
+        leg.fire("UnmuteCall")
+        self._touch(leg)
+
+    def _op_StartCallRecording(self, leg: Leg) -> None:
+        leg.fire("StartCallRecording")
+        self._touch(leg)
+
+    def _op_PauseCallRecording(self, leg: Leg) -> None:
+        leg.fire("PauseCallRecording")
+        self._touch(leg)
+
+    def _op_ResumeCallRecording(self, leg: Leg) -> None:
+        leg.fire("ResumeCallRecording")
+        self._touch(leg)
+
+    def _op_StopCallRecording(self, leg: Leg) -> None:
+        leg.fire("StopCallRecording")
+        self._touch(leg)
+
+    # ------------------------------------------------------------------ reading and resolving parameters
+
+    @staticmethod
+    def _params(params: Mapping[str, Any] | None) -> Mapping[str, Any]:
+        if params is None:
+            return {}
+        if not isinstance(params, Mapping):
+            raise bad_parameter("body", "must be a JSON object")
+        return params
+
+    @staticmethod
+    def _read_call_params(operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        if operation in ("SingleStepTransfer", "SingleStepConference", "InitiateTransfer", "InitiateConference"):
+            return {"destination": read.number(params)}
+        if operation == "CompleteTransfer":
+            return {"consult_call": read.call_reference(params, "consultCallUri", required=False)}
+        if operation == "CompleteConference":
+            return {"consult_call": read.call_reference(params, "consultCallUri")}
+        if operation == "RemoveParticipantFromConference":
+            return {"participant": read.number(params, "participant")}
+        if operation == "SendDtmf":
+            return {"digits": read.digits(params)}
+        if operation in ("SwapCalls", "MergeWithOtherCall"):
+            return {"other_call": read.call_reference(params, "otherCallUri")}
+        if operation in ("AttachUserData", "UpdateUserData"):
+            return {"user_data": read.user_data(params)}
+        if operation == "DeleteUserData":
+            return {"user_data": read.user_data(params, required=False)}
+        if operation == "DeleteUserDataPair":
+            return {"key": read.text(params, "key")}
+        return {}
+
+    @staticmethod
+    def _refuse_on_leg(leg: Leg, operation: str) -> VoiceRefusal:
+        what = f"{operation} on call {leg.call.id}"
+        if operation in ("MuteCall", "UnmuteCall"):
+            return invalid_state(f"{what} (mute {leg.mute})", leg.state)
+        if operation.endswith("CallRecording"):
+            return invalid_state(f"{what} (recordingState {leg.recording_state})", leg.state)
+        return invalid_state(what, leg.state)
+
+    def _check_new_party(self, leg: Leg, destination: str) -> None:
+        if destination == leg.number:
+            raise bad_parameter("destination", f"{destination} is the device's own number")
+        if leg.call.party_numbered(destination) is not None:
+            raise bad_parameter("destination", f"{destination} is already on call {leg.call.id}")
+
+    def _pair(self, leg: Leg, consult_call: str | None, *, required: bool) -> tuple[Call, Call]:
+        """The (original, consult) pair the leg belongs to; the table's conditions guarantee there is one."""
+        call = leg.call
+        if call.consult_of is not None and call.consult_device == leg.device_id:
+            original, consult = call.consult_of, call
+        else:
+            original, consult = call, call.consults[leg.device_id]
+        if consult_call is not None and consult_call != consult.id:
+            problem = f"{consult_call} is not the consult call {consult.id} of call {original.id}"
+            raise bad_parameter("consultCallUri", problem)
+        return original, consult
+
+    def _other_held_leg(self, leg: Leg, other_call: str) -> Leg:
+        if other_call == leg.call.id:
+            raise bad_parameter("otherCallUri", f"{other_call} is the call the operation was posted on")
+        call = self._calls.get(other_call)
+        other = call.leg_of(leg.device_id) if call is not None else None
+        if other is None:
+            message = f"otherCallUri: call {other_call} not found on this device"
+            raise VoiceRefusal(NOT_FOUND, message, field="otherCallUri")
+        if other.state != HELD:
+            raise invalid_state(f"otherCallUri: call {other_call} must be Held; it", other.state)
+        return other
+
+    # ------------------------------------------------------------------ device operations
+
+    def _plan_device_change(self, device_id: str, operation: Any, params: Mapping[str, Any]) -> _AgentChange:
+        device = self._device(device_id)
+        change = self._read_device_params(device_id, operation, params)
+        if not device.may(change.trigger):
+            if change.trigger in DEVICE_OPERATIONS:
+                aspect = "doNotDisturb" if "Disturb" in change.trigger else "forwarding"
+                state = device.dnd if aspect == "doNotDisturb" else device.forwarding
+                raise invalid_state(f"{operation} on device {device_id} ({aspect} {state})", state)
+            raise invalid_state(f"{operation} on device {device_id}", device.agent_state)
+        return change
+
+    def _read_device_params(self, device_id: str, operation: Any, params: Mapping[str, Any]) -> _AgentChange:
+        if operation in ("DoNotDisturbOn", "DoNotDisturbOff", "ForwardCallsOff", "EndContactCenterSession"):
+            return _AgentChange(operation)
+        if operation == "ForwardCallsOn":
+            destination = read.number(params)
+            if destination == self._line(device_id).phone_number:
+                raise bad_parameter("destination", f"{destination} is the device's own number")
+            return _AgentChange(operation, forward_to=destination)
+        if operation == "StartContactCenterSession":
+            read.string_list(params, "channels")
+            for name in ("place", "loginCode", "queue"):
+                read.text(params, name, required=False)
+            return _AgentChange(operation)
+        if operation == "Ready":
+            return _AgentChange(operation, work_mode=read.choice(params, "workMode", READY_WORK_MODES))
+        if operation == "NotReady":
+            work_mode = read.choice(params, "workMode", NOT_READY_WORK_MODES)
+            reason = read.text(params, "reason", required=False)
+            if work_mode == "AfterCallWork" and reason is None:
+                return _AgentChange(AFTER_CALL_WORK)
+            return _AgentChange(operation, reason=reason, work_mode=work_mode)
+        if operation == "AfterCallWork":
+            return _AgentChange(operation)
+        for definition in self._directory.agent_states():
+            if definition.operation_name == operation:
+                if definition.state == "Logout":
+                    return _AgentChange("EndContactCenterSession")
+                if definition.state == "Ready":
+                    return _AgentChange("Ready", reason=definition.reason, work_mode=definition.work_mode)
+                if definition.work_mode == "AfterCallWork" and definition.reason is None:
+                    return _AgentChange(AFTER_CALL_WORK)
+                return _AgentChange("NotReady", reason=definition.reason, work_mode=definition.work_mode)
+        raise bad_parameter("operationName", f"{operation!r} is not a device or agent-state operation")
+
+    def _apply_device_change(self, device_id: str, change: _AgentChange) -> None:
+        device = self._device(device_id)
+        device.fire(change.trigger)
+        if change.trigger == "ForwardCallsOn":
+            device.forward_to = change.forward_to
+        elif change.trigger == "ForwardCallsOff":
+            device.forward_to = None
+        elif change.trigger in AGENT_OPERATIONS:
+            device.reason, device.work_mode = change.reason, change.work_mode
+            device.wrap_up_token += 1  # a manual state change ends any running wrap-up
+        self._dirty_devices[device_id] = None
+
+    def _wrap_up(self, device_id: str) -> None:
+        seconds = self._options.wrap_up_seconds
+        device = self._device(device_id)
+        if not seconds or self._device_legs.get(device_id) or not device.may("wrap_up_started"):
+            return
+        device.fire("wrap_up_started")
+        device.reason, device.work_mode = None, None
+        device.wrap_up_token += 1
+        token = device.wrap_up_token
+        self._clock.call_later(seconds, lambda: self._timed(self._wrap_up_over, device_id, token))
+        self._dirty_devices[device_id] = None
+
+    def _wrap_up_over(self, device_id: str, token: int) -> None:
+        device = self._device(device_id)
+        if device.wrap_up_token == token and device.may("wrap_up_ended"):
+            device.fire("wrap_up_ended")
+            device.wrap_up_token += 1
+            self._dirty_devices[device_id] = None
+
+    # ------------------------------------------------------------------ the network
+
+    def _add_party(self, call: Call, number: str, placed_by: str | None) -> None:
+        """Ring `number` on the call: follow forwarding, then ring an internal device or reach a remote party.
+
+        A number that cannot ring (Do Not Disturb, a forwarding loop, a forward to someone already on the
+        call) is played as busy under the number that was dialed, which the callers have checked is not
+        on the call yet, so participants never name anyone twice.
+        """
+        target = number
+        for _hop in range(self._options.forward_hops + 1):
+            if target != number and call.party_numbered(target) is not None:
+                break
+            line = self._directory.line_of_number(target)
+            if line is None:
+                self._ring_remote(call, target, placed_by)
+                return
+            device = self._device(line.device_id)
+            if device.forwarding == "On" and device.forward_to:
+                target = device.forward_to
+                continue
+            if device.dnd == "On" or call.leg_of(line.device_id) is not None:
+                break
+            leg = self._new_leg(call, line, RINGING, placed_by=placed_by)
+            self._ring_timeout(leg)
+            return
+        self._ring_unreachable(call, number, placed_by)
+
+    def _ring_remote(self, call: Call, number: str, placed_by: str | None) -> None:
+        party = self._new_remote(call, number, RINGING, placed_by)
+        rule = self._options.remote_rule(number)
+        if rule.outcome == ANSWER:
+            self._clock.call_later(rule.delay, lambda: self._timed(self._remote_answer_due, party))
+        elif rule.outcome == BUSY:
+            self._clock.call_later(rule.delay, lambda: self._timed(self._fail_party, party, "Busy"))
+        elif self._options.no_answer_timeout is not None:
+            self._clock.call_later(self._options.no_answer_timeout, lambda: self._timed(self._no_answer, party))
+
+    def _ring_unreachable(self, call: Call, number: str, placed_by: str | None) -> None:
+        party = self._new_remote(call, number, RINGING, placed_by)
+        party.unreachable = True
+        self._clock.call_later(self._options.busy_delay, lambda: self._timed(self._fail_party, party, "Busy"))
+
+    def _ring_timeout(self, leg: Leg) -> None:
+        if self._options.no_answer_timeout is not None:
+            self._clock.call_later(self._options.no_answer_timeout, lambda: self._timed(self._no_answer, leg))
+
+    def _remote_answer_due(self, party: RemoteParty) -> None:
+        if party.state == RINGING:
+            self._remote_answers(party)
+
+    def _remote_answers(self, party: RemoteParty) -> None:
+        party.state = ESTABLISHED
+        self._connect_dialers(party.call)
+        self._touch_call(party.call)
+
+    def _no_answer(self, party: Leg | RemoteParty) -> None:
+        if party.state == RINGING:
+            self._fail_party(party, "No answer")
+
+    def _fail_party(self, party: Leg | RemoteParty, message: str) -> None:
+        """A party could not be reached: tell the device that brought it in, release it, settle the call."""
+        if not party.live:
+            return
+        call = party.call
+        if party.placed_by is not None:
+            placer = call.leg_of(party.placed_by)
+            if placer is not None:
+                self._outbox.append(
+                    CallOperationFailed(
+                        user_id=self._user_of(placer.device_id),
+                        device_id=placer.device_id,
+                        phone_number=placer.number,
+                        error_message=f"{message}: {party.number}",
+                        connection_id=call.id,
+                        call_uuid=call.uuid,
+                        call=self._view(placer),
+                    )
+                )
+        self._release_party(party)
+        self._settle(call)
+
+    def _connect_dialers(self, call: Call) -> None:
+        """Someone answered: every leg still dialing on the call is now established."""
+        for leg in call.legs():
+            if leg.state == DIALING:
+                leg.fire("connected")
+                leg.ever_established = True
+                self._touch(leg)
+
+    def _release_party(self, party: Leg | RemoteParty) -> None:
+        if isinstance(party, Leg):
+            self._release_leg(party, "released")
+        elif party.live:
+            party.state = RELEASED
+            self._touch_call(party.call)
+
+    def _release_leg(self, leg: Leg, trigger: str, *, wrap_up: bool = True) -> None:
+        """Release one leg through `trigger` (the operation's own transition, or the network's `released`);
+        recording stops, the leg leaves its device's call list, consult links through it are cut, and an
+        established call that ends starts after-call work."""
+        leg.final_participants = tuple(party.number for party in leg.call.live_parties() if party is not leg)
+        leg.fire(trigger)
+        if leg.may("call_ended"):
+            leg.fire("call_ended")
+        legs = self._device_legs[leg.device_id]
+        if leg in legs:
+            legs.remove(leg)
+        self._unlink(leg)
+        self._touch(leg)
+        if wrap_up and leg.ever_established:
+            self._wrap_up(leg.device_id)
+
+    def _unlink(self, leg: Leg) -> None:
+        call, device_id = leg.call, leg.device_id
+        consult = call.consults.pop(device_id, None)
+        if consult is not None:
+            consult.consult_of, consult.consult_device = None, None
+            self._touch_call(consult)
+        if call.consult_of is not None and call.consult_device == device_id:
+            call.consult_of.consults.pop(device_id, None)
+            self._touch_call(call.consult_of)
+            call.consult_of, call.consult_device = None, None
+
+    def _settle(self, call: Call) -> None:
+        """A call needs two parties, one of them not merely ringing: a phone rings because someone is on
+        the line calling it. When that no longer holds (the last party alone; or only ringing parties left,
+        say after a transfer away from a conference whose other members were still being rung), everyone
+        left is released and the call is over."""
+        live = call.live_parties()
+        if len(live) < 2 or all(party.state == RINGING for party in live):
+            for party in live:
+                self._release_party(party)
+        self._touch_call(call)
+
+    def _move_parties(self, source: Call, target: Call) -> None:
+        """Every live party of `source` joins `target` (agents get a new leg there, in the same state)."""
+        for party in source.live_parties():
+            if target.party_numbered(party.number) is not None:
+                self._release_party(party)
+            elif isinstance(party, Leg):
+                moved = self._new_leg(
+                    target,
+                    self._line(party.device_id),
+                    party.state,
+                    placed_by=party.placed_by,
+                    mute=party.mute,
+                    recording=party.recording_state,
+                )
+                moved.ever_established = party.ever_established
+                self._release_leg(party, "released", wrap_up=False)
+                if moved.state == RINGING:
+                    self._ring_timeout(moved)
+            else:
+                source.parties.remove(party)
+                party.call = target
+                party.seq = self._next_seq()
+                target.parties.append(party)
+        self._touch_call(source)
+        self._touch_call(target)
+
+    # ------------------------------------------------------------------ objects and lookups
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def _new_call(self, call_type: str, *, ani: str, dnis: str, user_data: dict[str, Any]) -> Call:
+        call_id = f"{self._random.getrandbits(64):016x}"
+        while call_id in self._calls:
+            call_id = f"{self._random.getrandbits(64):016x}"
+        seq = self._next_seq()
+        prefix = "".join(self._random.choice(_UUID_ALPHABET) for _ in range(24))
+        counter = "".join(_UUID_ALPHABET[(seq >> (5 * shift)) & 31] for shift in reversed(range(8)))
+        call = Call(call_id, prefix + counter, call_type, ani, dnis, seq, user_data)
+        self._calls[call_id] = call
+        self._touch_call(call)
+        return call
+
+    def _new_leg(
+        self,
+        call: Call,
+        line: Line,
+        state: str,
+        *,
+        placed_by: str | None = None,
+        mute: str = "Off",
+        recording: str = "Stopped",
+    ) -> Leg:
+        legs = self._device_legs.setdefault(line.device_id, [])
+        leg = Leg(
+            call, line.device_id, line.phone_number, self._next_seq(), self._clock.now(), legs,
+            self._leg_options, state, mute=mute, recording=recording, placed_by=placed_by,
+        )  # fmt: skip
+        call.parties.append(leg)
+        legs.append(leg)
+        self._touch(leg)
+        return leg
+
+    def _new_remote(self, call: Call, number: str, state: str, placed_by: str | None) -> RemoteParty:
+        party = RemoteParty(call, number, self._next_seq(), state, placed_by)
+        call.parties.append(party)
+        self._touch_call(call)
+        return party
+
+    def _remote(self, call_id: str, number: str) -> RemoteParty:
+        call = self._calls.get(call_id)
+        if call is None:
+            raise not_found(f"call {call_id}")
+        party = call.party_numbered(number)
+        if not isinstance(party, RemoteParty) or party.unreachable:
+            raise not_found(f"external party {number} on call {call_id}")
+        return party
+
+    def _device(self, device_id: str) -> DeviceVoice:
+        device = self._devices.get(device_id)
+        if device is None:
+            line = self._line(device_id)
+            device = self._devices[device_id] = DeviceVoice(device_id)
+            self._device_legs.setdefault(device_id, [])
+            self._told_devices[device_id] = self._device_view(line)  # a first look is not a change
+        return device
+
+    def _line(self, device_id: str) -> Line:
+        line = self._directory.line_of_device(device_id)
+        if line is None:
+            raise not_found(f"device {device_id}")
+        return line
+
+    def _owned_line(self, user_id: str, device_id: str) -> Line:
+        line = self._line(device_id)
+        if line.user_id != user_id:
+            raise no_permission(f"device {device_id} is not assigned to user {user_id}")
+        return line
+
+    def _leg_for(self, user_id: str, call_id: str) -> Leg:
+        call = self._calls.get(call_id) if isinstance(call_id, str) else None
+        if call is not None:
+            for device_id in self._directory.devices_of_user(user_id):
+                leg = call.leg_of(device_id)
+                if leg is not None:
+                    return leg
+        raise not_found(f"call {call_id} of user {user_id}")
+
+    def _active_leg(self, device_id: str) -> Leg | None:
+        for leg in self._device_legs.get(device_id, []):
+            if leg.state in (DIALING, ESTABLISHED):
+                return leg
+        return None
+
+    def _user_of(self, device_id: str) -> str | None:
+        line = self._directory.line_of_device(device_id)
+        return line.user_id if line is not None else None
+
+    @staticmethod
+    def _party_data(party: Leg | RemoteParty) -> dict[str, Any]:
+        if isinstance(party, Leg):
+            return {
+                "device": party.device_id,
+                "number": party.number,
+                "state": party.state,
+                "mute": party.mute,
+                "recording": party.recording_state,
+                "established": party.ever_established,
+                "placedBy": party.placed_by,
+            }
+        return {"number": party.number, "state": party.state, "placedBy": party.placed_by}
+
+    # ------------------------------------------------------------------ events
+
+    def _touch(self, leg: Leg) -> None:
+        self._dirty_calls[leg.call] = None
+        self._dirty_devices[leg.device_id] = None
+
+    def _touch_call(self, call: Call) -> None:
+        self._dirty_calls[call] = None
+
+    def _timed(self, action: Callable[..., None], *args: Any) -> None:
+        """A timer firing is an action like any other: change, then tell."""
+        action(*args)
+        self._flush()
+
+    def _view(self, leg: Leg) -> CallView:
+        call = leg.call
+        return CallView(
+            id=call.id,
+            state=leg.state,
+            call_uuid=call.uuid,
+            call_type=call.call_type,
+            device_id=leg.device_id,
+            phone_number=leg.number,
+            participants=self._participants(leg),
+            ani=call.ani,
+            dnis=call.dnis,
+            user_data=copy.deepcopy(call.user_data),
+            duration=max(0, int(self._clock.now() - leg.started_at)),
+            mute=leg.mute,
+            recording_state=leg.recording_state if self._options.recording else None,
+            capabilities=leg.capabilities,
+        )
+
+    def _call_event(
+        self, kind: str, leg: Leg, *, digits: str | None = None, sent_by: str | None = None
+    ) -> CallStateChanged:
+        return CallStateChanged(
+            kind, self._user_of(leg.device_id), leg.device_id, leg.number, self._view(leg), digits, sent_by
+        )
+
+    def _device_view(self, line: Line) -> DeviceView:
+        device = self._device(line.device_id)
+        return DeviceView(
+            device_id=line.device_id,
+            phone_number=line.phone_number,
+            user_id=line.user_id,
+            device_state=device.device_state,
+            user_state=device.user_state(tuple(self._directory.agent_states())),
+            do_not_disturb=device.dnd,
+            forward_to=device.forward_to,
+            capabilities=device.capabilities,
+        )
+
+    @staticmethod
+    def _participants(leg: Leg) -> tuple[str, ...]:
+        """Everyone else live on the call, in joining order; a released leg keeps those it had when it left."""
+        if not leg.live:
+            return leg.final_participants
+        return tuple(party.number for party in leg.call.live_parties() if party is not leg)
+
+    @staticmethod
+    def _kind_of_change(told: CallView | None, now: CallView) -> str | None:
+        if told is None or told.state != now.state:
+            return STATUS_CHANGE
+        if told.recording_state != now.recording_state:
+            return RECORDING_STATE_CHANGE
+        if told.participants != now.participants:
+            return PARTICIPANTS_UPDATED
+        if told.user_data != now.user_data:
+            return ATTACHED_DATA_CHANGED
+        if told.without_duration() != now.without_duration():
+            return STATUS_CHANGE
+        return None
+
+    def _flush(self) -> None:
+        """Tell every user what changed for them in this action, then forget released legs and ended calls."""
+        calls = dict(self._dirty_calls)
+        for device_id in self._dirty_devices:
+            for leg in self._device_legs.get(device_id, []):
+                calls[leg.call] = None
+        self._dirty_calls.clear()
+        outbox, self._outbox = self._outbox, []
+        for event in outbox:
+            self._emit(event)
+        for call in sorted(calls, key=lambda c: c.seq):
+            for leg in [party for party in call.parties if isinstance(party, Leg)]:
+                view = self._view(leg)
+                told = self._told_calls.get(leg)
+                kind = self._kind_of_change(told, view)
+                if told is None and not leg.live:
+                    kind = None  # rung and dropped within one action: its user never saw it, nothing to undo
+                if kind is not None:
+                    self._emit(CallStateChanged(kind, self._user_of(leg.device_id), leg.device_id, leg.number, view))
+                if leg.live:
+                    self._told_calls[leg] = view
+                else:
+                    self._told_calls.pop(leg, None)
+            call.parties = [party for party in call.parties if party.live]
+            if not call.parties and self._calls.get(call.id) is call:
+                del self._calls[call.id]
+        devices = list(self._dirty_devices)
+        self._dirty_devices.clear()
+        for device_id in devices:
+            line = self._directory.line_of_device(device_id)
+            if line is None or device_id not in self._devices:
+                continue
+            view = self._device_view(line)
+            if self._told_devices.get(device_id) != view:
+                self._told_devices[device_id] = view
+                self._emit(DeviceStateChanged(line.user_id, view))
+        if self.router is not None:
+            self.router.after_action()

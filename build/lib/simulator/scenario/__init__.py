@@ -1,0 +1,11 @@
+"""YAML scenarios: read and check them (`reader`), run them against a simulator (`runner`) through real
+HTTP and Bayeux clients (`agent`, `target`), and report (`report`); `gwsim check` / `gwsim run` in `command`.
+
+The format is described in scenarios/README.md and simulator/scenario.schema.json.
+"""
+
+from .model import Scenario
+from .reader import Problem, ScenarioError, check, parse, read
+from .runner import ScenarioResult, StepResult, run
+
+__all__ = ["Problem", "Scenario", "ScenarioError", "ScenarioResult", "StepResult", "check", "parse", "read", "run"]

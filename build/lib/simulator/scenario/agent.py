@@ -1,0 +1,119 @@
+"""An agent as a scenario drives it: REST requests with the agent's credentials, and the notifications the
+agent's own Bayeux client receives, kept per topic.
+
+Each agent has its own HTTP session (its own cookies), as separate desktops would. `settle()` makes sure
+every notification caused so far has arrived: the client publishes a marker on a channel of its own and
+waits for it to come back; the server delivers a session's messages in order, and the simulator delivers
+notifications during the request that caused them, so what was caused before the marker arrives first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import uuid
+from typing import Any
+
+import aiohttp
+
+from bayeux.client import BayeuxClient
+
+from . import values
+from .model import TOPICS, AgentSpec
+
+NOTIFICATIONS = "/api/v2/notifications"
+SETTLE_BOUND = 10.0  # real seconds a marker may take to come back before the run reports the server stuck
+
+
+def basic_auth(user: str, password: str) -> dict[str, str]:
+    """The Authorization header of HTTP Basic credentials."""
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
+
+
+class AgentClient:
+    def __init__(self, spec: AgentSpec, base_url: str) -> None:
+        self.spec = spec
+        self.base_url = base_url
+        self.headers = basic_auth(spec.user, spec.password)
+        self.inbox: dict[str, list[dict[str, Any]]] = {topic: [] for topic in TOPICS}
+        self.cursor: dict[str, int] = dict.fromkeys(TOPICS, 0)
+        self.received = asyncio.Event()
+        self.variables: dict[str, Any] = {"userName": spec.user}
+        self._http = aiohttp.ClientSession()
+        self._marker_channel = f"/scenario/{uuid.uuid4().hex}"
+        self._markers: dict[int, asyncio.Future[None]] = {}
+        self._marker_seq = 0
+        self._bayeux = BayeuxClient(
+            base_url + NOTIFICATIONS, http=self._http, headers=self.headers, on_message=self._on
+        )
+
+    async def start(self) -> None:
+        """Learn the user and device, subscribe to every topic, then start the session and go Ready if asked."""
+        _, me = await self.request("GET", "/api/v2/me")
+        user = me.get("user", {})
+        self.variables["userId"] = user.get("id")
+        _, devices = await self.request("GET", "/api/v2/me/devices?fields=*")
+        first = (devices.get("devices") or [{}])[0]
+        self.variables["deviceId"] = first.get("id")
+        self.variables["phoneNumber"] = first.get("phoneNumber")
+        await self._bayeux.start()
+        await self._bayeux.subscribe(*TOPICS, self._marker_channel)
+        if self.spec.session:
+            await self._operation("/api/v2/me", "StartContactCenterSession", channels=list(self.spec.channels))
+        if self.spec.ready:
+            await self._operation("/api/v2/me", "Ready")
+        await self.settle()
+        self.cursor = {topic: len(messages) for topic, messages in self.inbox.items()}
+
+    async def close(self) -> None:
+        await self._bayeux.close()
+        await self._http.close()
+
+    async def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        """(HTTP status, JSON body) of a REST request with this agent's credentials."""
+        url = path if path.startswith("http") else self.base_url + path
+        async with self._http.request(method, url, json=body, headers=self.headers) as response:
+            try:
+                document = await response.json(content_type=None)
+            except ValueError:
+                document = {"text": await response.text()}
+            return response.status, document
+
+    async def settle(self) -> None:
+        """Return once every notification caused before this call has been received."""
+        self._marker_seq += 1
+        marker = self._marker_seq
+        arrived = self._markers[marker] = asyncio.get_running_loop().create_future()
+        await self._bayeux.publish(self._marker_channel, {"marker": marker})
+        try:
+            await asyncio.wait_for(arrived, SETTLE_BOUND)
+        finally:
+            self._markers.pop(marker, None)
+
+    def take(self, topic: str, wanted: Any, tolerance: float = 0.0) -> Any:
+        """The first unread notification on `topic` matching `wanted` (partially, numbers within
+        `tolerance`), marking it and those before it read; None when none matches."""
+        messages = self.inbox[topic]
+        for index in range(self.cursor[topic], len(messages)):
+            if values.mismatch(wanted, messages[index], tolerance=tolerance) is None:
+                self.cursor[topic] = index + 1
+                return messages[index]
+        return None
+
+    async def _operation(self, path: str, operation: str, **params: Any) -> None:
+        status, body = await self.request("POST", path, {"operationName": operation, **params})
+        if status != 200 and body.get("statusCode") != 2:  # 2: already in that state (a reused server)
+            raise RuntimeError(f"{self.spec.name}: {operation} answered {status}: {body.get('statusMessage', body)}")
+
+    def _on(self, message: dict[str, Any]) -> None:
+        channel = message.get("channel")
+        if channel == self._marker_channel:
+            marker = (message.get("data") or {}).get("marker")
+            future = self._markers.get(marker) if isinstance(marker, int) else None
+            if future is not None and not future.done():
+                future.set_result(None)
+            return
+        if channel in self.inbox:
+            self.inbox[channel].append(message.get("data") or {})
+            self.received.set()

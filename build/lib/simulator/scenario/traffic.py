@@ -1,0 +1,140 @@
+"""Inbound traffic as load tools describe it: gaps between arrivals, talk time, wrap-up time and the
+customers' patience as distributions, drawn from a seeded generator so a run repeats exactly.
+
+Customers call a number (a queue's, usually) for `duration` simulated seconds; a customer not answered
+within their patience hangs up (abandons). The agents of the step behave like a disciplined workforce:
+an agent whose phone rings answers at once, talks for a drawn time, hangs up, enters AfterCallWork for a
+drawn wrap-up time and goes Ready again. Every action goes through the simulator's HTTP API, and agents
+learn of calls from their own Bayeux notifications, so the traffic exercises the whole stack; between
+actions the virtual clock jumps straight to the next one, which is why an hour runs in seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .agent import AgentClient
+from .model import TrafficSpec
+from .target import Simulator
+
+CALLERS = "+1555"  # customers are numbered from this prefix
+RINGING = {"notificationType": "StatusChange", "call.state": "Ringing"}
+
+
+@dataclass
+class TrafficCounters:
+    offered: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    total_wait: float = 0.0
+    longest_wait: float = 0.0
+    handled: dict[str, int] = field(default_factory=dict)
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "offered": self.offered,
+            "answered": self.answered,
+            "abandoned": self.abandoned,
+            "averageWait": round(self.total_wait / self.answered, 3) if self.answered else 0.0,
+            "longestWait": round(self.longest_wait, 3),
+            "handled": dict(self.handled),
+        }
+
+
+class TrafficRun:
+    """One traffic step being played: a queue of timed actions, applied in time order."""
+
+    def __init__(self, spec: TrafficSpec, to: str, simulator: Simulator, agents: dict[str, AgentClient]) -> None:
+        self.spec = spec
+        self.to = to
+        self.simulator = simulator
+        self.agents = agents
+        self.random = random.Random(spec.seed)
+        self.counters = TrafficCounters(handled=dict.fromkeys(agents, 0))
+        self._events: list[tuple[float, int, Callable[[], Awaitable[None]]]] = []
+        self._seq = itertools.count()
+        self._arrived: dict[str, float] = {}  # call id -> arrival time, until answered or abandoned
+        self._customers = itertools.count(1)
+        # agents Ready and without a call: only they can be offered one, so only they are checked after an
+        # arrival; an agent going Ready again is checked alone. Hang-ups and abandons ring nobody.
+        self._free: dict[str, AgentClient] = dict(agents)
+        self._check: dict[str, AgentClient] = {}
+
+    async def play(self) -> dict[str, Any]:
+        start = self.simulator.now()
+        self._at(start + self.spec.arrivals.draw(self.random), self._arrival)
+        self._end = start + self.spec.duration
+        while self._events:
+            when, _, action = heapq.heappop(self._events)
+            if when > self.simulator.now():
+                await self.simulator.advance(when - self.simulator.now())
+            await action()
+            if self._check:
+                await self._react()
+        return self.counters.document()
+
+    def _at(self, when: float, action: Callable[[], Awaitable[None]]) -> None:
+        heapq.heappush(self._events, (when, next(self._seq), action))
+
+    async def _arrival(self) -> None:
+        now = self.simulator.now()
+        if now >= self._end:
+            return
+        caller = f"{CALLERS}{next(self._customers):07d}"
+        status, body = await self.simulator.control("POST", "/sim/calls", {"from": caller, "to": self.to})
+        if status != 200:
+            raise RuntimeError(f"POST /sim/calls to {self.to}: HTTP {status} {body.get('statusMessage', body)}")
+        call_id = str(body["id"])
+        self._check = dict(self._free)
+        self.counters.offered += 1
+        self._arrived[call_id] = now
+        patience = self.spec.patience.draw(self.random)
+        self._at(now + patience, lambda: self._abandon(call_id, caller))
+        self._at(now + self.spec.arrivals.draw(self.random), self._arrival)
+
+    async def _abandon(self, call_id: str, caller: str) -> None:
+        if call_id not in self._arrived:
+            return  # answered in time
+        del self._arrived[call_id]
+        self.counters.abandoned += 1
+        await self.simulator.control("POST", f"/sim/calls/{call_id}", {"operationName": "Hangup", "party": caller})
+
+    async def _react(self) -> None:
+        """Agents whose phone rang answer: every notification caused so far is read first."""
+        checked, self._check = self._check, {}
+        await asyncio.gather(*(agent.settle() for agent in checked.values()))
+        for name, agent in checked.items():
+            while (ringing := agent.take("/v2/me/calls", RINGING)) is not None:
+                await self._answer(name, agent, str(ringing["call"]["id"]))
+
+    async def _answer(self, name: str, agent: AgentClient, call_id: str) -> None:
+        arrived = self._arrived.pop(call_id, None)
+        status, body = await agent.request("POST", f"/api/v2/me/calls/{call_id}", {"operationName": "Answer"})
+        if status != 200 or arrived is None:
+            return  # the customer gave up while it rang
+        self._free.pop(name, None)
+        wait = self.simulator.now() - arrived
+        self.counters.answered += 1
+        self.counters.total_wait += wait
+        self.counters.longest_wait = max(self.counters.longest_wait, wait)
+        self.counters.handled[name] += 1
+        talk = self.spec.talk.draw(self.random)
+        self._at(self.simulator.now() + talk, lambda: self._hang_up(name, agent, call_id))
+
+    async def _hang_up(self, name: str, agent: AgentClient, call_id: str) -> None:
+        # after-call work first: free and Ready for an instant, the agent would be offered the next call
+        await agent.request("POST", "/api/v2/me", {"operationName": "AfterCallWork"})
+        await agent.request("POST", f"/api/v2/me/calls/{call_id}", {"operationName": "Hangup"})
+        wrap_up = self.spec.wrap_up.draw(self.random)
+        self._at(self.simulator.now() + wrap_up, lambda: self._ready(name, agent))
+
+    async def _ready(self, name: str, agent: AgentClient) -> None:
+        await agent.request("POST", "/api/v2/me", {"operationName": "Ready"})
+        self._free[name] = agent
+        self._check = {name: agent}
