@@ -9,7 +9,7 @@ from aiohttp import web
 
 import bayeux
 
-from . import health, journal, notifications
+from . import health, journal, notify
 from .api import routes
 from .api.auth import Authenticator
 from .api.keys import AUTH, CENTER, NOTIFIER, WORLD
@@ -18,7 +18,6 @@ from .core.contact_center import ContactCenter
 from .core.voice import AsyncioClock, Clock
 from .core.voice.clock import TimerHandle
 from .core.world import World
-from .notify import Notifier
 
 
 class RunningLoop:
@@ -43,19 +42,20 @@ def create_app(
     `VirtualClock`. `base_url` is the root in documents' URIs (default: learnt from the first request).
     `journal_size` requests are kept for GET /sim/journal (0: none recorded)."""
     authenticator = Authenticator(center)
-    server = notifications.create_server(authenticator, bayeux_options)
-    notifier = Notifier(server, center, base_url)
-    world = World(center, clock or AsyncioClock(RunningLoop()), notifier)
+    server = notify.create_server(authenticator, bayeux_options)
+    notifier = notify.Notifier(server, center, base_url)
+    world = World(center, clock or AsyncioClock(RunningLoop()))
+    world.events.subscribe(notifier)
     notifier.start()
     requests = journal.Journal(journal_size)
     recording = [journal.middleware(requests)] if journal_size > 0 else []
-    app = web.Application(middlewares=[*recording, api_middleware(authenticator, excluded=(notifications.PATH,))])
+    app = web.Application(middlewares=[*recording, api_middleware(authenticator, excluded=(notify.PATH,))])
     app[journal.JOURNAL] = requests
     app[CENTER] = center
     app[AUTH] = authenticator
     app[WORLD] = world
     app[NOTIFIER] = notifier
-    bayeux.mount(app, notifications.PATH, server)
+    bayeux.mount(app, notify.PATH, server)
     table = routes.install(app)
     for route in journal.routes():
         table.add(route)  # in the OpenAPI document too

@@ -119,7 +119,7 @@ multimedia: {inviteTimeout: 5, attachmentLimit: 100, capacity: 2}
 
 
 def test_the_contact_center_file_sets_the_multimedia_options_which_survive_a_reset() -> None:
-    world = World(parse(MULTIMEDIA_CENTER, "center.yaml"), VirtualClock(), lambda event: None)
+    world = World(parse(MULTIMEDIA_CENTER, "center.yaml"), VirtualClock())
     options = world.media.options
     assert (options.invite_timeout, options.attachment_limit, options.capacity) == (5.0, 100, 2)
     world.media.configure({"inviteTimeout": 60})

@@ -13,10 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..core.channels import VOICE
 from ..core.refusals import INVALID, NOT_FOUND
-from ..core.voice import VoiceRefusal
-from ..core.voice.device import LOGGED_OUT
 from .keys import WORLD
 from .resources import AGENTS, Context, Operation
 from .responses import Failure
@@ -53,15 +50,7 @@ def _user_operation(name: str) -> Operation:
         channels = values.get("channels") if name == "StartContactCenterSession" else None
         if isinstance(channels, list):
             _check_channels(ctx, channels)
-        world = ctx.request.app[WORLD]
-        if not isinstance(channels, list) or VOICE in channels:
-            try:
-                world.telephony.user_operate(ctx.viewer.id, name, values)
-            except VoiceRefusal as refusal:
-                # logged out on voice only: the agent state still applies to the chat and e-mail channels
-                if refusal.state != LOGGED_OUT or name in (*SESSION, *DND) or not world.media.logged_in(ctx.viewer.id):
-                    raise
-        world.media.user_operate(ctx.viewer.id, name, values)
+        ctx.request.app[WORLD].agent_operate(ctx.viewer.id, name, values)
 
     return Operation(_schema(name), AGENTS, run, f"{name} on every device and channel of the current user")
 
@@ -89,10 +78,7 @@ def _channel_operation(name: str) -> Operation:
         if channel not in ctx.viewer.channels:
             have = ", ".join(ctx.viewer.channels) or "none"
             raise Failure(NOT_FOUND, f"you have no channel {channel!r} (channels: {have})")
-        if channel != VOICE:
-            ctx.request.app[WORLD].media.channel_operate(ctx.viewer.id, channel, name, values)
-            return
-        ctx.request.app[WORLD].telephony.user_operate(ctx.viewer.id, name, values)
+        ctx.request.app[WORLD].channel_operate(ctx.viewer.id, channel, name, values)
 
     return Operation(_schema(name), AGENTS, run, f"{name} on one channel of the current user (voice: every device)")
 
@@ -107,7 +93,7 @@ def defined_channel_states(ctx: Context) -> Mapping[str, Operation]:
 
 def _device_operation(name: str) -> Operation:
     async def run(ctx: Context, values: dict[str, Any]) -> None:
-        ctx.request.app[WORLD].telephony.device_operate(ctx.viewer.id, ctx.arg("device_id"), name, values)
+        ctx.request.app[WORLD].device_operate(ctx.viewer.id, ctx.arg("device_id"), name, values)
 
     return Operation(_schema(name), AGENTS, run, f"{name} on one of the current user's devices")
 

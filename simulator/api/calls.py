@@ -110,17 +110,17 @@ def rendered(ctx: Context, view: CallView) -> RenderedCall:
 
 
 def _my_calls(ctx: Context) -> Iterator[RenderedCall]:
-    for view in ctx.request.app[WORLD].telephony.calls_of_user(ctx.viewer.id):
+    for view in ctx.request.app[WORLD].calls_of(ctx.viewer.id):
         yield rendered(ctx, view)
 
 
 def _my_call(ctx: Context) -> RenderedCall:
-    return rendered(ctx, ctx.request.app[WORLD].telephony.call_view(ctx.viewer.id, ctx.arg("call_id")))
+    return rendered(ctx, ctx.request.app[WORLD].call_of(ctx.viewer.id, ctx.arg("call_id")))
 
 
 def _call_operation(name: str) -> Operation:
     async def run(ctx: Context, values: dict[str, Any]) -> None:
-        ctx.request.app[WORLD].telephony.operate(ctx.viewer.id, ctx.arg("call_id"), name, values)
+        ctx.request.app[WORLD].call_operate(ctx.viewer.id, ctx.arg("call_id"), name, values)
 
     return Operation(_schema(name), AGENTS, run, f"{name} on the current user's leg of the call")
 
@@ -137,8 +137,9 @@ def _dial_route(path: str, summary: str) -> Route:
                 raise Failure(MISSING, "operationName is required (Dial)")
             raise Failure(INVALID, f"operationName {name!r} is not an operation of {path} (operations: Dial)")
         values = DIAL.check({key: value for key, value in body.items() if key != "operationName"})
-        telephony = ctx.request.app[WORLD].telephony
-        call_id = telephony.dial(ctx.viewer.id, ctx.arg("device_id"), values.get("destination"), values.get("userData"))
+        call_id = ctx.request.app[WORLD].dial(
+            ctx.viewer.id, ctx.arg("device_id"), values.get("destination"), values.get("userData")
+        )
         return ok(id=call_id, uri=ctx.uri(f"/me/calls/{call_id}"))
 
     body = Schema("Dial", (Field("operationName", required=True, choices=("Dial",)), *DIAL.fields), open=True)

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from ..core.refusals import INVALID, MISSING
 from ..core.voice import VirtualClock
-from .keys import NOTIFIER, WORLD
+from .keys import WORLD
 from .resources import ADMINS, Context, Route, RouteTable, custom_route
 from .responses import Failure, ok
 from .validation import Field, Schema, read_body
@@ -60,22 +60,16 @@ async def _place_call(ctx: Context) -> web.Response:
 
 async def _remote_operation(ctx: Context) -> web.Response:
     values = REMOTE.check(await read_body(ctx.request))
-    telephony = ctx.request.app[WORLD].telephony
+    world = ctx.request.app[WORLD]
     call_id = ctx.arg("call_id")
     party = values.get("party")
     if party is None:
-        numbers = [number for number, _state in telephony.remote_parties(call_id)]
+        numbers = [number for number, _state in world.remote_parties(call_id)]
         if len(numbers) != 1:
             present = ", ".join(numbers) or "none"
             raise Failure(MISSING, f"party is required: call {call_id} has external parties {present}")
         party = numbers[0]
-    operation = values["operationName"]
-    if operation == "Answer":
-        telephony.remote_answer(call_id, party)
-    elif operation == "Hangup":
-        telephony.remote_hangup(call_id, party)
-    else:
-        telephony.remote_send_dtmf(call_id, party, values.get("digits"))
+    world.remote_operate(call_id, party, values["operationName"], values.get("digits"))
     return ok()
 
 
@@ -108,7 +102,6 @@ async def _clock(ctx: Context) -> web.Response:
 
 async def _reset(ctx: Context) -> web.Response:
     ctx.request.app[WORLD].reset()
-    ctx.request.app[NOTIFIER].start()
     return ok()
 
 

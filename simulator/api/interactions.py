@@ -120,32 +120,32 @@ def _schema(operation: str) -> Schema:
 
 
 def _rendered(ctx: Context, interaction: Interaction) -> RenderedInteraction:
-    return RenderedInteraction(interaction.id, ctx.request.app[WORLD].media.document(interaction, ctx.viewer.id))
+    return RenderedInteraction(interaction.id, ctx.request.app[WORLD].interaction_document(interaction, ctx.viewer.id))
 
 
 def _all(ctx: Context) -> Iterator[RenderedInteraction]:
-    for interaction in ctx.request.app[WORLD].media.live():
+    for interaction in ctx.request.app[WORLD].interactions():
         yield _rendered(ctx, interaction)
 
 
 def _mine(ctx: Context) -> Iterator[RenderedInteraction]:
-    for interaction in ctx.request.app[WORLD].media.of_user(ctx.viewer.id):
+    for interaction in ctx.request.app[WORLD].interactions_of(ctx.viewer.id):
         yield _rendered(ctx, interaction)
 
 
 def _one(ctx: Context) -> RenderedInteraction:
-    return _rendered(ctx, ctx.request.app[WORLD].media.get(ctx.arg("interaction_id")))
+    return _rendered(ctx, ctx.request.app[WORLD].interaction(ctx.arg("interaction_id")))
 
 
 def _operation(name: str) -> Operation:
     async def run(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
-        return ctx.request.app[WORLD].media.operate(ctx.viewer.id, ctx.arg("interaction_id"), name, values)
+        return ctx.request.app[WORLD].interaction_operate(ctx.viewer.id, ctx.arg("interaction_id"), name, values)
 
     return Operation(_schema(name), AGENTS, run, f"{name} on one of the current user's interactions")
 
 
 async def _create(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
-    interaction_id = ctx.request.app[WORLD].media.create(ctx.viewer.id, values)
+    interaction_id = ctx.request.app[WORLD].create_email(ctx.viewer.id, values)
     return {"id": interaction_id, "uri": ctx.uri(f"/interactions/{interaction_id}")}
 
 
@@ -156,15 +156,15 @@ async def _pull(ctx: Context, values: dict[str, Any]) -> None:
     parts = urlsplit(uri).path.rstrip("/").split("/") if isinstance(uri, str) else []
     if len(parts) < 5 or parts[-2] != "interactions" or parts[-4] != "workbins":
         raise Failure(INVALID, f"uri {uri!r} is not .../me/workbins/{{workbinId}}/interactions/{{interactionId}}")
-    ctx.request.app[WORLD].media.pull(ctx.viewer.id, parts[-3], parts[-1])
+    ctx.request.app[WORLD].pull(ctx.viewer.id, parts[-3], parts[-1])
 
 
 async def _upload(ctx: Context) -> web.Response:
     """Multipart, the file bound to `attachment`; read in pieces so an oversized file is refused without
     holding it all."""
-    media = ctx.request.app[WORLD].media
+    world = ctx.request.app[WORLD]
     interaction_id = ctx.arg("interaction_id")
-    limit = media.options.attachment_limit
+    limit = world.media_options.attachment_limit
     if not ctx.request.content_type.startswith("multipart/"):
         raise Failure(INVALID, "attachment: send multipart/form-data with the file bound to 'attachment'")
     reader = await ctx.request.multipart()
@@ -179,7 +179,7 @@ async def _upload(ctx: Context) -> web.Response:
                     INVALID, f"attachment: {part.filename or 'the file'} is over the limit of {limit} bytes", 413
                 )
         mime_type = part.headers.get("Content-Type", "application/octet-stream")
-        document_id = media.add_attachment(
+        document_id = world.add_attachment(
             ctx.viewer.id, interaction_id, part.filename or "attachment", mime_type, bytes(data)
         )
         return ok(documentId=document_id)
@@ -187,9 +187,7 @@ async def _upload(ctx: Context) -> web.Response:
 
 
 async def _download(ctx: Context) -> web.Response:
-    attachment = ctx.request.app[WORLD].media.attachment(
-        ctx.viewer.id, ctx.arg("interaction_id"), ctx.arg("document_id")
-    )
+    attachment = ctx.request.app[WORLD].attachment(ctx.viewer.id, ctx.arg("interaction_id"), ctx.arg("document_id"))
     return web.Response(
         body=attachment.data,
         content_type=attachment.mime_type.split(";")[0],
@@ -198,7 +196,7 @@ async def _download(ctx: Context) -> web.Response:
 
 
 async def _delete(ctx: Context) -> web.Response:
-    ctx.request.app[WORLD].media.delete_attachment(ctx.viewer.id, ctx.arg("interaction_id"), ctx.arg("document_id"))
+    ctx.request.app[WORLD].delete_attachment(ctx.viewer.id, ctx.arg("interaction_id"), ctx.arg("document_id"))
     return ok()
 
 

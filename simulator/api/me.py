@@ -96,7 +96,7 @@ async def _change_password(ctx: Context, values: dict[str, str]) -> None:
     if first_login not in ("true", "false"):
         raise Failure(INVALID, "firstLogin must be true or false")
     old, new = passwords.decoded(values, "oldPassword"), passwords.decoded(values, "newPassword")
-    passwords.reported(ctx, ctx.viewer, lambda: ctx.center.change_password(ctx.viewer, old, new))
+    passwords.change(ctx, ctx.viewer, old, new)
 
 
 def add_routes(table: RouteTable) -> None:

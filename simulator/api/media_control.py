@@ -68,7 +68,7 @@ def _route(method: str, path: str, run: Any, summary: str, answer: str, body: Sc
 
 async def _start_chat(ctx: Context) -> web.Response:
     values = START_CHAT.check(await read_body(ctx.request))
-    interaction_id = ctx.request.app[WORLD].media.start_chat(
+    interaction_id = ctx.request.app[WORLD].start_chat(
         values.get("queue"), values["nickname"], values.get("subject"), values.get("text"), values.get("userData")
     )
     return ok(id=interaction_id, uri=f"{CONTROL}/chats/{interaction_id}")
@@ -76,15 +76,7 @@ async def _start_chat(ctx: Context) -> web.Response:
 
 async def _visitor(ctx: Context) -> web.Response:
     values = VISITOR.check(await read_body(ctx.request))
-    media = ctx.request.app[WORLD].media
-    chat_id = ctx.arg("interaction_id")
-    operation = values["operationName"]
-    if operation == "SendMessage":
-        media.visitor_send(chat_id, values.get("text"))
-    elif operation == "Leave":
-        media.visitor_leave(chat_id)
-    else:
-        media.visitor_typing(chat_id, operation == "StartTyping")
+    ctx.request.app[WORLD].visitor_operate(ctx.arg("interaction_id"), values["operationName"], values.get("text"))
     return ok()
 
 
@@ -110,7 +102,7 @@ def _attachments(items: list[Any]) -> list[tuple[str, str, bytes]]:
 
 async def _receive_email(ctx: Context) -> web.Response:
     values = RECEIVE_EMAIL.check(await read_body(ctx.request))
-    interaction_id = ctx.request.app[WORLD].media.receive_email(
+    interaction_id = ctx.request.app[WORLD].receive_email(
         values.get("queue"),
         values["from"],
         values.get("to"),
@@ -124,11 +116,11 @@ async def _receive_email(ctx: Context) -> web.Response:
 
 
 async def _sent(ctx: Context) -> web.Response:
-    return ok(emails=ctx.request.app[WORLD].media.outbox)
+    return ok(emails=ctx.request.app[WORLD].sent_emails())
 
 
 async def _options(ctx: Context) -> web.Response:
-    options = ctx.request.app[WORLD].media.configure(OPTIONS.check(await read_body(ctx.request)))
+    options = ctx.request.app[WORLD].configure_media(OPTIONS.check(await read_body(ctx.request)))
     return ok(
         options={
             "inviteTimeout": options.invite_timeout,

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
 
-from ..core.refusals import INVALID, Refusal
+from ..core.refusals import INVALID
 from ..core.users import User
-from ..notify import PASSWORD_GUIDELINES, PASSWORD_WRONG_OLD
-from .keys import NOTIFIER
+from .keys import WORLD
 from .resources import Context
 from .responses import Failure
 from .validation import Field, Schema
@@ -33,14 +31,7 @@ def decoded(values: dict[str, str], name: str) -> str:
         raise Failure(INVALID, f"{name} must be base64-encoded UTF-8 text") from None
 
 
-def reported(ctx: Context, user: User, change: Callable[[], None]) -> None:
-    """Make a password change and notify its outcome (PasswordChangeSuccessful, or PasswordChangeError
-    with errorCode 2 for a wrong old password, 1 otherwise); a refusal is also the request's answer."""
-    notifier = ctx.request.app[NOTIFIER]
-    try:
-        change()
-    except Refusal as refusal:  # the contact center names the attribute at fault first
-        code = PASSWORD_WRONG_OLD if refusal.message.startswith("oldPassword") else PASSWORD_GUIDELINES
-        notifier.password_changed(user, (code, refusal.message), by=ctx.viewer)
-        raise
-    notifier.password_changed(user, None, by=ctx.viewer)
+def change(ctx: Context, user: User, old_password: str | None, new_password: str) -> None:
+    """Change (with the old password) or reset a password through the World, which reports the outcome;
+    a refusal is also the request's answer."""
+    ctx.request.app[WORLD].change_password(user, ctx.viewer, old_password, new_password)

@@ -135,13 +135,13 @@ async def _update_by_post(ctx: Context, body: dict[str, Any]) -> web.Response:
 async def _change_password(ctx: Context, values: dict[str, str]) -> None:
     user = _user(ctx)
     old, new = passwords.decoded(values, "oldPassword"), passwords.decoded(values, "newPassword")
-    passwords.reported(ctx, user, lambda: ctx.center.change_password(user, old, new))
+    passwords.change(ctx, user, old, new)
 
 
 async def _reset_password(ctx: Context, values: dict[str, str]) -> None:
     user = _user(ctx)
     new = passwords.decoded(values, "newPassword")
-    passwords.reported(ctx, user, lambda: ctx.center.reset_password(user, new))
+    passwords.change(ctx, user, None, new)
 
 
 def _delete(ctx: Context, user: User) -> None:

@@ -51,26 +51,26 @@ NONE = Schema("workbin operation", ())
 
 
 async def _types_info(ctx: Context) -> web.Response:
-    workbins = ctx.request.app[WORLD].media.workbins_of(ctx.viewer.id)
+    workbins = ctx.request.app[WORLD].workbins_of(ctx.viewer.id)
     return ok(workbins=[workbin.info() for workbin in workbins])
 
 
 def _content(ctx: Context) -> Iterator[WorkbinEntry]:
     workbin_id = ctx.arg("workbin_id")
-    for item in ctx.request.app[WORLD].media.workbin_content(ctx.viewer.id, workbin_id):
+    for item in ctx.request.app[WORLD].workbin_content(ctx.viewer.id, workbin_id):
         yield WorkbinEntry(item["InteractionId"], workbin_id, item)
 
 
 async def _add(ctx: Context) -> web.Response:
     values = ADD.check(await read_body(ctx.request))
     workbin_id = ctx.arg("workbin_id")
-    ctx.request.app[WORLD].media.place_in_workbin(ctx.viewer.id, workbin_id, values["interactionId"])
+    ctx.request.app[WORLD].place_in_workbin(ctx.viewer.id, workbin_id, values["interactionId"])
     return ok(uri=ctx.uri(f"/me/workbins/{workbin_id}/interactions/{values['interactionId']}"))
 
 
 def _subscription(on: bool) -> Operation:
     async def run(ctx: Context, values: dict[str, Any]) -> None:
-        ctx.request.app[WORLD].media.subscribe(ctx.viewer.id, ctx.arg("workbin_id"), on)
+        ctx.request.app[WORLD].subscribe_workbin(ctx.viewer.id, ctx.arg("workbin_id"), on)
 
     what = "Receive" if on else "Stop receiving"
     return Operation(NONE, AGENTS, run, f"{what} this workbin's events on /v2/me/workbins")

@@ -8,9 +8,10 @@ change (a REST request, the file loader, later a scenario step) goes through the
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from .catalog import (
     RoutingTemplate,
     Service,
 )
+from .changes import CenterChanged
 from .channels import CHANNEL_FEATURES, CHANNELS, VOICE, Channel, VoiceChannel
 from .contacts import CUSTOM, QUEUE, USER, Contact
 from .devices import Device
@@ -52,6 +54,30 @@ from .voice import DeviceView, Telephony, VoiceOptions, render_device_state
 
 DEFAULT = "default_contact_center.yaml"
 
+# Changes that may change what every agent sees (their channels, the agent states they can be in).
+_EVERYONE = {"set_features", "add_agent_state", "update_agent_state", "remove_agent_state", "add_queue", "remove_queue"}
+
+
+def _provisions(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a method as a change of the contact center: once it succeeds, `revision` grows (so indexes
+    built over the contact center know to rebuild) and the listener hears a `CenterChanged` naming the
+    change and the users it concerns. A change made inside another (a setting that is an agent state)
+    is reported once, as the outer one."""
+
+    @functools.wraps(method)
+    def change(self: ContactCenter, *args: Any, **kwargs: Any) -> Any:
+        self._changing += 1
+        try:
+            result = method(self, *args, **kwargs)
+        finally:
+            self._changing -= 1
+        self.revision += 1
+        if self._changing == 0 and self.listener is not None:
+            self.listener(CenterChanged(method.__name__, self._concerned(method.__name__, args)))
+        return result
+
+    return change
+
 
 class ContactCenterError(ValueError):
     """A contact-center file that cannot be used; the message names the file, the line and the reason."""
@@ -77,6 +103,11 @@ class ContactCenter:
     # The voice core holding every device's agent state, Do Not Disturb and forwarding; attached by the
     # `World` that runs this contact center (see `attach`), so device and channel documents read it live.
     _telephony: Telephony | None = field(default=None, repr=False, compare=False)
+    # Bumped by every change (see `_provisions`): what indexes over the contact center are keyed by.
+    revision: int = field(default=0, repr=False, compare=False)
+    # Told of every change once it is made; the World appends it to its event stream.
+    listener: Callable[[CenterChanged], None] | None = field(default=None, repr=False, compare=False)
+    _changing: int = field(default=0, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Ids look like the real service's GUIDs but come from a seeded generator: same file, same ids.
@@ -93,6 +124,10 @@ class ContactCenter:
         if not self.services:
             for name, kind in DEFAULT_SERVICES:
                 self.add_service(name, kind)
+
+    def restore_ids(self, other: ContactCenter) -> None:
+        """Continue the id sequence where `other`'s stands (a reset: the same ids as after loading)."""
+        self._random.setstate(other._random.getstate())
 
     def new_id(self) -> str:
         return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
@@ -140,6 +175,16 @@ class ContactCenter:
             if user.skill_levels.get(skill.id, -1) >= minimum_level
         ]
         return sorted(holders, key=lambda holder: -holder[1])
+
+    def _concerned(self, what: str, args: tuple[Any, ...]) -> tuple[str, ...]:
+        """The users whose own view a change may have changed."""
+        if what in _EVERYONE or (
+            what in ("add_setting", "update_setting", "remove_setting") and args[:1] == (AGENT_STATES,)
+        ):
+            return tuple(self.users)
+        concerned = [arg.id for arg in args if isinstance(arg, User)]
+        concerned += [arg.user_id for arg in args if isinstance(arg, Device) and arg.user_id]
+        return tuple(dict.fromkeys(concerned))
 
     def owner_of(self, device: Device) -> User | None:
         return self.users.get(device.user_id) if device.user_id else None
@@ -247,6 +292,7 @@ class ContactCenter:
 
     # ----------------------------------------------------------------- users
 
+    @_provisions
     def add_user(
         self,
         userName: str,
@@ -270,6 +316,7 @@ class ContactCenter:
         self.users[user.id] = user
         return user
 
+    @_provisions
     def update_user(self, user: User, changes: dict[str, Any]) -> None:
         """Change the attributes given; `roles` replaces the role set, as in the reference."""
         if "roles" in changes:
@@ -282,6 +329,7 @@ class ContactCenter:
             setattr(user, name, list(value) if name == "roles" else value)
         self._open_channels(user)
 
+    @_provisions
     def remove_user(self, user: User, by: User | None = None) -> None:
         if by is not None and by.id == user.id:
             raise Refusal(FORBIDDEN, "Operation forbidden, a user cannot delete themself")
@@ -292,11 +340,13 @@ class ContactCenter:
             device.user_id = None
         del self.users[user.id]
 
+    @_provisions
     def change_password(self, user: User, old_password: str, new_password: str) -> None:
         if not user.has_password(old_password):
             raise Refusal(INVALID, "oldPassword does not match the user's current password")
         self.reset_password(user, new_password)
 
+    @_provisions
     def reset_password(self, user: User, new_password: str) -> None:
         if not new_password:
             raise Refusal(INVALID, "newPassword must not be empty")
@@ -325,6 +375,7 @@ class ContactCenter:
 
     # ----------------------------------------------------------------- skills
 
+    @_provisions
     def add_skill(self, name: str, description: str | None = None, id: str | None = None) -> Skill:
         if self.skill_named(name) is not None:
             raise exists("skill", "name", name)
@@ -334,6 +385,7 @@ class ContactCenter:
         self.skills[skill.id] = skill
         return skill
 
+    @_provisions
     def update_skill(self, skill: Skill, changes: dict[str, Any]) -> None:
         name = changes.get("name")
         if name is not None and name != skill.name and self.skill_named(name) is not None:
@@ -341,6 +393,7 @@ class ContactCenter:
         for key, value in changes.items():
             setattr(skill, key, value)
 
+    @_provisions
     def remove_skill(self, skill: Skill) -> None:
         self._existing(self.skills, skill.id, "skill")
         users_of = [queue.name for queue in self.queues.values() if skill.id in queue.skill_ids]
@@ -350,6 +403,7 @@ class ContactCenter:
             user.skill_levels.pop(skill.id, None)
         del self.skills[skill.id]
 
+    @_provisions
     def assign_skill(self, user: User, skill: Skill, level: int = 0) -> None:
         self._check_level(level)
         self._existing(self.skills, skill.id, "skill")
@@ -357,11 +411,13 @@ class ContactCenter:
             raise Refusal(FORBIDDEN, f"Operation forbidden, user {user.userName!r} already has skill {skill.name!r}")
         user.skill_levels[skill.id] = level
 
+    @_provisions
     def set_skill_level(self, user: User, skill: Skill, level: int) -> None:
         self._check_level(level)
         self.skill_of(user, skill.id)
         user.skill_levels[skill.id] = level
 
+    @_provisions
     def unassign_skill(self, user: User, skill: Skill) -> None:
         self.skill_of(user, skill.id)
         del user.skill_levels[skill.id]
@@ -373,6 +429,7 @@ class ContactCenter:
 
     # ----------------------------------------------------------------- devices
 
+    @_provisions
     def add_device(
         self,
         phoneNumber: str,
@@ -388,6 +445,7 @@ class ContactCenter:
         self.devices[device.id] = device
         return device
 
+    @_provisions
     def remove_device(self, device: Device) -> None:
         self._existing(self.devices, device.id, "device")
         self._check_no_calls(device, "deleted")
@@ -396,6 +454,7 @@ class ContactCenter:
             owner.device_ids.remove(device.id)
         del self.devices[device.id]
 
+    @_provisions
     def assign_device(self, user: User, device: Device) -> None:
         self._existing(self.devices, device.id, "device")
         if device.user_id == user.id:
@@ -408,6 +467,7 @@ class ContactCenter:
         device.user_id = user.id
         user.device_ids.append(device.id)
 
+    @_provisions
     def unassign_device(self, user: User, device: Device) -> None:
         if device.user_id != user.id:
             raise Refusal(NOT_FOUND, f"user {user.userName!r} has no device {device.id!r}")
@@ -431,6 +491,7 @@ class ContactCenter:
 
     # ----------------------------------------------------------------- queues
 
+    @_provisions
     def add_queue(
         self,
         name: str,
@@ -461,6 +522,7 @@ class ContactCenter:
             self._open_channels(user)
         return queue
 
+    @_provisions
     def update_queue(self, queue: Queue, changes: dict[str, Any]) -> None:
         name = changes.get("name")
         if name is not None and any(other.name == name and other is not queue for other in self.queues.values()):
@@ -474,10 +536,13 @@ class ContactCenter:
         queue.skill_ids = skill_ids
         queue.routing_template_id = template
 
+    @_provisions
     def remove_queue(self, queue: Queue) -> None:
         self._existing(self.queues, queue.id, "queue")
         del self.queues[queue.id]
+        self._reopen_channels()
 
+    @_provisions
     def set_call_recording(self, queue: Queue, percentage: int) -> None:
         self._check_percentage(percentage)
         queue.recording_percentage = percentage
@@ -520,6 +585,7 @@ class ContactCenter:
 
     # ----------------------------------------------------------------- contacts
 
+    @_provisions
     def add_contact(self, name: str, phoneNumber: str, id: str | None = None) -> Contact:
         contact = Contact(id or self.new_id(), name, CUSTOM, phoneNumber)
         if any(other.id == contact.id for other in self.contacts()):
@@ -527,11 +593,13 @@ class ContactCenter:
         self.custom_contacts[contact.id] = contact
         return contact
 
+    @_provisions
     def update_contact(self, contact: Contact, changes: dict[str, Any]) -> None:
         self._custom(contact)
         for key, value in changes.items():
             setattr(contact, key, value)
 
+    @_provisions
     def remove_contact(self, contact: Contact) -> None:
         self._custom(contact)
         del self.custom_contacts[contact.id]
@@ -547,6 +615,7 @@ class ContactCenter:
 
     # ----------------------------------------------------------------- settings
 
+    @_provisions
     def add_settings_group(self, name: str, displayName: str, key: str = "name") -> SettingsGroup:
         if name in self.settings_groups:
             raise exists("settings group", "name", name)
@@ -554,6 +623,7 @@ class ContactCenter:
         self.settings_groups[name] = group
         return group
 
+    @_provisions
     def remove_settings_group(self, name: str) -> None:
         group = self.settings_group(name)
         if group.builtin:
@@ -564,6 +634,7 @@ class ContactCenter:
             )
         del self.settings_groups[name]
 
+    @_provisions
     def add_setting(self, group_name: str, setting: dict[str, Any]) -> None:
         group = self.settings_group(group_name)
         if group_name == AGENT_STATES:
@@ -571,6 +642,7 @@ class ContactCenter:
         else:
             group.add(setting)
 
+    @_provisions
     def update_setting(self, group_name: str, changes: dict[str, Any]) -> None:
         group = self.settings_group(group_name)
         if group_name == AGENT_STATES:
@@ -585,6 +657,7 @@ class ContactCenter:
                     raise Refusal(INVALID, problem)
         group.update(changes)
 
+    @_provisions
     def remove_setting(self, group_name: str, key_value: Any) -> None:
         group = self.settings_group(group_name)
         if group_name == AGENT_STATES:
@@ -592,6 +665,7 @@ class ContactCenter:
         else:
             group.remove(key_value)
 
+    @_provisions
     def add_agent_state(
         self,
         operationName: str,
@@ -608,6 +682,7 @@ class ContactCenter:
         self.agent_states[operationName] = candidate
         return candidate
 
+    @_provisions
     def update_agent_state(self, changes: dict[str, Any]) -> AgentState:
         current = self.agent_state(changes["operationName"])
         if current.builtin:
@@ -624,6 +699,7 @@ class ContactCenter:
                     channel.user_state = updated
         return updated
 
+    @_provisions
     def remove_agent_state(self, operation_name: str) -> None:
         state = self.agent_state(operation_name)
         if state.builtin:
@@ -656,6 +732,7 @@ class ContactCenter:
 
     # ----------------------------------------------------------------- features and services
 
+    @_provisions
     def set_features(self, feature_ids: Iterable[str]) -> None:
         known = {feature.id for feature in SYSTEM_FEATURES}
         chosen = list(feature_ids)
@@ -663,10 +740,17 @@ class ContactCenter:
             if feature_id not in known:
                 raise Refusal(INVALID, f"features[{index}] {feature_id!r} is not one of {', '.join(sorted(known))}")
         self.feature_ids = chosen
+        self._reopen_channels()
+
+    def _reopen_channels(self) -> None:
+        """Every agent keeps the channels the contact center still serves (a channel goes with its
+        feature, or with the last queue that served it) and gets the ones it now serves."""
+        names = self._channel_names()
         for user in self.users.values():
-            user.channels = {name: channel for name, channel in user.channels.items() if name in self._channel_names()}
+            user.channels = {name: channel for name, channel in user.channels.items() if name in names}
             self._open_channels(user)
 
+    @_provisions
     def add_service(self, name: str, type: str, state: str = "Active", id: str | None = None) -> Service:
         if type not in SERVICE_TYPES:
             raise Refusal(INVALID, f"type {type!r} is not one of {', '.join(SERVICE_TYPES)}")

@@ -18,12 +18,18 @@ class CenterDirectory:
 
     def __init__(self, center: ContactCenter) -> None:
         self.center = center
+        self._numbers: dict[str, str] = {}  # phone number -> device id, as of `_revision`
+        self._revision = -1
 
     def line_of_number(self, number: str) -> Line | None:
-        for device in self.center.devices.values():
-            if device.phoneNumber == number:
-                return Line(device.id, device.phoneNumber, device.user_id)
-        return None
+        """A lookup in the numbering plan, rebuilt only when the contact center changed."""
+        if self._revision != self.center.revision:
+            self._numbers = {}
+            for device in self.center.devices.values():
+                self._numbers.setdefault(device.phoneNumber, device.id)
+            self._revision = self.center.revision
+        device_id = self._numbers.get(number)
+        return None if device_id is None else self.line_of_device(device_id)
 
     def line_of_device(self, device_id: str) -> Line | None:
         device = self.center.devices.get(device_id)

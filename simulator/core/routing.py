@@ -16,21 +16,21 @@ Rules (each checked by tests/test_routing.py):
   rang) is abandoned.
 
 The router is pure core like the telephony it drives: it changes calls only through `Telephony.offer` and
-`Telephony.withdraw`, and learns what happened by looking after every action the telephony reports
-(`after_action`), so a call answered through the REST API, a hang-up from the simulated world and a timer
-all reach it by the same path. Counters are kept for statistics.
+`Telephony.withdraw`, and learns what happened from the devices and calls every action of the telephony
+touched (`after_action`), so a call answered through the REST API, a hang-up from the simulated world and
+a timer all reach it by the same path. Counters are kept for statistics.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .contact_center import ContactCenter
 from .users import AGENT
 from .voice.clock import Clock, TimerHandle
-from .voice.refusal import VoiceRefusal
 from .voice.telephony import Telephony
 
 
@@ -84,11 +84,30 @@ class _Queued:
     timer: TimerHandle | None = None
 
 
+@dataclass
+class _Skills:
+    """Who may take each voice queue's calls, at which level, built once per revision of the contact
+    center: the queues each agent serves, and the order of users for the last tie-break."""
+
+    revision: int
+    levels: dict[str, dict[str, int]]  # queue id -> user id -> level
+    queues_of: dict[str, list[str]]  # user id -> queue ids
+    order: dict[str, int]  # user id -> place among the contact center's users
+    numbers: dict[str, str]  # phone number -> voice queue id
+
+
 class Router:
     """Routes the calls that reach queue numbers of `center`, on `clock`, through `telephony`.
 
     Attaching sets `telephony.router`, so the telephony sends calls to queue numbers here and calls
-    `after_action` after every change it makes.
+    `after_action` after every change it makes, naming the devices and calls the change touched.
+
+    Work per action follows what the action touched, not the size of the contact center: the router
+    keeps the free devices (with the time each became free) in one heap per queue, ordered by level, then
+    free-since, then user order, and the calls not yet offered in one heap per queue by arrival. An
+    action re-examines only the devices and calls it touched; offering looks only at the queues whose
+    free devices or waiting calls changed. `evaluations` counts the devices and calls examined, so tests
+    can check that cost without timing it.
     """
 
     def __init__(
@@ -104,21 +123,23 @@ class Router:
         self.ring_timeout = center.voice_options.no_answer_timeout if ring_timeout is None else ring_timeout
         self._calls: dict[str, _Queued] = {}  # in arrival order: dicts keep insertion order
         self._seq = 0
-        self._idle_since: dict[str, float] = {}  # device id -> when it last became free
+        self._free: dict[str, tuple[int, float]] = {}  # free device id -> (stamp, free since)
+        self._stamps = 0
+        self._free_heaps: dict[str, list[tuple[int, float, int, int, str, int]]] = {}
+        self._waiting_heaps: dict[str, list[tuple[int, str]]] = {}
+        self._touched_queues: set[str] = set()
         self._queues: dict[str, QueueCounters] = {}
         self._agents: dict[str, AgentCounters] = {}
+        self._skills: _Skills | None = None
         self._acting = False
-        self._again = False
+        self.evaluations = 0
         telephony.router = self
 
     # ------------------------------------------------------------------ what the telephony calls
 
     def queue_of_number(self, number: str) -> str | None:
         """The id of the voice queue answering `number`, or None."""
-        for queue in self.center.queues.values():
-            if queue.channel == "voice" and queue.phoneNumber == number:
-                return queue.id
-        return None
+        return self._index().numbers.get(number)
 
     def enqueue(self, call_id: str, number: str) -> None:
         """A new call reached the queue on `number`; it is offered at the next `after_action`."""
@@ -126,26 +147,43 @@ class Router:
         if queue_id is None:
             raise ValueError(f"{number} is not a voice queue's number")
         self._seq += 1
-        self._calls[call_id] = _Queued(call_id, queue_id, self.clock.now(), self._seq)
+        queued = _Queued(call_id, queue_id, self.clock.now(), self._seq)
+        self._calls[call_id] = queued
+        self._wait(queued)
         self._queue_counters(queue_id).offered += 1
 
-    def after_action(self) -> None:
-        """Look at what the last action changed, then offer waiting calls to free agents.
+    def after_action(self, devices: Iterable[str] = (), calls: Iterable[str] = ()) -> None:
+        """Look at the devices and calls the last action touched, then offer waiting calls to free agents.
 
-        Offering is itself an action that calls back here; the nested call only asks for one more round.
+        Offering is itself an action that calls back here; the nested call only looks, and the outer
+        one offers until nothing more can be offered.
         """
+        for call_id in calls:
+            queued = self._calls.get(call_id)
+            if queued is not None:
+                self.evaluations += 1
+                self._observe_call(queued)
+        for device_id in devices:
+            self.evaluations += 1
+            self._observe_device(device_id)
         if self._acting:
-            self._again = True
             return
         self._acting = True
         try:
-            self._again = True
-            while self._again:
-                self._again = False
-                self._observe()
-                self._dispatch()
+            self._dispatch()
         finally:
             self._acting = False
+
+    def center_changed(self) -> None:
+        """The contact center was provisioned (skills, users, devices, queues): look at every agent's
+        device once, then offer what can be offered. Provisioning is rare; this is the one place that
+        visits every agent."""
+        index = self._index()
+        for user_id in index.queues_of:
+            for device_id in self.center.users[user_id].device_ids:
+                self.evaluations += 1
+                self._observe_device(device_id)
+        self.after_action()
 
     # ------------------------------------------------------------------ statistics
 
@@ -172,24 +210,41 @@ class Router:
 
     # ------------------------------------------------------------------ observing
 
-    def _observe(self) -> None:
-        live = set(self.telephony.call_ids())
-        for queued in list(self._calls.values()):
-            if queued.call_id not in live:
-                self._finish(queued)
-                self._queue_counters(queued.queue_id).abandoned += 1
-            elif queued.device_id is not None:
-                state = self._leg_state(queued.device_id, queued.call_id)
-                if state in ("Established", "Held"):
-                    self._answered(queued)
-                elif state != "Ringing":  # the agent's leg is gone (cleared): back to the queue
-                    self._end_offer(queued)
-        now = self.clock.now()
-        for device_id in self._agent_devices():
-            if self._free(device_id):
-                self._idle_since.setdefault(device_id, now)
-            else:
-                self._idle_since.pop(device_id, None)
+    def _observe_call(self, queued: _Queued) -> None:
+        if not self.telephony.has_call(queued.call_id):
+            self._finish(queued)
+            self._queue_counters(queued.queue_id).abandoned += 1
+        elif queued.device_id is not None:
+            state = self.telephony.leg_state(queued.device_id, queued.call_id)
+            if state in ("Established", "Held"):
+                self._answered(queued)
+            elif state != "Ringing":  # the agent's leg is gone (cleared): back to the queue
+                self._end_offer(queued)
+
+    def _observe_device(self, device_id: str) -> None:
+        free = self.telephony.device_free(device_id) and self._is_agent_device(device_id)
+        if free and device_id not in self._free:
+            self._stamps += 1
+            self._free[device_id] = (self._stamps, self.clock.now())
+            self._push_free(device_id, self._index())
+        elif not free:
+            self._free.pop(device_id, None)  # its heap entries go stale and are dropped when met
+
+    def _is_agent_device(self, device_id: str) -> bool:
+        device = self.center.devices.get(device_id)
+        user = self.center.users.get(device.user_id) if device is not None and device.user_id else None
+        return user is not None and user.has_role(AGENT)
+
+    def _push_free(self, device_id: str, index: _Skills) -> None:
+        stamp, since = self._free[device_id]
+        user_id = self.center.devices[device_id].user_id
+        if user_id is None:
+            return
+        place = self.center.users[user_id].device_ids.index(device_id)
+        for queue_id in index.queues_of.get(user_id, ()):
+            entry = (-index.levels[queue_id][user_id], since, index.order[user_id], place, device_id, stamp)
+            heapq.heappush(self._free_heaps.setdefault(queue_id, []), entry)
+            self._touched_queues.add(queue_id)
 
     def _answered(self, queued: _Queued) -> None:
         counters = self._queue_counters(queued.queue_id)
@@ -210,41 +265,80 @@ class Router:
         if queued.timer is not None:
             queued.timer.cancel()
         queued.device_id, queued.user_id, queued.timer = None, None, None
+        self._wait(queued)
+
+    def _wait(self, queued: _Queued) -> None:
+        """The call waits to be offered, in its place by arrival (a call that comes back keeps it)."""
+        heapq.heappush(self._waiting_heaps.setdefault(queued.queue_id, []), (queued.seq, queued.call_id))
+        self._touched_queues.add(queued.queue_id)
 
     # ------------------------------------------------------------------ offering
 
     def _dispatch(self) -> None:
-        offered_devices = {queued.device_id for queued in self._calls.values() if queued.device_id}
-        for queued in sorted(self._calls.values(), key=lambda q: q.seq):
-            if queued.device_id is not None:
-                continue
-            choice = self._choose(queued, offered_devices)
-            if choice is None:
-                continue
-            user_id, device_id = choice
-            offered_devices.add(device_id)
+        """Offer calls first come, first served across all queues: while a touched queue has both a
+        waiting call and a free device, the earliest such call goes to its queue's best free device.
+        Before the action no queue had both, so only the queues it touched need looking at."""
+        while self._touched_queues:
+            heads = [(head, queue_id) for queue_id in self._touched_queues if (head := self._head(queue_id))]
+            ready = [(head, queue_id) for head, queue_id in heads if self._has_free(queue_id)]
+            if not ready:
+                self._touched_queues.clear()
+                return
+            _head, queue_id = min(ready)
+            queued = self._calls[heapq.heappop(self._waiting_heaps[queue_id])[1]]
+            user_id, device_id = self._best_free(queue_id, queued)
             self._offer(queued, user_id, device_id)
 
-    def _choose(self, queued: _Queued, busy: set[str]) -> tuple[str, str] | None:
-        candidates: list[tuple[bool, int, float, int, str, str]] = []
-        for order, (user_id, level) in enumerate(self._skilled(queued.queue_id)):
-            for device_id in self._devices_of(user_id):
-                if device_id in busy or device_id not in self._idle_since:
-                    continue
-                tried = user_id in queued.tried
-                candidates.append((tried, -level, self._idle_since[device_id], order, user_id, device_id))
+    def _head(self, queue_id: str) -> tuple[int, str] | None:
+        """The earliest call of the queue waiting to be offered; stale entries are dropped."""
+        heap = self._waiting_heaps.get(queue_id)
+        while heap:
+            seq, call_id = heap[0]
+            queued = self._calls.get(call_id)
+            if queued is not None and queued.device_id is None and queued.seq == seq:
+                return heap[0]
+            heapq.heappop(heap)
+        return None
+
+    def _has_free(self, queue_id: str) -> bool:
+        heap = self._free_heaps.get(queue_id)
+        while heap:
+            if self._free.get(heap[0][4], (None,))[0] == heap[0][5]:
+                return True
+            heapq.heappop(heap)
+        return False
+
+    def _best_free(self, queue_id: str, queued: _Queued) -> tuple[str, str]:
+        """The best free device for the call: an agent who let it ring out before only when nobody
+        else is free. Entries set aside while looking go back on the heap."""
+        heap = self._free_heaps[queue_id]
+        passed: list[tuple[int, float, int, int, str, int]] = []
+        choice = None
+        while heap:
+            entry = heapq.heappop(heap)
+            device_id, stamp = entry[4], entry[5]
+            if self._free.get(device_id, (None,))[0] != stamp:
+                continue
+            self.evaluations += 1
+            passed.append(entry)
+            if self.center.devices[device_id].user_id not in queued.tried:
+                choice = entry
                 break
-        if not candidates:
-            return None
-        best = min(candidates)
-        return best[4], best[5]
+        if choice is None:
+            choice = passed[0]  # everyone free let it ring before: the best of them
+        for entry in passed:
+            heapq.heappush(heap, entry)
+        device_id = choice[4]
+        user_id = self.center.devices[device_id].user_id
+        assert user_id is not None
+        return user_id, device_id
 
     def _offer(self, queued: _Queued, user_id: str, device_id: str) -> None:
         queued.device_id, queued.user_id = device_id, user_id
         self._agent_counters(user_id).offered += 1
         if self.ring_timeout is not None:
             queued.timer = self.clock.call_later(self.ring_timeout, lambda: self._ring_timed_out(queued, device_id))
-        self._idle_since.pop(device_id, None)
+        self._free.pop(device_id, None)
         self.telephony.offer(queued.call_id, device_id)
 
     def _ring_timed_out(self, queued: _Queued, device_id: str) -> None:
@@ -259,32 +353,32 @@ class Router:
 
     # ------------------------------------------------------------------ who can take calls
 
-    def _skilled(self, queue_id: str) -> list[tuple[str, int]]:
-        return skilled_agents(self.center, queue_id)
+    def _index(self) -> _Skills:
+        """The skill index of the contact center as it is; when it changed, the free devices are filed
+        again under the queues and levels they now have."""
+        if self._skills is None or self._skills.revision != self.center.revision:
+            self._skills = self._build_index()
+            self._free = {device_id: free for device_id, free in self._free.items() if self._is_agent_device(device_id)}
+            self._free_heaps = {}
+            for device_id in self._free:
+                self._push_free(device_id, self._skills)
+            self._touched_queues.update(self._skills.levels)
+        return self._skills
 
-    def _agent_devices(self) -> Iterator[str]:
-        for user in self.center.users.values():
-            if user.has_role(AGENT):
-                yield from user.device_ids
-
-    def _free(self, device_id: str) -> bool:
-        if self.telephony.calls_of_device(device_id):
-            return False
-        try:
-            view = self.telephony.device_view(device_id)
-        except VoiceRefusal:  # a device deleted through the REST API is simply not free
-            return False
-        return view.user_state.get("state") == "Ready" and view.do_not_disturb == "Off"
-
-    def _devices_of(self, user_id: str) -> list[str]:
-        user = self.center.users.get(user_id)
-        return [] if user is None else list(user.device_ids)
-
-    def _leg_state(self, device_id: str, call_id: str) -> str | None:
-        for view in self.telephony.calls_of_device(device_id):
-            if view.id == call_id:
-                return view.state
-        return None
+    def _build_index(self) -> _Skills:
+        levels: dict[str, dict[str, int]] = {}
+        queues_of: dict[str, list[str]] = {}
+        numbers: dict[str, str] = {}
+        for queue in self.center.queues.values():
+            if queue.channel != "voice":
+                continue
+            if queue.phoneNumber:
+                numbers.setdefault(queue.phoneNumber, queue.id)
+            levels[queue.id] = dict(skilled_agents(self.center, queue.id))
+            for user_id in levels[queue.id]:
+                queues_of.setdefault(user_id, []).append(queue.id)
+        order = {user_id: place for place, user_id in enumerate(self.center.users)}
+        return _Skills(self.center.revision, levels, queues_of, order, numbers)
 
     def _queue_counters(self, queue_id: str) -> QueueCounters:
         return self._queues.setdefault(queue_id, QueueCounters())

@@ -1,60 +1,60 @@
-"""The running simulation: one contact center, the voice core over it, the clock they share, and the
-simulated world outside the agents (external callers).
+"""The World: one contact center brought to life, and the only way into it at run time.
 
-Everything that changes the simulation at run time goes through a `World`: REST handlers, the control
-API under /sim, scenario steps and timers. It stays synchronous and free of I/O: events leave through
-the sink it was given (the notifier), and time comes from its clock.
+Every change (a REST request, a /sim request, a scenario step, a timer, an admin provisioning the
+contact center) is a method of the World or of the contact center it holds, and every change is appended
+to the World's one ordered stream of events (`events`), which notification, statistics, the console and
+recording subscribe to. The World is synchronous and free of I/O; time comes from its clock.
+
+An operation that spans channels (an agent state posted on /me applies to voice, chat and e-mail) is
+planned on every core it touches and applied only when all of them accept it.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 from .contact_center import ContactCenter
 from .directory import CenterDirectory
-from .media import MediaEvent, MediaOptions, Multimedia
+from .events import Change, EventStream, PasswordChanged, WorldReset
+from .media import Interaction, MediaOptions, Multimedia, Workbin
+from .media.email import Attachment
 from .queues import Queue
 from .refusals import INVALID, Refusal
 from .routing import Router
-from .voice import Clock, Telephony, VirtualClock, VoiceEvent
+from .users import User
+from .voice import CallView, Clock, DeviceView, Telephony, VirtualClock, VoiceRefusal
+from .voice.device import LOGGED_OUT
+
+SESSION = ("StartContactCenterSession", "EndContactCenterSession")
+DND = ("DoNotDisturbOn", "DoNotDisturbOff")
+# errorCode of PasswordChangeError (reference, /v2/me): 1 guidelines not met, 2 wrong old password.
+PASSWORD_GUIDELINES = 1
+PASSWORD_WRONG_OLD = 2
 
 
 class World:
     """A contact center brought to life. `reset` returns it to what was loaded, with no call going on."""
 
-    def __init__(self, center: ContactCenter, clock: Clock, sink: Callable[[VoiceEvent | MediaEvent], None]) -> None:
+    def __init__(self, center: ContactCenter, clock: Clock) -> None:
         self.center = center
         self.clock = clock
-        self._sink = sink
+        self.events = EventStream(clock)
         self._loaded = copy.deepcopy(center)
         self._generation = 0
-        self.telephony = self._start_telephony()
-        self.media = self._start_media()
+        self._start()
 
-    def _start_media(self, options: MediaOptions | None = None) -> Multimedia:
-        """A fresh multimedia core (chat, e-mail, workbins) on the same clock, dropped with the telephony
-        it was started with: its events reach the sink only while that generation lives."""
-        generation = self._generation
-
-        def emit(event: MediaEvent) -> None:
-            if generation == self._generation:
-                self._sink(event)
-
-        media = Multimedia(self.center, self.clock, emit, options)
-        media.configure(self.center.multimedia)
-        return media
-
-    def _start_telephony(self) -> Telephony:
-        """A fresh voice core; events of an older one (its timers may still fire) are dropped."""
+    def _start(self) -> None:
+        """Fresh voice and multimedia cores and routing over the contact center. Events of older cores
+        (their timers may still fire) are dropped: they belong to a world that is gone."""
         self._generation += 1
         generation = self._generation
 
-        def emit(event: VoiceEvent) -> None:
+        def emit(change: Change) -> None:
             if generation == self._generation:
-                self._sink(event)
+                self.events.append(change)
 
         # "In contact centers where call recording is enabled": without the feature, calls have no
         # recordingState and no recording operations (read when the voice core starts, and at reset).
@@ -62,21 +62,147 @@ class World:
         options = dataclasses.replace(
             self.center.voice_options, recording=self.center.voice_options.recording and recording
         )
-        telephony = Telephony(CenterDirectory(self.center), self.clock, emit, options, seed=self.center.seed)
-        self.center.attach(telephony)
-        self.router = Router(self.center, telephony, self.clock)
-        return telephony
+        self.telephony = Telephony(CenterDirectory(self.center), self.clock, emit, options, seed=self.center.seed)
+        self.center.attach(self.telephony)
+        self.router = Router(self.center, self.telephony, self.clock)
+        self.media = Multimedia(self.center, self.clock, emit, None)
+        self.media.configure(self.center.multimedia)
+        self.center.listener = self._center_changed
+
+    def _center_changed(self, change: Change) -> None:
+        self.events.append(change)
+        self.router.center_changed()
 
     def reset(self) -> None:
-        """Back to the contact center as loaded (users, devices, settings) and a voice core with no calls.
+        """Back to the contact center as loaded (users, devices, settings), with no call or interaction.
 
         The contact center is restored in place, so everything holding it (the authenticator, the API)
         sees the restored one; clients are not notified, as after a server restart.
         """
         restored = copy.deepcopy(self._loaded)
-        self.center.__dict__.update(restored.__dict__)
-        self.telephony = self._start_telephony()
-        self.media = self._start_media()
+        revision = self.center.revision
+        for field in dataclasses.fields(ContactCenter):
+            setattr(self.center, field.name, getattr(restored, field.name))
+        self.center.restore_ids(restored)
+        self.center.revision = revision + 1  # never a revision an index saw before, with other contents
+        self._start()
+        self.events.append(WorldReset())
+
+    # ------------------------------------------------------------------ agents' states, on every channel
+
+    def agent_operate(self, user_id: str, operation: str, params: Mapping[str, Any]) -> None:
+        """An agent-state, session or Do Not Disturb operation posted on /me: on the voice devices (unless a
+        session is started without voice) and on the chat and e-mail channels, all or none.
+
+        A voice channel logged out does not refuse an agent state for the media channels logged in, and
+        the end of a session ends every channel whatever the session was started with."""
+        channels = params.get("channels") if operation == "StartContactCenterSession" else None
+        voice_plan = None
+        if not isinstance(channels, list) or "voice" in channels:
+            try:
+                voice_plan = self.telephony.plan_user_operation(user_id, operation, params)
+            except VoiceRefusal as refusal:
+                skippable = refusal.state == LOGGED_OUT and operation not in ("StartContactCenterSession", *DND)
+                if not (skippable and self.media.logged_in(user_id)):
+                    raise
+        media_plan = self.media.plan_user_operation(user_id, operation, dict(params))
+        if voice_plan is not None:
+            self.telephony.apply_user_plan(voice_plan)
+        self.media.apply_user_plan(media_plan)
+
+    def channel_operate(self, user_id: str, channel: str, operation: str, params: Mapping[str, Any]) -> None:
+        """The same on one channel; voice means every device of the agent."""
+        if channel == "voice":
+            self.telephony.user_operate(user_id, operation, params)
+        else:
+            self.media.channel_operate(user_id, channel, operation, dict(params))
+
+    def device_operate(self, user_id: str, device_id: str, operation: str, params: Mapping[str, Any]) -> None:
+        self.telephony.device_operate(user_id, device_id, operation, params)
+
+    def change_password(self, user: User, by: User, old_password: str | None, new_password: str) -> None:
+        """Change (with the old password) or reset (without) a password; the outcome, success or refusal,
+        is an event, as the reference's asynchronous password operations report it."""
+        try:
+            if old_password is None:
+                self.center.reset_password(user, new_password)
+            else:
+                self.center.change_password(user, old_password, new_password)
+        except Refusal as refusal:  # the contact center names the attribute at fault first
+            code = PASSWORD_WRONG_OLD if refusal.message.startswith("oldPassword") else PASSWORD_GUIDELINES
+            self.events.append(PasswordChanged(user.id, by.id, (code, refusal.message)))
+            raise
+        self.events.append(PasswordChanged(user.id, by.id))
+
+    # ------------------------------------------------------------------ calls
+
+    def dial(self, user_id: str, device_id: str, destination: Any, user_data: Any = None) -> str:
+        return self.telephony.dial(user_id, device_id, destination, user_data)
+
+    def call_operate(self, user_id: str, call_id: str, operation: str, params: Mapping[str, Any]) -> None:
+        self.telephony.operate(user_id, call_id, operation, params)
+
+    def calls_of(self, user_id: str) -> list[CallView]:
+        return self.telephony.calls_of_user(user_id)
+
+    def call_of(self, user_id: str, call_id: str) -> CallView:
+        return self.telephony.call_view(user_id, call_id)
+
+    def device_state(self, device_id: str) -> DeviceView:
+        return self.telephony.device_view(device_id)
+
+    # ------------------------------------------------------------------ chat, e-mail, workbins
+
+    def interactions(self) -> list[Interaction]:
+        return self.media.live()
+
+    def interactions_of(self, user_id: str) -> list[Interaction]:
+        return self.media.of_user(user_id)
+
+    def interaction(self, interaction_id: str) -> Interaction:
+        return self.media.get(interaction_id)
+
+    def interaction_document(self, interaction: Interaction, user_id: str | None = None) -> dict[str, Any]:
+        return self.media.document(interaction, user_id)
+
+    def interaction_operate(
+        self, user_id: str, interaction_id: str, operation: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        return self.media.operate(user_id, interaction_id, operation, params)
+
+    def create_email(self, user_id: str, params: dict[str, Any]) -> str:
+        return self.media.create(user_id, params)
+
+    def pull(self, user_id: str, workbin: Any, interaction_id: Any) -> None:
+        self.media.pull(user_id, workbin, interaction_id)
+
+    @property
+    def media_options(self) -> MediaOptions:
+        return self.media.options
+
+    def configure_media(self, values: dict[str, Any]) -> MediaOptions:
+        return self.media.configure(values)
+
+    def add_attachment(self, user_id: str, interaction_id: str, name: str, mime_type: str, data: bytes) -> str:
+        return self.media.add_attachment(user_id, interaction_id, name, mime_type, data)
+
+    def attachment(self, user_id: str, interaction_id: str, document_id: str) -> Attachment:
+        return self.media.attachment(user_id, interaction_id, document_id)
+
+    def delete_attachment(self, user_id: str, interaction_id: str, document_id: str) -> None:
+        self.media.delete_attachment(user_id, interaction_id, document_id)
+
+    def workbins_of(self, user_id: str) -> list[Workbin]:
+        return self.media.workbins_of(user_id)
+
+    def workbin_content(self, user_id: str, workbin_id: str) -> list[dict[str, Any]]:
+        return self.media.workbin_content(user_id, workbin_id)
+
+    def place_in_workbin(self, user_id: str, workbin_id: str, interaction_id: Any) -> None:
+        self.media.place_in_workbin(user_id, workbin_id, interaction_id)
+
+    def subscribe_workbin(self, user_id: str, workbin_id: str, on: bool) -> None:
+        self.media.subscribe(user_id, workbin_id, on)
 
     # ------------------------------------------------------------------ the world outside the agents
 
@@ -84,20 +210,46 @@ class World:
         """An external caller dials `to_number`: an agent's number rings that device, a queue's number is
         handed to queue routing. Returns the call id."""
         queue = self._queue_numbered(to_number)
-        if queue is not None:
-            return self.route_to_queue(queue, from_number, user_data)
-        return self.telephony.inbound_call(from_number, to_number, user_data)
-
-    def route_to_queue(self, queue: Queue, from_number: Any, user_data: Any) -> str:
-        """The one place a call to a queue number enters queue routing."""
-        if queue.channel != "voice":
+        if queue is not None and queue.channel != "voice":
             raise Refusal(INVALID, f"to: {queue.phoneNumber} is queue {queue.name!r} of the {queue.channel} channel")
-        return self.telephony.inbound_call(from_number, queue.phoneNumber, user_data)
+        return self.telephony.inbound_call(from_number, to_number, user_data)
 
     def _queue_numbered(self, number: Any) -> Queue | None:
         if not isinstance(number, str):
             return None
         return next((queue for queue in self.center.queues.values() if queue.phoneNumber == number), None)
+
+    def remote_parties(self, call_id: str) -> list[tuple[str, str]]:
+        return self.telephony.remote_parties(call_id)
+
+    def remote_operate(self, call_id: str, party: str, operation: str, digits: Any = None) -> None:
+        """The external party of a call answers, hangs up or presses keys."""
+        if operation == "Answer":
+            self.telephony.remote_answer(call_id, party)
+        elif operation == "Hangup":
+            self.telephony.remote_hangup(call_id, party)
+        else:
+            self.telephony.remote_send_dtmf(call_id, party, digits)
+
+    def start_chat(self, *values: Any) -> str:
+        """A visitor starts a chat (queue, nickname, subject, text, userData)."""
+        return self.media.start_chat(*values)
+
+    def visitor_operate(self, interaction_id: Any, operation: str, text: Any = None) -> None:
+        """The visitor of a chat writes, types or leaves."""
+        if operation == "SendMessage":
+            self.media.visitor_send(interaction_id, text)
+        elif operation == "Leave":
+            self.media.visitor_leave(interaction_id)
+        else:
+            self.media.visitor_typing(interaction_id, operation == "StartTyping")
+
+    def receive_email(self, *values: Any) -> str:
+        """An e-mail arrives (queue, from, to, subject, text, cc, attachments, userData)."""
+        return self.media.receive_email(*values)
+
+    def sent_emails(self) -> list[dict[str, Any]]:
+        return list(self.media.outbox)
 
     # ------------------------------------------------------------------ time
 
@@ -131,6 +283,7 @@ class World:
                 "mode": "virtual" if isinstance(self.clock, VirtualClock) else "real",
                 "now": self.clock.now(),
             },
+            "events": self.events.seq,
             "voice": self.telephony.snapshot(),
             "routing": self.router.statistics(),
             "media": self.media.snapshot(),

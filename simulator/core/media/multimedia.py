@@ -143,6 +143,13 @@ class Multimedia:
         """The same operation posted on /me, on the agent's media channels: a session starts on those it
         lists (all when it lists none); an agent state applies to the channels logged in; Do Not Disturb
         and the end of the session to all."""
+        self._set_channels(*self.plan_user_operation(user_id, operation, params))
+
+    def plan_user_operation(
+        self, user_id: str, operation: str, params: dict[str, Any] | None = None
+    ) -> tuple[User, list[str], str]:
+        """Check `user_operate` and say which channels it would change, changing nothing; `apply_user_plan`
+        makes the change."""
         user = self.center.user(user_id)
         names = [name for name in MEDIA_CHANNELS if name in user.channels]
         channels = (params or {}).get("channels")
@@ -150,19 +157,26 @@ class Multimedia:
             names = [name for name in names if name in channels]
         elif operation not in DND_OPERATIONS and operation not in SESSION_OPERATIONS:
             names = [name for name in names if user.channels[name].user_state.id != OFFLINE.id]
-        self._set_channels(user, names, operation)
+        self._check_agent_operation(operation)
+        return user, names, operation
+
+    def apply_user_plan(self, plan: tuple[User, list[str], str]) -> None:
+        self._set_channels(*plan)
 
     def logged_in(self, user_id: str) -> bool:
         """Whether a session goes on on one of the agent's chat and e-mail channels."""
         user = self.center.user(user_id)
         return any(user.channels[name].user_state.id != OFFLINE.id for name in MEDIA_CHANNELS if name in user.channels)
 
-    def _set_channels(self, user: User, names: list[str], operation: str) -> None:
+    def _check_agent_operation(self, operation: str) -> None:
         if operation not in DND_OPERATIONS and operation not in SESSION_OPERATIONS:
             state = self.center.agent_states.get(operation)
             if state is None:
                 known = ", ".join([*self.center.agent_states, *DND_OPERATIONS])
                 raise Refusal(INVALID, f"operationName: {operation!r} is not an agent-state operation ({known})")
+
+    def _set_channels(self, user: User, names: list[str], operation: str) -> None:
+        self._check_agent_operation(operation)
         for name in names:
             channel = user.channels[name]
             before = channel.document(self.center)

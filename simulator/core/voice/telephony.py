@@ -53,6 +53,7 @@ from .device import (
     AGENT_OPERATIONS,
     DEVICE_OPERATIONS,
     NOT_READY_WORK_MODES,
+    READY,
     READY_WORK_MODES,
     DeviceVoice,
 )
@@ -181,12 +182,21 @@ class Telephony:
 
     def user_operate(self, user_id: str, operation_name: str, params: Mapping[str, Any] | None = None) -> None:
         """The same operations posted on /me: applied to every device of the user, or to none if any refuses."""
+        self.apply_user_plan(self.plan_user_operation(user_id, operation_name, params))
+
+    def plan_user_operation(
+        self, user_id: str, operation_name: str, params: Mapping[str, Any] | None = None
+    ) -> list[tuple[str, _AgentChange]]:
+        """Check an operation on every device of the user and say what it would change, changing nothing:
+        the first half of an operation that spans channels (see `World.agent_operate`)."""
         devices = list(self._directory.devices_of_user(user_id))
         if not devices:
             raise not_found(f"devices of user {user_id}")
         params = self._params(params)
-        changes = [(device_id, self._plan_device_change(device_id, operation_name, params)) for device_id in devices]
-        for device_id, change in changes:
+        return [(device_id, self._plan_device_change(device_id, operation_name, params)) for device_id in devices]
+
+    def apply_user_plan(self, plan: list[tuple[str, _AgentChange]]) -> None:
+        for device_id, change in plan:
             self._apply_device_change(device_id, change)
         self._flush()
 
@@ -273,6 +283,25 @@ class Telephony:
 
     def calls_of_device(self, device_id: str) -> list[CallView]:
         return [self._view(leg) for leg in self._device_legs.get(device_id, [])]
+
+    def device_free(self, device_id: str) -> bool:
+        """Whether the device could take a call now: it exists, has no call at all, is Ready (not in
+        after-call work) and not in Do Not Disturb. A lookup of the device alone: what routing asks of
+        every device an action touched."""
+        if self._device_legs.get(device_id) or self._directory.line_of_device(device_id) is None:
+            return False
+        device = self._devices.get(device_id)
+        return device is not None and device.agent_state == READY and device.dnd == "Off"
+
+    def has_call(self, call_id: str) -> bool:
+        return call_id in self._calls
+
+    def leg_state(self, device_id: str, call_id: str) -> str | None:
+        """The state of the device's leg of the call, None when it has none."""
+        for leg in self._device_legs.get(device_id, ()):
+            if leg.call.id == call_id:
+                return leg.state
+        return None
 
     def device_view(self, device_id: str) -> DeviceView:
         line = self._directory.line_of_device(device_id)
@@ -1036,6 +1065,8 @@ class Telephony:
                 del self._calls[call.id]
         devices = list(self._dirty_devices)
         self._dirty_devices.clear()
+        touched = {leg.device_id for call in calls for leg in call.parties if isinstance(leg, Leg)}
+        touched.update(devices)
         for device_id in devices:
             line = self._directory.line_of_device(device_id)
             if line is None or device_id not in self._devices:
@@ -1045,4 +1076,4 @@ class Telephony:
                 self._told_devices[device_id] = view
                 self._emit(DeviceStateChanged(line.user_id, view))
         if self.router is not None:
-            self.router.after_action()
+            self.router.after_action(touched, [call.id for call in calls])

@@ -13,7 +13,7 @@ from aiohttp import web
 
 import bayeux
 
-from .api.auth import Authenticator
+from ..api.auth import Authenticator
 
 PATH = "/api/v2/notifications"
 SERVER_CHANNELS = ("/v2/**", "/notifications/**")

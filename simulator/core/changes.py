@@ -1,0 +1,34 @@
+"""The changes of the World that are neither a call, a device nor an interaction: a password changed, the
+contact center provisioned, the World reset. Plain data, appended to the event stream (`events`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordChanged:
+    """The outcome of a password change or reset of `user_id`, made by `by_id`; `failure` is the
+    (errorCode, message) of a refused attempt, None for a success."""
+
+    user_id: str
+    by_id: str
+    failure: tuple[int, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CenterChanged:
+    """The contact center was provisioned at run time (`what` names the change, e.g. `update_user`).
+
+    `user_ids` are the agents whose own view (channels, agent states, devices) it may have changed, so
+    their subscribers can look again at those agents only; empty when it changed nobody's view.
+    """
+
+    what: str
+    user_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WorldReset:
+    """The World went back to the contact center as loaded, with no call or interaction: subscribers
+    start again from what it is now (clients are not told, as after a server restart)."""

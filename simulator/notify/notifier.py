@@ -1,0 +1,145 @@
+"""The notifier: a subscriber of the World's event stream that turns each event into the reference's
+notification documents, delivered to the one user it concerns.
+
+It is the only producer of `/v2/me/...` messages. A call leg or device change becomes the reference's
+CallStateChangeMessage on /v2/me/calls and DeviceStateChangeMessage on /v2/me/devices, and, when the
+agent's voice channel changed with its device, the channel message on /v2/me/channels. A provisioning
+change is looked at for the agents it concerns: whatever changed in their channels (a channel removed, an
+agent-state definition renamed) is told on /v2/me/channels. Password changes are reported on /v2/me (one's
+own) and /v2/users (another user's, to supervisors and admins).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import bayeux
+
+from ..core.contact_center import ContactCenter
+from ..core.events import CenterChanged, Event, PasswordChanged, WorldReset
+from ..core.media import ChannelChanged, InteractionMessage, WorkbinMessage
+from ..core.users import ADMIN, SUPERVISOR
+from ..core.voice import (
+    CallOperationFailed,
+    CallStateChanged,
+    DeviceStateChanged,
+    call_message,
+)
+
+CALLS = "/v2/me/calls"
+DEVICES = "/v2/me/devices"
+CHANNELS = "/v2/me/channels"
+ME = "/v2/me"
+USERS = "/v2/users"
+
+
+class Notifier:
+    """Delivers each event's documents to the sessions of its user only.
+
+    `base_url` is the server's root as clients reach it ("http://127.0.0.1:8080"), which the documents'
+    URIs start with; when not given it is learnt from the first request the server answers.
+    """
+
+    def __init__(self, server: bayeux.BayeuxServer, center: ContactCenter, base_url: str | None = None) -> None:
+        self.server = server
+        self.center = center
+        self.base_url = base_url
+        self._channels_told: dict[str, dict[str, Any]] = {}
+
+    def learn_base_url(self, scheme: str, host: str) -> None:
+        if self.base_url is None:
+            self.base_url = f"{scheme}://{host}"
+
+    @property
+    def base(self) -> str:
+        return self.base_url or "http://127.0.0.1:8080"
+
+    def __call__(self, entry: Event) -> None:
+        """A subscriber of the event stream: called during the operation that caused the event."""
+        event = entry.change
+        if isinstance(event, PasswordChanged):
+            self._password_changed(event)
+            return
+        if isinstance(event, WorldReset):
+            self.start()
+            return
+        if isinstance(event, CenterChanged):
+            for user_id in event.user_ids:
+                self._channels_changed(user_id)
+            return
+        if isinstance(event, InteractionMessage | WorkbinMessage):
+            self.server.deliver(event.user_id, event.topic, event.data)
+            return
+        if isinstance(event, ChannelChanged):
+            self._media_channel(event.user_id, event.channel)
+            return
+        if event.user_id is None:
+            return  # a device nobody holds: nobody to tell
+        if isinstance(event, CallStateChanged | CallOperationFailed):
+            self.server.deliver(event.user_id, CALLS, call_message(event, self.base))
+        elif isinstance(event, DeviceStateChanged):
+            device = self.center.devices.get(event.device.device_id)
+            if device is None:
+                return
+            document = self.center.device_document(device, event.device)
+            self.server.deliver(
+                event.user_id, DEVICES, {"messageType": "DeviceStateChangeMessage", "devices": [document]}
+            )
+            self._voice_channel(event.user_id)
+
+    def _voice_channel(self, user_id: str) -> None:
+        """Tell the agent their voice channel's state when it is no longer what they were last told."""
+        user = self.center.users.get(user_id)
+        channel = user.channels.get("voice") if user is not None else None
+        if channel is None:
+            return
+        document = channel.document(self.center)
+        told = self._channels_told.setdefault(user_id, {})
+        if told.get("voice") != document:
+            told["voice"] = document
+            self.server.deliver(user_id, CHANNELS, {"channels": [document]})
+
+    def _media_channel(self, user_id: str, name: str) -> None:
+        """A chat or e-mail channel changed state: the reference's channel notification on /v2/me/channels."""
+        user = self.center.users.get(user_id)
+        channel = user.channels.get(name) if user is not None else None
+        if channel is not None:
+            document = channel.document(self.center)
+            self._channels_told.setdefault(user_id, {})[name] = document
+            self.server.deliver(user_id, CHANNELS, {"channels": [document]})
+
+    def _channels_changed(self, user_id: str) -> None:
+        """After provisioning: when the agent's channels are no longer what they were told (one removed or
+        added, a state renamed), they are told all their channels as they are now."""
+        now = self._channels_of(user_id)
+        if now is None or self._channels_told.get(user_id, {}) == now:
+            return
+        self._channels_told[user_id] = now
+        self.server.deliver(user_id, CHANNELS, {"channels": list(now.values())})
+
+    def _channels_of(self, user_id: str) -> dict[str, dict[str, Any]] | None:
+        user = self.center.users.get(user_id)
+        if user is None:
+            return None
+        return {name: channel.document(self.center) for name, channel in user.channels.items()}
+
+    def start(self) -> None:
+        """Take the agents' channels as they are now as what they know (at start and after a reset), so
+        that only changes are notified."""
+        self._channels_told = {user_id: self._channels_of(user_id) or {} for user_id in self.center.users}
+
+    def _password_changed(self, event: PasswordChanged) -> None:
+        """The outcome of a password change: on /v2/me to the user who changed their own password, on
+        /v2/users (with userUri and userId) to every supervisor and admin when it was another user's."""
+        data: dict[str, Any] = {
+            "notificationType": "PasswordChangeSuccessful" if event.failure is None else "PasswordChangeError"
+        }
+        if event.failure is not None:
+            data["errorMessage"], data["errorCode"] = event.failure[1], event.failure[0]
+        if event.user_id == event.by_id:
+            self.server.deliver(event.user_id, ME, data)
+            return
+        data = {**data, "userUri": f"{self.base}/api/v2/users/{event.user_id}", "userId": event.user_id}
+        for staff in self.center.users.values():
+            if staff.has_role(ADMIN, SUPERVISOR):
+                self.server.deliver(staff.id, USERS, data)

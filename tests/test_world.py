@@ -1,0 +1,226 @@
+"""The World as the one way in: operations across channels are all or nothing, the event stream is
+ordered and repeatable, and the work of one operation does not grow with the contact center."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.core.contact_center import ContactCenter, load_default
+from simulator.core.events import Event, plain
+from simulator.core.refusals import Refusal
+from simulator.core.settings import OFFLINE
+from simulator.core.voice import Telephony, VirtualClock, VoiceRefusal
+from simulator.core.world import World
+
+
+def _world(center: ContactCenter | None = None) -> tuple[World, list[Event]]:
+    world = World(center or load_default(), VirtualClock())
+    seen: list[Event] = []
+    world.events.subscribe(seen.append)
+    return world, seen
+
+
+def _user(world: World, name: str) -> str:
+    user = world.center.user_named(name)
+    assert user is not None
+    return user.id
+
+
+# ---------------------------------------------------------------------- all or nothing, every channel
+
+
+def test_ending_a_session_started_on_email_alone_ends_email():
+    world, _seen = _world()
+    agent = _user(world, "agent1@example.com")
+    world.agent_operate(agent, "StartContactCenterSession", {"channels": ["email"]})
+    assert world.center.users[agent].channels["email"].user_state.id != OFFLINE.id
+    world.agent_operate(agent, "EndContactCenterSession", {})
+    channels = world.center.users[agent].channels
+    assert {name: channels[name].user_state.id for name in ("chat", "email")} == {
+        "chat": OFFLINE.id,
+        "email": OFFLINE.id,
+    }
+
+
+def test_ending_a_session_ends_voice_and_media_alike():
+    world, _seen = _world()
+    agent = _user(world, "agent1@example.com")
+    world.agent_operate(agent, "StartContactCenterSession", {})
+    world.agent_operate(agent, "EndContactCenterSession", {})
+    device = world.center.users[agent].device_ids[0]
+    assert world.device_state(device).user_state["state"] == "Logout"
+    assert all(channel.user_state.id == OFFLINE.id for name, channel in world.center.users[agent].channels.items()
+               if name != "voice")  # fmt: skip
+
+
+def test_an_operation_every_channel_refuses_changes_nothing_and_tells_nobody():
+    world, seen = _world()
+    agent = _user(world, "agent1@example.com")
+    before = world.state()
+    with pytest.raises(VoiceRefusal):
+        world.agent_operate(agent, "Ready", {})  # logged out everywhere
+    assert world.state() == before and seen == []
+
+
+def test_a_media_refusal_after_voice_would_accept_leaves_both_unchanged():
+    world, seen = _world()
+    agent = _user(world, "agent1@example.com")
+    world.agent_operate(agent, "StartContactCenterSession", {})
+    # An agent state the voice core knows (it reads the definitions when asked) while the multimedia
+    # core is asked of a definition that no longer exists by the time it plans: removed between them.
+    world.center.agent_states.pop("OutToLunch")
+    before, told = world.state(), len(seen)
+    with pytest.raises((Refusal, VoiceRefusal)):
+        world.agent_operate(agent, "OutToLunch", {})
+    assert world.state() == before and len(seen) == told
+
+
+# ---------------------------------------------------------------------- the stream
+
+
+def test_the_stream_numbers_events_in_order_with_the_simulated_time():
+    world, seen = _world()
+    agent = _user(world, "agent1@example.com")
+    world.agent_operate(agent, "StartContactCenterSession", {})
+    world.advance(5)
+    world.agent_operate(agent, "Ready", {})
+    assert [event.seq for event in seen] == list(range(1, len(seen) + 1))
+    assert seen[0].time == 0 and seen[-1].time == 5
+    assert world.events.seq == seen[-1].seq
+
+
+def test_provisioning_and_passwords_are_events_like_any_other():
+    world, seen = _world()
+    admin = world.center.user_named("admin@example.com")
+    agent = world.center.user_named("agent1@example.com")
+    assert admin is not None and agent is not None
+    world.center.add_skill("Spanish")
+    world.change_password(agent, admin, None, "secret")
+    kinds = [event.kind for event in seen]
+    assert kinds == ["CenterChanged", "CenterChanged", "PasswordChanged"], kinds  # reset_password is one too
+    assert plain(seen[-1])["user_id"] == agent.id
+
+
+_AGENTS = ("agent1@example.com", "agent2@example.com", "agent3@example.com")
+_inputs = st.lists(
+    st.one_of(
+        st.tuples(st.just("agent"), st.sampled_from(_AGENTS),
+                  st.sampled_from(["StartContactCenterSession", "Ready", "NotReady", "AfterCallWork",
+                                   "EndContactCenterSession", "DoNotDisturbOn", "DoNotDisturbOff"])),
+        st.tuples(st.just("call"), st.sampled_from(["8000", "5001", "5002"]), st.sampled_from(["+15551230000",
+                                                                                             "+15557770000"])),
+        st.tuples(st.just("answer"), st.sampled_from(_AGENTS), st.integers(0, 3)),
+        st.tuples(st.just("hangup"), st.sampled_from(_AGENTS), st.integers(0, 3)),
+        st.tuples(st.just("advance"), st.sampled_from([1, 5, 31])),
+    ),
+    max_size=30,
+)  # fmt: skip
+
+
+def _play(world: World, inputs: list[tuple[Any, ...]]) -> None:
+    for step in inputs:
+        with contextlib.suppress(Refusal, VoiceRefusal):
+            if step[0] == "agent":
+                world.agent_operate(_user(world, step[1]), step[2], {})
+            elif step[0] == "call":
+                world.place_call(step[2], step[1])
+            elif step[0] in ("answer", "hangup"):
+                agent = _user(world, step[1])
+                calls = world.calls_of(agent)
+                if calls:
+                    call = calls[step[2] % len(calls)]
+                    world.call_operate(agent, call.id, "Answer" if step[0] == "answer" else "Hangup", {})
+            else:
+                world.advance(step[1])
+
+
+@settings(max_examples=40, deadline=None)
+@given(_inputs)
+def test_the_same_inputs_on_a_fresh_world_give_the_same_stream_event_for_event(inputs):
+    first, first_seen = _world()
+    _play(first, inputs)
+    second, second_seen = _world()
+    _play(second, inputs)
+    assert [plain(event) for event in first_seen] == [plain(event) for event in second_seen]
+
+
+def test_reset_starts_again_from_the_contact_center_as_loaded():
+    world, seen = _world()
+    agent = _user(world, "agent1@example.com")
+    world.center.add_skill("Spanish")
+    world.agent_operate(agent, "StartContactCenterSession", {})
+    world.place_call("+15551230000", "5001")
+    world.reset()
+    assert seen[-1].kind == "WorldReset"
+    assert world.center.skill_named("Spanish") is None and world.calls() == []
+    assert world.center.new_id() == World(load_default(), VirtualClock()).center.new_id()
+
+
+# ---------------------------------------------------------------------- work per operation
+
+
+def _center(agents: int) -> ContactCenter:
+    """A contact center of `agents` agents with one device each, all holding the queue's skill."""
+    center = ContactCenter(name=f"{agents} agents")
+    skill = center.add_skill("Sales")
+    center.add_queue("Sales line", "voice", phoneNumber="8000", skills=["Sales"])
+    for number in range(agents):
+        user = center.add_user(f"agent{number}@example.com", "password")
+        device = center.add_device(f"{6000 + number}")
+        center.assign_device(user, device)
+        center.assign_skill(user, skill, 5)
+    return center
+
+
+@contextlib.contextmanager
+def _counting(counts: dict[str, int]) -> Iterator[None]:
+    """Count every call of the voice core's lookups (the queries routing and the API make of it)."""
+    names = ("calls_of_device", "device_view", "device_free", "leg_state", "has_call", "call_ids", "calls_of_user")
+    originals = {name: getattr(Telephony, name) for name in names}
+
+    def counted(name: str, original: Any) -> Any:
+        def wrapper(self: Telephony, *args: Any, **kwargs: Any) -> Any:
+            counts[name] = counts.get(name, 0) + 1
+            return original(self, *args, **kwargs)
+
+        return wrapper
+
+    for name, original in originals.items():
+        setattr(Telephony, name, counted(name, original))
+    try:
+        yield
+    finally:
+        for name, original in originals.items():
+            setattr(Telephony, name, original)
+
+
+def _work_of_one_call(agents: int) -> dict[str, int]:
+    """The lookups and routing evaluations of one routed call, offered, answered and hung up, and the
+    agent made Ready again, in a contact center where every agent is Ready on voice."""
+    world, _seen = _world(_center(agents))
+    users = list(world.center.users.values())
+    for user in users:  # voice alone: the multimedia core's own work is counted by its own tests
+        world.channel_operate(user.id, "voice", "StartContactCenterSession", {})
+        world.channel_operate(user.id, "voice", "Ready", {})
+    counts: dict[str, int] = {}
+    evaluations = world.router.evaluations
+    with _counting(counts):
+        call = world.place_call("+15551230000", "8000")
+        ringing = next(user for user in users if world.calls_of(user.id))
+        world.call_operate(ringing.id, call, "Answer", {})
+        world.call_operate(ringing.id, call, "Hangup", {})
+        world.channel_operate(ringing.id, "voice", "Ready", {})
+    counts["evaluations"] = world.router.evaluations - evaluations
+    return counts
+
+
+def test_one_operation_does_the_same_work_with_20_and_with_2000_agents():
+    small, large = _work_of_one_call(20), _work_of_one_call(2000)
+    assert small == large
+    assert small["evaluations"] > 0  # the count measures something
