@@ -1,9 +1,0 @@
-"""The contact center itself: synchronous, deterministic, free of I/O.
-
-`contact_center.ContactCenter` holds everything and makes every change, checking before it mutates and
-raising `refusals.Refusal` (a reference statusCode and a message) otherwise. One module per thing held:
-`users`, `skills`, `devices`, `queues`, `contacts`, `channels`, `settings`, `catalog` (features, services,
-routing templates). `center_file` reads a contact center from YAML; `directory` shows it to `voice`, the
-telephony state machines; `world` runs a contact center: its voice core, its clock and the callers outside;
-`routing` offers the calls waiting in queues to agents.
-"""
