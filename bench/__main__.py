@@ -68,6 +68,10 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--load-baseline", metavar="REF", help="also run the simulator as of this git revision, interleaved"
     )
     parser.add_argument("--load-repeat", type=int, default=1, help="simulator-under-load rounds (with a baseline)")
+    parser.add_argument(
+        "--load-rate", type=float, default=None, metavar="OPS",
+        help="open loop: offer this many REST operations a second in all (default: closed loop, as fast as answered)",
+    )  # fmt: skip
     load = parser.add_mutually_exclusive_group()
     load.add_argument("--no-load", action="store_true", help="leave out the simulator under load")
     load.add_argument("--load-only", action="store_true", help="only the simulator under load")
@@ -160,7 +164,8 @@ async def run(args: argparse.Namespace) -> Results:
                     memory.append(measured)
     if not args.no_load:
         results.loads = await run_load(args.load_agents, args.load_seconds, args.bare_seconds, ROOT,
-                                       baseline=args.load_baseline, repeat=args.load_repeat)  # fmt: skip
+                                       baseline=args.load_baseline, repeat=args.load_repeat,
+                                       rate=args.load_rate)  # fmt: skip
     head = report.header(load, args.rate, args.duration)
     if args.load_only:  # the last line describes the fan-out load, which did not run
         head = head.rsplit("\n", 1)[0]
@@ -182,8 +187,9 @@ async def run(args: argparse.Namespace) -> Results:
     if memory:
         sections.append(f"## Memory per idle session\n\n{report.memory_table(memory)}")
     if results.loads:
-        title = (f"## Simulator under load ({args.load_agents} agents, call cycles for {args.load_seconds:.0f} s; "
-                 f"bare aiohttp for {args.bare_seconds:.0f} s)")  # fmt: skip
+        offered = f", open loop at {args.load_rate:g} operations/s" if args.load_rate else ""
+        title = (f"## Simulator under load ({args.load_agents} agents, call cycles for {args.load_seconds:.0f} s"
+                 f"{offered}; bare aiohttp for {args.bare_seconds:.0f} s)")  # fmt: skip
         sections.append(f"{title}\n\n{load_table(results.loads)}\n\n{load_ratio_table(results.loads)}")
     sections.append(f"total time: {time.monotonic() - started:.0f} s")
     results.text = "\n\n".join(sections)

@@ -207,12 +207,22 @@ async def _set_up(agent: Agent, url: str, http: Any, notifications: bool) -> Non
     await agent.post("/api/v2/me", {"operationName": "Ready"}, agent.headers)
 
 
-async def _cycles(agent: Agent, result: LoadResult, deadline: float, notifications: bool) -> None:
-    """Call cycles until the deadline: every step bounded, a failed cycle hung up and counted."""
+async def _cycles(agent: Agent, result: LoadResult, deadline: float, notifications: bool,
+                  interval: float | None = None, offset: float = 0.0) -> None:  # fmt: skip
+    """Call cycles until the deadline: every step bounded, a failed cycle hung up and counted.
+
+    Closed loop (`interval` None): each step starts when the last one is done. Open loop: the agent's
+    steps are due every `interval` seconds (from `offset`), whatever the server's speed, and each is timed
+    from when it was due, so a slow server shows as latency instead of as a lower offered rate."""
     call_id = "bare"
+    due = time.monotonic() + offset
     while time.monotonic() < deadline:
         try:
             for step in CYCLE:
+                if interval is not None:
+                    await asyncio.sleep(max(0.0, due - time.monotonic()))
+                    scheduled_ns = int(due * 1e9)
+                    due += interval
                 if step == "Ringing":
                     path, body, headers = "/sim/calls", {"from": agent.customer, "to": agent.number}, agent.admin
                     wanted: str | None = None
@@ -222,7 +232,7 @@ async def _cycles(agent: Agent, result: LoadResult, deadline: float, notificatio
                 if notifications:
                     agent.expected = (wanted, STATE_AFTER[step])
                     agent.arrived = asyncio.get_running_loop().create_future()
-                started = time.monotonic_ns()
+                started = time.monotonic_ns() if interval is None else min(scheduled_ns, time.monotonic_ns())
                 async with asyncio.timeout(STEP_BOUND):
                     reply = await agent.post(path, body, headers)
                     answered = time.monotonic_ns()
@@ -266,8 +276,9 @@ def _own_cpu() -> float:
 
 
 async def drive(server: RunningServer, agents: int, seconds: float, notifications: bool,
-                progress: Callable[[str], None]) -> LoadResult:  # fmt: skip
-    """Set up `agents` agents on `server`, run cycles for `seconds`, and measure the window."""
+                progress: Callable[[str], None], rate: float | None = None) -> LoadResult:  # fmt: skip
+    """Set up `agents` agents on `server`, run cycles for `seconds`, and measure the window; with `rate`,
+    open loop: `rate` REST operations a second offered in all, spread evenly over the agents."""
     base = server.url
     port = int(base.rsplit(":", 1)[1])
     result = LoadResult(server.spec.label, agents, with_notifications=notifications)
@@ -296,7 +307,13 @@ async def drive(server: RunningServer, agents: int, seconds: float, notification
         cpu_server, cpu_driver, busy = server.cpu_seconds(), _own_cpu(), _busy_seconds()
         begin = time.monotonic()
         deadline = begin + seconds
-        loops = [asyncio.create_task(_cycles(agent, result, deadline, notifications)) for agent in ready]
+        interval = len(ready) / rate if rate else None
+        loops = [
+            asyncio.create_task(
+                _cycles(agent, result, deadline, notifications, interval, (interval or 0) * index / len(ready))
+            )
+            for index, agent in enumerate(ready)
+        ]
         pending = set(loops)
         while pending:
             _, pending = await asyncio.wait(pending, timeout=PROGRESS_EVERY)
@@ -380,7 +397,7 @@ def combined(rounds: list[LoadResult]) -> LoadResult:
 
 async def run_load(agents: int, seconds: float, bare_seconds: float, root: Path,
                    progress: Callable[[str], None] = lambda text: print(text, flush=True), baseline: str | None = None,
-                   repeat: int = 1) -> list[LoadResult]:  # fmt: skip
+                   repeat: int = 1, rate: float | None = None) -> list[LoadResult]:  # fmt: skip
     """The simulator under the call-cycle loop (and, with `baseline`, the simulator as of that revision,
     round after round so that the machine's other load falls on both alike), then the bare endpoint."""
     rounds: dict[str, list[LoadResult]] = {}
@@ -394,14 +411,14 @@ async def run_load(agents: int, seconds: float, bare_seconds: float, root: Path,
                 note = f", round {number + 1} of {repeat}" if repeat > 1 else ""
                 progress(f"== simulator under load ({name}{note}): {agents} agents, call cycles for {seconds:.0f} s")
                 async with simulator(agents, root, source) as server:
-                    measured = await drive(server, agents, seconds, True, progress)
+                    measured = await drive(server, agents, seconds, True, progress, rate)
                 progress(f"   {describe(measured)}")
                 rounds.setdefault(measured.server, []).append(measured)
     results = [combined(parts) for parts in rounds.values()]
     if bare_seconds > 0:
         progress(f"== bare aiohttp endpoint: the same REST loop, {agents} connections, {bare_seconds:.0f} s")
         async with bare(root) as server:
-            results.append(await drive(server, agents, bare_seconds, False, progress))
+            results.append(await drive(server, agents, bare_seconds, False, progress, rate))
         progress(f"   {describe(results[-1])}")
     return results
 

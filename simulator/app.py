@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 
 from aiohttp import web
@@ -12,9 +13,12 @@ import bayeux
 from . import health, journal, notify
 from .api import routes
 from .api.auth import Authenticator
+from .api.cors import cors_middleware
+from .api.crosssite import crosssite_middleware
 from .api.keys import AUTH, CENTER, NOTIFIER, WORLD
-from .api.middleware import api_middleware
+from .api.middleware import API, CONTROL, api_middleware
 from .core.contact_center import ContactCenter
+from .core.site import SiteOptions
 from .core.voice import AsyncioClock, Clock
 from .core.voice.clock import TimerHandle
 from .core.world import World
@@ -40,16 +44,27 @@ def create_app(
 ) -> web.Application:
     """The simulator over `center`. `clock` defaults to real time; tests and scenarios pass a
     `VirtualClock`. `base_url` is the root in documents' URIs (default: learnt from the first request).
+    How the app faces browsers (CORS, CSRF, the release profile, sessions) is `center.site`.
     `journal_size` requests are kept for GET /sim/journal (0: none recorded)."""
-    authenticator = Authenticator(center)
-    server = notify.create_server(authenticator, bayeux_options)
+    clock = clock or AsyncioClock(RunningLoop())
+    authenticator = Authenticator(center, clock.now, center.site)
+    # The Bayeux server's own Origin checks (websocket upgrades, callback-polling) take the same allowed
+    # origins when its options have them: see `_bayeux_options`.
+    server = notify.create_server(authenticator, _bayeux_options(bayeux_options, center.site))
     notifier = notify.Notifier(server, center, base_url)
-    world = World(center, clock or AsyncioClock(RunningLoop()))
+    world = World(center, clock)
     world.events.subscribe(notifier)
     notifier.start()
     requests = journal.Journal(journal_size)
-    recording = [journal.middleware(requests)] if journal_size > 0 else []
-    app = web.Application(middlewares=[*recording, api_middleware(authenticator, excluded=(notify.PATH,))])
+    prefixes = (API, CONTROL)
+    app = web.Application(
+        middlewares=[
+            *([journal.middleware(requests)] if journal_size > 0 else []),  # outermost: it records every refusal
+            cors_middleware(center.site, prefixes),
+            crosssite_middleware(center.site, prefixes, json_exempt=(notify.PATH,)),
+            api_middleware(authenticator, excluded=(notify.PATH,)),
+        ]
+    )
     app[journal.JOURNAL] = requests
     app[CENTER] = center
     app[AUTH] = authenticator
@@ -62,3 +77,14 @@ def create_app(
         app.router.add_route(route.method, route.full_path, route.handler)
     app.router.add_get(health.PATH, health.health)
     return app
+
+
+def _bayeux_options(options: bayeux.Options | None, site: SiteOptions) -> bayeux.Options | None:
+    """The Bayeux options with the site's allowed origins, once the Bayeux server has an option for them."""
+    names = {option.name for option in dataclasses.fields(bayeux.Options)}
+    if "allowed_origins" not in names or not site.allow_origins:
+        return options
+    # the option may not exist yet (checked above), so its name cannot be type-checked here
+    return dataclasses.replace(  # type: ignore[call-arg]
+        options or bayeux.Options(), allowed_origins=tuple(site.allow_origins)
+    )

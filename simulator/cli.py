@@ -14,6 +14,7 @@ import sys
 from collections.abc import Mapping
 
 from . import __version__, logs
+from .core.profiles import PROFILES, REFERENCE
 from .scenario import command as scenario_commands
 
 CLOCKS = ("real", "virtual")
@@ -37,6 +38,15 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
         choices=CLOCKS,
         help="real time (default), or a virtual clock that only POST /sim/clock {advance} moves (GWSIM_CLOCK)",
     )
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="an origin (scheme://host:port, or *) whose pages may call the API with cookies (CORS); repeatable",
+    )
+    serve.add_argument("--csrf", action="store_true", help="require CSRF tokens on cookie-authenticated changes")
+    serve.add_argument("--profile", choices=tuple(PROFILES), help=f"release to imitate (default {REFERENCE})")
     serve.add_argument(
         "-v", "--verbose", action="count", default=0, help="log every request (-vv: also the simulator's debugging)"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import signal
 import sys
@@ -13,6 +14,7 @@ from aiohttp import web
 
 from .app import create_app
 from .core.contact_center import ContactCenter, ContactCenterError, load, load_default
+from .core.site import SiteOptions
 from .core.voice import VirtualClock
 
 ACCESS_LOG = logging.getLogger("aiohttp.access")  # INFO: one line per request, shown with -v
@@ -22,6 +24,11 @@ async def serve(args: argparse.Namespace) -> int:
     try:
         center = load(args.contact_center) if args.contact_center else load_default()
     except ContactCenterError as problem:
+        print(f"gwsim: {problem}", file=sys.stderr)
+        return 2
+    try:
+        center.site = _site(center.site, args)
+    except ValueError as problem:
         print(f"gwsim: {problem}", file=sys.stderr)
         return 2
     clock = VirtualClock() if args.clock == "virtual" else None
@@ -49,6 +56,16 @@ async def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site(site: SiteOptions, args: argparse.Namespace) -> SiteOptions:
+    """The contact-center file's server options, with the command line's added (origins) or overriding."""
+    return dataclasses.replace(
+        site,
+        allow_origins=(*site.allow_origins, *args.allow_origin),
+        csrf=site.csrf or args.csrf,
+        profile=args.profile or site.profile,
+    )
+
+
 def print_banner(center: ContactCenter, host: str, port: int) -> None:
     base = f"http://{host}:{port}"
     lines = [
@@ -59,10 +76,13 @@ def print_banner(center: ContactCenter, host: str, port: int) -> None:
     for user in center.users.values():
         numbers = ", ".join(device.phoneNumber for device in center.devices_of(user)) or "-"
         lines.append(f"    {user.userName} / {user.password} / {', '.join(user.roles)} / {numbers}")
+    site = center.site
+    origins = ", ".join(site.allow_origins) or "this origin only"
     queues = ", ".join(f"{queue.name} ({queue.channel}, {queue.phoneNumber})" for queue in center.queues.values())
     lines += [
         f"  queues: {queues or '-'}",
         f"  OpenAPI description: {base}/api/v2/openapi.json",
+        f"  profile {site.profile}; CSRF {'on' if site.csrf else 'off'}; browser origins: {origins}",
         f"  health (no credentials): {base}/health",
         f"  simulator control (admins): {base}/sim/calls, /sim/clock, /sim/journal, /sim/reset, /sim/state",
         "  press Ctrl+C to stop",

@@ -18,7 +18,7 @@ from typing import Any
 import aiohttp
 from aiocometd_ng import AuthExtension, Client, ConnectionType
 from aiocometd_ng.typing import Headers, Payload
-from reference_shapes import CALL_KEYS, PARTICIPANT_INFO_KEYS
+from reference_shapes import CALL_KEYS, PARTICIPANT_INFO_KEYS, REAL_SERVER_CALL_KEYS, REAL_SERVER_MESSAGE_KEYS
 from rest_client import PASSWORD, Reply, Rest
 
 import bayeux
@@ -139,14 +139,14 @@ async def open_desktop(url: str, server: bayeux.BayeuxServer, http: aiohttp.Clie
 
 def check_call_message(data: dict[str, Any], notification_type: str) -> dict[str, Any]:
     """A CallStateChangeMessage shaped as the reference's examples; returns its `call`."""
-    expected = {"messageType", "call", "phoneNumber", "notificationType"}
+    expected = {"messageType", "call", "phoneNumber", "notificationType", *REAL_SERVER_MESSAGE_KEYS}
     if notification_type == "DtmfSent":
         expected.add("digits")
     assert set(data) == expected, data
     assert data["messageType"] == "CallStateChangeMessage"
     assert data["notificationType"] == notification_type
     call = data["call"]
-    assert set(call) == CALL_KEYS, call
+    assert set(call) == CALL_KEYS | REAL_SERVER_CALL_KEYS, call
     assert call["uri"].endswith(f"/api/v2/me/calls/{call['id']}")
     assert "/api/v2/devices/" in call["deviceUri"]
     assert isinstance(call["duration"], str) and call["duration"].isdigit()

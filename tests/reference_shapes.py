@@ -24,3 +24,12 @@ CALL_KEYS = frozenset(
 
 # One entry of a call's `participantsInfo`.
 PARTICIPANT_INFO_KEYS = frozenset({"country", "formattedPhoneNumber", "location", "E164digits", "isValidNumber"})
+
+# What real 8.5.2 servers send on every call besides the reference's fields, in every profile (see
+# desktop_shapes for their types): the leg's connId, the path, and the monitoring and case fields.
+REAL_SERVER_CALL_KEYS = frozenset(
+    {"connId", "path", "monitoring", "supervisorListeningIn", "monitoredUserMuted", "case"}
+)
+
+# ... and on every CallStateChangeMessage.
+REAL_SERVER_MESSAGE_KEYS = frozenset({"extensions", "metrics"})

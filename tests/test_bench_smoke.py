@@ -6,6 +6,10 @@ rate, which would make it depend on the machine.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 pytest.importorskip("psutil")
@@ -58,3 +62,12 @@ async def test_the_simulator_under_load_runs_cycles_and_matches_every_notificati
     assert "| bare aiohttp | 5/5 |" in results.text
     assert "| simulator (gwsim serve) / bare aiohttp |" in results.text
     assert "## Fan-out" not in results.text
+
+
+def test_the_multimedia_bench_reports_a_row_per_size() -> None:
+    script = Path(__file__).resolve().parent.parent / "bench" / "media_operations.py"
+    command = [sys.executable, str(script), "--agents", "5,12", "--live", "2", "--cycles", "2"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=50).stdout
+    rows = [line.split("|")[1:-1] for line in output.splitlines() if line.startswith("| ") and "---" not in line]
+    assert [row[0].strip() for row in rows[1:]] == ["5", "12"]
+    assert all(float(cell) > 0 for row in rows[1:] for cell in row[1:])

@@ -11,11 +11,12 @@ NOT_REST = ("/api/v2/notifications",)  # the CometD endpoint, not part of the RE
 
 
 def registered_routes(app) -> set[tuple[str, str]]:
+    """The routes of the app; each also answers with a trailing slash, which the document does not repeat."""
     routes = set()
     for route in app.router.routes():
         path = route.resource.canonical if route.resource is not None else ""
         if path.startswith(("/api/v2", "/sim")) and not path.startswith(NOT_REST) and route.method != "HEAD":
-            routes.add((route.method, path))
+            routes.add((route.method, path.removesuffix("/")))
     return routes
 
 

@@ -108,7 +108,18 @@ async def test_internal_queues_get_generated_numbers_and_call_recording_settings
     assert renamed["name"] == "Back office 2" and renamed["skills"] == ["Billing", "Support"]
     # The queue is a contact of type Queue, derived and read-only.
     contacts = (await rest(AGENT1).ok("GET", "/contacts", fields="*", type="Queue", name="Back office 2"))["contacts"]
-    assert contacts == [{"id": created["id"], "name": "Back office 2", "type": "Queue", "phoneNumber": "04002"}]
+    assert contacts == [
+        {
+            "id": created["id"],
+            "name": "Back office 2",
+            "type": "Queue",
+            "phoneNumber": "04002",
+            "phoneNumbers": [{"phoneNumber": "04002", "description": "Queue", "switchName": "SIP_Switch"}],
+            "availability": "Available",
+            "uri": created["uri"].replace("/queues/", "/contacts/"),
+            "path": f"/contacts/{created['id']}",
+        }
+    ]
     await admin.ok("DELETE", created["uri"])
     assert (await rest(AGENT1).ok("GET", "/contacts", type="Queue", name="Back office 2"))["uris"] == []
 
@@ -144,7 +155,16 @@ async def test_custom_contacts_and_the_user_contacts(rest):
         "POST", "/contacts", {"name": "Some Contact", "type": "Custom", "phoneNumber": "650-555-0111"}
     )
     contact = (await rest(AGENT1).ok("GET", created["uri"]))["contact"]
-    assert contact == {"id": created["id"], "name": "Some Contact", "type": "Custom", "phoneNumber": "650-555-0111"}
+    assert contact == {
+        "id": created["id"],
+        "name": "Some Contact",
+        "type": "Custom",
+        "phoneNumber": "650-555-0111",
+        "phoneNumbers": [{"phoneNumber": "650-555-0111", "description": "Contact", "switchName": "SIP_Switch"}],
+        "availability": "Unknown",
+        "uri": created["uri"],
+        "path": f"/contacts/{created['id']}",
+    }
     alice = (await rest(AGENT1).ok("GET", "/contacts", fields="*", userName=AGENT1))["contacts"][0]
     assert alice == {
         "id": alice["id"],
@@ -155,6 +175,10 @@ async def test_custom_contacts_and_the_user_contacts(rest):
         "firstName": "Alice",
         "lastName": "Agent",
         "employeeId": "1001",
+        "phoneNumbers": [{"phoneNumber": "5001", "description": "Work", "switchName": "SIP_Switch"}],
+        "availability": "Offline",
+        "uri": alice["uri"],
+        "path": f"/contacts/{alice['id']}",
     }
     bulk = await admin.ok(
         "POST", "/contacts", {"contacts": [{"name": "A", "phoneNumber": "1"}, {"name": "B", "phoneNumber": "2"}]}

@@ -376,7 +376,10 @@ async def test_an_oversized_body_without_a_length_is_cut_off_too(rest, live_serv
         yield b'{"name": "Streamed"}'
 
     url = f"{live_server.url}/api/v2/skills"
-    async with aiohttp.ClientSession() as http, http.post(url, data=chunks(), headers=basic(ADMIN)) as response:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(url, data=chunks(), headers={"Content-Type": "application/json", **basic(ADMIN)}) as response,
+    ):
         assert response.status == 413
         body = await response.json()
     assert body["statusCode"] == 2 and "larger than 65536 bytes" in body["statusMessage"]

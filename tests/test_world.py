@@ -202,12 +202,12 @@ def _counting(counts: dict[str, int]) -> Iterator[None]:
 
 def _work_of_one_call(agents: int) -> dict[str, int]:
     """The lookups and routing evaluations of one routed call, offered, answered and hung up, and the
-    agent made Ready again, in a contact center where every agent is Ready on voice."""
+    agent made Ready again on every channel, in a contact center where every agent is Ready."""
     world, _seen = _world(_center(agents))
     users = list(world.center.users.values())
-    for user in users:  # voice alone: the multimedia core's own work is counted by its own tests
-        world.channel_operate(user.id, "voice", "StartContactCenterSession", {})
-        world.channel_operate(user.id, "voice", "Ready", {})
+    for user in users:
+        world.agent_operate(user.id, "StartContactCenterSession", {})
+        world.agent_operate(user.id, "Ready", {})
     counts: dict[str, int] = {}
     evaluations = world.router.evaluations
     with _counting(counts):
@@ -215,7 +215,7 @@ def _work_of_one_call(agents: int) -> dict[str, int]:
         ringing = next(user for user in users if world.calls_of(user.id))
         world.call_operate(ringing.id, call, "Answer", {})
         world.call_operate(ringing.id, call, "Hangup", {})
-        world.channel_operate(ringing.id, "voice", "Ready", {})
+        world.agent_operate(ringing.id, "Ready", {})
     counts["evaluations"] = world.router.evaluations - evaluations
     return counts
 
@@ -224,3 +224,19 @@ def test_one_operation_does_the_same_work_with_20_and_with_2000_agents():
     small, large = _work_of_one_call(20), _work_of_one_call(2000)
     assert small == large
     assert small["evaluations"] > 0  # the count measures something
+
+
+async def test_one_call_of_the_control_api_lists_its_parties_with_their_roles(live_server):
+    """GET /sim/calls/{id}: what traffic runs read to learn whose phone a new call rang."""
+    import aiohttp
+
+    from tests.rest_client import Rest
+
+    async with aiohttp.ClientSession() as http:
+        admin = Rest(http, live_server.url, "admin@example.com")
+        placed = await admin.ok("POST", f"{live_server.url}/sim/calls", {"from": "+15551230000", "to": "5001"})
+        call = (await admin.ok("GET", f"{live_server.url}/sim/calls/{placed['id']}"))["call"]
+        assert call["id"] == placed["id"]
+        assert {party["role"] for party in call["parties"]} == {"agent", "external"}
+        missing = await admin.get(f"{live_server.url}/sim/calls/0000")
+        assert missing.status == 404 and missing.body["statusCode"] == 6

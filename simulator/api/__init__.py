@@ -4,7 +4,9 @@
 filters, create/assign/bulk answers, roles); each resource module (`me`, `calls`, `users`, `skills`,
 `devices`, `queues`, `contacts`, `settings`, `system`) declares its kinds and routes as data for it;
 `agent_operations` holds the agent-state, Do Not Disturb and forwarding operations several of them offer,
-`control` the simulator's own control API under /sim. `validation`
-checks bodies field by field, `responses` maps statusCodes to HTTP, `middleware` authenticates and turns
-every refusal into a response, `routes` gathers the table, `openapi` describes it.
+`control` the simulator's own control API under /sim, `login` what desktops of real servers read at
+login beyond the reference. `validation` checks bodies field by field, `responses` maps statusCodes to
+HTTP, `middleware` authenticates and turns every refusal into a response, `auth` keeps the HTTP
+sessions, `cors`, `crosssite` and `csrf` let browser desktops of other origins in and keep foreign pages
+out, `routes` gathers the table, `openapi` describes it.
 """

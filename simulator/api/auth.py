@@ -2,45 +2,109 @@
 
 Clients of the real service authenticate their first REST request with Basic credentials and then rely
 on the `JSESSIONID` cookie, notably for the CometD connection a browser cannot add headers to.
+
+A session lives as the real server's do: it ends when its user's password changes or the user is deleted
+(and with it the user's CometD sessions, through the `on_ended` listeners, unless the user changed their
+own password: their desktop is then told on `/v2/me`, as the reference says), when it has been idle for the
+idle timeout, and when the store is full. Every Basic-authenticated request without a cookie opens a
+session, so a session whose cookie never came back is the first to go when the store is full (oldest
+first), and then the least recently used: a client that keeps its cookie keeps its one session whatever
+clients that do not keep theirs send. Each session holds the CSRF token that protects it.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import secrets
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from aiohttp import web
 
 from ..core.contact_center import ContactCenter
+from ..core.site import SiteOptions
 from ..core.users import User
 
 SESSION_COOKIE = "JSESSIONID"
 
 
+@dataclass
+class Session:
+    user_id: str
+    credentials: bytes  # a digest of the password it was opened with: a new password ends the session
+    csrf_token: str
+    last_seen: float
+
+
 class Authenticator:
-    def __init__(self, center: ContactCenter) -> None:
+    def __init__(self, center: ContactCenter, now: Callable[[], float], site: SiteOptions | None = None) -> None:
         self.center = center
-        self._sessions: dict[str, str] = {}  # cookie value -> user id
+        self.site = site or SiteOptions()
+        self._now = now
+        # cookie value -> session, oldest use first: those whose cookie came back, and those not yet
+        self._sessions: OrderedDict[str, Session] = OrderedDict()
+        self._unclaimed: OrderedDict[str, Session] = OrderedDict()
+        self._ended_listeners: list[Callable[[str], None]] = []
 
     def user_of(self, request: web.Request) -> User | None:
         """The user the request's credentials or session cookie name, or None."""
         header = request.headers.get("Authorization")
         if header is not None:
             return self._basic(header)
-        token = request.cookies.get(SESSION_COOKIE)
-        if token is not None and token in self._sessions:
-            return self.center.users.get(self._sessions[token])
-        return None
+        session = self.session_of(request)
+        return None if session is None else self.center.users.get(session.user_id)
 
-    def open_session(self, request: web.Request, response: web.StreamResponse, user: User) -> None:
-        """Give the response a session cookie for `user`, unless the request already carries one."""
+    def session_of(self, request: web.Request) -> Session | None:
+        """The live session the request's cookie names (and marks as used), or None."""
         token = request.cookies.get(SESSION_COOKIE)
-        if token is not None and self._sessions.get(token) == user.id:
-            return
+        if token is None:
+            return None
+        session = self._sessions.pop(token, None) or self._unclaimed.pop(token, None)
+        if session is None:
+            return None
+        user = self.center.users.get(session.user_id)
+        now = self._now()
+        idle = now - session.last_seen > self.site.session_idle_timeout
+        if idle or user is None or session.credentials != _digest(user):
+            return None
+        session.last_seen = now
+        self._sessions[token] = session  # now the most recently used
+        return session
+
+    def open_session(self, request: web.Request, response: web.StreamResponse, user: User) -> Session:
+        """The request's session for `user`, or a new one whose cookie the response sets."""
+        session = self.session_of(request)
+        if session is not None and session.user_id == user.id:
+            return session
         token = secrets.token_urlsafe(24)
-        self._sessions[token] = user.id
-        response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True)
+        session = Session(user.id, _digest(user), secrets.token_urlsafe(24), self._now())
+        self._unclaimed[token] = session
+        while self.session_count > self.site.max_sessions:
+            (self._unclaimed or self._sessions).popitem(last=False)
+        response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True, samesite="Lax")
+        return session
+
+    @property
+    def session_count(self) -> int:
+        return len(self._sessions) + len(self._unclaimed)
+
+    def on_ended(self, listener: Callable[[str], None]) -> None:
+        """Call `listener(user_id)` when a user's credentials end their sessions (to end their CometD ones)."""
+        self._ended_listeners.append(listener)
+
+    def end_sessions(self, user_id: str, own_change: bool = False) -> None:
+        """End every HTTP session of a user whose password changed or who was deleted, and their CometD
+        sessions unless `own_change`: the user changed their own password (proving the old one), and
+        the reference reports the outcome on their `/v2/me`; a new handshake needs the new password."""
+        for store in (self._sessions, self._unclaimed):
+            for token in [token for token, session in store.items() if session.user_id == user_id]:
+                del store[token]
+        if not own_change:
+            for listener in self._ended_listeners:
+                listener(user_id)
 
     def _basic(self, header: str) -> User | None:
         scheme, _, encoded = header.partition(" ")
@@ -55,3 +119,7 @@ class Authenticator:
             return None
         user = self.center.user_named(name)
         return user if user is not None and user.has_password(password) else None
+
+
+def _digest(user: User) -> bytes:
+    return hashlib.sha256(user.password.encode("utf-8", "surrogatepass")).digest()

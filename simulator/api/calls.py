@@ -3,6 +3,9 @@
 The handlers only read the request and hand it to the voice core, which checks the parameters, the
 call's state and ownership, and reports what changed as events that the notifier turns into
 `/v2/me/calls` messages. A GET renders the same `call` document those messages carry.
+
+Under the 8.5.2 profile a call's `id` is its `callUuid`: the ids clients send back (in the path, in
+`consultCallUri` and `otherCallUri`) are turned into the leg's own id here, before the voice core sees them.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from ..core.refusals import INVALID, MISSING, NOT_FOUND
-from ..core.voice import CALL_OPERATIONS, CallView, render_call
+from ..core.voice import CALL_OPERATIONS, CallView, call_id, render_call
 from .keys import NOTIFIER, WORLD
 from .resources import (
     AGENTS,
@@ -106,21 +109,44 @@ def _schema(operation: str) -> Schema:
 
 
 def rendered(ctx: Context, view: CallView) -> RenderedCall:
-    return RenderedCall(view.id, render_call(view, ctx.request.app[NOTIFIER].base))
+    notifier = ctx.request.app[NOTIFIER]
+    return RenderedCall(call_id(view, notifier.profile), render_call(view, notifier.base, notifier.profile))
 
 
-def _my_calls(ctx: Context) -> Iterator[RenderedCall]:
+def _leg(ctx: Context, shown: str) -> str:
+    """The voice core's id of the viewer's leg that clients know as `shown`."""
+    if not ctx.request.app[NOTIFIER].profile.id_is_call_uuid:
+        return shown
+    for view in ctx.request.app[WORLD].calls_of(ctx.viewer.id):
+        if view.call_uuid == shown:
+            return view.id
+    return shown  # not one of the viewer's calls: the voice core says so
+
+
+def _legs_in(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
+    """The operation's parameters with the other calls they name by URI turned into legs."""
+    changed = dict(values)
+    for name in ("consultCallUri", "otherCallUri"):
+        uri = changed.get(name)
+        if isinstance(uri, str) and "/" in uri:
+            prefix, _, shown = uri.rstrip("/").rpartition("/")
+            changed[name] = f"{prefix}/{_leg(ctx, shown)}"
+    return changed
+
+
+def my_calls(ctx: Context) -> Iterator[RenderedCall]:
     for view in ctx.request.app[WORLD].calls_of(ctx.viewer.id):
         yield rendered(ctx, view)
 
 
 def _my_call(ctx: Context) -> RenderedCall:
-    return rendered(ctx, ctx.request.app[WORLD].call_of(ctx.viewer.id, ctx.arg("call_id")))
+    return rendered(ctx, ctx.request.app[WORLD].call_of(ctx.viewer.id, _leg(ctx, ctx.arg("call_id"))))
 
 
 def _call_operation(name: str) -> Operation:
     async def run(ctx: Context, values: dict[str, Any]) -> None:
-        ctx.request.app[WORLD].call_operate(ctx.viewer.id, ctx.arg("call_id"), name, values)
+        leg = _leg(ctx, ctx.arg("call_id"))
+        ctx.request.app[WORLD].call_operate(ctx.viewer.id, leg, name, _legs_in(ctx, values))
 
     return Operation(_schema(name), AGENTS, run, f"{name} on the current user's leg of the call")
 
@@ -137,10 +163,11 @@ def _dial_route(path: str, summary: str) -> Route:
                 raise Failure(MISSING, "operationName is required (Dial)")
             raise Failure(INVALID, f"operationName {name!r} is not an operation of {path} (operations: Dial)")
         values = DIAL.check({key: value for key, value in body.items() if key != "operationName"})
-        call_id = ctx.request.app[WORLD].dial(
-            ctx.viewer.id, ctx.arg("device_id"), values.get("destination"), values.get("userData")
-        )
-        return ok(id=call_id, uri=ctx.uri(f"/me/calls/{call_id}"))
+        world = ctx.request.app[WORLD]
+        leg = world.dial(ctx.viewer.id, ctx.arg("device_id"), values.get("destination"), values.get("userData"))
+        view = next(view for view in world.calls_of(ctx.viewer.id) if view.id == leg)
+        shown = call_id(view, ctx.request.app[NOTIFIER].profile)
+        return ok(id=shown, uri=ctx.uri(f"/me/calls/{shown}"))
 
     body = Schema("Dial", (Field("operationName", required=True, choices=("Dial",)), *DIAL.fields), open=True)
     return custom_route("POST", path, run, AGENTS, summary, "created", body)
@@ -148,7 +175,7 @@ def _dial_route(path: str, summary: str) -> Route:
 
 def add_routes(table: RouteTable) -> None:
     table.add(
-        list_route("/me/calls", CALL, _my_calls, EVERYONE, "List the current user's calls (fields=* for documents)"),
+        list_route("/me/calls", CALL, my_calls, EVERYONE, "List the current user's calls (fields=* for documents)"),
         read_route("/me/calls/{call_id}", CALL, _my_call, EVERYONE, "Read one of the current user's calls"),
         operations_route(
             "/me/calls/{call_id}",

@@ -1,11 +1,24 @@
-"""`/contacts`: users and queues (read-only, derived) and custom contacts (writable by admins)."""
+"""`/contacts`: users and queues (read-only, derived) and custom contacts (writable by admins).
+
+Transfer dialogs of real desktops list contacts with search, sorting and paging parameters
+(`searchTerm`, `sortBy`, `order`, `limit`, `offset`) and read each contact's `phoneNumbers` and
+`availability` (computed from the agent's state: Available, Busy, NotAvailable, Offline). Parameters
+that only tune a search on real servers (`includeUsersInBusinessUnits`, and any `include...`,
+`exclude...`, `search...` or `match...` one) are accepted and change nothing here; any other parameter
+filters on a field, as on every list.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
-from ..core.contacts import CUSTOM, Contact
+from aiohttp import web
+
+from ..core.contact_center import ContactCenter
+from ..core.contacts import CUSTOM, QUEUE, USER, Contact
+from ..core.refusals import INVALID
+from .login import SWITCH
 from .resources import (
     ADMINS,
     EVERYONE,
@@ -13,13 +26,19 @@ from .resources import (
     Kind,
     RouteTable,
     create_route,
+    custom_route,
     delete_route,
-    list_route,
+    listing,
+    parse_query,
     read_route,
     register,
     update_route,
 )
+from .responses import Failure, ok
 from .validation import DIALABLE, Field, Schema
+
+PAGING = ("searchTerm", "sortBy", "order", "sortOrder", "limit", "offset")
+TUNING_PREFIXES = ("include", "exclude", "search", "match")
 
 CONTACT = register(
     Kind(
@@ -27,11 +46,86 @@ CONTACT = register(
         "contacts",
         "contact",
         "/contacts",
-        document=lambda center, contact: contact.document(),
+        document=lambda center, contact: document(center, contact),
         find=lambda center, contact_id: center.contact(contact_id),
-        fields=("id", "name", "type", "phoneNumber", "userName", "firstName", "lastName", "employeeId"),
+        fields=(
+            "id", "name", "type", "phoneNumber", "userName", "firstName", "lastName", "employeeId", "availability",
+        ),
+        self_link=True,
     )
-)
+)  # fmt: skip
+
+
+def document(center: ContactCenter, contact: Contact) -> dict[str, Any]:
+    """The contact with the numbers and availability real servers send."""
+    doc: dict[str, Any] = contact.document()
+    numbers = [] if contact.phoneNumber is None else [contact.phoneNumber]
+    description = {USER: "Work", QUEUE: "Queue", CUSTOM: "Contact"}[contact.type]
+    doc["phoneNumbers"] = [{"phoneNumber": n, "description": description, "switchName": SWITCH} for n in numbers]
+    doc["availability"] = availability(center, contact)
+    return doc
+
+
+def availability(center: ContactCenter, contact: Contact) -> str:
+    """Available (Ready, no call), Busy (on a call or Do Not Disturb), NotAvailable (NotReady, after-call
+    work), Offline (logged out); queues are Available and custom contacts Unknown."""
+    if contact.type == QUEUE:
+        return "Available"
+    user = center.users.get(contact.id) if contact.type == USER else None
+    if user is None:
+        return "Unknown"
+    state, dnd = center.voice_state_of(user.id)
+    if state.get("state") in ("Logout", "LoggedOut"):
+        return "Offline"
+    if dnd == "On" or center.telephony.calls_of_user(user.id):
+        return "Busy"
+    return "Available" if state.get("state") == "Ready" else "NotAvailable"
+
+
+async def _list(ctx: Context) -> web.Response:
+    """The list convention, after a search, a sort and a page (tuning parameters set aside)."""
+    query = ctx.request.query
+    kept = {name: value for name, value in query.items() if name not in PAGING and not name.startswith(TUNING_PREFIXES)}
+    inner = Context(ctx.request.clone(rel_url=ctx.request.rel_url.with_query(kept)), ctx.center, ctx.viewer)
+    options = parse_query(inner, CONTACT, listing=True)
+    contacts = ctx.center.contacts()
+    term = query.get("searchTerm", "").strip().lower()
+    if term:
+        contacts = [contact for contact in contacts if term in _searched(contact)]
+    sort_by = query.get("sortBy")
+    if sort_by is not None:
+        if sort_by not in CONTACT.fields:
+            raise Failure(
+                INVALID, f"sortBy {sort_by!r} is not a field of contact (fields: {', '.join(CONTACT.fields)})"
+            )
+        order = (query.get("order") or query.get("sortOrder") or "Ascending").lower()
+        if order not in ("ascending", "descending", "asc", "desc"):
+            raise Failure(INVALID, f"order {order!r} must be Ascending or Descending")
+        contacts.sort(key=lambda contact: str(document(ctx.center, contact).get(sort_by) or "").lower(),
+                      reverse=order.startswith("desc"))  # fmt: skip
+    offset, limit = _count(query, "offset", 0), _count(query, "limit", None)
+    body = listing(inner, CONTACT, contacts, options)
+    if "offset" not in query and "limit" not in query:
+        return ok(**body)
+    key = next(iter(body))
+    total = len(body[key])
+    body[key] = body[key][offset : None if limit is None else offset + limit]
+    return ok(**body, totalCount=total)  # a page says how many there are in all
+
+
+def _searched(contact: Contact) -> str:
+    fields = (contact.name, contact.userName, contact.firstName, contact.lastName, contact.phoneNumber)
+    return " ".join(value for value in fields if value).lower()
+
+
+def _count(query: Any, name: str, default: int | None) -> int | None:
+    text = query.get(name)
+    if text is None:
+        return default
+    if not text.isdigit():
+        raise Failure(INVALID, f"{name} must be a whole number, 0 or more")
+    return int(text)
+
 
 _NUMBER = Field(
     "phoneNumber",
@@ -67,12 +161,17 @@ def _contact(ctx: Context) -> Contact:
 
 def add_routes(table: RouteTable) -> None:
     table.add(
-        list_route(
-            "/contacts",
-            CONTACT,
-            lambda ctx: ctx.center.contacts(),
-            EVERYONE,
-            "List the contacts: users, queues and custom contacts",
+        replace(
+            custom_route(
+                "GET",
+                "/contacts",
+                _list,
+                EVERYONE,
+                "List the contacts: users, queues and custom contacts (also searchTerm, sortBy, order, limit, offset)",
+                "list",
+            ),
+            kind=CONTACT,
+            filters=True,
         ),
         create_route(
             "/contacts", CONTACT, CREATE, _create, ADMINS, "Create a custom contact, or several under `contacts`"

@@ -77,6 +77,10 @@ async def _calls(ctx: Context) -> web.Response:
     return ok(calls=ctx.request.app[WORLD].calls())
 
 
+async def _call(ctx: Context) -> web.Response:
+    return ok(call=ctx.request.app[WORLD].call(ctx.arg("call_id")))
+
+
 async def _clock(ctx: Context) -> web.Response:
     """Advance a virtual clock. The clock's kind is chosen at start (`gwsim serve --clock virtual`, or
     `create_app(clock=...)`): timers already scheduled on one clock cannot move to another, so switching
@@ -120,6 +124,7 @@ def add_routes(table: RouteTable) -> None:
             PLACE_CALL,
         ),  # fmt: skip
         _control("GET", "/calls", _calls, "Every call going on, with all its parties (for debugging)", "document"),
+        _control("GET", "/calls/{call_id}", _call, "One call going on, with all its parties", "document"),
         _control(
             "POST",
             "/calls/{call_id}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..core.catalog import Service
+from ..core.contact_center import ContactCenter
 from ..core.devices import TELEPHONY_NETWORKS, Device
 from .agent_operations import device_operations
 from .resources import (
@@ -20,6 +22,11 @@ from .resources import (
     register,
 )
 from .validation import PHONE, Field, Schema
+
+
+def _voice_service(center: ContactCenter, device: Device) -> Service | None:
+    """The Voice service (T-Server) a device is on, as real servers name it: the contact center's first."""
+    return next((service for service in center.services.values() if service.type == "Voice"), None)
 
 
 def _readable(ctx: Context, device: Device) -> bool:
@@ -48,8 +55,15 @@ DEVICE = register(
             "userState",
             "country",
             "userUri",
+            "description",
+            "channels",
+            "dynamicPhoneNumber",
+            "voiceEnvironmentUri",
         ),
-        links={"userUri": Link("user", lambda center, device: center.owner_of(device))},
+        links={
+            "userUri": Link("user", lambda center, device: center.owner_of(device)),
+            "voiceEnvironmentUri": Link("service", _voice_service),
+        },
         readable=_readable,
     )
 )

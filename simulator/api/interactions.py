@@ -128,7 +128,7 @@ def _all(ctx: Context) -> Iterator[RenderedInteraction]:
         yield _rendered(ctx, interaction)
 
 
-def _mine(ctx: Context) -> Iterator[RenderedInteraction]:
+def mine(ctx: Context) -> Iterator[RenderedInteraction]:
     for interaction in ctx.request.app[WORLD].interactions_of(ctx.viewer.id):
         yield _rendered(ctx, interaction)
 
@@ -207,7 +207,7 @@ def add_routes(table: RouteTable) -> None:
         read_route(
             "/interactions/{interaction_id}", INTERACTION, _one, EVERYONE, "Read one interaction (yours: your state)"
         ),
-        list_route("/me/interactions", INTERACTION, _mine, EVERYONE, "List the current user's interactions (fields=*)"),
+        list_route("/me/interactions", INTERACTION, mine, EVERYONE, "List the current user's interactions (fields=*)"),
         operations_route(
             "/me/interactions",
             {

@@ -6,9 +6,11 @@ from typing import Any
 
 from ..core.channels import Channel
 from ..core.devices import Device
+from ..core.profiles import PROFILES
 from ..core.refusals import INVALID, NOT_FOUND, Refusal
 from ..core.skills import SkillAssignment
-from . import passwords
+from ..core.voice import user_state
+from . import login, passwords
 from .agent_operations import (
     AGENT_STATES,
     DND,
@@ -41,12 +43,18 @@ CHANNEL = register(
         "channels",
         "channel",
         "/me/channels",
-        document=lambda center, channel: channel.document(center),
+        document=lambda center, channel: _channel_document(center, channel),
         find=lambda center, name: _no_channel(name),
         fields=("id", "channel", "userState", "dndState"),
         path_of=lambda channel: f"/me/channels/{channel.name}",
     )
 )
+
+
+def _channel_document(center: Any, channel: Any) -> dict[str, Any]:
+    """The channel as the release profile names its logged-out state."""
+    document = channel.document(center)
+    return {**document, "userState": user_state(document["userState"], PROFILES[center.site.profile])}
 
 
 def _no_channel(name: str) -> Any:
@@ -66,7 +74,7 @@ ME = register(
         document=USER.document,
         find=lambda center, user_id: center.user(user_id),
         fields=USER.fields,
-        subresources={"skills": skills_of, "devices": devices_of, "channels": channels_of},
+        subresources={"skills": skills_of, "devices": devices_of, "channels": channels_of, **login.SUBRESOURCES},
         path_of=lambda user: "/me",
     )
 )
@@ -106,7 +114,8 @@ def add_routes(table: RouteTable) -> None:
             ME,
             lambda ctx: ctx.viewer,
             EVERYONE,
-            "Read the current user; subresources=* adds skills, devices and channels",
+            "Read the current user; subresources (or *): skills, devices, channels, features, settings, calls, "
+            "interactions, chats",
         ),
         operations_route(
             "/me",

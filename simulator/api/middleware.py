@@ -2,9 +2,12 @@
 
 Every request under `/api/v2` and under `/sim` (the simulator's control API), except the CometD endpoint,
 which authenticates its own handshake, needs HTTP Basic credentials or the session cookie of an earlier
-authenticated request, and gets that cookie back. Whatever a handler raises leaves here in the
-reference's shape: a `Refusal` (or the voice core's `VoiceRefusal`) as its statusCode, an unknown path
-as 6, a method the path does not have as 3, an unexpected exception as 4.
+authenticated request, and gets that cookie back (with CSRF protection on, a cookie-authenticated change
+also needs the session's token, and every authenticated GET answer carries it; see `csrf`). Without
+credentials the answer is the release profile's: 401 with `WWW-Authenticate`, or 403 "Access denied".
+Whatever a handler raises leaves here in the reference's shape: a `Refusal` (or the voice core's
+`VoiceRefusal`) as its statusCode, an unknown path as 6, a method the path does not have as 3, an
+unexpected exception as 4.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ import logging
 
 from aiohttp import web
 
+from ..core.profiles import PROFILES
 from ..core.refusals import FORBIDDEN, INTERNAL, NOT_FOUND, Refusal
 from ..core.voice import VoiceRefusal
+from . import csrf
 from .auth import Authenticator
 from .keys import NOTIFIER, VIEWER
-from .responses import error, json_response, unauthorized
+from .responses import access_denied, error, json_response, unauthorized
 
 API = "/api/v2"
 CONTROL = "/sim"
@@ -35,9 +40,15 @@ def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
             return await handler(request)
         user = authenticator.user_of(request)
         if user is None:
+            if PROFILES[authenticator.site.profile].access_denied:
+                return access_denied()
             if "Authorization" in request.headers:
                 return unauthorized("The credentials are not valid: check the user name and the password")
             return unauthorized()
+        if authenticator.site.csrf:
+            refused = csrf.refusal(request, authenticator.session_of(request))
+            if refused is not None:
+                return refused
         request[VIEWER] = user
         request.app[NOTIFIER].learn_base_url(request.scheme, request.host)
         try:
@@ -63,7 +74,9 @@ def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
         except Exception:
             log.exception("internal error on %s %s", request.method, path)
             response = json_response(500, {"statusCode": INTERNAL, "statusMessage": "internal error of the simulator"})
-        authenticator.open_session(request, response, user)
+        session = authenticator.open_session(request, response, user)
+        if authenticator.site.csrf and request.method == "GET":
+            csrf.announce(response, session)
         return response
 
     return middleware

@@ -8,7 +8,7 @@ import binascii
 
 from ..core.refusals import INVALID
 from ..core.users import User
-from .keys import WORLD
+from .keys import AUTH, WORLD
 from .resources import Context
 from .responses import Failure
 from .validation import Field, Schema
@@ -33,5 +33,7 @@ def decoded(values: dict[str, str], name: str) -> str:
 
 def change(ctx: Context, user: User, old_password: str | None, new_password: str) -> None:
     """Change (with the old password) or reset a password through the World, which reports the outcome;
-    a refusal is also the request's answer."""
+    a refusal is also the request's answer. A change ends the user's HTTP sessions, and their CometD
+    sessions unless they changed their own (their desktop is told on /v2/me, as the reference says)."""
     ctx.request.app[WORLD].change_password(user, ctx.viewer, old_password, new_password)
+    ctx.request.app[AUTH].end_sessions(user.id, own_change=user.id == ctx.viewer.id)

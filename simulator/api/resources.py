@@ -101,6 +101,7 @@ class Kind:
     readable: Callable[[Context, Any], bool] | None = None
     path_of: Callable[[Any], str] | None = None
     lists_objects: bool = False  # lists answer objects even without `fields` (the reference's /settings)
+    self_link: bool = False  # documents say where they live, `uri` and `path`, as real servers' do
     identity: str = "id"
 
     def path(self, obj: Any) -> str:
@@ -241,8 +242,10 @@ def full_document(ctx: Context, kind: Kind, obj: Any) -> dict[str, Any]:
         target = link.target(ctx.center, obj)
         if target is not None:
             doc[name] = ctx.uri(KINDS[link.kind].path(target))
-    if kind.lists_objects:  # such lists hold objects, so each says where it lives, as in the reference
+    if kind.lists_objects or kind.self_link:  # such documents say where they live, as in the reference
         doc["uri"] = ctx.uri(kind.path(obj))
+    if kind.self_link:
+        doc["path"] = kind.path(obj)
     return doc
 
 

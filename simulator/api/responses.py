@@ -13,6 +13,7 @@ The HTTP status follows the statusCode, one table for every resource:
 | 5          | no permission for this user          | 403                                              |
 | 6          | not found                            | 404                                              |
 | 7          | partial success of a bulk operation  | 200 (the body says which items failed)           |
+| 20         | access denied (profile 8.5.2)        | 403, without `WWW-Authenticate`                  |
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from aiohttp import web
 
 from ..core.refusals import FORBIDDEN, Refusal
 
+ACCESS_DENIED = 20  # statusCode of real 8.5.2 servers for a request without valid credentials
 HTTP_STATUS = {0: 200, 1: 400, 2: 400, 3: 403, 4: 500, 5: 403, 6: 404, 7: 200}
 
 
@@ -52,6 +54,12 @@ def unauthorized(message: str = "Authentication required: send HTTP Basic creden
     response = json_response(401, {"statusCode": FORBIDDEN, "statusMessage": message})
     response.headers["WWW-Authenticate"] = 'Basic realm="gws-simulator"'
     return response
+
+
+def access_denied() -> web.Response:
+    """Real 8.5.2 servers' answer to a request without valid credentials: no `WWW-Authenticate`, so a
+    browser shows no login dialog over the desktop that asked."""
+    return json_response(403, {"statusCode": ACCESS_DENIED, "statusMessage": "Access denied"})
 
 
 def json_response(status: int, body: dict[str, Any]) -> web.Response:

@@ -10,6 +10,7 @@ from . import (
     control,
     devices,
     interactions,
+    login,
     me,
     media_control,
     openapi,
@@ -26,7 +27,7 @@ from .responses import json_response
 
 def route_table() -> RouteTable:
     table = RouteTable()
-    modules = (me, calls, interactions, workbins, users, skills, devices, queues, contacts, settings, system)
+    modules = (me, calls, interactions, workbins, users, skills, devices, queues, contacts, settings, system, login)
     for module in (*modules, control, media_control):
         module.add_routes(table)
 
@@ -47,7 +48,9 @@ def route_table() -> RouteTable:
 
 
 def install(app: web.Application) -> RouteTable:
+    """Every route, each also with a trailing slash (`/api/v2/me/`), which real servers accept."""
     table = route_table()
     for route in table.routes:
         app.router.add_route(route.method, route.full_path, route.handler)
+        app.router.add_route(route.method, route.full_path + "/", route.handler)
     return table

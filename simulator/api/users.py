@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
 
+from ..core.contact_center import ContactCenter
 from ..core.refusals import NO_PERMISSION, NOT_FOUND
 from ..core.users import ADMIN, ROLES, User
 from . import passwords
 from .devices import CREATE as CREATE_DEVICE
 from .devices import DEVICE
+from .keys import AUTH
 from .resources import (
     ADMINS,
     EVERYONE,
@@ -58,17 +61,38 @@ USER_FIELDS = (
     "employeeId",
     "doNotDisturb",
     "changePasswordOnFirstLogin",
+    "emailAddress",
+    "enabled",
+    "contactCenterId",
 )
+
+
+def contact_center_id(center: ContactCenter) -> str:
+    """The id real servers give the contact center a user belongs to: stable for a contact center's name."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"gws-simulator:{center.name}"))
+
+
+def document(center: ContactCenter, user: User) -> dict[str, Any]:
+    """The user with the fields real servers send besides the reference's (`uri` and `path` come from the
+    kind): the e-mail address (the user name, when it is one), enabled, the contact center's id."""
+    doc: dict[str, Any] = user.document(center.do_not_disturb_of(user))
+    doc["emailAddress"] = user.userName if "@" in user.userName else ""
+    doc["enabled"] = True
+    doc["contactCenterId"] = contact_center_id(center)
+    return doc
+
+
 USER = register(
     Kind(
         "user",
         "users",
         "user",
         "/users",
-        document=lambda center, user: user.document(center.do_not_disturb_of(user)),
+        document=document,
         find=lambda center, user_id: center.user(user_id),
         fields=USER_FIELDS,
         subresources={"skills": skills_of, "devices": devices_of},
+        self_link=True,
     )
 )
 
@@ -145,7 +169,9 @@ async def _reset_password(ctx: Context, values: dict[str, str]) -> None:
 
 
 def _delete(ctx: Context, user: User) -> None:
+    """A deleted user's HTTP and CometD sessions end with it."""
     ctx.center.remove_user(user, by=ctx.viewer)
+    ctx.request.app[AUTH].end_sessions(user.id)
 
 
 def _user_skill(ctx: Context):

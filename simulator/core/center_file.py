@@ -17,8 +17,10 @@ import yaml
 from .. import yaml_nodes
 from .contact_center import DEFAULT, ContactCenter, ContactCenterError
 from .devices import Device
+from .profiles import PROFILES, REFERENCE
 from .refusals import Refusal
 from .settings import AGENT_STATES, GENERAL, REPORTING
+from .site import SiteOptions, is_origin
 from .users import ROLES
 from .voice import RemoteRule, VoiceOptions
 
@@ -52,7 +54,7 @@ def parse(text: str, source: str) -> ContactCenter:
     top = Entry(source, root, "")
     top.only(
         "name", "seed", "features", "services", "skills", "users", "devices", "queues", "contacts", "settings",
-        "telephony", "multimedia",
+        "telephony", "multimedia", "server",
     )  # fmt: skip
     seed = top.integer("seed", required=False)
     center = ContactCenter(name=top.string("name", required=False) or "Contact center", seed=seed or 0)
@@ -184,6 +186,7 @@ class _Builder:
         self.settings()
         self.telephony()
         self.multimedia()
+        self.server()
 
     def features(self) -> None:
         if "features" in self.top.fields:
@@ -337,7 +340,14 @@ class _Builder:
         section = self.top.child("telephony")
         if section is None:
             return
-        section.only("noAnswerTimeout", "busyDelay", "wrapUpSeconds", "remoteNumbers")
+        section.only("noAnswerTimeout", "busyDelay", "wrapUpSeconds", "remoteNumbers", "tserver")
+        tserver = section.child("tserver")
+        for key, node in tserver.fields.items() if tserver is not None else ():
+            if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL:
+                section.fail(node, f"telephony.tserver.{key} must be a single value")
+            self.center.tserver[key] = (
+                str(yaml.SafeLoader("").construct_object(node)).lower() if node.tag == _BOOL else node.value
+            )
         defaults = VoiceOptions()
         rules = []
         for entry in section.entries("remoteNumbers"):
@@ -375,6 +385,34 @@ class _Builder:
                 if value < 1:
                     section.fail(section.fields[key], f"{section.name(key)} must be 1 or more")
                 self.center.multimedia[key] = value
+
+    def server(self) -> None:
+        """How the server faces browsers: CORS origins, CSRF, the release profile, HTTP session lifetime."""
+        section = self.top.child("server")
+        if section is None:
+            return
+        section.only("allowOrigins", "csrf", "profile", "sessionIdleTimeout", "maxSessions")
+        origins = section.strings("allowOrigins")
+        for (path, node), origin in zip(section.items("allowOrigins"), origins, strict=True):
+            if not is_origin(origin):
+                section.fail(node, f"{path} {origin!r} is not an origin: give scheme://host[:port], or *")
+        profile = section.string("profile", required=False) or REFERENCE
+        if profile not in PROFILES:
+            section.fail(section.fields["profile"], f"{section.name('profile')} must be one of {', '.join(PROFILES)}")
+        idle = section.seconds("sessionIdleTimeout")
+        if idle == 0:
+            section.fail(section.fields["sessionIdleTimeout"], f"{section.name('sessionIdleTimeout')} must be above 0")
+        most = section.integer("maxSessions", required=False)
+        if most is not None and most < 1:
+            section.fail(section.fields["maxSessions"], f"{section.name('maxSessions')} must be 1 or more")
+        defaults = SiteOptions()
+        self.center.site = SiteOptions(
+            allow_origins=tuple(origins),
+            csrf=bool(section.boolean("csrf")),
+            profile=profile,
+            session_idle_timeout=defaults.session_idle_timeout if idle is None else idle,
+            max_sessions=defaults.max_sessions if most is None else most,
+        )
 
     def contacts(self) -> None:
         for entry in self.top.entries("contacts"):

@@ -31,6 +31,7 @@ from .changes import CenterChanged
 from .channels import CHANNEL_FEATURES, CHANNELS, VOICE, Channel, VoiceChannel
 from .contacts import CUSTOM, QUEUE, USER, Contact
 from .devices import Device
+from .profiles import PROFILES
 from .queues import INTERNAL_NUMBERS, Queue
 from .refusals import FORBIDDEN, INVALID, NOT_FOUND, Refusal, exists, not_found
 from .settings import (
@@ -48,6 +49,7 @@ from .settings import (
     check_reporting,
     name_value_group,
 )
+from .site import SiteOptions
 from .skills import MAX_LEVEL, Skill, SkillAssignment
 from .users import AGENT, ROLES, User
 from .voice import DeviceView, Telephony, VoiceOptions, render_device_state
@@ -100,6 +102,10 @@ class ContactCenter:
     # The file's multimedia section, by the control API's names (inviteTimeout, attachmentLimit, capacity);
     # the multimedia core applies it when it starts (see `Multimedia.configure`).
     multimedia: dict[str, Any] = field(default_factory=dict)
+    # How the server faces its clients (CORS, CSRF, release profile, sessions): the file's server section.
+    site: SiteOptions = field(default_factory=SiteOptions)
+    # The file's telephony.tserver mapping: the DNs' T-Server settings over the simulator's defaults.
+    tserver: dict[str, str] = field(default_factory=dict)
     # The voice core holding every device's agent state, Do Not Disturb and forwarding; attached by the
     # `World` that runs this contact center (see `attach`), so device and channel documents read it live.
     _telephony: Telephony | None = field(default=None, repr=False, compare=False)
@@ -108,6 +114,8 @@ class ContactCenter:
     # Told of every change once it is made; the World appends it to its event stream.
     listener: Callable[[CenterChanged], None] | None = field(default=None, repr=False, compare=False)
     _changing: int = field(default=0, repr=False, compare=False)
+    _names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _names_revision: int = field(default=-1, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Ids look like the real service's GUIDs but come from a seeded generator: same file, same ids.
@@ -135,10 +143,13 @@ class ContactCenter:
     # ----------------------------------------------------------------- lookups
 
     def user_named(self, user_name: str) -> User | None:
-        for user in self.users.values():
-            if user.userName == user_name:
-                return user
-        return None
+        """A lookup, not a scan (every authenticated request asks it): the index of names is rebuilt
+        only when the contact center changed."""
+        if self._names_revision != self.revision:
+            self._names = {user.userName: user.id for user in self.users.values()}
+            self._names_revision = self.revision
+        user_id = self._names.get(user_name)
+        return None if user_id is None else self.users.get(user_id)
 
     def user(self, user_id: str) -> User:
         return _get(self.users, user_id, "user")
@@ -202,7 +213,8 @@ class ContactCenter:
     def device_document(self, device: Device, view: DeviceView | None = None) -> dict[str, Any]:
         """A device as GET /devices/{id} and DeviceStateChangeMessage show it: its own fields, the voice
         core's state (`view`, or the current one) and its number's country."""
-        voice = render_device_state(view if view is not None else self.telephony.device_view(device.id))
+        profile = PROFILES[self.site.profile]
+        voice = render_device_state(view if view is not None else self.telephony.device_view(device.id), profile)
         doc: dict[str, Any] = {**device.document(), **voice, "country": self.country_of(device.phoneNumber)}
         return doc
 

@@ -265,16 +265,20 @@ class World:
         """Every call still going on, with all its parties. Each party has a `role`: `agent` (a device's
         leg), `external` (a number outside, which POST /sim/calls/{id} can act as) or `unreachable` (a
         number being played busy: Do Not Disturb, a forwarding loop)."""
-        listed = []
-        for call_id, call in self.telephony.snapshot()["calls"].items():
-            external = {number for number, _state in self.telephony.remote_parties(call_id)}
-            parties = [
-                {**party, "role": "agent" if "device" in party else
-                 "external" if party["number"] in external else "unreachable"}
-                for party in call["parties"]
-            ]  # fmt: skip
-            listed.append({"id": call_id, **call, "parties": parties})
-        return listed
+        return [self._call_document(call_id, call) for call_id, call in self.telephony.snapshot()["calls"].items()]
+
+    def call(self, call_id: str) -> dict[str, Any]:
+        """One call going on, as `calls` lists it (statusCode 6 when it is over or never was)."""
+        return self._call_document(call_id, self.telephony.call_snapshot(call_id))
+
+    def _call_document(self, call_id: str, call: dict[str, Any]) -> dict[str, Any]:
+        external = {number for number, _state in self.telephony.remote_parties(call_id)}
+        parties = [
+            {**party, "role": "agent" if "device" in party else
+             "external" if party["number"] in external else "unreachable"}
+            for party in call["parties"]
+        ]  # fmt: skip
+        return {"id": call_id, **call, "parties": parties}
 
     def state(self) -> dict[str, Any]:
         """The whole simulated state as plain data."""

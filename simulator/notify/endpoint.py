@@ -30,4 +30,14 @@ class Policy(bayeux.SecurityPolicy):
 
 
 def create_server(authenticator: Authenticator, options: bayeux.Options | None = None) -> bayeux.BayeuxServer:
-    return bayeux.BayeuxServer(options, Policy(authenticator))
+    """The server, whose sessions of a user end when the user's credentials do (a password change, the
+    user's deletion): their clients get `402::session_unknown` with `reconnect: handshake`, and a new
+    handshake with the old credentials or cookie is `403::handshake_denied`."""
+    server = bayeux.BayeuxServer(options, Policy(authenticator))
+
+    def end_sessions(user_id: str) -> None:
+        for session in server.sessions_of(user_id):
+            server.disconnect(session, "the user's credentials changed")
+
+    authenticator.on_ended(end_sessions)
+    return server

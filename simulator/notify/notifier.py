@@ -18,12 +18,14 @@ import bayeux
 from ..core.contact_center import ContactCenter
 from ..core.events import CenterChanged, Event, PasswordChanged, WorldReset
 from ..core.media import ChannelChanged, InteractionMessage, WorkbinMessage
+from ..core.profiles import PROFILES, Profile
 from ..core.users import ADMIN, SUPERVISOR
 from ..core.voice import (
     CallOperationFailed,
     CallStateChanged,
     DeviceStateChanged,
     call_message,
+    user_state,
 )
 
 CALLS = "/v2/me/calls"
@@ -31,6 +33,11 @@ DEVICES = "/v2/me/devices"
 CHANNELS = "/v2/me/channels"
 ME = "/v2/me"
 USERS = "/v2/users"
+
+# messageType of the messages whose type the reference does not name: real 8.5.2 servers send the first,
+# and client libraries refuse a message without one.
+CHANNEL_MESSAGE = "ChannelStateChangeMessageV2"
+PASSWORD_MESSAGE = "PasswordChangeMessage"
 
 
 class Notifier:
@@ -54,6 +61,28 @@ class Notifier:
     def base(self) -> str:
         return self.base_url or "http://127.0.0.1:8080"
 
+    @property
+    def profile(self) -> Profile:
+        return PROFILES[self.center.site.profile]
+
+    def call_extensions(self) -> dict[str, str]:
+        """The desktop hints real servers put in every call message: the switch's timers."""
+        voice = self.center.voice_options
+        timeout = voice.no_answer_timeout
+        return {
+            "NO_ANSWER_TIMEOUT": "0" if timeout is None else str(int(timeout)),
+            "NO_ANSWER_ACTION": "none",
+            "WrapUpTime": str(int(voice.wrap_up_seconds or 0)),
+        }
+
+    def channel_document(self, channel: Any) -> dict[str, Any]:
+        """A channel as the profile shows it (the logged-out state's name)."""
+        document = channel.document(self.center)
+        return {**document, "userState": user_state(document["userState"], self.profile)}
+
+    def _channels(self, user_id: str, documents: list[dict[str, Any]]) -> None:
+        self.server.deliver(user_id, CHANNELS, {"messageType": CHANNEL_MESSAGE, "channels": documents})
+
     def __call__(self, entry: Event) -> None:
         """A subscriber of the event stream: called during the operation that caused the event."""
         event = entry.change
@@ -76,12 +105,14 @@ class Notifier:
         if event.user_id is None:
             return  # a device nobody holds: nobody to tell
         if isinstance(event, CallStateChanged | CallOperationFailed):
-            self.server.deliver(event.user_id, CALLS, call_message(event, self.base))
+            message = call_message(event, self.base, self.profile, self.call_extensions())
+            self.server.deliver(event.user_id, CALLS, message)
         elif isinstance(event, DeviceStateChanged):
             device = self.center.devices.get(event.device.device_id)
             if device is None:
                 return
             document = self.center.device_document(device, event.device)
+            document["voiceEnvironmentUri"] = voice_environment_uri(self.center, f"{self.base}/api/v2")
             self.server.deliver(
                 event.user_id, DEVICES, {"messageType": "DeviceStateChangeMessage", "devices": [document]}
             )
@@ -93,20 +124,20 @@ class Notifier:
         channel = user.channels.get("voice") if user is not None else None
         if channel is None:
             return
-        document = channel.document(self.center)
+        document = self.channel_document(channel)
         told = self._channels_told.setdefault(user_id, {})
         if told.get("voice") != document:
             told["voice"] = document
-            self.server.deliver(user_id, CHANNELS, {"channels": [document]})
+            self._channels(user_id, [document])
 
     def _media_channel(self, user_id: str, name: str) -> None:
         """A chat or e-mail channel changed state: the reference's channel notification on /v2/me/channels."""
         user = self.center.users.get(user_id)
         channel = user.channels.get(name) if user is not None else None
         if channel is not None:
-            document = channel.document(self.center)
+            document = self.channel_document(channel)
             self._channels_told.setdefault(user_id, {})[name] = document
-            self.server.deliver(user_id, CHANNELS, {"channels": [document]})
+            self._channels(user_id, [document])
 
     def _channels_changed(self, user_id: str) -> None:
         """After provisioning: when the agent's channels are no longer what they were told (one removed or
@@ -115,13 +146,13 @@ class Notifier:
         if now is None or self._channels_told.get(user_id, {}) == now:
             return
         self._channels_told[user_id] = now
-        self.server.deliver(user_id, CHANNELS, {"channels": list(now.values())})
+        self._channels(user_id, list(now.values()))
 
     def _channels_of(self, user_id: str) -> dict[str, dict[str, Any]] | None:
         user = self.center.users.get(user_id)
         if user is None:
             return None
-        return {name: channel.document(self.center) for name, channel in user.channels.items()}
+        return {name: self.channel_document(channel) for name, channel in user.channels.items()}
 
     def start(self) -> None:
         """Take the agents' channels as they are now as what they know (at start and after a reset), so
@@ -132,7 +163,8 @@ class Notifier:
         """The outcome of a password change: on /v2/me to the user who changed their own password, on
         /v2/users (with userUri and userId) to every supervisor and admin when it was another user's."""
         data: dict[str, Any] = {
-            "notificationType": "PasswordChangeSuccessful" if event.failure is None else "PasswordChangeError"
+            "messageType": PASSWORD_MESSAGE,
+            "notificationType": "PasswordChangeSuccessful" if event.failure is None else "PasswordChangeError",
         }
         if event.failure is not None:
             data["errorMessage"], data["errorCode"] = event.failure[1], event.failure[0]
@@ -143,3 +175,9 @@ class Notifier:
         for staff in self.center.users.values():
             if staff.has_role(ADMIN, SUPERVISOR):
                 self.server.deliver(staff.id, USERS, data)
+
+
+def voice_environment_uri(center: ContactCenter, api: str) -> str:
+    """`api` + the path of the contact center's first Voice service (its T-Server), or "" without one."""
+    voice = next((service for service in center.services.values() if service.type == "Voice"), None)
+    return "" if voice is None else f"{api}/services/{voice.id}"

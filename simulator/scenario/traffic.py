@@ -64,6 +64,7 @@ class TrafficRun:
         # agents Ready and without a call: only they can be offered one, so only they are checked after an
         # arrival; an agent going Ready again is checked alone. Hang-ups and abandons ring nobody.
         self._free: dict[str, AgentClient] = dict(agents)
+        self._by_device = {agent.variables.get("deviceId"): name for name, agent in agents.items()}
         self._check: dict[str, AgentClient] = {}
 
     async def play(self) -> dict[str, Any]:
@@ -91,12 +92,22 @@ class TrafficRun:
         if status != 200:
             raise RuntimeError(f"POST /sim/calls to {self.to}: HTTP {status} {body.get('statusMessage', body)}")
         call_id = str(body["id"])
-        self._check = dict(self._free)
+        self._check = await self._rung_by(call_id)
         self.counters.offered += 1
         self._arrived[call_id] = now
         patience = self.spec.patience.draw(self.random)
         self._at(now + patience, lambda: self._abandon(call_id, caller))
         self._at(now + self.spec.arrivals.draw(self.random), self._arrival)
+
+    async def _rung_by(self, call_id: str) -> dict[str, AgentClient]:
+        """The agents whose phone the new call rang, from the control API's view of the call: only they
+        need reading, however many agents the step has."""
+        status, body = await self.simulator.control("GET", f"/sim/calls/{call_id}")
+        if status != 200:
+            return {}  # over already (a busy number)
+        devices = {party.get("device") for party in body["call"]["parties"] if party.get("role") == "agent"}
+        names = [self._by_device[device] for device in devices if device in self._by_device]
+        return {name: self._free[name] for name in names if name in self._free}
 
     async def _abandon(self, call_id: str, caller: str) -> None:
         if call_id not in self._arrived:

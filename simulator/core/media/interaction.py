@@ -13,6 +13,9 @@ voice tables:
 States a handling goes through: Invited, then Accepted (or Pulled from a workbin) for an inbound
 interaction; ReplyCreated (a reply) or Created (a new e-mail) for an outbound draft. The other states are
 final: the handling is reported once in them, with no capabilities, and then forgotten.
+
+What each operation does once the table allows it is the row of that operation in `operations.HANDLERS`
+(one handler per operation, in this table's order; the module checks both list the same operations).
 """
 
 from __future__ import annotations

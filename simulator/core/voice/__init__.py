@@ -22,7 +22,15 @@ from .call import CALL_OPERATIONS
 from .clock import AsyncioClock, Clock, VirtualClock
 from .device import AGENT_OPERATIONS, DEVICE_OPERATIONS
 from .directory import DEFAULT_AGENT_STATES, AgentStateDefinition, Directory, Line, StaticDirectory
-from .document import call_message, device_message, participant_info, render_call, render_device_state
+from .document import (
+    call_id,
+    call_message,
+    device_message,
+    participant_info,
+    render_call,
+    render_device_state,
+    user_state,
+)
 from .events import (
     CallOperationFailed,
     CallStateChanged,
@@ -57,9 +65,11 @@ __all__ = [
     "VoiceEvent",
     "VoiceOptions",
     "VoiceRefusal",
+    "call_id",
     "call_message",
     "device_message",
     "participant_info",
     "render_call",
     "render_device_state",
+    "user_state",
 ]

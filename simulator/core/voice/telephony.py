@@ -166,7 +166,7 @@ class Telephony:
         parsed = self._read_call_params(operation_name, params)
         if not leg.may(operation_name):
             raise self._refuse_on_leg(leg, operation_name)
-        getattr(self, f"_op_{operation_name}")(leg, **parsed)
+        self._CALL_HANDLERS[operation_name](self, leg, **parsed)
         self._flush()
 
     def device_operate(
@@ -337,20 +337,7 @@ class Telephony:
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as plain data: equal before and after a refused operation, by construction."""
-        calls = {}
-        for call in self._calls.values():
-            calls[call.id] = {
-                "uuid": call.uuid,
-                "type": call.call_type,
-                "ani": call.ani,
-                "dnis": call.dnis,
-                "userData": copy.deepcopy(call.user_data),
-                "consultOf": call.consult_of.id if call.consult_of else None,
-                "consultDevice": call.consult_device,
-                "purpose": call.purpose,
-                "consults": {device: consult.id for device, consult in call.consults.items()},
-                "parties": [self._party_data(party) for party in call.parties],
-            }
+        calls = {call.id: self._call_data(call) for call in self._calls.values()}
         devices = {
             device_id: {
                 "agent": device.agent_state,
@@ -547,6 +534,35 @@ class Telephony:
         self._touch(leg)
 
     # ------------------------------------------------------------------ reading and resolving parameters
+
+    # One handler per call operation, by its operationName: what `operate` dispatches through.
+    _CALL_HANDLERS: dict[str, Callable[..., None]] = {
+        "Answer": _op_Answer,
+        "ClearCall": _op_ClearCall,
+        "Hangup": _op_Hangup,
+        "Hold": _op_Hold,
+        "Retrieve": _op_Retrieve,
+        "SingleStepTransfer": _op_SingleStepTransfer,
+        "SingleStepConference": _op_SingleStepConference,
+        "InitiateTransfer": _op_InitiateTransfer,
+        "InitiateConference": _op_InitiateConference,
+        "CompleteTransfer": _op_CompleteTransfer,
+        "CompleteConference": _op_CompleteConference,
+        "RemoveParticipantFromConference": _op_RemoveParticipantFromConference,
+        "SendDtmf": _op_SendDtmf,
+        "SwapCalls": _op_SwapCalls,
+        "MergeWithOtherCall": _op_MergeWithOtherCall,
+        "AttachUserData": _op_AttachUserData,
+        "UpdateUserData": _op_UpdateUserData,
+        "DeleteUserData": _op_DeleteUserData,
+        "DeleteUserDataPair": _op_DeleteUserDataPair,
+        "MuteCall": _op_MuteCall,
+        "UnmuteCall": _op_UnmuteCall,
+        "StartCallRecording": _op_StartCallRecording,
+        "PauseCallRecording": _op_PauseCallRecording,
+        "ResumeCallRecording": _op_ResumeCallRecording,
+        "StopCallRecording": _op_StopCallRecording,
+    }
 
     @staticmethod
     def _params(params: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -949,6 +965,27 @@ class Telephony:
         line = self._directory.line_of_device(device_id)
         return line.user_id if line is not None else None
 
+    def call_snapshot(self, call_id: str) -> dict[str, Any]:
+        """One call going on as plain data, as `snapshot` shows it."""
+        call = self._calls.get(call_id)
+        if call is None:
+            raise not_found(f"call {call_id}")
+        return self._call_data(call)
+
+    def _call_data(self, call: Call) -> dict[str, Any]:
+        return {
+            "uuid": call.uuid,
+            "type": call.call_type,
+            "ani": call.ani,
+            "dnis": call.dnis,
+            "userData": copy.deepcopy(call.user_data),
+            "consultOf": call.consult_of.id if call.consult_of else None,
+            "consultDevice": call.consult_device,
+            "purpose": call.purpose,
+            "consults": {device: consult.id for device, consult in call.consults.items()},
+            "parties": [self._party_data(party) for party in call.parties],
+        }
+
     @staticmethod
     def _party_data(party: Leg | RemoteParty) -> dict[str, Any]:
         if isinstance(party, Leg):
@@ -1077,3 +1114,7 @@ class Telephony:
                 self._emit(DeviceStateChanged(line.user_id, view))
         if self.router is not None:
             self.router.after_action(touched, [call.id for call in calls])
+
+
+# Every call operation of the table has its handler, or the module does not load.
+assert set(CALL_OPERATIONS) == set(Telephony._CALL_HANDLERS), set(CALL_OPERATIONS) ^ set(Telephony._CALL_HANDLERS)

@@ -1,0 +1,81 @@
+"""Protection against foreign pages that use a logged-in browser's cookie, breaking no legitimate client.
+
+- A PUT, POST or DELETE whose body is not JSON (nor a multipart upload) is refused: a `text/plain` POST,
+  which any page may send without asking, would otherwise be parsed as JSON and acted on.
+- A cookie-authenticated PUT, POST or DELETE from a page of another origin is refused unless that origin
+  is allowed (the CORS option); requests with no `Origin` (non-browser clients) and with Basic
+  credentials are not concerned.
+- Every answer says `X-Content-Type-Options: nosniff`, so no answer is read as a script or a page.
+
+The session cookie itself is `SameSite=Lax` (see `auth`), so most browsers do not even send it with a
+cross-site POST.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..core.refusals import FORBIDDEN, INVALID
+from ..core.site import SiteOptions
+from .auth import SESSION_COOKIE
+from .cors import same_origin
+from .csrf import STATE_CHANGES
+from .responses import json_response
+
+BODY_TYPES = ("application/json", "multipart/form-data")
+
+
+def crosssite_middleware(site: SiteOptions, prefixes: tuple[str, ...], json_exempt: tuple[str, ...]):
+    """The middleware for every path under `prefixes`; the paths under `json_exempt` (the CometD endpoint,
+    whose transport reads its own bodies) skip the Content-Type rule only."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler) -> web.StreamResponse:
+        path = request.path
+        if not any(path == prefix or path.startswith(prefix + "/") for prefix in prefixes):
+            return await handler(request)
+        refusal = _refusal(request, site, not path.startswith(json_exempt))
+        if refusal is not None:
+            refusal.headers["X-Content-Type-Options"] = "nosniff"
+            return refusal
+        try:
+            response = await handler(request)
+        except web.HTTPException as problem:
+            problem.headers["X-Content-Type-Options"] = "nosniff"
+            raise
+        if not response.prepared:
+            response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    return middleware
+
+
+def _refusal(request: web.Request, site: SiteOptions, json_only: bool) -> web.Response | None:
+    if request.method not in STATE_CHANGES:
+        return None
+    if json_only and request.body_exists and not _is_json_or_upload(request.content_type):
+        return json_response(
+            415,
+            {
+                "statusCode": INVALID,
+                "statusMessage": f"Content-Type {request.content_type} is not accepted: send the body as "
+                "application/json (multipart/form-data for file uploads)",
+            },
+        )
+    origin = request.headers.get("Origin")
+    by_cookie = "Authorization" not in request.headers and SESSION_COOKIE in request.cookies
+    if by_cookie and origin is not None and not same_origin(request, origin) and not site.allows(origin):
+        return json_response(
+            403,
+            {
+                "statusCode": FORBIDDEN,
+                "statusMessage": f"Origin {origin} may not change anything with this session's cookie: "
+                "it is not an allowed origin",
+            },
+        )
+    return None
+
+
+def _is_json_or_upload(content_type: str) -> bool:
+    kind = content_type.lower()
+    return kind in BODY_TYPES or (kind.startswith("application/") and kind.endswith("+json"))

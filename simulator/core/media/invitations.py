@@ -1,0 +1,80 @@
+"""Routing waiting interactions to free agents as invitations, revoked on the clock: the queues
+(`queueing.py`) say which interaction and which agent; this says what an invitation does, lapsed or
+rejected (back to the head of its queue), and when an interaction nobody holds is over."""
+
+from __future__ import annotations
+
+from .interaction import (
+    INVITED,
+    Handling,
+    Interaction,
+)
+
+
+class Invitations:
+    """Offering waiting work to free agents, and what becomes of an offer."""
+
+    def waiting(self) -> list[str]:
+        return self.queues.ids()
+
+    def _enqueue(self, interaction: Interaction, tried: set[str] | None = None, front: bool = False) -> None:
+        self.queues.add(interaction, tried, front)
+
+    def _route(self) -> None:
+        """Offer waiting interactions to free agents; reentrant calls only ask for one more pass."""
+        if self._routing:
+            return
+        self._routing = True
+        try:
+            self._settle()
+            while (entry := self.queues.next_ready()) is not None:
+                interaction = self.interactions[entry.interaction_id]
+                choice = self.queues.choose(entry)
+                if choice is None:
+                    continue
+                self.queues.remove(entry.interaction_id)
+                self._invite(interaction, choice, tried=entry.tried)
+                self._settle()
+            self._refresh_capabilities()
+        finally:
+            self._routing = False
+
+    def _invite(
+        self, interaction: Interaction, user_id: str, *, conference: bool = False, tried: set[str] | None = None
+    ) -> None:
+        handling = Handling(interaction, user_id, INVITED)
+        handling.conference = conference
+        interaction.handlings.append(handling)
+        handling.tried = set(tried or ())
+        handling.timer = self.clock.call_later(self.options.invite_timeout, lambda: self._invitation_lapsed(handling))
+        self._tell(handling, brief=True)
+
+    def _invitation_lapsed(self, handling: Handling) -> None:
+        if handling.state != INVITED:
+            return
+        handling.timer = None
+        handling.fire("revoke")
+        self._tell(handling, brief=True)
+        self._after_invitation(handling)
+        self._route()
+
+    def _end_invitation(self, handling: Handling) -> None:
+        if handling.timer is not None:
+            handling.timer.cancel()
+            handling.timer = None
+
+    def _after_invitation(self, handling: Handling) -> None:
+        """A rejected or revoked invitation: a conference invitation is simply over; an offer goes back to
+        the head of its queue, for the next agent."""
+        interaction = handling.interaction
+        if handling.conference or interaction.live_handlings():
+            return
+        if interaction.chat is not None and not interaction.chat.open:
+            self._finish(interaction)
+            return
+        tried = handling.tried | {handling.user_id}
+        self._enqueue(interaction, tried, front=True)
+
+    def _finish_if_unowned(self, interaction: Interaction) -> None:
+        if not interaction.live_handlings() and interaction.id not in self.queues and interaction.workbin is None:
+            self._finish(interaction)

@@ -1,0 +1,250 @@
+"""Browser desktops on another origin: CORS on every endpoint, CSRF tokens when asked for, and what keeps
+a foreign page from acting with a logged-in browser's cookie (JSON only, the Origin check, SameSite,
+nosniff). All over real HTTP, the requests written as browsers send them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import aiohttp
+import pytest
+from conftest import LiveServer, start_server
+from rest_client import ADMIN, AGENT1, basic
+
+from simulator.api.keys import CENTER
+from simulator.core.contact_center import load_default
+from simulator.core.site import SiteOptions
+
+DESKTOP = "http://localhost:3000"
+EVIL = "http://evil.example"
+
+
+@pytest.fixture
+async def serve() -> AsyncIterator[Callable]:
+    """`await serve(**site_options)`: a simulator whose contact center has those server options."""
+    runners = []
+
+    async def make(**options) -> LiveServer:
+        center = load_default()
+        center.site = SiteOptions(**options)
+        runner, server = await start_server(center=center)
+        runners.append(runner)
+        return server
+
+    yield make
+    for runner in runners:
+        await runner.cleanup()
+
+
+def browser() -> aiohttp.ClientSession:
+    """A client that keeps cookies of 127.0.0.1 as a browser does."""
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+
+async def fetch(method: str, url: str, **options) -> tuple[int, dict, dict]:
+    """One request from a fresh client without cookies: the status, the headers and the JSON body."""
+    async with aiohttp.ClientSession() as http, http.request(method, url, **options) as response:
+        body = await response.json(content_type=None) if response.content_length else {}
+        return response.status, response.headers.copy(), body
+
+
+def preflight_headers(origin: str, method: str = "POST") -> dict[str, str]:
+    return {
+        "Origin": origin,
+        "Access-Control-Request-Method": method,
+        "Access-Control-Request-Headers": "content-type,x-csrf-token",
+    }
+
+
+async def login(http: aiohttp.ClientSession, server: LiveServer, user: str = AGENT1) -> aiohttp.ClientResponse:
+    async with http.get(f"{server.url}/api/v2/me", headers=basic(user)) as response:
+        assert response.status == 200
+        return response
+
+
+async def agent_state(server: LiveServer) -> str:
+    _, _, body = await fetch("GET", f"{server.url}/api/v2/me/channels/voice", headers=basic(AGENT1))
+    return body["channel"]["userState"]["state"]
+
+
+# ----------------------------------------------------------------------------------------------- CORS
+
+
+@pytest.mark.parametrize("path", ["/api/v2/me", "/api/v2/me/channels/voice", "/sim/state", "/api/v2/notifications"])
+async def test_a_preflight_from_an_allowed_origin_is_answered_without_credentials(serve, path):
+    server = await serve(allow_origins=(DESKTOP,))
+    status, headers, _ = await fetch("OPTIONS", server.url + path, headers=preflight_headers(DESKTOP))
+    assert status == 204
+    assert headers["Access-Control-Allow-Origin"] == DESKTOP
+    assert headers["Access-Control-Allow-Credentials"] == "true"
+    assert {"GET", "POST", "PUT", "DELETE"} <= {m.strip() for m in headers["Access-Control-Allow-Methods"].split(",")}
+    assert "x-csrf-token" in headers["Access-Control-Allow-Headers"].lower()
+    assert "Set-Cookie" not in headers
+
+
+async def test_a_preflight_from_another_origin_is_refused_without_cors_headers(serve):
+    server = await serve(allow_origins=(DESKTOP,))
+    status, headers, body = await fetch("OPTIONS", f"{server.url}/api/v2/me", headers=preflight_headers(EVIL))
+    assert status == 403
+    assert "Access-Control-Allow-Origin" not in headers
+    assert EVIL in body["statusMessage"]
+
+
+async def test_answers_to_an_allowed_origin_allow_credentials_and_expose_the_csrf_headers(serve):
+    server = await serve(allow_origins=(DESKTOP,), csrf=True)
+    async with browser() as http:
+        async with http.get(f"{server.url}/api/v2/me", headers={"Origin": DESKTOP, **basic(AGENT1)}) as response:
+            assert response.status == 200
+            assert response.headers["Access-Control-Allow-Origin"] == DESKTOP
+            assert response.headers["Access-Control-Allow-Credentials"] == "true"
+            exposed = {name.strip().lower() for name in response.headers["Access-Control-Expose-Headers"].split(",")}
+            assert {"x-csrf-header", "x-csrf-token"} <= exposed
+            assert "Origin" in response.headers.getall("Vary")
+        # Refusals reach the page too, so that it can read why.
+        async with http.get(f"{server.url}/api/v2/nothing", headers={"Origin": DESKTOP}) as response:
+            assert response.status == 404
+            assert response.headers["Access-Control-Allow-Origin"] == DESKTOP
+        handshake = [{"channel": "/meta/handshake", "version": "1.0", "supportedConnectionTypes": ["long-polling"]}]
+        async with http.post(server.notifications_url, json=handshake, headers={"Origin": DESKTOP}) as response:
+            assert (await response.json())[0]["successful"] is True
+            assert response.headers["Access-Control-Allow-Origin"] == DESKTOP
+
+
+async def test_other_origins_get_no_cors_headers(serve):
+    for options in ({}, {"allow_origins": (DESKTOP,)}):
+        server = await serve(**options)
+        _, headers, _ = await fetch("GET", f"{server.url}/api/v2/me", headers={"Origin": EVIL, **basic(AGENT1)})
+        assert "Access-Control-Allow-Origin" not in headers
+
+
+async def test_any_origin_when_allowed_with_a_star(serve):
+    server = await serve(allow_origins=("*",))
+    status, headers, _ = await fetch("OPTIONS", f"{server.url}/api/v2/me", headers=preflight_headers(EVIL))
+    assert status == 204
+    assert headers["Access-Control-Allow-Origin"] == EVIL  # echoed: credentials need it
+
+
+# ----------------------------------------------------------------------------------------------- CSRF
+
+
+async def test_csrf_on_the_token_comes_with_every_authenticated_get(serve):
+    server = await serve(csrf=True)
+    async with browser() as http:
+        first = await login(http, server)
+        assert first.headers["X-CSRF-HEADER"] == "X-CSRF-TOKEN"
+        token = first.headers["X-CSRF-TOKEN"]
+        async with http.get(f"{server.url}/api/v2/me/devices") as response:  # the cookie alone
+            assert response.status == 200
+            assert response.headers["X-CSRF-TOKEN"] == token  # one token per session
+    async with browser() as other:
+        assert (await login(other, server)).headers["X-CSRF-TOKEN"] != token
+
+
+async def test_csrf_on_a_cookie_change_needs_the_sessions_token(serve):
+    server = await serve(csrf=True)
+    url = f"{server.url}/api/v2/me/channels/voice"
+    async with browser() as http:
+        token = (await login(http, server)).headers["X-CSRF-TOKEN"]
+        start = {"operationName": "StartContactCenterSession"}
+        await http.post(f"{server.url}/api/v2/me", json=start, headers={"X-CSRF-TOKEN": token})
+        assert await agent_state(server) == "NotReady"
+        for headers in ({}, {"X-CSRF-TOKEN": "wrong"}, {"X-CSRF-TOKEN": ""}):
+            async with http.post(url, json={"operationName": "Ready"}, headers=headers) as response:
+                assert response.status == 403, headers
+                assert (await response.json())["statusMessage"] == "Missing or invalid Csrf token"
+            assert await agent_state(server) == "NotReady"  # nothing happened
+        async with http.post(url, json={"operationName": "Ready"}, headers={"X-CSRF-TOKEN": token}) as response:
+            assert response.status == 200
+        assert await agent_state(server) == "Ready"
+
+
+async def test_csrf_on_basic_credentials_need_no_token(serve):
+    server = await serve(csrf=True)
+    async with aiohttp.ClientSession() as http:
+        body = {"operationName": "StartContactCenterSession"}
+        async with http.post(f"{server.url}/api/v2/me", json=body, headers=basic(AGENT1)) as response:
+            assert response.status == 200
+
+
+async def test_csrf_off_by_default_no_token_is_sent_or_needed(serve):
+    server = await serve()
+    async with browser() as http:
+        response = await login(http, server)
+        assert "X-CSRF-TOKEN" not in response.headers and "X-CSRF-HEADER" not in response.headers
+        body = {"operationName": "StartContactCenterSession"}
+        async with http.post(f"{server.url}/api/v2/me", json=body) as response:
+            assert response.status == 200
+    assert await agent_state(server) == "NotReady"
+
+
+# ---------------------------------------------------------------------------------------- cross-site
+
+
+async def test_a_text_plain_post_is_refused_naming_the_content_type(serve):
+    server = await serve()
+    body = b'{"userName": "intruder@example.com", "password": "x", "roles": ["ROLE_ADMIN"]}'
+    async with browser() as http:
+        await login(http, server, ADMIN)
+        async with http.post(f"{server.url}/api/v2/users", data=body, headers={"Content-Type": "text/plain"}) as r:
+            assert r.status == 415
+            answer = await r.json()
+    assert answer["statusCode"] == 2 and "Content-Type text/plain" in answer["statusMessage"]
+    assert server.app[CENTER].user_named("intruder@example.com") is None
+    # The same body as JSON is accepted: the rule breaks no real client.
+    json_type = {"Content-Type": "application/json; charset=utf-8", **basic(ADMIN)}
+    status, _, _ = await fetch("POST", f"{server.url}/api/v2/users", data=body, headers=json_type)
+    assert status == 200
+    assert server.app[CENTER].user_named("intruder@example.com") is not None
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain;charset=UTF-8"])
+async def test_form_and_text_bodies_are_refused_on_every_change(serve, content_type):
+    server = await serve()
+    async with browser() as http:
+        await login(http, server)
+        for method in ("POST", "PUT", "DELETE"):
+            async with http.request(
+                method, f"{server.url}/api/v2/me", data=b'{"operationName":"Ready"}',
+                headers={"Content-Type": content_type},
+            ) as response:  # fmt: skip
+                assert response.status == 415, method
+                assert "Content-Type" in (await response.json())["statusMessage"]
+
+
+async def test_a_cookie_change_from_a_foreign_page_is_refused(serve):
+    server = await serve(allow_origins=(DESKTOP,))
+    body = {"operationName": "StartContactCenterSession"}
+    async with browser() as http:
+        await login(http, server)
+        async with http.post(f"{server.url}/api/v2/me", json=body, headers={"Origin": EVIL}) as response:
+            assert response.status == 403
+            assert EVIL in (await response.json())["statusMessage"]
+        assert await agent_state(server) == "Logout"
+        handshake = [{"channel": "/meta/handshake", "version": "1.0"}]
+        async with http.post(server.notifications_url, json=handshake, headers={"Origin": EVIL}) as response:
+            assert response.status == 403
+        for origin, operation in ((DESKTOP, "StartContactCenterSession"), (server.url, "Ready")):
+            # an allowed origin, and the simulator's own
+            async with http.post(
+                f"{server.url}/api/v2/me", json={"operationName": operation}, headers={"Origin": origin}
+            ) as response:
+                assert response.status == 200, origin
+        assert await agent_state(server) == "Ready"
+    # Basic credentials: no foreign page can send them.
+    status, _, _ = await fetch(
+        "POST", f"{server.url}/api/v2/me/channels/voice", json={"operationName": "NotReady"},
+        headers={"Origin": EVIL, **basic(AGENT1)},
+    )  # fmt: skip
+    assert status == 200
+
+
+async def test_cookies_are_samesite_lax_and_answers_nosniff(serve):
+    server = await serve()
+    async with browser() as http:
+        response = await login(http, server)
+        assert response.cookies["JSESSIONID"]["samesite"] == "Lax"
+        assert response.cookies["JSESSIONID"]["httponly"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        for url in (f"{server.url}/api/v2/nothing", f"{server.url}/sim/state", server.notifications_url):
+            async with http.get(url) as answer:
+                assert answer.headers["X-Content-Type-Options"] == "nosniff", url
