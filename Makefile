@@ -14,9 +14,10 @@ run: $(STAMP)  ## start the simulator on the built-in default contact center
 test: test-deps  ## install what the tests need (Python, Node and Debian packages) and run every test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)  ## ruff: lint and formatting
+lint: $(STAMP)  ## ruff (lint and formatting) and mypy (types of simulator and bayeux, configured in pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(VENV)/.bench-installed bench/node_modules/.installed  ## run the benchmarks (they report, they do not pass or fail)
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -1,6 +1,11 @@
 """A simulator of a contact center's Web Services API v2 and its CometD notifications.
 
 `api` answers REST requests, `core` holds the contact center and the world that runs it, `notify` turns
-the core's events into the reference's notification documents, `notifications` wires the Bayeux server,
-`app` composes them, `cli` is the `gwsim` command.
+the core's events into the reference's notification documents over the Bayeux server, `app` composes
+them (with `health` and the request `journal`), `cli` is the `gwsim` command, `serve` its server, `library`
+the ready scenarios installed with the package.
+
+Importing this package imports nothing else: the pytest plugin and `gwsim --version` rely on it.
 """
+
+__version__ = "0.2.0"  # the one place of the version: pyproject.toml reads it

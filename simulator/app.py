@@ -11,7 +11,7 @@ from aiohttp import web
 
 import bayeux
 
-from . import notify
+from . import health, journal, notify
 from .api import routes
 from .api.auth import Authenticator
 from .api.cors import cors_middleware
@@ -47,10 +47,12 @@ def create_app(
     *,
     clock: Clock | None = None,
     base_url: str | None = None,
+    journal_size: int = journal.DEFAULT_SIZE,
 ) -> web.Application:
     """The simulator over `center`. `clock` defaults to real time; tests and scenarios pass a
     `VirtualClock`. `base_url` is the root in documents' URIs (default: learnt from the first request).
-    How the app faces browsers (CORS, CSRF, the release profile, sessions) is `center.site`."""
+    How the app faces browsers (CORS, CSRF, the release profile, sessions) is `center.site`.
+    `journal_size` requests are kept for GET /sim/journal (0: none recorded)."""
     clock = clock or AsyncioClock(RunningLoop())
     authenticator = Authenticator(center, clock.now, center.site)
     # The Bayeux server's own Origin checks (websocket upgrades, callback-polling) take the same allowed
@@ -64,14 +66,17 @@ def create_app(
     notifier.start()
     statistics = Statistics(center, world.clock)
     world.events.subscribe(statistics)
+    requests = journal.Journal(journal_size)
     prefixes = (API, CONTROL, STATS)
     app = web.Application(
         middlewares=[
+            *([journal.middleware(requests)] if journal_size > 0 else []),  # outermost: it records every refusal
             cors_middleware(center.site, prefixes),
             crosssite_middleware(center.site, prefixes, json_exempt=(notify.PATH,)),
             api_middleware(authenticator, excluded=(notify.PATH,)),
         ]
     )
+    app[journal.JOURNAL] = requests
     app[CENTER] = center
     app[AUTH] = authenticator
     app[WORLD] = world
@@ -79,7 +84,11 @@ def create_app(
     app[STATISTICS] = statistics
     app.on_startup.append(lambda _app: _start(statistics))
     bayeux.mount(app, notify.PATH, server)
-    routes.install(app)
+    table = routes.install(app)
+    for route in journal.routes():
+        table.add(route)  # in the OpenAPI document too
+        app.router.add_route(route.method, route.full_path, route.handler)
+    app.router.add_get(health.PATH, health.health)
     install_console(app)
     return app
 
@@ -89,4 +98,7 @@ def _bayeux_options(options: bayeux.Options | None, site: SiteOptions) -> bayeux
     names = {option.name for option in dataclasses.fields(bayeux.Options)}
     if "allowed_origins" not in names or not site.allow_origins:
         return options
-    return dataclasses.replace(options or bayeux.Options(), allowed_origins=tuple(site.allow_origins))
+    # the option may not exist yet (checked above), so its name cannot be type-checked here
+    return dataclasses.replace(  # type: ignore[call-arg]
+        options or bayeux.Options(), allowed_origins=tuple(site.allow_origins)
+    )

@@ -1,34 +1,42 @@
-"""The `gwsim` command."""
+"""The `gwsim` command (also `python -m simulator`).
+
+Every option of `serve` can also come from the environment (`GWSIM_HOST`, `GWSIM_PORT`,
+`GWSIM_CONTACT_CENTER`, `GWSIM_CLOCK`, `GWSIM_LOG_LEVEL`, `GWSIM_LOG_FORMAT`, `GWSIM_JOURNAL_SIZE`), as
+containers and process managers expect; an option on the command line wins over its variable.
+"""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import logging
+import asyncio
+import os
 import sys
+from collections.abc import Mapping
 
-from aiohttp import web
-
-from .app import create_app
-from .core.contact_center import ContactCenter, ContactCenterError, load, load_default
+from . import __version__, logs
 from .core.profiles import PROFILES, REFERENCE
-from .core.site import SiteOptions
-from .core.voice import VirtualClock
 from .scenario import command as scenario_commands
 
+CLOCKS = ("real", "virtual")
 
-def main(argv: list[str] | None = None) -> int:
+
+def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    environ = os.environ if environ is None else environ
     parser = argparse.ArgumentParser(prog="gwsim", description="Contact-center Web Services API v2 simulator.")
+    parser.add_argument("--version", action="version", version=f"gwsim {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", help="serve the REST API and CometD notifications")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
-    serve.add_argument("--contact-center", metavar="FILE", help="contact-center YAML file (default: the built-in one)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1; GWSIM_HOST)")
+    serve.add_argument("--port", type=int, help="port to listen on, 0 for any free one (default 8080; GWSIM_PORT)")
+    serve.add_argument(
+        "--contact-center",
+        metavar="FILE",
+        help="contact-center YAML file (default: the built-in one; GWSIM_CONTACT_CENTER)",
+    )
     serve.add_argument(
         "--clock",
-        choices=("real", "virtual"),
-        default="real",
-        help="real time (default), or a virtual clock that only POST /sim/clock {advance} moves",
+        choices=CLOCKS,
+        help="real time (default), or a virtual clock that only POST /sim/clock {advance} moves (GWSIM_CLOCK)",
     )
     serve.add_argument(
         "--allow-origin",
@@ -39,64 +47,59 @@ def main(argv: list[str] | None = None) -> int:
     )
     serve.add_argument("--csrf", action="store_true", help="require CSRF tokens on cookie-authenticated changes")
     serve.add_argument("--profile", choices=tuple(PROFILES), help=f"release to imitate (default {REFERENCE})")
-    serve.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    serve.add_argument(
+        "-v", "--verbose", action="count", default=0, help="log every request (-vv: also the simulator's debugging)"
+    )
+    serve.add_argument("--log-level", choices=logs.LEVELS, help="the log level (default warning; GWSIM_LOG_LEVEL)")
+    serve.add_argument("--log-format", choices=logs.FORMATS, help="text (default) or json lines (GWSIM_LOG_FORMAT)")
+    serve.add_argument(
+        "--journal-size", type=int, metavar="N", help="requests kept for GET /sim/journal (default 1000, 0: none)"
+    )
     serve.set_defaults(handler=_serve)
     scenario_commands.add_commands(commands)
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        _fill_from_environment(parser, args, environ)
     return int(args.handler(args))
 
 
+def _fill_from_environment(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, environ: Mapping[str, str]
+) -> None:
+    """Options not given on the command line from their GWSIM_ variables, checked like the options."""
+
+    def pick(option: str, default: str | None, choices: tuple[str, ...] | None = None) -> str | None:
+        given = getattr(args, option)
+        if given is not None:
+            return str(given)
+        name = "GWSIM_" + option.upper()
+        value = environ.get(name)
+        if value is None or value == "":
+            return default
+        if choices is not None and value not in choices:
+            parser.error(f"{name}={value!r}: expected one of {', '.join(choices)}")
+        return value
+
+    def number(option: str, default: int) -> int:
+        text = pick(option, str(default))
+        if text is None or not text.isdigit() or (option == "port" and int(text) > 65535):
+            parser.error(f"GWSIM_{option.upper()}={text!r}: expected a whole number")
+        return int(text)
+
+    args.host = pick("host", "127.0.0.1")
+    args.port = number("port", 8080)
+    args.contact_center = pick("contact_center", None)
+    args.clock = pick("clock", "real", CLOCKS)
+    args.log_level = pick("log_level", None, logs.LEVELS)
+    args.log_format = pick("log_format", "text", logs.FORMATS)
+    args.journal_size = number("journal_size", 1000)
+
+
 def _serve(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(message)s")
-    try:
-        center = load(args.contact_center) if args.contact_center else load_default()
-    except ContactCenterError as problem:
-        print(f"gwsim: {problem}", file=sys.stderr)
-        return 2
-    try:
-        center.site = _site(center.site, args)
-    except ValueError as problem:
-        print(f"gwsim: {problem}", file=sys.stderr)
-        return 2
-    _print_banner(center, args.host, args.port)
-    try:
-        clock = VirtualClock() if args.clock == "virtual" else None
-        web.run_app(
-            create_app(center, clock=clock), host=args.host, port=args.port, print=None, handler_cancellation=True
-        )
-    except OSError as problem:
-        print(f"gwsim: cannot listen on {args.host}:{args.port}: {problem.strerror}", file=sys.stderr)
-        return 1
-    return 0
+    from .serve import serve  # the server imports the whole simulator: `gwsim --version` needs none of it
 
-
-def _site(site: SiteOptions, args: argparse.Namespace) -> SiteOptions:
-    """The contact-center file's server options, with the command line's added (origins) or overriding."""
-    return dataclasses.replace(
-        site,
-        allow_origins=(*site.allow_origins, *args.allow_origin),
-        csrf=site.csrf or args.csrf,
-        profile=args.profile or site.profile,
-    )
-
-
-def _print_banner(center: ContactCenter, host: str, port: int) -> None:
-    base = f"http://{host}:{port}"
-    print(f"gwsim: {center.name} at {base}/api/v2", flush=True)
-    print(f"  CometD notifications: {base}/api/v2/notifications", flush=True)
-    print(f"  console (sign in as an admin or an agent): {base}/", flush=True)
-    print("  users (userName / password / roles / phone numbers):", flush=True)
-    for user in center.users.values():
-        numbers = ", ".join(device.phoneNumber for device in center.devices_of(user)) or "-"
-        print(f"    {user.userName} / {user.password} / {', '.join(user.roles)} / {numbers}", flush=True)
-    queues = ", ".join(f"{queue.name} ({queue.channel}, {queue.phoneNumber})" for queue in center.queues.values())
-    print(f"  queues: {queues or '-'}", flush=True)
-    print(f"  OpenAPI description: {base}/api/v2/openapi.json", flush=True)
-    site = center.site
-    origins = ", ".join(site.allow_origins) or "this origin only"
-    print(f"  profile {site.profile}; CSRF {'on' if site.csrf else 'off'}; browser origins: {origins}", flush=True)
-    print(f"  simulator control (admins): {base}/sim/calls, /sim/clock, /sim/reset, /sim/state", flush=True)
-    print("  press Ctrl+C to stop", flush=True)
+    logs.configure(logs.level_of(args.verbose, args.log_level), args.log_format)
+    return asyncio.run(serve(args))
 
 
 if __name__ == "__main__":

@@ -53,3 +53,38 @@ class TestOwnContactCenter:
         bob = await gwsim_agent("bob@example.com", "secret", ready=True)
         body = await ann.operation("Dial", destination=bob.phone_number)
         await bob.expect({"call.id": body["id"], "call.state": "Ringing", "call.ani": "7001"})
+
+
+def test_loading_the_plugin_imports_nothing_of_the_simulator() -> None:
+    """Every pytest run of a user who installed the package loads the plugin: it must stay cheap."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, simulator.pytest_plugin; "
+        "print(sorted(m for m in sys.modules if m.startswith(('simulator.', 'aiohttp', 'yaml', 'orjson'))))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert loaded.stdout.strip() == "['simulator.pytest_plugin']"
+
+
+def test_without_pytest_asyncio_a_fixture_says_what_to_install(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    hide = tmp_path / "hide"
+    hide.mkdir()
+    (hide / "pytest_asyncio.py").write_text("raise ModuleNotFoundError(\"No module named 'pytest_asyncio'\")\n")
+    (tmp_path / "test_user.py").write_text("def test_uses_the_simulator(gwsim):\n    pass\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:asyncio", "-p", "no:cacheprovider", "-q", "test_user.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(hide)},
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "the gwsim fixtures are coroutines and need pytest-asyncio: pip install pytest-asyncio" in result.stdout
+    assert "fixture 'gwsim' not found" not in result.stdout

@@ -15,3 +15,4 @@ WORLD = web.AppKey("world", World)
 NOTIFIER = web.AppKey("notifier", Notifier)
 STATISTICS = web.AppKey("statistics", Statistics)
 VIEWER = web.RequestKey("viewer", User)
+BODY = web.RequestKey("body", bytes)  # the body as read_body read it, for the request journal

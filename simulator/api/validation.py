@@ -17,6 +17,7 @@ from aiohttp import web
 
 from ..core.refusals import INVALID, MISSING
 from . import bounds
+from .keys import BODY
 from .responses import Failure
 
 MAX_BODY = 64 * 1024
@@ -42,6 +43,7 @@ async def read_body(request: web.Request, required: bool = True) -> dict[str, An
         raw += chunk
         if len(raw) > MAX_BODY:
             raise Failure(INVALID, f"the request body is larger than {MAX_BODY} bytes", 413)
+    request[BODY] = raw
     if not raw.strip():
         if required:
             raise Failure(MISSING, "the request body is missing: send a JSON object")

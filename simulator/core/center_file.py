@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NoReturn, overload
 
 import yaml
 
+from .. import yaml_nodes
 from .contact_center import DEFAULT, ContactCenter, ContactCenterError
+from .devices import Device
 from .profiles import PROFILES, REFERENCE
 from .refusals import Refusal
 from .settings import AGENT_STATES, GENERAL, REPORTING
@@ -45,10 +47,9 @@ def load(path: str | Path) -> ContactCenter:
 
 def parse(text: str, source: str) -> ContactCenter:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as problem:
-        line = problem.problem_mark.line + 1 if problem.problem_mark else 1
-        raise ContactCenterError(f"{source}:{line}: not valid YAML: {problem.problem}") from None
+        root = yaml_nodes.compose(text)
+    except yaml_nodes.YamlProblem as problem:
+        raise ContactCenterError(f"{source}:{problem.line}: {problem.reason}") from None
     if root is None:
         raise ContactCenterError(f"{source}:1: the file is empty: it must be a mapping with at least users")
     top = Entry(source, root, "")
@@ -78,7 +79,7 @@ class Entry:
     def name(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
 
-    def fail(self, node: yaml.Node | None, reason: str) -> None:
+    def fail(self, node: yaml.Node | None, reason: str) -> NoReturn:
         line = (node or self.node).start_mark.line + 1
         raise ContactCenterError(f"{self.source}:{line}: {reason}")
 
@@ -101,12 +102,20 @@ class Entry:
             self.fail(node, f"{self.name(key)} must be {what}{hint}")
         return yaml.SafeLoader("").construct_object(node)
 
+    @overload
+    def string(self, key: str, required: Literal[True] = True) -> str: ...
+    @overload
+    def string(self, key: str, required: bool) -> str | None: ...
     def string(self, key: str, required: bool = True) -> str | None:
         value = self._scalar(key, _STR, "a string", required)
         if value is not None and not value.strip():
             self.fail(self.fields[key], f"{self.name(key)} must not be empty")
         return value
 
+    @overload
+    def integer(self, key: str, required: Literal[True] = True) -> int: ...
+    @overload
+    def integer(self, key: str, required: bool) -> int | None: ...
     def integer(self, key: str, required: bool = True) -> int | None:
         return self._scalar(key, _INT, "an integer", required)
 
@@ -122,6 +131,10 @@ class Entry:
             self.fail(node, f"{self.name(key)} must be 0 or more seconds")
         return value
 
+    @overload
+    def boolean(self, key: str, required: Literal[True]) -> bool: ...
+    @overload
+    def boolean(self, key: str, required: bool = False) -> bool | None: ...
     def boolean(self, key: str, required: bool = False) -> bool | None:
         return self._scalar(key, _BOOL, "true or false", required)
 
@@ -149,7 +162,7 @@ class Entry:
         node = self.fields.get(key)
         return None if node is None else Entry(self.source, node, self.name(key))
 
-    def refused(self, refusal: Refusal, key: str | None = None) -> None:
+    def refused(self, refusal: Refusal, key: str | None = None) -> NoReturn:
         """Report a refusal of the contact center at the line of this entry (or of one of its fields)."""
         node = self.fields.get(key) if key else None
         reason = refusal.message.removeprefix("Operation forbidden, ")
@@ -326,7 +339,7 @@ class _Builder:
         for entry in self.top.entries("devices"):
             self._device(entry)
 
-    def _device(self, entry: Entry):
+    def _device(self, entry: Entry) -> Device:
         entry.only("id", "phoneNumber", "model", "telephonyNetwork")
         number = entry.string("phoneNumber")
         network = entry.string("telephonyNetwork", required=False) or "Private"
@@ -346,9 +359,9 @@ class _Builder:
             return
         section.only("noAnswerTimeout", "busyDelay", "wrapUpSeconds", "remoteNumbers", "tserver")
         tserver = section.child("tserver")
-        for key, node in (tserver.fields if tserver is not None else {}).items():
+        for key, node in tserver.fields.items() if tserver is not None else ():
             if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL:
-                tserver.fail(node, f"{tserver.name(key)} must be a single value")
+                section.fail(node, f"telephony.tserver.{key} must be a single value")
             self.center.tserver[key] = (
                 str(yaml.SafeLoader("").construct_object(node)).lower() if node.tag == _BOOL else node.value
             )
@@ -461,7 +474,7 @@ class _Builder:
             entry.only("name", "displayName", "key", "settings")
             key = entry.string("key", required=False) or "name"
             try:
-                group = self.center.add_settings_group(entry.string("name"), entry.string("displayName"), key)
+                defined = self.center.add_settings_group(entry.string("name"), entry.string("displayName"), key)
             except Refusal as refusal:
                 entry.refused(refusal, "name")
             for path, node in entry.items("settings"):
@@ -469,9 +482,9 @@ class _Builder:
                 if not isinstance(setting, dict):
                     entry.fail(node, f"{path} must be a mapping")
                 if key not in setting:
-                    entry.fail(node, f"{path}.{key} is missing: it is the key of group {group.name!r}")
+                    entry.fail(node, f"{path}.{key} is missing: it is the key of group {defined.name!r}")
                 try:
-                    group.add(setting)
+                    defined.add(setting)
                 except Refusal as refusal:
                     entry.fail(node, f"{path}: {refusal.message}")
 

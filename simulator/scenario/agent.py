@@ -91,12 +91,12 @@ class AgentClient:
         finally:
             self._markers.pop(marker, None)
 
-    def take(self, topic: str, wanted: Any) -> Any:
-        """The first unread notification on `topic` matching `wanted` (partially), marking it and those
-        before it read; None when none matches."""
+    def take(self, topic: str, wanted: Any, tolerance: float = 0.0) -> Any:
+        """The first unread notification on `topic` matching `wanted` (partially, numbers within
+        `tolerance`), marking it and those before it read; None when none matches."""
         messages = self.inbox[topic]
         for index in range(self.cursor[topic], len(messages)):
-            if values.mismatch(wanted, messages[index]) is None:
+            if values.mismatch(wanted, messages[index], tolerance=tolerance) is None:
                 self.cursor[topic] = index + 1
                 return messages[index]
         return None
@@ -115,5 +115,5 @@ class AgentClient:
                 future.set_result(None)
             return
         if channel in self.inbox:
-            self.inbox[channel].append(message.get("data"))
+            self.inbox[channel].append(message.get("data") or {})
             self.received.set()

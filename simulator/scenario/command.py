@@ -11,6 +11,8 @@ import asyncio
 import sys
 import time
 
+from . import library
+from .model import Scenario
 from .reader import ScenarioError, read
 from .report import Console, write_junit
 from .runner import ScenarioResult, run
@@ -19,27 +21,74 @@ PROGRESS_EVERY = 10.0  # real seconds between "still running" lines on long runs
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    listing = commands.add_parser("scenarios", help="list the library of scenarios installed with gwsim")
+    listing.set_defaults(handler=scenarios_command)
     check = commands.add_parser("check", help="validate scenario files without running them")
-    check.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files")
+    _add_sources(check)
     check.set_defaults(handler=check_command)
     run_ = commands.add_parser("run", help="run scenario files against a simulator")
-    run_.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files")
-    run_.add_argument("--url", help="run against the simulator at this URL (default: one in this process)")
+    _add_sources(run_)
+    run_.add_argument(
+        "--url", help="run against the simulator at this URL, resetting it before each run (default: one in process)"
+    )
     run_.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML")
-    run_.add_argument("--repeat", type=int, default=1, metavar="N", help="run N copies of each at once (load)")
+    run_.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run each N times: at once in process (load), in turn with --url",
+    )
     run_.set_defaults(handler=run_command)
 
 
+def _add_sources(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="*", metavar="FILE", help="scenario YAML files")
+    parser.add_argument(
+        "--library",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a scenario of the library by name, or a pattern such as 'chat_*' (gwsim scenarios lists them)",
+    )
+
+
+def _sources(args: argparse.Namespace) -> list[str] | None:
+    """The files named, then the library's scenarios asked for; None (after saying why) when there are none."""
+    files = list(args.files)
+    try:
+        for pattern in args.library:
+            files += [str(path) for path in library.find(pattern)]
+    except library.UnknownScenario as problem:
+        print(f"gwsim: {problem}", file=sys.stderr)
+        return None
+    if not files:
+        print("gwsim: give scenario files, or --library NAME", file=sys.stderr)
+        return None
+    return files
+
+
+def scenarios_command(args: argparse.Namespace) -> int:
+    names = library.names()
+    width = max(len(name) for name in names)
+    for name in names:
+        print(f"{name:<{width}}  {library.title(name)}")
+    return 0
+
+
 def check_command(args: argparse.Namespace) -> int:
+    files = _sources(args)
+    if files is None:
+        return 2
     problems = 0
-    for path in args.files:
+    for path in files:
         try:
             read(path)
         except ScenarioError as error:
             problems += len(error.problems)
             for problem in error.problems:
                 print(problem, file=sys.stderr)
-    checked = len(args.files)
+    checked = len(files)
     if problems:
         print(f"{problems} problem(s) in {checked} file(s)", file=sys.stderr)
         return 1
@@ -51,9 +100,12 @@ def run_command(args: argparse.Namespace) -> int:
     if args.repeat < 1:
         print("gwsim: --repeat must be 1 or more", file=sys.stderr)
         return 2
+    files = _sources(args)
+    if files is None:
+        return 2
     scenarios = []
     broken = False
-    for path in args.files:
+    for path in files:
         try:
             scenarios.append(read(path))
         except ScenarioError as error:
@@ -73,20 +125,21 @@ def run_command(args: argparse.Namespace) -> int:
     return 0 if all(result.passed for result in results) else 1
 
 
-async def _run_all(scenarios: list, url: str | None, repeat: int) -> list[ScenarioResult]:
+async def _run_all(scenarios: list[Scenario], url: str | None, repeat: int) -> list[ScenarioResult]:
     console = Console(per_step=repeat == 1, total=len(scenarios) * repeat)
     results: list[ScenarioResult] = []
     progress = asyncio.create_task(_progress(console, results))
     try:
         for scenario in scenarios:
-            if repeat == 1:
-                console.scenario_started(scenario.source, scenario.name)
-                result = await run(scenario, url, 0, console.step)
-                console.scenario_done(result)
-                results.append(result)
+            if repeat == 1 or url is not None:  # on a shared server, runs go one after another on a reset world
+                for copy in range(repeat):
+                    console.scenario_started(scenario.source, scenario.name)
+                    result = await run(scenario, url, copy, console.step if repeat == 1 else None)
+                    console.scenario_done(result)
+                    results.append(result)
                 continue
 
-            async def one(copy: int, scenario=scenario) -> ScenarioResult:  # noqa: ANN001
+            async def one(copy: int, scenario: Scenario = scenario) -> ScenarioResult:
                 result = await run(scenario, url, copy)
                 console.scenario_done(result)
                 results.append(result)

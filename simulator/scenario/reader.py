@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from .. import yaml_nodes
 from ..core.contact_center import ContactCenter, ContactCenterError, load, load_default
 from ..core.media import INTERACTION_OPERATIONS
 from ..core.voice import AGENT_OPERATIONS, CALL_OPERATIONS, DEVICE_OPERATIONS
@@ -100,10 +101,9 @@ def check(path: str | Path) -> list[Problem]:
 
 def parse(text: str, source: str, base: Path | None = None) -> Scenario:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as problem:
-        line = problem.problem_mark.line + 1 if problem.problem_mark else 1
-        raise ScenarioError([Problem(source, line, f"not valid YAML: {problem.problem}")]) from None
+        root = yaml_nodes.compose(text)
+    except yaml_nodes.YamlProblem as problem:
+        raise ScenarioError([Problem(source, problem.line, problem.reason)]) from None
     if root is None:
         raise ScenarioError([Problem(source, 1, "the file is empty: a scenario needs name and steps")])
     reader = _Reader(source, base or Path("."))
@@ -506,13 +506,12 @@ class _Reader:
         for name in agents:
             if name not in self.agent_names:
                 self.fail(spec.lines["agents"], f"{where}.agents: no agent named {name!r}")
-        if duration is None or None in times.values():
+        arrivals, talk, wrap_up, patience = times["arrivals"], times["talk"], times["wrapUp"], times["patience"]
+        if duration is None or arrivals is None or talk is None or wrap_up is None or patience is None:
             return None
         return Traffic(
             **self._common(entry, path, number),
-            spec=TrafficSpec(
-                to, duration, seed, times["arrivals"], times["talk"], times["wrapUp"], times["patience"], tuple(agents)
-            ),
+            spec=TrafficSpec(to, duration, seed, arrivals, talk, wrap_up, patience, tuple(agents)),
         )
 
     def distribution(self, entry: Marked, key: str, path: str) -> Distribution | None:

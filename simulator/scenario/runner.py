@@ -177,7 +177,9 @@ class _Play:
         if reply.status_code is not None and code != reply.status_code:
             raise StepFailed(f"{what}: statusCode {code}, expected {reply.status_code}{because}")
         if reply.body is not None:
-            problem = values.mismatch(values.resolve(reply.body, self.variables), answer)
+            problem = values.mismatch(
+                values.resolve(reply.body, self.variables), answer, tolerance=self.simulator.tolerance
+            )
             if problem:
                 raise StepFailed(f"{what}: {problem}")
         return answer
@@ -242,17 +244,19 @@ class _Play:
             await self.simulator.advance(step.within)
             if self.simulator.virtual:
                 await agent.settle()
-            return self._count(agent, step, wanted)
+            return self._count(agent, step, wanted, self.simulator.tolerance)
         found = await await_notification(agent, self.simulator, step.topic, wanted, step.within)
         if found is None:
             raise StepFailed(self._nothing_matched(agent, step, wanted))
         return found
 
     @staticmethod
-    def _count(agent: AgentClient, step: Expect, wanted: dict[str, Any]) -> Any:
+    def _count(agent: AgentClient, step: Expect, wanted: dict[str, Any], tolerance: float) -> Any:
         messages = agent.inbox[step.topic]
         start = agent.cursor[step.topic]
-        matching = [i for i in range(start, len(messages)) if values.mismatch(wanted, messages[i]) is None]
+        matching = [
+            i for i in range(start, len(messages)) if values.mismatch(wanted, messages[i], tolerance=tolerance) is None
+        ]
         if len(matching) != step.count:
             raise StepFailed(f"{len(matching)} matching {step.topic} notifications, expected {step.count}")
         if matching:
@@ -279,7 +283,7 @@ async def await_notification(
     while True:
         if simulator.virtual:
             await agent.settle()
-        found = agent.take(topic, wanted)
+        found = agent.take(topic, wanted, simulator.tolerance)
         if found is not None:
             return found
         left = deadline - simulator.now()

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from ..core.contact_center import load, load_default
 from ..core.voice import VirtualClock
+from . import values
 from .agent import basic_auth
 
 
@@ -28,6 +29,11 @@ class Simulator:
         self._http = http
         self._headers = basic_auth(*admin)
         self._virtual_now = 0.0
+
+    @property
+    def tolerance(self) -> float:
+        """How far an expected number may be from the one found: 0 on a virtual clock."""
+        return 0.0 if self.virtual else values.REAL_CLOCK_TOLERANCE
 
     async def control(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         """A request to the control API (or any path) with the admin's credentials: (HTTP status, JSON body)."""
@@ -70,9 +76,13 @@ async def in_process(contact_center: str | None, admin: tuple[str, str]) -> Asyn
 
 @asynccontextmanager
 async def running(url: str, admin: tuple[str, str]) -> AsyncIterator[Simulator]:
-    """A simulator already running at `url`; its clock's mode is read from /sim/state."""
+    """A simulator already running at `url`, reset to its contact center as loaded (so every run starts from
+    the same world, whatever ran before); its clock's mode is read from /sim/state."""
     async with aiohttp.ClientSession() as http:
         simulator = Simulator(url, http, admin, virtual=False)
+        status, body = await simulator.control("POST", "/sim/reset")
+        if status != 200:
+            raise RuntimeError(f"{url}: POST /sim/reset answered {status}: {body.get('statusMessage', body)}")
         status, body = await simulator.control("GET", "/sim/state")
         if status != 200:
             raise RuntimeError(f"{url}: GET /sim/state answered {status}: {body.get('statusMessage', body)}")

@@ -7,7 +7,8 @@ references inside a longer string are replaced by their text.
 Matching is partial, as in HTTP test suites: an expected mapping matches when each of its keys matches
 (a key may be a dotted path such as `call.state`; a key present as
 it is, such as a user name with dots, is taken as it is), an expected list matches a list of the same length
-element by element, and anything else must be equal.
+element by element, and anything else must be equal; numbers may differ by up to `tolerance` (a run on a
+real clock passes `REAL_CLOCK_TOLERANCE`, since real timers fire a little late).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z0-9_-]+|\[\d+\])*)\}")
 _PART = re.compile(r"\.([A-Za-z0-9_-]+)|\[(\d+)\]")
 _MISSING = object()
+REAL_CLOCK_TOLERANCE = 0.5  # seconds: how far a number may be from the one expected on a real clock
 
 
 class Unresolved(LookupError):
@@ -88,7 +90,7 @@ def field(document: Any, path: str) -> Any:
     return value
 
 
-def mismatch(expected: Any, actual: Any, where: str = "") -> str | None:
+def mismatch(expected: Any, actual: Any, where: str = "", tolerance: float = 0.0) -> str | None:
     """None when `actual` matches `expected` partially; otherwise what differs, naming the path."""
     if isinstance(expected, Mapping):
         if not isinstance(actual, Mapping):
@@ -98,7 +100,7 @@ def mismatch(expected: Any, actual: Any, where: str = "") -> str | None:
             got = actual[key] if key in actual else field(actual, str(key))  # a key may hold dots itself
             if got is _MISSING:
                 return f"{path}: missing (expected {_show(wanted)})"
-            problem = mismatch(wanted, got, path)
+            problem = mismatch(wanted, got, path, tolerance)
             if problem:
                 return problem
         return None
@@ -106,13 +108,19 @@ def mismatch(expected: Any, actual: Any, where: str = "") -> str | None:
         if not isinstance(actual, list) or len(actual) != len(expected):
             return f"{where or 'value'}: expected {_show(expected)}, got {_show(actual)}"
         for index, (wanted, got) in enumerate(zip(expected, actual, strict=True)):
-            problem = mismatch(wanted, got, f"{where}[{index}]")
+            problem = mismatch(wanted, got, f"{where}[{index}]", tolerance)
             if problem:
                 return problem
+        return None
+    if tolerance and _number(expected) and _number(actual) and abs(expected - actual) <= tolerance:
         return None
     if expected != actual or isinstance(expected, bool) != isinstance(actual, bool):
         return f"{where or 'value'}: expected {_show(expected)}, got {_show(actual)}"
     return None
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _show(value: Any) -> str:

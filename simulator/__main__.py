@@ -1,0 +1,7 @@
+"""`python -m simulator`: the `gwsim` command, for environments where the script is not on PATH."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

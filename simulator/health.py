@@ -1,0 +1,22 @@
+"""`GET /health`: whether the simulator is up, for load balancers, container checks and test harnesses.
+
+No credentials, nothing computed: the version, the contact center's name and the clock's mode.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from . import __version__
+from .api.keys import CENTER, WORLD
+from .api.responses import json_response
+from .core.voice import VirtualClock
+
+PATH = "/health"
+
+
+async def health(request: web.Request) -> web.Response:
+    clock = "virtual" if isinstance(request.app[WORLD].clock, VirtualClock) else "real"
+    return json_response(
+        200, {"status": "ok", "version": __version__, "contactCenter": request.app[CENTER].name, "clock": clock}
+    )

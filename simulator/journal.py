@@ -1,0 +1,158 @@
+"""The request journal under /sim/journal: the last requests clients sent and what the simulator answered.
+
+It answers the question every client author asks first ("what did my client send?"): each entry has the
+method, path, query, status, the user, an excerpt of the body sent and of the answer. It is bounded (the
+oldest entries go first), filterable by method, path prefix and status, and cleared with DELETE. Only
+admins may read it, as for the rest of /sim. The journal's own requests and /health are not recorded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from aiohttp import web
+
+from .api.keys import BODY, VIEWER
+from .api.resources import ADMINS, Context, Route, custom_route
+from .api.responses import Failure, ok
+from .core.refusals import INVALID
+
+PATH = "/journal"
+DEFAULT_SIZE = 1000  # entries kept
+EXCERPT = 2000  # characters kept of each body
+UNRECORDED = ("/sim/journal", "/health")
+FILTERS = ("method", "path", "status", "limit")
+
+
+@dataclass(frozen=True)
+class Entry:
+    time: float  # seconds since the epoch
+    method: str
+    path: str
+    query: str
+    status: int
+    user: str | None
+    request: str  # an excerpt of the body sent
+    answer: str  # an excerpt of the body answered
+
+
+class Journal:
+    """The last `size` requests, oldest first."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        self.entries: deque[Entry] = deque(maxlen=size)
+
+    def record(self, entry: Entry) -> None:
+        self.entries.append(entry)
+
+    def select(
+        self, method: str | None = None, path: str | None = None, status: int | None = None, limit: int | None = None
+    ) -> list[Entry]:
+        """The entries matching every filter given (method case-insensitively, path as a prefix), at most the
+        last `limit` of them."""
+        found = [
+            entry
+            for entry in self.entries
+            if (method is None or entry.method == method.upper())
+            and (path is None or entry.path.startswith(path))
+            and (status is None or entry.status == status)
+        ]
+        return found[-limit:] if limit else found
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+JOURNAL = web.AppKey("journal", Journal)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def middleware(journal: Journal) -> Any:
+    """Record every request (outermost, so refusals of credentials are recorded too)."""
+
+    @web.middleware
+    async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path.startswith(UNRECORDED):
+            return await handler(request)
+        try:
+            response = await handler(request)
+        except web.HTTPException as problem:
+            _record(journal, request, problem.status, problem.text or "")
+            raise
+        _record(journal, request, response.status, _answer_excerpt(response))
+        return response
+
+    return record
+
+
+def _record(journal: Journal, request: web.Request, status: int, answer: str) -> None:
+    viewer = request.get(VIEWER)
+    entry = Entry(
+        time.time(),
+        request.method,
+        request.path,
+        request.query_string,
+        status,
+        viewer.userName if viewer is not None else None,
+        _request_excerpt(request),
+        answer[:EXCERPT],
+    )
+    journal.record(entry)
+
+
+def _request_excerpt(request: web.Request) -> str:
+    """The body as the API read it (REST and /sim requests); for other requests, its type and size."""
+    body: bytes | None = request.get(BODY)
+    if body is not None:
+        return body[:EXCERPT].decode("utf-8", "replace")
+    if not request.body_exists:
+        return ""
+    return f"({request.content_type}, {request.content_length or 0} bytes)"
+
+
+def _answer_excerpt(response: web.StreamResponse) -> str:
+    if isinstance(response, web.WebSocketResponse):
+        return "(websocket)"
+    if isinstance(response, web.Response) and isinstance(response.body, bytes):
+        return response.body[:EXCERPT].decode("utf-8", "replace")
+    return "(streamed)"
+
+
+async def _read(ctx: Context) -> web.Response:
+    query = ctx.request.query
+    unknown = [name for name in query if name not in FILTERS]
+    if unknown:
+        raise Failure(INVALID, f"{unknown[0]} is not a journal filter (filters: {', '.join(FILTERS)})")
+    numbers: dict[str, int] = {}
+    for name in ("status", "limit"):
+        if name in query:
+            if not query[name].isdigit():
+                raise Failure(INVALID, f"{name} must be a whole number, not {query[name]!r}")
+            numbers[name] = int(query[name])
+    entries = ctx.request.app[JOURNAL].select(query.get("method"), query.get("path"), **numbers)
+    return ok(requests=[asdict(entry) for entry in entries])
+
+
+async def _clear(ctx: Context) -> web.Response:
+    ctx.request.app[JOURNAL].clear()
+    return ok()
+
+
+def routes() -> list[Route]:
+    """GET and DELETE /sim/journal, for admins."""
+    return [
+        custom_route(
+            "GET",
+            PATH,
+            _read,
+            ADMINS,
+            "The last requests received, with their answers (filters: method, path prefix, status, limit)",
+            "document",
+            base="/sim",
+        ),
+        custom_route("DELETE", PATH, _clear, ADMINS, "Forget every request recorded so far", "status", base="/sim"),
+    ]

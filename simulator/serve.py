@@ -1,0 +1,92 @@
+"""`gwsim serve`: bind first, then say where the simulator is (the real port, also for `--port 0`), then
+serve until SIGINT or SIGTERM. A port that cannot be bound is reported on its own, with no banner."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import logging
+import signal
+import sys
+
+from aiohttp import web
+
+from .app import create_app
+from .core.contact_center import ContactCenter, ContactCenterError, load, load_default
+from .core.site import SiteOptions
+from .core.voice import VirtualClock
+
+ACCESS_LOG = logging.getLogger("aiohttp.access")  # INFO: one line per request, shown with -v
+
+
+async def serve(args: argparse.Namespace) -> int:
+    try:
+        center = load(args.contact_center) if args.contact_center else load_default()
+    except ContactCenterError as problem:
+        print(f"gwsim: {problem}", file=sys.stderr)
+        return 2
+    try:
+        center.site = _site(center.site, args)
+    except ValueError as problem:
+        print(f"gwsim: {problem}", file=sys.stderr)
+        return 2
+    clock = VirtualClock() if args.clock == "virtual" else None
+    app = create_app(center, clock=clock, journal_size=args.journal_size)
+    runner = web.AppRunner(app, handler_cancellation=True, access_log=ACCESS_LOG)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, args.host, args.port)
+        try:
+            await site.start()
+        except OSError as problem:
+            print(f"gwsim: cannot listen on {args.host}:{args.port}: {problem.strerror or problem}", file=sys.stderr)
+            return 1
+        server = site._server
+        sockets = getattr(server, "sockets", None) or ()
+        port = sockets[0].getsockname()[1] if sockets else args.port
+        print_banner(center, args.host, port)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+    return 0
+
+
+def _site(site: SiteOptions, args: argparse.Namespace) -> SiteOptions:
+    """The contact-center file's server options, with the command line's added (origins) or overriding."""
+    return dataclasses.replace(
+        site,
+        allow_origins=(*site.allow_origins, *args.allow_origin),
+        csrf=site.csrf or args.csrf,
+        profile=args.profile or site.profile,
+    )
+
+
+def print_banner(center: ContactCenter, host: str, port: int) -> None:
+    base = f"http://{host}:{port}"
+    lines = [
+        f"gwsim: {center.name} at {base}/api/v2",
+        f"  CometD notifications: {base}/api/v2/notifications",
+        f"  console (sign in as an admin or an agent): {base}/",
+        "  users (userName / password / roles / phone numbers):",
+    ]
+    for user in center.users.values():
+        numbers = ", ".join(device.phoneNumber for device in center.devices_of(user)) or "-"
+        lines.append(f"    {user.userName} / {user.password} / {', '.join(user.roles)} / {numbers}")
+    site = center.site
+    origins = ", ".join(site.allow_origins) or "this origin only"
+    queues = ", ".join(f"{queue.name} ({queue.channel}, {queue.phoneNumber})" for queue in center.queues.values())
+    lines += [
+        f"  queues: {queues or '-'}",
+        f"  OpenAPI description: {base}/api/v2/openapi.json",
+        f"  Statistics API: {base}/api/v1/stats/{{objectId}}",
+        f"  profile {site.profile}; CSRF {'on' if site.csrf else 'off'}; browser origins: {origins}",
+        f"  health (no credentials): {base}/health",
+        f"  simulator control (admins): {base}/sim/calls, /sim/clock, /sim/journal, /sim/reset, /sim/state",
+        "  press Ctrl+C to stop",
+    ]
+    print("\n".join(lines), flush=True)

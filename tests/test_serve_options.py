@@ -1,0 +1,190 @@
+"""`gwsim serve` as a server's user expects it: environment variables, quiet logs unless asked, JSON logs,
+the banner after the bind, a clear bind error; and GET /health and the request journal under /sim."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import urllib.request
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from simulator.app import create_app
+from simulator.core.contact_center import load_default
+from simulator.scenario.agent import basic_auth
+
+BANNER_END = "press Ctrl+C"
+
+
+@contextmanager
+def serving(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[int, subprocess.Popen[str]]]:
+    """`gwsim serve ARGS` until the block ends; yields the port the banner shows and the process."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    try:
+        assert process.stdout is not None
+        banner = []
+        for line in process.stdout:
+            banner.append(line)
+            if BANNER_END in line:
+                break
+        port = re.search(r"http://[^:]+:(\d+)/api/v2", "".join(banner))
+        assert port, "".join(banner) + process.stderr.read() if process.stderr else ""
+        yield int(port.group(1)), process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def get(port: int, path: str, user: str | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
+    if user:
+        import base64
+
+        request.add_header("Authorization", "Basic " + base64.b64encode(f"{user}:password".encode()).decode())
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return answer.status, json.loads(answer.read())
+
+
+def test_environment_variables_choose_port_and_clock_and_health_needs_no_credentials() -> None:
+    with serving(env={"GWSIM_PORT": "0", "GWSIM_CLOCK": "virtual", "GWSIM_HOST": "127.0.0.1"}) as (port, _):
+        assert port != 0
+        status, body = get(port, "/health")
+    assert status == 200
+    assert body["status"] == "ok" and body["clock"] == "virtual" and body["contactCenter"] == "Default contact center"
+
+
+def test_a_command_line_option_wins_over_its_variable() -> None:
+    with serving("--clock", "real", env={"GWSIM_PORT": "0", "GWSIM_CLOCK": "virtual"}) as (port, _):
+        assert get(port, "/health")[1]["clock"] == "real"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("GWSIM_PORT", "eighty"), ("GWSIM_CLOCK", "fast"), ("GWSIM_LOG_FORMAT", "xml")]
+)
+def test_a_bad_variable_is_refused_by_name(variable: str, value: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "serve"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, variable: value},
+    )
+    assert result.returncode == 2
+    assert f"{variable}={value!r}" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_port_in_use_is_reported_without_a_banner() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "simulator", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert f"gwsim: cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert result.stdout == ""
+
+
+def stop_and_read_log(process: subprocess.Popen[str]) -> str:
+    process.terminate()
+    process.wait(timeout=30)
+    assert process.stderr is not None
+    return process.stderr.read()
+
+
+def test_requests_are_not_logged_by_default() -> None:
+    with serving("--port", "0") as (port, process):
+        get(port, "/health")
+        get(port, "/api/v2/me", "agent1@example.com")
+        log = stop_and_read_log(process)
+    assert "/api/v2/me" not in log and "GET" not in log, log
+
+
+def test_v_logs_every_request_and_json_lines_parse() -> None:
+    with serving("--port", "0", "-v", "--log-format", "json") as (port, process):
+        get(port, "/api/v2/me", "agent1@example.com")
+        log = stop_and_read_log(process)
+    records = [json.loads(line) for line in log.splitlines() if line.strip()]
+    requests = [record for record in records if record["logger"] == "aiohttp.access"]
+    assert any("GET /api/v2/me" in record["message"] for record in requests), records
+    assert all({"time", "level", "logger", "message"} <= set(record) for record in records)
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[tuple[str, aiohttp.ClientSession]]:
+    runner = web.AppRunner(create_app(load_default(), journal_size=5))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        async with aiohttp.ClientSession() as http:
+            yield f"http://127.0.0.1:{port}", http
+    finally:
+        await runner.cleanup()
+
+
+ADMIN = basic_auth("admin@example.com", "password")
+AGENT = basic_auth("agent1@example.com", "password")
+
+
+async def test_the_journal_shows_what_clients_sent_and_got(served) -> None:
+    url, http = served
+    async with http.post(f"{url}/api/v2/me", json={"operationName": "Nonsense"}, headers=AGENT) as answer:
+        refused = await answer.json()
+    async with http.get(f"{url}/api/v2/me", headers=basic_auth("agent1@example.com", "wrong")) as answer:
+        assert answer.status == 401
+    async with http.get(f"{url}/sim/journal", headers=ADMIN) as answer:
+        entries = (await answer.json())["requests"]
+    assert [(entry["method"], entry["path"], entry["status"]) for entry in entries] == [
+        ("POST", "/api/v2/me", 400),
+        ("GET", "/api/v2/me", 401),
+    ]
+    assert json.loads(entries[0]["request"]) == {"operationName": "Nonsense"}
+    assert json.loads(entries[0]["answer"]) == refused
+    assert entries[0]["user"] == "agent1@example.com" and entries[1]["user"] is None
+
+
+async def test_the_journal_filters_is_bounded_clears_and_is_for_admins(served) -> None:
+    url, http = served
+    for _ in range(4):
+        async with http.get(f"{url}/api/v2/me", headers=AGENT):
+            pass
+    async with http.get(f"{url}/api/v2/nowhere", headers=AGENT):
+        pass
+    async with http.get(f"{url}/api/v2/me/calls", headers=AGENT):
+        pass
+    async with http.get(f"{url}/sim/journal", headers=ADMIN) as answer:
+        assert len((await answer.json())["requests"]) == 5  # the size it was given: the oldest went
+    async with http.get(f"{url}/sim/journal?status=404", headers=ADMIN) as answer:
+        assert [entry["path"] for entry in (await answer.json())["requests"]] == ["/api/v2/nowhere"]
+    async with http.get(f"{url}/sim/journal?method=get&path=/api/v2/me/&limit=1", headers=ADMIN) as answer:
+        assert [entry["path"] for entry in (await answer.json())["requests"]] == ["/api/v2/me/calls"]
+    async with http.get(f"{url}/sim/journal?colour=red", headers=ADMIN) as answer:
+        body = await answer.json()
+        assert answer.status == 400 and body["statusCode"] == 2 and "colour" in body["statusMessage"]
+    async with http.get(f"{url}/sim/journal", headers=AGENT) as answer:
+        assert answer.status == 403
+    async with http.delete(f"{url}/sim/journal", headers=ADMIN) as answer:
+        assert (await answer.json())["statusCode"] == 0
+    async with http.get(f"{url}/sim/journal", headers=ADMIN) as answer:
+        assert (await answer.json())["requests"] == []
