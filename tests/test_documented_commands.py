@@ -35,19 +35,22 @@ NOT_RUN = {
     ".venv/bin/python -m bench": "the benchmarks: minutes of load",
     ".venv/bin/python bench/simulated_hour.py": "a benchmark: repeated simulated hours",
     "sleep ": "profiles a benchmark started on the line before",
+    ".venv/bin/st ": "a long fuzzing run against a running server; tests/test_rest_fuzz.py runs a short one",
 }
 HELP = {  # how to ask a command not run which options it has
     ".venv/bin/python -m bench.hotpath": [".venv/bin/python", "-m", "bench.hotpath", "--help"],
     ".venv/bin/python -m bench": [".venv/bin/python", "-m", "bench", "--help"],
     ".venv/bin/python bench/simulated_hour.py": [".venv/bin/python", "bench/simulated_hour.py", "--help"],
+    ".venv/bin/st ": ["bash", "-c", ".venv/bin/st --help && .venv/bin/st run --help"],
     "make bench": None,
     "make test": None,
 }
 
 
 def commands(doc: str) -> list[str]:
+    """The doc's shell lines, a line continued with a backslash joined to the next as the shell joins them."""
     text = (ROOT / doc).read_text()
-    return [line for block in BLOCK.findall(text) for line in block.splitlines() if line.strip()]
+    return [line for block in BLOCK.findall(text) for line in block.replace("\\\n", " ").splitlines() if line.strip()]
 
 
 def free_port() -> str:
