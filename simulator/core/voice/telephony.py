@@ -25,45 +25,36 @@ from __future__ import annotations
 import copy
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import params as read
+from .agent_changes import AgentChange, read_device_change
 from .call import (
     CALL_OPERATIONS,
-    CONFERENCE,
-    CONSULT,
     DIALING,
     ESTABLISHED,
-    HELD,
     INBOUND,
     INTERNAL,
     OUTBOUND,
     RELEASED,
     RINGING,
-    TRANSFER,
     Call,
     Leg,
     LegOptions,
     RemoteParty,
 )
+from .call_operations import CallOperations
+from .call_params import read_call_params, refusal_on_leg
 from .clock import Clock
 from .device import (
-    AFTER_CALL_WORK,
     AGENT_OPERATIONS,
     DEVICE_OPERATIONS,
-    NOT_READY_WORK_MODES,
     READY,
-    READY_WORK_MODES,
     DeviceVoice,
 )
 from .directory import Directory, Line
 from .events import (
-    ATTACHED_DATA_CHANGED,
     DTMF_SENT,
-    PARTICIPANTS_UPDATED,
-    RECORDING_STATE_CHANGE,
-    STATUS_CHANGE,
     CallOperationFailed,
     CallStateChanged,
     CallView,
@@ -80,6 +71,7 @@ from .refusal import (
     no_permission,
     not_found,
 )
+from .views import call_data, kind_of_change, participants
 
 if TYPE_CHECKING:
     from ..routing import Router
@@ -89,17 +81,7 @@ _UUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
 Sink = Callable[[VoiceEvent], None] | list[VoiceEvent]
 
 
-@dataclass(frozen=True)
-class _AgentChange:
-    """A checked agent-state or device operation, ready to apply to one device."""
-
-    trigger: str
-    reason: str | None = None
-    work_mode: str | None = None
-    forward_to: str | None = None
-
-
-class Telephony:
+class Telephony(CallOperations):
     """The voice core of one contact center. Synchronous, deterministic for a given seed and clock."""
 
     def __init__(
@@ -163,9 +145,9 @@ class Telephony:
             raise bad_parameter("operationName", f"{operation_name!r} is not a call operation")
         params = self._params(params)
         leg = self._leg_for(user_id, call_id)
-        parsed = self._read_call_params(operation_name, params)
+        parsed = read_call_params(operation_name, params)
         if not leg.may(operation_name):
-            raise self._refuse_on_leg(leg, operation_name)
+            raise refusal_on_leg(leg, operation_name)
         self._CALL_HANDLERS[operation_name](self, leg, **parsed)
         self._flush()
 
@@ -186,7 +168,7 @@ class Telephony:
 
     def plan_user_operation(
         self, user_id: str, operation_name: str, params: Mapping[str, Any] | None = None
-    ) -> list[tuple[str, _AgentChange]]:
+    ) -> list[tuple[str, AgentChange]]:
         """Check an operation on every device of the user and say what it would change, changing nothing:
         the first half of an operation that spans channels (see `World.agent_operate`)."""
         devices = list(self._directory.devices_of_user(user_id))
@@ -195,7 +177,7 @@ class Telephony:
         params = self._params(params)
         return [(device_id, self._plan_device_change(device_id, operation_name, params)) for device_id in devices]
 
-    def apply_user_plan(self, plan: list[tuple[str, _AgentChange]]) -> None:
+    def apply_user_plan(self, plan: list[tuple[str, AgentChange]]) -> None:
         for device_id, change in plan:
             self._apply_device_change(device_id, change)
         self._flush()
@@ -337,7 +319,7 @@ class Telephony:
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as plain data: equal before and after a refused operation, by construction."""
-        calls = {call.id: self._call_data(call) for call in self._calls.values()}
+        calls = {call.id: call_data(call) for call in self._calls.values()}
         devices = {
             device_id: {
                 "agent": device.agent_state,
@@ -361,209 +343,6 @@ class Telephony:
             "timers": pending() if callable(pending) else None,
         }
 
-    # ------------------------------------------------------------------ call operations
-
-    def _op_Answer(self, leg: Leg) -> None:
-        leg.fire("Answer")
-        leg.ever_established = True
-        self._connect_dialers(leg.call)
-        self._touch(leg)
-
-    def _op_ClearCall(self, leg: Leg) -> None:
-        """Reading (gws-notes): ClearCall on a ringing call clears the whole call, for every party."""
-        call = leg.call
-        self._release_leg(leg, "ClearCall")
-        for party in call.live_parties():
-            self._release_party(party)
-        self._settle(call)
-
-    def _op_Hangup(self, leg: Leg) -> None:
-        self._release_leg(leg, "Hangup")
-        self._settle(leg.call)
-
-    def _op_Hold(self, leg: Leg) -> None:
-        leg.fire("Hold")
-        self._touch(leg)
-
-    def _op_Retrieve(self, leg: Leg) -> None:
-        leg.fire("Retrieve")
-        self._touch(leg)
-
-    def _op_SingleStepTransfer(self, leg: Leg, destination: str) -> None:
-        """The destination joins the call and the transferring agent leaves it at once (a blind transfer);
-        if the destination then turns out busy, the remaining party is left alone and the call ends."""
-        self._check_new_party(leg, destination)
-        self._release_leg(leg, "SingleStepTransfer")
-        self._add_party(leg.call, destination, placed_by=leg.device_id)
-        self._settle(leg.call)
-
-    def _op_SingleStepConference(self, leg: Leg, destination: str) -> None:
-        """The destination is rung on this call; it is a participant from the moment it rings."""
-        self._check_new_party(leg, destination)
-        leg.fire("SingleStepConference")
-        self._add_party(leg.call, destination, placed_by=leg.device_id)
-
-    def _op_InitiateTransfer(self, leg: Leg, destination: str) -> None:
-        self._consult(leg, destination, TRANSFER)
-
-    def _op_InitiateConference(self, leg: Leg, destination: str) -> None:
-        self._consult(leg, destination, CONFERENCE)
-
-    def _consult(self, leg: Leg, destination: str, purpose: str) -> None:
-        """Hold this call and dial the destination on a new call of callType Consult, which carries a copy
-        of this call's userData (as a consultation does in the reference's platform)."""
-        self._check_new_party(leg, destination)
-        original = leg.call
-        leg.fire("InitiateTransfer" if purpose == TRANSFER else "InitiateConference")
-        self._touch(leg)
-        line = self._line(leg.device_id)
-        consult = self._new_call(CONSULT, ani=leg.number, dnis=destination, user_data=copy.deepcopy(original.user_data))
-        consult.consult_of = original
-        consult.consult_device = leg.device_id
-        consult.purpose = purpose
-        original.consults[leg.device_id] = consult
-        self._new_leg(consult, line, DIALING)
-        self._add_party(consult, destination, placed_by=leg.device_id)
-
-    def _op_CompleteTransfer(self, leg: Leg, consult_call: str | None) -> None:
-        """Join the original call's other parties with the consulted ones on the original call, and
-        release the transferring agent from both calls. Posted on either call of the pair."""
-        original, consult = self._pair(leg, consult_call, required=False)
-        device_id = leg.device_id
-        on_original, on_consult = original.leg_of(device_id), consult.leg_of(device_id)
-        assert on_original is not None and on_consult is not None
-        self._release_leg(leg, "CompleteTransfer")
-        self._release_leg(on_consult if leg is on_original else on_original, "released")
-        self._move_parties(consult, original)
-        self._settle(original)
-        self._settle(consult)
-
-    def _op_CompleteConference(self, leg: Leg, consult_call: str | None) -> None:
-        """Bring the consult call's other parties into the original call, which the agent retrieves;
-        the consult call ends. Posted on either call of the pair; consultCallUri names the consult call."""
-        original, consult = self._pair(leg, consult_call, required=True)
-        on_original, on_consult = original.leg_of(leg.device_id), consult.leg_of(leg.device_id)
-        assert on_original is not None and on_consult is not None
-        if leg is on_original:
-            leg.fire("CompleteConference")
-            self._release_leg(on_consult, "released", wrap_up=False)
-        else:
-            self._release_leg(leg, "CompleteConference", wrap_up=False)
-            on_original.fire("retrieved")
-        self._touch(on_original)
-        self._move_parties(consult, original)
-        self._settle(consult)
-
-    def _op_RemoveParticipantFromConference(self, leg: Leg, participant: str) -> None:
-        party = leg.call.party_numbered(participant)
-        if party is None or party is leg:
-            raise bad_parameter("participant", f"{participant} is not another participant of call {leg.call.id}")
-        leg.fire("RemoveParticipantFromConference")
-        self._release_party(party)
-        self._settle(leg.call)
-
-    def _op_SendDtmf(self, leg: Leg, digits: str) -> None:
-        leg.fire("SendDtmf")
-        self._outbox.append(self._call_event(DTMF_SENT, leg, digits=digits, sent_by=leg.number))
-
-    def _op_SwapCalls(self, leg: Leg, other_call: str) -> None:
-        other = self._other_held_leg(leg, other_call)
-        leg.fire("SwapCalls")
-        other.fire("retrieved")
-        self._touch(leg)
-        self._touch(other)
-
-    def _op_MergeWithOtherCall(self, leg: Leg, other_call: str) -> None:
-        """The other (held) call's parties join this call; the device's leg on the other call is released."""
-        other = self._other_held_leg(leg, other_call)
-        leg.fire("MergeWithOtherCall")
-        self._release_leg(other, "released", wrap_up=False)
-        self._move_parties(other.call, leg.call)
-        self._settle(other.call)
-
-    def _op_AttachUserData(self, leg: Leg, user_data: dict[str, Any]) -> None:
-        """Reading: a JSON object cannot hold a key twice, so attaching an existing key replaces its value."""
-        leg.fire("AttachUserData")
-        leg.call.user_data.update(copy.deepcopy(user_data))
-        self._touch_call(leg.call)
-
-    def _op_UpdateUserData(self, leg: Leg, user_data: dict[str, Any]) -> None:
-        leg.fire("UpdateUserData")
-        leg.call.user_data.update(copy.deepcopy(user_data))
-        self._touch_call(leg.call)
-
-    def _op_DeleteUserData(self, leg: Leg, user_data: dict[str, Any] | None) -> None:
-        """Reading: deletes the keys named in `userData` (values ignored); without `userData`, all keys."""
-        leg.fire("DeleteUserData")
-        if user_data is None:
-            leg.call.user_data.clear()
-        else:
-            for key in user_data:
-                leg.call.user_data.pop(key, None)
-        self._touch_call(leg.call)
-
-    def _op_DeleteUserDataPair(self, leg: Leg, key: str) -> None:
-        if key not in leg.call.user_data:
-            raise bad_parameter("key", f"{key!r} is not in the call's userData")
-        leg.fire("DeleteUserDataPair")
-        del leg.call.user_data[key]
-        self._touch_call(leg.call)
-
-    def _op_MuteCall(self, leg: Leg) -> None:
-        leg.fire("MuteCall")
-        self._touch(leg)
-
-    def _op_UnmuteCall(self, leg: Leg) -> None:
-        leg.fire("UnmuteCall")
-        self._touch(leg)
-
-    def _op_StartCallRecording(self, leg: Leg) -> None:
-        leg.fire("StartCallRecording")
-        self._touch(leg)
-
-    def _op_PauseCallRecording(self, leg: Leg) -> None:
-        leg.fire("PauseCallRecording")
-        self._touch(leg)
-
-    def _op_ResumeCallRecording(self, leg: Leg) -> None:
-        leg.fire("ResumeCallRecording")
-        self._touch(leg)
-
-    def _op_StopCallRecording(self, leg: Leg) -> None:
-        leg.fire("StopCallRecording")
-        self._touch(leg)
-
-    # ------------------------------------------------------------------ reading and resolving parameters
-
-    # One handler per call operation, by its operationName: what `operate` dispatches through.
-    _CALL_HANDLERS: dict[str, Callable[..., None]] = {
-        "Answer": _op_Answer,
-        "ClearCall": _op_ClearCall,
-        "Hangup": _op_Hangup,
-        "Hold": _op_Hold,
-        "Retrieve": _op_Retrieve,
-        "SingleStepTransfer": _op_SingleStepTransfer,
-        "SingleStepConference": _op_SingleStepConference,
-        "InitiateTransfer": _op_InitiateTransfer,
-        "InitiateConference": _op_InitiateConference,
-        "CompleteTransfer": _op_CompleteTransfer,
-        "CompleteConference": _op_CompleteConference,
-        "RemoveParticipantFromConference": _op_RemoveParticipantFromConference,
-        "SendDtmf": _op_SendDtmf,
-        "SwapCalls": _op_SwapCalls,
-        "MergeWithOtherCall": _op_MergeWithOtherCall,
-        "AttachUserData": _op_AttachUserData,
-        "UpdateUserData": _op_UpdateUserData,
-        "DeleteUserData": _op_DeleteUserData,
-        "DeleteUserDataPair": _op_DeleteUserDataPair,
-        "MuteCall": _op_MuteCall,
-        "UnmuteCall": _op_UnmuteCall,
-        "StartCallRecording": _op_StartCallRecording,
-        "PauseCallRecording": _op_PauseCallRecording,
-        "ResumeCallRecording": _op_ResumeCallRecording,
-        "StopCallRecording": _op_StopCallRecording,
-    }
-
     @staticmethod
     def _params(params: Mapping[str, Any] | None) -> Mapping[str, Any]:
         if params is None:
@@ -572,72 +351,11 @@ class Telephony:
             raise bad_parameter("body", "must be a JSON object")
         return params
 
-    @staticmethod
-    def _read_call_params(operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        if operation in ("SingleStepTransfer", "SingleStepConference", "InitiateTransfer", "InitiateConference"):
-            return {"destination": read.number(params)}
-        if operation == "CompleteTransfer":
-            return {"consult_call": read.call_reference(params, "consultCallUri", required=False)}
-        if operation == "CompleteConference":
-            return {"consult_call": read.call_reference(params, "consultCallUri")}
-        if operation == "RemoveParticipantFromConference":
-            return {"participant": read.number(params, "participant")}
-        if operation == "SendDtmf":
-            return {"digits": read.digits(params)}
-        if operation in ("SwapCalls", "MergeWithOtherCall"):
-            return {"other_call": read.call_reference(params, "otherCallUri")}
-        if operation in ("AttachUserData", "UpdateUserData"):
-            return {"user_data": read.user_data(params)}
-        if operation == "DeleteUserData":
-            return {"user_data": read.user_data(params, required=False)}
-        if operation == "DeleteUserDataPair":
-            return {"key": read.text(params, "key")}
-        return {}
-
-    @staticmethod
-    def _refuse_on_leg(leg: Leg, operation: str) -> VoiceRefusal:
-        what = f"{operation} on call {leg.call.id}"
-        if operation in ("MuteCall", "UnmuteCall"):
-            return invalid_state(f"{what} (mute {leg.mute})", leg.state)
-        if operation.endswith("CallRecording"):
-            return invalid_state(f"{what} (recordingState {leg.recording_state})", leg.state)
-        return invalid_state(what, leg.state)
-
-    def _check_new_party(self, leg: Leg, destination: str) -> None:
-        if destination == leg.number:
-            raise bad_parameter("destination", f"{destination} is the device's own number")
-        if leg.call.party_numbered(destination) is not None:
-            raise bad_parameter("destination", f"{destination} is already on call {leg.call.id}")
-
-    def _pair(self, leg: Leg, consult_call: str | None, *, required: bool) -> tuple[Call, Call]:
-        """The (original, consult) pair the leg belongs to; the table's conditions guarantee there is one."""
-        call = leg.call
-        if call.consult_of is not None and call.consult_device == leg.device_id:
-            original, consult = call.consult_of, call
-        else:
-            original, consult = call, call.consults[leg.device_id]
-        if consult_call is not None and consult_call != consult.id:
-            problem = f"{consult_call} is not the consult call {consult.id} of call {original.id}"
-            raise bad_parameter("consultCallUri", problem)
-        return original, consult
-
-    def _other_held_leg(self, leg: Leg, other_call: str) -> Leg:
-        if other_call == leg.call.id:
-            raise bad_parameter("otherCallUri", f"{other_call} is the call the operation was posted on")
-        call = self._calls.get(other_call)
-        other = call.leg_of(leg.device_id) if call is not None else None
-        if other is None:
-            message = f"otherCallUri: call {other_call} not found on this device"
-            raise VoiceRefusal(NOT_FOUND, message, field="otherCallUri")
-        if other.state != HELD:
-            raise invalid_state(f"otherCallUri: call {other_call} must be Held; it", other.state)
-        return other
-
     # ------------------------------------------------------------------ device operations
 
-    def _plan_device_change(self, device_id: str, operation: Any, params: Mapping[str, Any]) -> _AgentChange:
+    def _plan_device_change(self, device_id: str, operation: Any, params: Mapping[str, Any]) -> AgentChange:
         device = self._device(device_id)
-        change = self._read_device_params(device_id, operation, params)
+        change = read_device_change(self._directory, self._line(device_id).phone_number, operation, params)
         if not device.may(change.trigger):
             if change.trigger in DEVICE_OPERATIONS:
                 aspect = "doNotDisturb" if "Disturb" in change.trigger else "forwarding"
@@ -646,41 +364,7 @@ class Telephony:
             raise invalid_state(f"{operation} on device {device_id}", device.agent_state)
         return change
 
-    def _read_device_params(self, device_id: str, operation: Any, params: Mapping[str, Any]) -> _AgentChange:
-        if operation in ("DoNotDisturbOn", "DoNotDisturbOff", "ForwardCallsOff", "EndContactCenterSession"):
-            return _AgentChange(operation)
-        if operation == "ForwardCallsOn":
-            destination = read.number(params)
-            if destination == self._line(device_id).phone_number:
-                raise bad_parameter("destination", f"{destination} is the device's own number")
-            return _AgentChange(operation, forward_to=destination)
-        if operation == "StartContactCenterSession":
-            read.string_list(params, "channels")
-            for name in ("place", "loginCode", "queue"):
-                read.text(params, name, required=False)
-            return _AgentChange(operation)
-        if operation == "Ready":
-            return _AgentChange(operation, work_mode=read.choice(params, "workMode", READY_WORK_MODES))
-        if operation == "NotReady":
-            work_mode = read.choice(params, "workMode", NOT_READY_WORK_MODES)
-            reason = read.text(params, "reason", required=False)
-            if work_mode == "AfterCallWork" and reason is None:
-                return _AgentChange(AFTER_CALL_WORK)
-            return _AgentChange(operation, reason=reason, work_mode=work_mode)
-        if operation == "AfterCallWork":
-            return _AgentChange(operation)
-        for definition in self._directory.agent_states():
-            if definition.operation_name == operation:
-                if definition.state == "Logout":
-                    return _AgentChange("EndContactCenterSession")
-                if definition.state == "Ready":
-                    return _AgentChange("Ready", reason=definition.reason, work_mode=definition.work_mode)
-                if definition.work_mode == "AfterCallWork" and definition.reason is None:
-                    return _AgentChange(AFTER_CALL_WORK)
-                return _AgentChange("NotReady", reason=definition.reason, work_mode=definition.work_mode)
-        raise bad_parameter("operationName", f"{operation!r} is not a device or agent-state operation")
-
-    def _apply_device_change(self, device_id: str, change: _AgentChange) -> None:
+    def _apply_device_change(self, device_id: str, change: AgentChange) -> None:
         device = self._device(device_id)
         device.fire(change.trigger)
         if change.trigger == "ForwardCallsOn":
@@ -970,35 +654,7 @@ class Telephony:
         call = self._calls.get(call_id)
         if call is None:
             raise not_found(f"call {call_id}")
-        return self._call_data(call)
-
-    def _call_data(self, call: Call) -> dict[str, Any]:
-        return {
-            "uuid": call.uuid,
-            "type": call.call_type,
-            "ani": call.ani,
-            "dnis": call.dnis,
-            "userData": copy.deepcopy(call.user_data),
-            "consultOf": call.consult_of.id if call.consult_of else None,
-            "consultDevice": call.consult_device,
-            "purpose": call.purpose,
-            "consults": {device: consult.id for device, consult in call.consults.items()},
-            "parties": [self._party_data(party) for party in call.parties],
-        }
-
-    @staticmethod
-    def _party_data(party: Leg | RemoteParty) -> dict[str, Any]:
-        if isinstance(party, Leg):
-            return {
-                "device": party.device_id,
-                "number": party.number,
-                "state": party.state,
-                "mute": party.mute,
-                "recording": party.recording_state,
-                "established": party.ever_established,
-                "placedBy": party.placed_by,
-            }
-        return {"number": party.number, "state": party.state, "placedBy": party.placed_by}
+        return call_data(call)
 
     # ------------------------------------------------------------------ events
 
@@ -1023,7 +679,7 @@ class Telephony:
             call_type=call.call_type,
             device_id=leg.device_id,
             phone_number=leg.number,
-            participants=self._participants(leg),
+            participants=participants(leg),
             ani=call.ani,
             dnis=call.dnis,
             user_data=copy.deepcopy(call.user_data),
@@ -1053,27 +709,6 @@ class Telephony:
             capabilities=device.capabilities,
         )
 
-    @staticmethod
-    def _participants(leg: Leg) -> tuple[str, ...]:
-        """Everyone else live on the call, in joining order; a released leg keeps those it had when it left."""
-        if not leg.live:
-            return leg.final_participants
-        return tuple(party.number for party in leg.call.live_parties() if party is not leg)
-
-    @staticmethod
-    def _kind_of_change(told: CallView | None, now: CallView) -> str | None:
-        if told is None or told.state != now.state:
-            return STATUS_CHANGE
-        if told.recording_state != now.recording_state:
-            return RECORDING_STATE_CHANGE
-        if told.participants != now.participants:
-            return PARTICIPANTS_UPDATED
-        if told.user_data != now.user_data:
-            return ATTACHED_DATA_CHANGED
-        if told.without_duration() != now.without_duration():
-            return STATUS_CHANGE
-        return None
-
     def _flush(self) -> None:
         """Tell every user what changed for them in this action, then forget released legs and ended calls."""
         calls = dict(self._dirty_calls)
@@ -1088,7 +723,7 @@ class Telephony:
             for leg in [party for party in call.parties if isinstance(party, Leg)]:
                 view = self._view(leg)
                 told = self._told_calls.get(leg)
-                kind = self._kind_of_change(told, view)
+                kind = kind_of_change(told, view)
                 if told is None and not leg.live:
                     kind = None  # rung and dropped within one action: its user never saw it, nothing to undo
                 if kind is not None:
@@ -1114,7 +749,3 @@ class Telephony:
                 self._emit(DeviceStateChanged(line.user_id, view))
         if self.router is not None:
             self.router.after_action(touched, [call.id for call in calls])
-
-
-# Every call operation of the table has its handler, or the module does not load.
-assert set(CALL_OPERATIONS) == set(Telephony._CALL_HANDLERS), set(CALL_OPERATIONS) ^ set(Telephony._CALL_HANDLERS)

@@ -1,0 +1,61 @@
+"""What the engine shows of a leg: its participants, the kind of change since a user was last told, and
+parties as plain data for snapshots. Pure functions: what a client was told always equals what GET shows
+because both come from here."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .call import Call, Leg, RemoteParty
+from .events import ATTACHED_DATA_CHANGED, PARTICIPANTS_UPDATED, RECORDING_STATE_CHANGE, STATUS_CHANGE, CallView
+
+
+def participants(leg: Leg) -> tuple[str, ...]:
+    """Everyone else live on the call, in joining order; a released leg keeps those it had when it left."""
+    if not leg.live:
+        return leg.final_participants
+    return tuple(party.number for party in leg.call.live_parties() if party is not leg)
+
+
+def kind_of_change(told: CallView | None, now: CallView) -> str | None:
+    if told is None or told.state != now.state:
+        return STATUS_CHANGE
+    if told.recording_state != now.recording_state:
+        return RECORDING_STATE_CHANGE
+    if told.participants != now.participants:
+        return PARTICIPANTS_UPDATED
+    if told.user_data != now.user_data:
+        return ATTACHED_DATA_CHANGED
+    if told.without_duration() != now.without_duration():
+        return STATUS_CHANGE
+    return None
+
+
+def party_data(party: Leg | RemoteParty) -> dict[str, Any]:
+    if isinstance(party, Leg):
+        return {
+            "device": party.device_id,
+            "number": party.number,
+            "state": party.state,
+            "mute": party.mute,
+            "recording": party.recording_state,
+            "established": party.ever_established,
+            "placedBy": party.placed_by,
+        }
+    return {"number": party.number, "state": party.state, "placedBy": party.placed_by}
+
+
+def call_data(call: Call) -> dict[str, Any]:
+    return {
+        "uuid": call.uuid,
+        "type": call.call_type,
+        "ani": call.ani,
+        "dnis": call.dnis,
+        "userData": copy.deepcopy(call.user_data),
+        "consultOf": call.consult_of.id if call.consult_of else None,
+        "consultDevice": call.consult_device,
+        "purpose": call.purpose,
+        "consults": {device: consult.id for device, consult in call.consults.items()},
+        "parties": [party_data(party) for party in call.parties],
+    }
