@@ -58,8 +58,8 @@ def depth(value: object, limit: int) -> int:
             deepest = level
             if deepest > limit:
                 return deepest
-        children = item.values() if isinstance(item, dict) else item
-        for child in children:  # type: ignore[union-attr]
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
             if isinstance(child, dict | list):
                 stack.append((child, level + 1))
     return deepest

@@ -42,7 +42,7 @@ class Policy(bayeux.SecurityPolicy):
         for admins only; everything else is open, since `/v2/...` is delivered per user anyway."""
         if not name.startswith("/sim/"):
             return True
-        user = self.authenticator.center.users.get(session.user)
+        user = self.authenticator.center.users.get(session.user) if isinstance(session.user, str) else None
         return user is not None and user.has_role(ADMIN)
 
 
