@@ -26,7 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from simulator.core.contact_center import ContactCenter, load_default
+from simulator.center_file import load_default
+from simulator.core.contact_center import ContactCenter
 from simulator.core.media import Multimedia
 from simulator.core.voice import VirtualClock
 

@@ -13,7 +13,8 @@ import sys
 from aiohttp import web
 
 from .app import create_app
-from .core.contact_center import ContactCenter, ContactCenterError, load, load_default
+from .center_file import load, load_default
+from .core.contact_center import ContactCenter, ContactCenterError
 from .core.site import SiteOptions
 from .core.voice import VirtualClock
 

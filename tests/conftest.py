@@ -10,7 +10,8 @@ from aiohttp import web
 
 import bayeux
 from simulator.app import create_app
-from simulator.core.contact_center import ContactCenter, load_default
+from simulator.center_file import load_default
+from simulator.core.contact_center import ContactCenter
 from simulator.core.voice import Clock
 
 AGENT1 = ("agent1@example.com", "password")

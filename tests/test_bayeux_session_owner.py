@@ -18,7 +18,7 @@ import pytest
 from conftest import AGENT1, AGENT2, start_server
 from raw_bayeux import RawClient, basic
 
-from simulator.core.contact_center import load_default
+from simulator.center_file import load_default
 from simulator.core.site import SiteOptions
 
 WAIT = 10

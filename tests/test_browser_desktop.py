@@ -22,7 +22,7 @@ from conftest import AGENT1, LiveServer, start_server
 from rest_client import ADMIN, basic
 
 from simulator.api.keys import CENTER
-from simulator.core.contact_center import load_default
+from simulator.center_file import load_default
 from simulator.core.site import SiteOptions
 
 pytestmark = pytest.mark.browser

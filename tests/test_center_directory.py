@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.core.contact_center import load_default
+from simulator.center_file import load_default
 from simulator.core.directory import CenterDirectory
 from simulator.core.voice import Directory
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.core.contact_center import ContactCenterError, load, load_default, parse
+from simulator.center_file import load, load_default, parse
+from simulator.core.contact_center import ContactCenterError
 
 GOOD_USER = """\
   - userName: a@example.com

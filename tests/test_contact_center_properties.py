@@ -9,7 +9,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from simulator.core.contact_center import ContactCenter, load_default
+from simulator.center_file import load_default
+from simulator.core.contact_center import ContactCenter
 from simulator.core.refusals import Refusal
 
 NUMBERS = st.sampled_from(["5001", "5002", "8000", "04000", "6001", "6002", "6003"])

@@ -12,7 +12,7 @@ from conftest import LiveServer, start_server
 from rest_client import ADMIN, AGENT1, basic
 
 from simulator.api.keys import CENTER
-from simulator.core.contact_center import load_default
+from simulator.center_file import load_default
 from simulator.core.site import SiteOptions
 
 DESKTOP = "http://localhost:3000"

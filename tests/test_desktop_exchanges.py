@@ -35,7 +35,7 @@ from desktop_shapes import (
 )
 from rest_client import ADMIN, AGENT1, AGENT2, basic
 
-from simulator.core.contact_center import load_default
+from simulator.center_file import load_default
 from simulator.core.site import SiteOptions
 from simulator.core.voice import VirtualClock
 

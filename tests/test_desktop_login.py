@@ -8,7 +8,7 @@ import pytest
 from conftest import start_server
 from rest_client import ADMIN, AGENT1, AGENT2, Rest, id_of, serving
 
-from simulator.core.contact_center import load_default, parse
+from simulator.center_file import load_default, parse
 from simulator.core.site import SiteOptions
 
 LOGIN = "features,devices,channels,settings"

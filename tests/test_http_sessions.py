@@ -14,7 +14,7 @@ from conftest import LiveServer, start_server
 from rest_client import ADMIN, AGENT1, basic, id_of
 
 from simulator.api.keys import AUTH
-from simulator.core.contact_center import load_default
+from simulator.center_file import load_default
 from simulator.core.site import SiteOptions
 from simulator.core.voice import VirtualClock
 

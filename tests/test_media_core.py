@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from simulator.core.contact_center import ContactCenterError, load_default, parse
+from simulator.center_file import load_default, parse
+from simulator.core.contact_center import ContactCenterError
 from simulator.core.media import InteractionMessage, MediaEvent, Multimedia
 from simulator.core.refusals import Refusal
 from simulator.core.voice import VirtualClock

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from simulator.core.contact_center import load_default
+from simulator.center_file import load_default
 from simulator.core.media import INTERACTION_OPERATIONS, InteractionMessage, MediaEvent, Multimedia
 from simulator.core.media.interaction import WORKING
 from simulator.core.refusals import Refusal

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from simulator.core.contact_center import ContactCenter, load_default
+from simulator.center_file import load_default
+from simulator.core.contact_center import ContactCenter
 from simulator.core.media import Handling, Interaction, Multimedia, queueing
 from simulator.core.voice import VirtualClock
 

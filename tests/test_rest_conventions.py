@@ -274,7 +274,7 @@ async def test_an_unexpected_exception_answers_status_code_4():
     from rest_client import Rest
 
     from simulator.app import create_app
-    from simulator.core.contact_center import load_default
+    from simulator.center_file import load_default
 
     async def broken(request: web.Request) -> web.Response:
         raise RuntimeError("a bug")

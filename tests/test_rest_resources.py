@@ -229,7 +229,7 @@ async def test_a_disabled_feature_behaves_as_if_it_did_not_exist():
     import aiohttp
     from rest_client import Rest, serving
 
-    from simulator.core.contact_center import parse
+    from simulator.center_file import parse
 
     center = parse(
         textwrap.dedent("""\

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from simulator.core.contact_center import ContactCenter, load_default
+from simulator.center_file import load_default
+from simulator.core.contact_center import ContactCenter
 from simulator.core.directory import CenterDirectory
 from simulator.core.routing import Router
 from simulator.core.voice import Telephony, VirtualClock, VoiceEvent, VoiceOptions

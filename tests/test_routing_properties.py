@@ -12,7 +12,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from simulator.core.contact_center import load_default
+from simulator.center_file import load_default
 from simulator.core.directory import CenterDirectory
 from simulator.core.routing import Router
 from simulator.core.voice import Telephony, VirtualClock, VoiceOptions, VoiceRefusal

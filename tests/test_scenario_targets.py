@@ -9,7 +9,7 @@ import pytest
 from aiohttp import web
 
 from simulator.app import create_app
-from simulator.core.contact_center import load_default
+from simulator.center_file import load_default
 from simulator.core.voice import VirtualClock
 from simulator.scenario import parse, run
 

@@ -18,7 +18,7 @@ import pytest
 from aiohttp import web
 
 from simulator.app import create_app
-from simulator.core.contact_center import load_default
+from simulator.center_file import load_default
 from simulator.scenario.agent import basic_auth
 
 BANNER_END = "press Ctrl+C"

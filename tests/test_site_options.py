@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.core.contact_center import ContactCenterError, parse
+from simulator.center_file import parse
+from simulator.core.contact_center import ContactCenterError
 from simulator.core.site import SiteOptions
 
 USERS = "users:\n  - {userName: a@example.com, password: p}\n"

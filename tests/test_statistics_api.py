@@ -16,7 +16,7 @@ from conftest import LiveServer, start_server
 from rest_client import ADMIN, AGENT1, SUPERVISOR, Rest
 
 from simulator.api.keys import CENTER
-from simulator.core.contact_center import load_default
+from simulator.center_file import load_default
 from simulator.core.voice import VirtualClock
 
 CUSTOMER = "+15551230000"

@@ -11,7 +11,8 @@ import yaml
 from conftest import start_server
 from rest_client import ADMIN, SUPERVISOR, Rest
 
-from simulator.core.contact_center import DEFAULT, ContactCenterError, parse
+from simulator.center_file import parse
+from simulator.core.contact_center import DEFAULT, ContactCenterError
 from simulator.core.voice import VirtualClock
 
 BASE = resources.files("simulator").joinpath(DEFAULT).read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from simulator.core.contact_center import load_default
+from simulator.center_file import load_default
 from simulator.core.refusals import Refusal
 from simulator.core.voice import VirtualClock, VoiceOptions, VoiceRefusal
 from simulator.core.world import World

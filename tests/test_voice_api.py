@@ -24,7 +24,8 @@ from rest_client import ADMIN, AGENT1, AGENT2, AGENT3, SUPERVISOR, Reply, Rest
 
 import bayeux
 from simulator.app import create_app
-from simulator.core.contact_center import ContactCenter, load_default, parse
+from simulator.center_file import load_default, parse
+from simulator.core.contact_center import ContactCenter
 from simulator.core.voice import RemoteRule, VirtualClock, VoiceOptions
 
 pytestmark = pytest.mark.interop

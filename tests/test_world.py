@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.core.contact_center import ContactCenter, load_default
+from simulator.center_file import load_default
+from simulator.core.contact_center import ContactCenter
 from simulator.core.events import Event, plain
 from simulator.core.refusals import Refusal
 from simulator.core.settings import OFFLINE

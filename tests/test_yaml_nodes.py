@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from simulator import yaml_nodes
-from simulator.core.center_file import parse as parse_center
+from simulator.center_file import parse as parse_center
 from simulator.core.contact_center import ContactCenterError
 from simulator.scenario.reader import ScenarioError
 from simulator.scenario.reader import parse as parse_scenario

@@ -3,7 +3,7 @@
 `contact_center.ContactCenter` holds everything and makes every change, checking before it mutates and
 raising `refusals.Refusal` (a reference statusCode and a message) otherwise. One module per thing held:
 `users`, `skills`, `devices`, `queues`, `contacts`, `channels`, `settings`, `catalog` (features, services,
-routing templates). `center_file` reads a contact center from YAML; `directory` shows it to `voice`, the
+routing templates); `simulator.center_file`, outside the core, reads one from YAML. `directory` shows it to `voice`, the
 telephony state machines; `world` runs a contact center: its voice core, its clock and the callers outside;
 `routing` offers the calls waiting in queues to agents.
 """

@@ -13,7 +13,6 @@ import random
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from .catalog import (
@@ -789,23 +788,3 @@ def _get(table: dict[str, Any], key: str, what: str) -> Any:
     if value is None:
         raise not_found(what, key)
     return value
-
-
-def load_default() -> ContactCenter:
-    """The built-in contact center shipped in the package."""
-    from .center_file import load_default as read_default
-
-    return read_default()
-
-
-def load(path: str | Path) -> ContactCenter:
-    """A contact center from a YAML file; a bad file raises ContactCenterError with `file:line: reason`."""
-    from .center_file import load as read
-
-    return read(path)
-
-
-def parse(text: str, source: str) -> ContactCenter:
-    from .center_file import parse as read_text
-
-    return read_text(text, source)

@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 
 from .. import yaml_nodes
-from ..core.contact_center import ContactCenter, ContactCenterError, load, load_default
+from ..center_file import load, load_default
+from ..core.contact_center import ContactCenter, ContactCenterError
 from ..core.media import INTERACTION_OPERATIONS
 from ..core.voice import AGENT_OPERATIONS, CALL_OPERATIONS, DEVICE_OPERATIONS
 from . import values

@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from ..core.contact_center import load, load_default
+from ..center_file import load, load_default
 from ..core.voice import VirtualClock
 from . import values
 from .agent import basic_auth

@@ -1,5 +1,7 @@
 """Reading a contact center from YAML, with every mistake reported as `file:line: field.path reason`.
 
+It lives outside `core`, which does no file I/O and knows nothing of this format.
+
 The file is composed into YAML nodes (not plain data) so that each value keeps its line. Each section is
 read into calls of the `ContactCenter` methods, so a file is held to exactly the rules the REST API is;
 a refusal is reported at the line of the entry that caused it. The schema is described in
@@ -14,16 +16,16 @@ from typing import Any, Literal, NoReturn, overload
 
 import yaml
 
-from .. import yaml_nodes
-from .contact_center import DEFAULT, ContactCenter, ContactCenterError
-from .devices import Device
-from .profiles import PROFILES, REFERENCE
-from .refusals import Refusal
-from .settings import AGENT_STATES, GENERAL, REPORTING
-from .site import SiteOptions, is_origin
-from .statistic_definitions import DefinitionError, check_names, read_definition
-from .users import ROLES
-from .voice import RemoteRule, VoiceOptions
+from . import yaml_nodes
+from .core.contact_center import DEFAULT, ContactCenter, ContactCenterError
+from .core.devices import Device
+from .core.profiles import PROFILES, REFERENCE
+from .core.refusals import Refusal
+from .core.settings import AGENT_STATES, GENERAL, REPORTING
+from .core.site import SiteOptions, is_origin
+from .core.statistic_definitions import DefinitionError, check_names, read_definition
+from .core.users import ROLES
+from .core.voice import RemoteRule, VoiceOptions
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
