@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from aiohttp import web
@@ -154,5 +154,8 @@ def routes() -> list[Route]:
             "document",
             base="/sim",
         ),
-        custom_route("DELETE", PATH, _clear, ADMINS, "Forget every request recorded so far", "status", base="/sim"),
+        replace(  # any body is ignored, and the OpenAPI document says so
+            custom_route("DELETE", PATH, _clear, ADMINS, "Forget every request recorded so far", "status", base="/sim"),
+            reads_body=False,
+        ),
     ]
