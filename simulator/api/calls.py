@@ -18,6 +18,7 @@ from aiohttp import web
 
 from ..core.refusals import INVALID, MISSING, NOT_FOUND
 from ..core.voice import CALL_OPERATIONS, CallView, call_id, render_call
+from ..core.voice.call_params import CALL_PARAMETERS, NUMBER, USER_DATA
 from .keys import NOTIFIER, WORLD
 from .resources import (
     AGENTS,
@@ -82,23 +83,13 @@ CALL = register(
 
 _DESTINATION = Field("destination", type="any", description="The number to reach: a string, or {'phoneNumber': 'XXX'}")
 _USER_DATA = Field("userData", type="any", description="A JSON object of key-value pairs attached to the call")
+# The OpenAPI document's view of the voice core's own parameter table, which is what reads the request
+# (so none is required here: a missing one is refused by the core, named the same way as a bad one).
 _PARAMETERS: dict[str, tuple[Field, ...]] = {
-    "SingleStepTransfer": (_DESTINATION,),
-    "SingleStepConference": (_DESTINATION,),
-    "InitiateTransfer": (_DESTINATION,),
-    "InitiateConference": (_DESTINATION,),
-    "CompleteTransfer": (Field("consultCallUri", description="The consult call (optional)"),),
-    "CompleteConference": (Field("consultCallUri", description="The consult call"),),
-    "RemoveParticipantFromConference": (Field("participant", description="The number of the participant"),),
-    "SendDtmf": (Field("digits", description="The digits to send: 0-9, * and #"),),
-    "SwapCalls": (Field("otherCallUri", description="The held call to retrieve"),),
-    "MergeWithOtherCall": (Field("otherCallUri", description="The held call to merge with"),),
-    "AttachUserData": (_USER_DATA,),
-    "UpdateUserData": (_USER_DATA,),
-    "DeleteUserData": (
-        Field("userData", type="any", description="An object whose keys are deleted (all when absent)"),
-    ),
-    "DeleteUserDataPair": (Field("key", description="The key to delete"),),
+    operation: tuple(
+        Field(p.name, type="any" if p.kind in (NUMBER, USER_DATA) else "string", description=p.description) for p in row
+    )
+    for operation, row in CALL_PARAMETERS.items()
 }
 DIAL = Schema("Dial", (_DESTINATION, _USER_DATA), open=True)
 

@@ -18,14 +18,13 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ..core.voice import CALL_OPERATIONS
+from ..core.voice.call_params import CALL_PARAMETERS, DIGITS, NUMBER, USER_DATA
 from .simulation import Agent, Simulation
 
 WORLD = "world"
 CUSTOMERS = ("+15551230000", "+15551230001")
 AGENT_STATE_OPERATIONS = ("Ready", "NotReady", "AfterCallWork", "DoNotDisturbOn", "DoNotDisturbOff")
 WORLD_OPERATIONS = ("call", "Hangup", "SendDtmf", "wait")
-
-_NEEDS_DESTINATION = ("SingleStepTransfer", "SingleStepConference", "InitiateTransfer", "InitiateConference")
 
 
 @dataclass(frozen=True)
@@ -58,16 +57,11 @@ def agent_actions(agents: Sequence[str], numbers: Sequence[str]) -> st.SearchStr
     call = st.integers(min_value=0, max_value=3)
 
     def call_operation(name: str) -> st.SearchStrategy[Action]:
-        params: st.SearchStrategy[dict[str, Any]] = st.just({})
-        if name in _NEEDS_DESTINATION:
-            params = st.fixed_dictionaries({"destination": number})
-        elif name == "RemoveParticipantFromConference":
-            params = st.fixed_dictionaries({"participant": number})
-        elif name == "SendDtmf":
-            params = st.fixed_dictionaries({"digits": _digits()})
-        elif name in ("AttachUserData", "UpdateUserData"):
-            params = st.fixed_dictionaries({"userData": _user_data()})
-        return st.builds(Action, agent, st.just(name), call, params)
+        """Parameters drawn from the voice core's table: the required numbers, digits and user data (calls
+        named by other parameters are left out: the optional ones are, and the others refused, both useful)."""
+        kinds = {NUMBER: number, DIGITS: _digits(), USER_DATA: _user_data()}
+        row = {p.name: kinds[p.kind] for p in CALL_PARAMETERS.get(name, ()) if p.required and p.kind in kinds}
+        return st.builds(Action, agent, st.just(name), call, st.fixed_dictionaries(row))
 
     operations = [call_operation(name) for name in CALL_OPERATIONS]
     dial = st.builds(Action, agent, st.just("Dial"), st.none(), st.fixed_dictionaries({"destination": number}))
