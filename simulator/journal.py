@@ -17,8 +17,9 @@ from typing import Any
 from aiohttp import web
 
 from .api.keys import BODY, VIEWER
-from .api.resources import ADMINS, Context, Route, custom_route
+from .api.resources import ADMINS, Context, Route
 from .api.responses import Failure, ok
+from .api.route_factories import custom_route
 from .core.refusals import INVALID
 
 PATH = "/journal"

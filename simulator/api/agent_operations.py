@@ -15,8 +15,9 @@ from typing import Any
 
 from ..core.refusals import INVALID, NOT_FOUND
 from .keys import WORLD
-from .resources import AGENTS, Context, Operation
+from .resources import AGENTS, Context
 from .responses import Failure
+from .route_factories import Operation
 from .validation import Field, Schema
 
 DND = ("DoNotDisturbOn", "DoNotDisturbOff")

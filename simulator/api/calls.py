@@ -20,21 +20,9 @@ from ..core.refusals import INVALID, MISSING, NOT_FOUND
 from ..core.voice import CALL_OPERATIONS, CallView, call_id, render_call
 from ..core.voice.call_params import CALL_PARAMETERS, NUMBER, USER_DATA
 from .keys import NOTIFIER, WORLD
-from .resources import (
-    AGENTS,
-    EVERYONE,
-    Context,
-    Kind,
-    Operation,
-    Route,
-    RouteTable,
-    custom_route,
-    list_route,
-    operations_route,
-    read_route,
-    register,
-)
+from .resources import AGENTS, EVERYONE, Context, Kind, Route, RouteTable, register
 from .responses import Failure, ok
+from .route_factories import Operation, custom_route, list_route, operations_route, read_route
 from .validation import Field, Schema, read_body
 
 CALL_FIELDS = (

@@ -19,22 +19,9 @@ from ..core.contact_center import ContactCenter
 from ..core.contacts import CUSTOM, QUEUE, USER, Contact
 from ..core.refusals import INVALID
 from .login import SWITCH
-from .resources import (
-    ADMINS,
-    EVERYONE,
-    Context,
-    Kind,
-    RouteTable,
-    create_route,
-    custom_route,
-    delete_route,
-    listing,
-    parse_query,
-    read_route,
-    register,
-    update_route,
-)
+from .resources import ADMINS, EVERYONE, Context, Kind, RouteTable, listing, parse_query, register
 from .responses import Failure, ok
+from .route_factories import create_route, custom_route, delete_route, read_route, update_route
 from .validation import DIALABLE, Field, Schema
 
 PAGING = ("searchTerm", "sortBy", "order", "sortOrder", "limit", "offset")

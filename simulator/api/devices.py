@@ -6,21 +6,8 @@ from ..core.catalog import Service
 from ..core.contact_center import ContactCenter
 from ..core.devices import TELEPHONY_NETWORKS, Device
 from .agent_operations import device_operations
-from .resources import (
-    ADMINS,
-    EVERYONE,
-    Context,
-    Kind,
-    Link,
-    RouteTable,
-    bulk_delete_route,
-    create_route,
-    delete_route,
-    list_route,
-    operations_route,
-    read_route,
-    register,
-)
+from .resources import ADMINS, EVERYONE, Context, Kind, Link, RouteTable, register
+from .route_factories import bulk_delete_route, create_route, delete_route, list_route, operations_route, read_route
 from .validation import PHONE, Field, Schema
 
 

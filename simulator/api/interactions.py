@@ -22,20 +22,9 @@ from ..core.media import INTERACTION_OPERATIONS, Interaction
 from ..core.refusals import INVALID, MISSING
 from . import bounds
 from .keys import WORLD
-from .resources import (
-    AGENTS,
-    EVERYONE,
-    Context,
-    Kind,
-    Operation,
-    RouteTable,
-    custom_route,
-    list_route,
-    operations_route,
-    read_route,
-    register,
-)
+from .resources import AGENTS, EVERYONE, Context, Kind, RouteTable, register
 from .responses import Failure, ok
+from .route_factories import Operation, custom_route, list_route, operations_route, read_route
 from .validation import Field, Schema
 
 INTERACTION_FIELDS = (

@@ -18,8 +18,9 @@ from ..core.users import User
 from . import calls, interactions
 from .devices import DEVICE
 from .keys import AUTH
-from .resources import EVERYONE, Context, Query, RouteTable, custom_route, render
+from .resources import EVERYONE, Context, Query, RouteTable, render
 from .responses import Failure, ok
+from .route_factories import custom_route
 from .system import FEATURE
 
 SWITCH = "SIP_Switch"

@@ -20,20 +20,9 @@ from .agent_operations import (
     me_operations,
 )
 from .devices import DEVICE
-from .resources import (
-    EVERYONE,
-    Context,
-    Kind,
-    Operation,
-    Query,
-    RouteTable,
-    list_route,
-    operations_route,
-    read_route,
-    register,
-    render,
-)
+from .resources import EVERYONE, Context, Kind, Query, RouteTable, register, render
 from .responses import Failure
+from .route_factories import Operation, list_route, operations_route, read_route
 from .skills import USER_SKILL
 from .users import USER, devices_of, skills_of
 

@@ -16,8 +16,9 @@ from aiohttp import web
 from ..core.refusals import INVALID, MISSING
 from .control import CONTROL
 from .keys import WORLD
-from .resources import ADMINS, Context, Route, RouteTable, custom_route
+from .resources import ADMINS, Context, Route, RouteTable
 from .responses import Failure, ok
+from .route_factories import custom_route
 from .validation import Field, Schema, read_body
 
 VISITOR_OPERATIONS = ("SendMessage", "StartTyping", "StopTyping", "Leave")

@@ -10,25 +10,17 @@ from ..core.channels import CHANNELS
 from ..core.contact_center import ContactCenter
 from ..core.queues import Queue
 from ..core.refusals import MISSING
-from .resources import (
-    ADMINS,
-    STAFF,
-    Context,
-    Kind,
-    Link,
-    Query,
-    RouteTable,
+from .resources import ADMINS, STAFF, Context, Kind, Link, Query, RouteTable, register, render
+from .responses import Failure, ok
+from .route_factories import (
     bulk_delete_route,
     create_route,
     custom_route,
     delete_route,
     list_route,
     read_route,
-    register,
-    render,
     update_route,
 )
-from .responses import Failure, ok
 from .system import ROUTING_TEMPLATE
 from .validation import PHONE, Field, Schema, read_body
 

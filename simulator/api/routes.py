@@ -22,8 +22,9 @@ from . import (
     users,
     workbins,
 )
-from .resources import EVERYONE, Context, RouteTable, custom_route
+from .resources import EVERYONE, Context, RouteTable
 from .responses import json_response
+from .route_factories import custom_route
 
 
 def route_table() -> RouteTable:

@@ -14,18 +14,9 @@ from aiohttp import web
 from ..core.refusals import FORBIDDEN, INVALID, MISSING
 from ..core.settings import AGENT_STATES, GENERAL, GENERAL_DEFAULTS, READY_STATES, REPORTING, REPORTING_DEFAULTS
 from ..core.settings import WORK_MODES as MODES_OF_STATE
-from .resources import (
-    ADMINS,
-    EVERYONE,
-    Context,
-    Kind,
-    RouteTable,
-    create_route,
-    custom_route,
-    list_route,
-    register,
-)
+from .resources import ADMINS, EVERYONE, Context, Kind, RouteTable, register
 from .responses import Failure, ok
+from .route_factories import create_route, custom_route, list_route
 from .validation import Field, Schema, read_body
 
 WORK_MODES = tuple(mode for modes in MODES_OF_STATE.values() for mode in modes)

@@ -6,20 +6,8 @@ from typing import Any
 
 from ..core.refusals import NOT_FOUND, Refusal
 from ..core.skills import MAX_LEVEL, Skill
-from .resources import (
-    ADMINS,
-    STAFF,
-    Context,
-    Kind,
-    RouteTable,
-    bulk_delete_route,
-    create_route,
-    delete_route,
-    list_route,
-    read_route,
-    register,
-    update_route,
-)
+from .resources import ADMINS, STAFF, Context, Kind, RouteTable, register
+from .route_factories import bulk_delete_route, create_route, delete_route, list_route, read_route, update_route
 from .validation import Field, Schema
 
 SKILL = register(

@@ -6,7 +6,8 @@ from __future__ import annotations
 from ..core.catalog import SYSTEM_FEATURES, Feature, Service
 from ..core.contact_center import ContactCenter
 from ..core.refusals import not_found
-from .resources import ADMINS, EVERYONE, STAFF, Context, Kind, RouteTable, list_route, read_route, register
+from .resources import ADMINS, EVERYONE, STAFF, Context, Kind, RouteTable, register
+from .route_factories import list_route, read_route
 
 
 def _feature(center: ContactCenter, feature_id: str) -> Feature:

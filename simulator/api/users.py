@@ -15,15 +15,10 @@ from . import passwords
 from .devices import CREATE as CREATE_DEVICE
 from .devices import DEVICE
 from .keys import AUTH
-from .resources import (
-    ADMINS,
-    EVERYONE,
-    STAFF,
-    Context,
-    Kind,
+from .resources import ADMINS, EVERYONE, STAFF, Context, Kind, Query, RouteTable, register, render
+from .responses import Failure, ok
+from .route_factories import (
     Operation,
-    Query,
-    RouteTable,
     assign_route,
     bulk_delete_route,
     create_route,
@@ -31,11 +26,8 @@ from .resources import (
     list_route,
     operations_route,
     read_route,
-    register,
-    render,
     update_route,
 )
-from .responses import Failure, ok
 from .skills import ASSIGN, CHANGE_LEVEL, SKILL, USER_SKILL
 from .validation import EMAIL, Field, Schema
 

@@ -10,18 +10,9 @@ from typing import Any
 from aiohttp import web
 
 from .keys import WORLD
-from .resources import (
-    AGENTS,
-    Context,
-    Kind,
-    Operation,
-    RouteTable,
-    custom_route,
-    list_route,
-    operations_route,
-    register,
-)
+from .resources import AGENTS, Context, Kind, RouteTable, register
 from .responses import ok
+from .route_factories import Operation, custom_route, list_route, operations_route
 from .validation import Field, Schema, read_body
 
 

@@ -13,8 +13,9 @@ from typing import Any
 from aiohttp import web
 
 from ..api.keys import STATISTICS
-from ..api.resources import EVERYONE, Context, RouteTable, custom_route
+from ..api.resources import EVERYONE, Context, RouteTable
 from ..api.responses import Failure, ok
+from ..api.route_factories import custom_route
 from ..core.refusals import INVALID, NOT_FOUND
 from .sampler import Sample, Statistics
 
