@@ -14,8 +14,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from simulator.center_file import load_default
 from simulator.core.directory import CenterDirectory
+from simulator.core.refusals import Refusal
 from simulator.core.routing import Router
-from simulator.core.voice import Telephony, VirtualClock, VoiceOptions, VoiceRefusal
+from simulator.core.voice import Telephony, VirtualClock, VoiceOptions
 
 AGENTS = ("agent1@example.com", "agent2@example.com", "agent3@example.com")
 SKILLED = AGENTS[:2]
@@ -40,7 +41,7 @@ class RoutingMachine(RuleBasedStateMachine):
         self.placed: list[str] = []
 
     def _try(self, action) -> None:  # noqa: ANN001
-        with suppress(VoiceRefusal):  # a refusal changes nothing; the invariants must hold all the same
+        with suppress(Refusal):  # a refusal changes nothing; the invariants must hold all the same
             action()
 
     @rule(customer=st.sampled_from(CUSTOMERS))
@@ -73,7 +74,7 @@ class RoutingMachine(RuleBasedStateMachine):
     def _remote(self, call_id: str) -> list[tuple[str, str]]:
         try:
             return self.telephony.remote_parties(call_id)
-        except VoiceRefusal:
+        except Refusal:
             return []
 
     def _ringing(self, device_id: str) -> list[str]:

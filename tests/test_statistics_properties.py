@@ -13,7 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from simulator.center_file import load_default
 from simulator.core.refusals import Refusal
-from simulator.core.voice import VirtualClock, VoiceOptions, VoiceRefusal
+from simulator.core.voice import VirtualClock, VoiceOptions
 from simulator.core.world import World
 from simulator.statistics import Statistics
 
@@ -43,7 +43,7 @@ class StatisticsMachine(RuleBasedStateMachine):
         self.offered_then = 0
 
     def _try(self, action) -> None:  # noqa: ANN001
-        with suppress(VoiceRefusal, Refusal):  # a refusal changes nothing; the sums must hold all the same
+        with suppress(Refusal):  # a refusal changes nothing; the sums must hold all the same
             action()
 
     @rule(customer=st.sampled_from(CUSTOMERS))
@@ -54,7 +54,7 @@ class StatisticsMachine(RuleBasedStateMachine):
     def customer_hangs_up(self, index: int) -> None:
         if self.placed:
             call_id = self.placed[index % len(self.placed)]
-            with suppress(VoiceRefusal):
+            with suppress(Refusal):
                 for number, _state in self.world.remote_parties(call_id):
                     self._try(lambda n=number: self.world.remote_operate(call_id, n, "Hangup"))
 

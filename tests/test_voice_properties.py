@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from voice_rig import ANSWERS, BUSY, CUSTOMER, NUMBERS, SILENT, Rig
 
+from simulator.core.refusals import Refusal
 from simulator.core.voice import (
     AGENT_OPERATIONS,
     CALL_OPERATIONS,
@@ -24,7 +25,6 @@ from simulator.core.voice import (
     CallStateChanged,
     CallView,
     DeviceStateChanged,
-    VoiceRefusal,
 )
 
 AGENTS = st.sampled_from((1, 2, 3))
@@ -284,7 +284,7 @@ class VoiceMachine(RuleBasedStateMachine):
                     params = self._params(agent, view, operation, 0)
                     try:
                         self.rig.op(agent, view.id, operation, **params)
-                    except VoiceRefusal as error:
+                    except Refusal as error:
                         assert error.code == 2, (operation, error)
                     else:
                         raise AssertionError(f"{operation} accepted on {view} without being advertised")

@@ -16,7 +16,7 @@ from simulator.core.contact_center import ContactCenter
 from simulator.core.events import Event, plain
 from simulator.core.refusals import Refusal
 from simulator.core.settings import OFFLINE
-from simulator.core.voice import Telephony, VirtualClock, VoiceRefusal
+from simulator.core.voice import Telephony, VirtualClock
 from simulator.core.world import World
 
 
@@ -64,7 +64,7 @@ def test_an_operation_every_channel_refuses_changes_nothing_and_tells_nobody():
     world, seen = _world()
     agent = _user(world, "agent1@example.com")
     before = world.state()
-    with pytest.raises(VoiceRefusal):
+    with pytest.raises(Refusal):
         world.agent_operate(agent, "Ready", {})  # logged out everywhere
     assert world.state() == before and seen == []
 
@@ -77,7 +77,7 @@ def test_a_media_refusal_after_voice_would_accept_leaves_both_unchanged():
     # core is asked of a definition that no longer exists by the time it plans: removed between them.
     world.center.agent_states.pop("OutToLunch")
     before, told = world.state(), len(seen)
-    with pytest.raises((Refusal, VoiceRefusal)):
+    with pytest.raises(Refusal):
         world.agent_operate(agent, "OutToLunch", {})
     assert world.state() == before and len(seen) == told
 
@@ -126,7 +126,7 @@ _inputs = st.lists(
 
 def _play(world: World, inputs: list[tuple[Any, ...]]) -> None:
     for step in inputs:
-        with contextlib.suppress(Refusal, VoiceRefusal):
+        with contextlib.suppress(Refusal):
             if step[0] == "agent":
                 world.agent_operate(_user(world, step[1]), step[2], {})
             elif step[0] == "call":

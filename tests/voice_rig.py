@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from simulator.core.refusals import Refusal
 from simulator.core.voice import (
     CallOperationFailed,
     CallStateChanged,
@@ -23,7 +24,6 @@ from simulator.core.voice import (
     VirtualClock,
     VoiceEvent,
     VoiceOptions,
-    VoiceRefusal,
 )
 
 ANSWERS = "+15550001"
@@ -97,11 +97,11 @@ class Rig:
     def device_events(self, agent: int) -> list[DeviceStateChanged]:
         return [e for e in self.events if isinstance(e, DeviceStateChanged) and e.device.device_id == f"d{agent}"]
 
-    def refused(self, action: Callable[[], object], code: int) -> VoiceRefusal:
+    def refused(self, action: Callable[[], object], code: int) -> Refusal:
         """Run an action that must be refused with `code`, and check it changed nothing and told nobody."""
         before = self.engine.snapshot()
         emitted = len(self.events)
-        with pytest.raises(VoiceRefusal) as caught:
+        with pytest.raises(Refusal) as caught:
             action()
         assert caught.value.code == code, caught.value
         assert self.engine.snapshot() == before

@@ -5,8 +5,8 @@ which authenticates its own handshake, needs HTTP Basic credentials or the sessi
 authenticated request, and gets that cookie back (with CSRF protection on, a cookie-authenticated change
 also needs the session's token, and every authenticated GET answer carries it; see `csrf`). Without
 credentials the answer is the release profile's: 401 with `WWW-Authenticate`, or 403 "Access denied".
-Whatever a handler raises leaves here in the reference's shape: a `Refusal` (or the voice core's
-`VoiceRefusal`) as its statusCode, an unknown path as 6, a method the path does not have as 3, an
+Whatever a handler raises leaves here in the reference's shape: a `Refusal` (the core's one refusal,
+from provisioning, voice or media) as its statusCode, an unknown path as 6, a method the path does not have as 3, an
 unexpected exception as 4.
 """
 
@@ -18,7 +18,6 @@ from aiohttp import web
 
 from ..core.profiles import PROFILES
 from ..core.refusals import FORBIDDEN, INTERNAL, NOT_FOUND, Refusal
-from ..core.voice import VoiceRefusal
 from . import csrf
 from .auth import Authenticator
 from .keys import NOTIFIER, VIEWER
@@ -61,8 +60,6 @@ def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
             response = await handler(request)
         except Refusal as refusal:
             response = error(refusal)
-        except VoiceRefusal as refusal:
-            response = error(Refusal(refusal.code, refusal.message))
         except web.HTTPMethodNotAllowed as problem:
             allowed = ", ".join(sorted(problem.allowed_methods))
             response = json_response(

@@ -16,12 +16,22 @@ PARTIAL = 7
 
 
 class Refusal(Exception):
-    """A change or lookup the contact center will not make; `code` is the reference statusCode."""
+    """A change, operation or lookup the contact center will not make; `code` is the reference statusCode.
 
-    def __init__(self, code: int, message: str) -> None:
+    The one refusal of every part of the core (provisioning, voice, media): `field` names the parameter
+    at fault (statusCode 1) and `state` the state that forbids an operation (statusCode 2), for clients,
+    for the World (which plans an operation across channels by them) and for tests.
+    """
+
+    def __init__(self, code: int, message: str, *, field: str | None = None, state: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.field = field
+        self.state = state
+
+    def __repr__(self) -> str:
+        return f"Refusal({self.code}, {self.message!r})"
 
 
 def not_found(what: str, key: str) -> Refusal:

@@ -25,7 +25,7 @@ from .queues import Queue
 from .refusals import INVALID, Refusal
 from .routing import Router
 from .users import User
-from .voice import CallView, Clock, DeviceView, Telephony, VirtualClock, VoiceRefusal
+from .voice import CallView, Clock, DeviceView, Telephony, VirtualClock
 from .voice.device import LOGGED_OUT
 
 SESSION = ("StartContactCenterSession", "EndContactCenterSession")
@@ -101,7 +101,7 @@ class World:
         if not isinstance(channels, list) or "voice" in channels:
             try:
                 voice_plan = self.telephony.plan_user_operation(user_id, operation, params)
-            except VoiceRefusal as refusal:
+            except Refusal as refusal:
                 skippable = refusal.state == LOGGED_OUT and operation not in ("StartContactCenterSession", *DND)
                 if not (skippable and self.media.logged_in(user_id)):
                     raise

@@ -13,7 +13,7 @@ Build a `Telephony` over a `Directory` (who answers which number), a `Clock` and
 - CometD: every event reaching the sink            -> ``call_message`` (``/v2/me/calls``) or ``device_message``
   (``/v2/me/devices``), delivered to ``event.user_id``
 
-A refused operation raises `VoiceRefusal` (``code`` is the statusCode, ``message`` the statusMessage) and
+A refused operation raises the core's `refusals.Refusal` (``code`` is the statusCode, ``message`` the statusMessage) and
 changes nothing; an accepted one returns at once and reports through events, as the reference's
 asynchronous operations do.
 """
@@ -40,7 +40,6 @@ from .events import (
     VoiceEvent,
 )
 from .options import RemoteRule, VoiceOptions
-from .refusal import VoiceRefusal
 from .telephony import Telephony
 
 __all__ = [
@@ -64,7 +63,6 @@ __all__ = [
     "VirtualClock",
     "VoiceEvent",
     "VoiceOptions",
-    "VoiceRefusal",
     "call_id",
     "call_message",
     "device_message",

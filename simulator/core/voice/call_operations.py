@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .call import CALL_OPERATIONS, CONFERENCE, CONSULT, DIALING, HELD, TRANSFER, Call, Leg, RemoteParty
 from .events import DTMF_SENT, CallStateChanged, VoiceEvent
-from .refusal import NOT_FOUND, VoiceRefusal, bad_parameter, invalid_state
+from .refusal import NOT_FOUND, Refusal, bad_parameter, invalid_state
 
 if TYPE_CHECKING:
     from .directory import Line
@@ -270,7 +270,7 @@ class CallOperations:
         other = call.leg_of(leg.device_id) if call is not None else None
         if other is None:
             message = f"otherCallUri: call {other_call} not found on this device"
-            raise VoiceRefusal(NOT_FOUND, message, field="otherCallUri")
+            raise Refusal(NOT_FOUND, message, field="otherCallUri")
         if other.state != HELD:
             raise invalid_state(f"otherCallUri: call {other_call} must be Held; it", other.state)
         return other

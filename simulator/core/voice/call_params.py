@@ -13,7 +13,7 @@ from typing import Any
 
 from . import params as read
 from .call import CALL_OPERATIONS, Leg
-from .refusal import VoiceRefusal, invalid_state
+from .refusal import Refusal, invalid_state
 
 NUMBER = "number"  # a phone number: a string, or {"phoneNumber": "..."}
 CALL = "call"  # another call, by its URI or its id
@@ -78,7 +78,7 @@ def read_call_params(operation: str, params: Mapping[str, Any]) -> dict[str, Any
     return {p.argument: _READERS[p.kind](params, p) for p in CALL_PARAMETERS.get(operation, ())}
 
 
-def refusal_on_leg(leg: Leg, operation: str) -> VoiceRefusal:
+def refusal_on_leg(leg: Leg, operation: str) -> Refusal:
     """The refusal (2) of an operation the leg's state does not allow, naming the state that decides."""
     what = f"{operation} on call {leg.call.id}"
     if operation in ("MuteCall", "UnmuteCall"):

@@ -65,7 +65,7 @@ from .events import (
 from .options import ANSWER, BUSY, VoiceOptions
 from .refusal import (
     NOT_FOUND,
-    VoiceRefusal,
+    Refusal,
     bad_parameter,
     invalid_state,
     no_permission,
@@ -200,7 +200,7 @@ class Telephony(CallOperations):
             raise bad_parameter("from", f"{caller} is an internal number; internal calls start with dial")
         queued = self.router is not None and self.router.queue_of_number(called) is not None
         if not queued and self._directory.line_of_number(called) is None:
-            raise VoiceRefusal(NOT_FOUND, f"to: no device answers {called}", field="to")
+            raise Refusal(NOT_FOUND, f"to: no device answers {called}", field="to")
         call = self._new_call(INBOUND, ani=caller, dnis=dialed, user_data=data)
         self._new_remote(call, caller, ESTABLISHED, placed_by=None)
         if self.router is not None and queued:
