@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -12,6 +13,7 @@ import bayeux
 from simulator.app import create_app
 from simulator.center_file import load_default
 from simulator.core.contact_center import ContactCenter
+from simulator.core.site import SiteOptions
 from simulator.core.voice import Clock
 
 AGENT1 = ("agent1@example.com", "password")
@@ -75,6 +77,24 @@ async def server_factory() -> AsyncIterator[Callable]:
 
     async def make(options: bayeux.Options) -> LiveServer:
         runner, server = await start_server(options)
+        runners.append(runner)
+        return server
+
+    yield make
+    for runner in runners:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def serve() -> AsyncIterator[Callable]:
+    """`await serve(clock=None, **site_options)`: a simulator whose contact center has those server options
+    (`SiteOptions`: allowed origins, CSRF, session lifetimes...), on real time unless given a clock."""
+    runners: list[web.AppRunner] = []
+
+    async def make(clock: Clock | None = None, **options: Any) -> LiveServer:
+        center = load_default()
+        center.site = SiteOptions(**options)
+        runner, server = await start_server(center=center, clock=clock)
         runners.append(runner)
         return server
 

@@ -1,6 +1,6 @@
 """Queue routing: calls to a queue's number wait until a suitable agent is free, then ring that agent.
 
-Rules (each checked by tests/test_routing.py):
+Rules (each checked by tests/core/test_routing.py):
 
 - An agent is free for a queue when one of their devices is Ready on voice (not in after-call work), not in
   Do Not Disturb, has no call at all, and is not being offered another call; and the agent holds one of the

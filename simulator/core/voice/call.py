@@ -17,7 +17,7 @@ Three machines act on a leg, each a table a reviewer can check against the refer
 A leg's `capabilities` are the operations whose transition is valid from the current states and whose
 conditions hold now; they are computed, never listed by hand, so they cannot disagree with what is accepted.
 
-Further readings chosen where the reference is silent (each checked by tests/test_voice_calls.py):
+Further readings chosen where the reference is silent (each checked by tests/core/test_voice_calls.py):
 
 - `participants` lists every other party still on the call, in joining order, ringing ones included (the
   reference's Dialing example already lists the party being rung). Every leg of a call therefore sees the

@@ -5,40 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import AsyncIterator, Callable
 
 import aiohttp
-import pytest
 from bayeux_harness import until
-from conftest import LiveServer, start_server
-from rest_client import ADMIN, AGENT1, basic, id_of
+from conftest import LiveServer
+from rest_client import ADMIN, AGENT1, basic, browser, id_of
 
 from simulator.api.keys import AUTH
-from simulator.center_file import load_default
-from simulator.core.site import SiteOptions
 from simulator.core.voice import VirtualClock
 
 WAIT = 10
-
-
-@pytest.fixture
-async def serve() -> AsyncIterator[Callable]:
-    runners = []
-
-    async def make(clock=None, **options) -> LiveServer:
-        center = load_default()
-        center.site = SiteOptions(**options)
-        runner, server = await start_server(center=center, clock=clock)
-        runners.append(runner)
-        return server
-
-    yield make
-    for runner in runners:
-        await runner.cleanup()
-
-
-def browser() -> aiohttp.ClientSession:
-    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
 
 
 async def status_of(http: aiohttp.ClientSession, url: str, **options) -> int:

@@ -16,7 +16,7 @@ from rest_client import ADMIN, AGENT1, PASSWORD
 
 pytest.importorskip("schemathesis")
 
-CONFIG = Path(__file__).with_name("schemathesis.toml")
+CONFIG = Path(__file__).parents[1] / "schemathesis.toml"
 SEED = 20261202
 EXAMPLES = 1  # per operation: the suite's budget; a longer run is `st run` with more (see README)
 

@@ -12,7 +12,7 @@ import yaml
 
 from simulator.scenario import read, run
 
-LIBRARY = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
+LIBRARY = sorted((Path(__file__).parents[2] / "scenarios").glob("*.yaml"))
 
 
 def test_the_library_covers_the_reference_flows() -> None:

@@ -21,6 +21,11 @@ AGENT2 = "agent2@example.com"
 AGENT3 = "agent3@example.com"
 
 
+def browser() -> aiohttp.ClientSession:
+    """A client that keeps the cookies of 127.0.0.1 (an IP address) as a browser does."""
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+
 def basic(user: str, password: str = PASSWORD) -> dict[str, str]:
     token = base64.b64encode(f"{user}:{password}".encode()).decode()
     return {"Authorization": f"Basic {token}"}

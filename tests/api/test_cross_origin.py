@@ -4,41 +4,15 @@ nosniff). All over real HTTP, the requests written as browsers send them."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-
 import aiohttp
 import pytest
-from conftest import LiveServer, start_server
-from rest_client import ADMIN, AGENT1, basic
+from conftest import LiveServer
+from rest_client import ADMIN, AGENT1, basic, browser
 
 from simulator.api.keys import CENTER
-from simulator.center_file import load_default
-from simulator.core.site import SiteOptions
 
 DESKTOP = "http://localhost:3000"
 EVIL = "http://evil.example"
-
-
-@pytest.fixture
-async def serve() -> AsyncIterator[Callable]:
-    """`await serve(**site_options)`: a simulator whose contact center has those server options."""
-    runners = []
-
-    async def make(**options) -> LiveServer:
-        center = load_default()
-        center.site = SiteOptions(**options)
-        runner, server = await start_server(center=center)
-        runners.append(runner)
-        return server
-
-    yield make
-    for runner in runners:
-        await runner.cleanup()
-
-
-def browser() -> aiohttp.ClientSession:
-    """A client that keeps cookies of 127.0.0.1 as a browser does."""
-    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
 
 
 async def fetch(method: str, url: str, **options) -> tuple[int, dict, dict]:

@@ -65,7 +65,7 @@ async def test_the_simulator_under_load_runs_cycles_and_matches_every_notificati
 
 
 def test_the_multimedia_bench_reports_a_row_per_size() -> None:
-    script = Path(__file__).resolve().parent.parent / "bench" / "media_operations.py"
+    script = Path(__file__).resolve().parents[2] / "bench" / "media_operations.py"
     command = [sys.executable, str(script), "--agents", "5,12", "--live", "2", "--cycles", "2"]
     output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=50).stdout
     rows = [line.split("|")[1:-1] for line in output.splitlines() if line.startswith("| ") and "---" not in line]

@@ -4,9 +4,8 @@ reaches that agent on /v2/me/channels, over real HTTP and a real CometD client."
 from __future__ import annotations
 
 import aiohttp
-
-from tests.desktop import open_desktop
-from tests.rest_client import Rest
+from desktop import open_desktop
+from rest_client import Rest
 
 ADMIN = "admin@example.com"
 

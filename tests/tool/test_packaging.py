@@ -16,7 +16,7 @@ import pytest
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FLOOR = re.compile(r"^([A-Za-z0-9_.-]+)>=([0-9][0-9.]*)$")
 
 
@@ -100,8 +100,9 @@ def test_the_sdist_holds_the_tests_with_their_helpers_and_they_run(dist: Path, t
     with tarfile.open(sdist) as archive:
         archive.extractall(tmp_path, filter="data")
     tree = next(tmp_path.glob("gws_simulator-*"))
-    for helper in ROOT.glob("tests/*.py"):  # conftest, the clients and rigs the tests import
-        assert (tree / "tests" / helper.name).is_file(), f"{helper.name} is missing from the sdist"
+    for helper in [*ROOT.glob("tests/*.py"), *ROOT.glob("tests/support/*.py")]:  # conftest, clients and rigs
+        where = helper.relative_to(ROOT)
+        assert (tree / where).is_file(), f"{where} is missing from the sdist"
     assert (tree / "LICENSE").is_file()
     assert (tree / "simulator" / "library" / "centers" / "twenty_agents.yaml").is_file()
     out = run(
@@ -111,8 +112,8 @@ def test_the_sdist_holds_the_tests_with_their_helpers_and_they_run(dist: Path, t
         "-q",
         "-p",
         "no:cacheprovider",
-        "tests/test_scenario_values.py",
-        "tests/test_yaml_nodes.py",
+        "tests/scenario/test_scenario_values.py",
+        "tests/tool/test_yaml_nodes.py",
         cwd=tree,
     )
     assert re.search(r"\d+ passed", out) and "failed" not in out, out

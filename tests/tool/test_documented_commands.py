@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ("README.md", "scenarios/README.md", "bayeux/README.md", "bench/README.md", "simulator/contact_center.md")
 PORTS = ("8080", "9000")
 BOUND = 300  # seconds any one command may take
@@ -35,7 +35,7 @@ NOT_RUN = {
     ".venv/bin/python -m bench": "the benchmarks: minutes of load",
     ".venv/bin/python bench/simulated_hour.py": "a benchmark: repeated simulated hours",
     "sleep ": "profiles a benchmark started on the line before",
-    ".venv/bin/st ": "a long fuzzing run against a running server; tests/test_rest_fuzz.py runs a short one",
+    ".venv/bin/st ": "a long fuzzing run against a running server; tests/api/test_rest_fuzz.py runs a short one",
 }
 HELP = {  # how to ask a command not run which options it has
     ".venv/bin/python -m bench.hotpath": [".venv/bin/python", "-m", "bench.hotpath", "--help"],

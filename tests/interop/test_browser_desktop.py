@@ -27,7 +27,7 @@ from simulator.core.site import SiteOptions
 
 pytestmark = pytest.mark.browser
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]
 COMETD = HERE / "js" / "node_modules" / "cometd"
 
 

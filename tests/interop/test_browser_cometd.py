@@ -24,7 +24,7 @@ from proxy import CuttableProxy
 
 pytestmark = pytest.mark.browser
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]
 COMETD = HERE / "js" / "node_modules" / "cometd"
 PAGE = HERE / "browser"
 TRANSPORTS = ("websocket", "long-polling", "callback-polling")

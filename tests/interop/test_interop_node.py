@@ -36,7 +36,7 @@ import bayeux
 pytestmark = pytest.mark.interop
 
 WAIT = 10.0  # seconds: the bound of every wait on an expected event
-JS = Path(__file__).parent / "js"
+JS = Path(__file__).parents[1] / "js"
 SCRIPT = JS / "node_client.mjs"
 PACKAGES = ("cometd", "cometd-nodejs-client", "ws")
 CALLS = "/v2/me/calls"
