@@ -230,7 +230,7 @@ def test_one_operation_does_the_same_work_with_20_and_with_2000_agents():
 async def test_one_call_of_the_control_api_lists_its_parties_with_their_roles(live_server):
     """GET /sim/calls/{id}: what traffic runs read to learn whose phone a new call rang."""
     import aiohttp
-    from tests.rest_client import Rest
+    from rest_client import Rest
 
     async with aiohttp.ClientSession() as http:
         admin = Rest(http, live_server.url, "admin@example.com")
