@@ -87,7 +87,8 @@ def fill(value: Any, ids: dict[str, Any]) -> Any:
 async def world(server_factory):
     """A simulator whose connects are held briefly; the victim agent1, subscribed, one message waiting;
     the attacker agent2 with a session of its own and a websocket."""
-    server = await server_factory(bayeux.Options(timeout=50))
+    # the victim connects once: a long max_interval keeps its session however long the examples take
+    server = await server_factory(bayeux.Options(timeout=50, max_interval=3_600_000))
     victim = RawClient(server.notifications_url, auth=AGENT1)
     attacker = RawClient(server.notifications_url, auth=AGENT2)
     assert (await victim.handshake())["successful"]
