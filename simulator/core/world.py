@@ -271,6 +271,10 @@ class World:
         """One call going on, as `calls` lists it (statusCode 6 when it is over or never was)."""
         return self._call_document(call_id, self.telephony.call_snapshot(call_id))
 
+    def call_if_going_on(self, call_id: str) -> dict[str, Any] | None:
+        """The call as `call` shows it, or None when it is already over."""
+        return self.call(call_id) if self.telephony.has_call(call_id) else None
+
     def _call_document(self, call_id: str, call: dict[str, Any]) -> dict[str, Any]:
         external = {number for number, _state in self.telephony.remote_parties(call_id)}
         parties = [

@@ -73,6 +73,8 @@ class TrafficRun:
         self._end = start + self.spec.duration
         while self._events:
             when, _, action = heapq.heappop(self._events)
+            if isinstance(action, _Abandon) and action.call_id not in self._arrived:
+                continue  # answered in time: no need to move the clock there
             if when > self.simulator.now():
                 await self.simulator.advance(when - self.simulator.now())
             await action()
@@ -92,20 +94,19 @@ class TrafficRun:
         if status != 200:
             raise RuntimeError(f"POST /sim/calls to {self.to}: HTTP {status} {body.get('statusMessage', body)}")
         call_id = str(body["id"])
-        self._check = await self._rung_by(call_id)
+        self._check = self._rung_by(body.get("call"))
         self.counters.offered += 1
         self._arrived[call_id] = now
         patience = self.spec.patience.draw(self.random)
-        self._at(now + patience, lambda: self._abandon(call_id, caller))
+        self._at(now + patience, _Abandon(self, call_id, caller))
         self._at(now + self.spec.arrivals.draw(self.random), self._arrival)
 
-    async def _rung_by(self, call_id: str) -> dict[str, AgentClient]:
-        """The agents whose phone the new call rang, from the control API's view of the call: only they
-        need reading, however many agents the step has."""
-        status, body = await self.simulator.control("GET", f"/sim/calls/{call_id}")
-        if status != 200:
+    def _rung_by(self, call: dict[str, Any] | None) -> dict[str, AgentClient]:
+        """The agents whose phone the new call rang, from the call with its parties that placing it
+        answered: only they need reading, however many agents the step has."""
+        if call is None:
             return {}  # over already (a busy number)
-        devices = {party.get("device") for party in body["call"]["parties"] if party.get("role") == "agent"}
+        devices = {party.get("device") for party in call["parties"] if party.get("role") == "agent"}
         names = [self._by_device[device] for device in devices if device in self._by_device]
         return {name: self._free[name] for name in names if name in self._free}
 
@@ -149,3 +150,15 @@ class TrafficRun:
         await agent.request("POST", "/api/v2/me", {"operationName": "Ready"})
         self._free[name] = agent
         self._check = {name: agent}
+
+
+@dataclass(frozen=True)
+class _Abandon:
+    """A customer's patience running out: an action the run can see is moot once the call was answered."""
+
+    run: TrafficRun
+    call_id: str
+    caller: str
+
+    def __call__(self) -> Awaitable[None]:
+        return self.run._abandon(self.call_id, self.caller)

@@ -72,10 +72,13 @@ class Statistics:
     def _tick(self, frequency: int) -> None:
         self._schedule(frequency)
         stamp = round((self.epoch + self.clock.now()) * 1000)
+        objects: dict[str, list[str]] = {}  # object type -> ids, read once a sample
         for definition in self.center.statistics:
             if definition.frequency != frequency:
                 continue
-            for object_id in self.objects(definition.object_type):
+            kind = definition.object_type
+            ids = objects[kind] if kind in objects else objects.setdefault(kind, self.objects(kind))
+            for object_id in ids:
                 value = self.value(definition, object_id)
                 series = self.samples.get((object_id, definition.name))
                 if series is None:
@@ -148,27 +151,27 @@ def _call_value(
     definition: StatisticDefinition, tallies: list[QueueTally], now: float, threshold: tuple[int, int] | None
 ) -> float:
     measure = definition.measure
-    answered = [wait for tally in tallies for wait in tally.answered_waits]
-    abandoned = [wait for tally in tallies for wait in tally.abandoned_waits]
+    answered = sum(len(tally.answered_waits) for tally in tallies)
+    abandoned = sum(len(tally.abandoned_waits) for tally in tallies)
     counts: dict[str, Callable[[], float]] = {
-        "answered": lambda: len(answered),
-        "abandoned": lambda: len(abandoned),
+        "answered": lambda: answered,
+        "abandoned": lambda: abandoned,
         "waiting": lambda: sum(len(tally.waiting) for tally in tallies),
         "longest_waiting": lambda: round(
             max((now - since for tally in tallies for since in tally.waiting.values()), default=0.0)
         ),
         "average_wait": lambda: (
-            round(sum(answered + abandoned) / len(answered + abandoned)) if answered or abandoned else 0
+            round(sum(tally.total_wait for tally in tallies) / (answered + abandoned)) if answered or abandoned else 0
         ),
     }
     if measure in counts:
         return counts[measure]()
     assert threshold is not None
     left, right = threshold
-    within = sum(1 for wait in answered if left <= wait <= right)
+    within = sum(tally.within(tally.answered_waits, left, right) for tally in tallies)
     if measure == "answered_in_range":
-        total = len(answered)
+        total = answered
     else:  # service_factor: answered, and abandoned after the second time range
         late = definition.time_range2[1] if definition.time_range2 else 0
-        total = len(answered) + sum(1 for wait in abandoned if wait > late)
+        total = answered + sum(tally.longer(tally.abandoned_waits, late) for tally in tallies)
     return round(100 * within / total, 2) if total else 0
