@@ -27,9 +27,13 @@ SETTLE_BOUND = 10.0  # real seconds a marker may take to come back before the ru
 
 
 def client_session() -> aiohttp.ClientSession:
-    """An HTTP client that writes and reads JSON with orjson, as the server does: a run's agents and the
-    control API make thousands of requests, and the standard library's codec was a tenth of their cost."""
-    return aiohttp.ClientSession(json_serialize=lambda value: orjson.dumps(value).decode())
+    """An HTTP client that writes and reads JSON with orjson, as the server does (a run's agents and the
+    control API make thousands of requests, and the standard library's codec was a tenth of their cost),
+    and keeps its session cookie as a browser would, also from a server named by its IP address (aiohttp's
+    default jar drops those, and every request would open a new HTTP session)."""
+    return aiohttp.ClientSession(
+        json_serialize=lambda value: orjson.dumps(value).decode(), cookie_jar=aiohttp.CookieJar(unsafe=True)
+    )
 
 
 def basic_auth(user: str, password: str) -> dict[str, str]:
