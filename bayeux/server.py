@@ -314,6 +314,8 @@ class BayeuxServer:
         reply = reply_to(message)
         reply.update(clientId=session.id, successful=True, advice=self._advice())
         session.transport = context.transport
+        if context.transport in HTTP_TRANSPORTS:
+            session.on_queued = None  # no longer pushed to by a websocket: its held connect is woken instead
         self._touch(session)
         timeout = self.options.timeout / 1000
         advice = message.get("advice")

@@ -74,7 +74,8 @@ class ServerSession:
         self.connect_delivery_only = False
         self.expires_at = 0.0
         self.transport: str | None = None
-        # Called once when the queue goes from empty to not empty: how a websocket learns it has to push.
+        # Called when the queue goes from empty to not empty, instead of waking the held connect: how the
+        # websocket the session is connected on learns that it has something to write.
         self.on_queued: Callable[[ServerSession], None] | None = None
         self._queue: deque[Queued] = deque()
         self._count = 0  # messages pending: queued, or kept by an extension until acknowledged
@@ -111,8 +112,9 @@ class ServerSession:
         self._bytes += queued[1]
         self._queue_bytes += queued[1]
         if was_empty:
-            self.wake()
-            if self.on_queued is not None:
+            if self.on_queued is None:
+                self.wake()
+            else:
                 self.on_queued(self)
 
     def discard(self) -> None:
@@ -176,6 +178,7 @@ class ServerSession:
             self._queue.extendleft(reversed(messages))
             self._queue_bytes += sum(size for _, size in messages)
             if was_empty:
-                self.wake()
-                if self.on_queued is not None:
+                if self.on_queued is None:
+                    self.wake()
+                else:
                     self.on_queued(self)
