@@ -8,6 +8,10 @@ from typing import Any
 
 import aiohttp
 from bayeux_harness import WAIT, until
+from proxy import CuttableProxy
+from yarl import URL
+
+from bayeux.client import BayeuxClient
 
 
 class Socket:
@@ -101,3 +105,42 @@ async def test_with_acknowledgements_messages_leave_with_numbered_connect_replie
         assert session.pending == 2, "kept until the client acknowledges the batch"
         await socket.send([{**socket.connect_message("5"), "ext": {"ack": frame[-1]["ext"]["ack"]}}])
         await until(lambda: session.pending == 0)
+
+
+async def test_nothing_is_lost_or_sent_twice_across_200_dropped_websockets_with_acks(bare):
+    """The Python client over websocket with acknowledgements, through a proxy that drops the connection
+    200 times: sometimes right after messages were queued (they may be in flight, or not yet written),
+    sometimes after the server wrote them into a network that swallowed them. Every message arrives once,
+    in order, on the same session."""
+    harness, _ = await bare(timeout=30000)
+    target = URL(harness.url)
+    proxy = CuttableProxy(target.host or "127.0.0.1", target.port or 80)
+    await proxy.start()
+    received: list[int] = []
+    url = f"http://127.0.0.1:{proxy.port}{target.path}"
+    try:
+        async with BayeuxClient(
+            url, on_message=lambda m: received.append(m["data"]["n"]), transport="websocket"
+        ) as client:
+            await client.subscribe("/feed")
+            assert client.client_id is not None
+            session = harness.server.sessions[client.client_id]
+            sent = 0
+            for drop in range(200):
+                await until(lambda: session.held and not session.has_messages())
+                swallow = drop % 2 == 1
+                proxy.blackhole = swallow
+                swallowed = proxy.swallowed
+                for _ in range(3):
+                    assert harness.server.publish("/feed", {"n": sent}) == 1
+                    sent += 1
+                if swallow:  # written by the server, into a network that loses it
+                    await until(lambda before=swallowed: proxy.swallowed > before)
+                proxy.cut()
+                proxy.blackhole = False
+                await until(lambda wanted=sent: len(received) >= wanted)
+            assert received == list(range(sent)), "each message once, in order"
+            assert harness.server.sessions[client.client_id] is session, "the same session all along"
+            await until(lambda: session.pending == 0)
+    finally:
+        await proxy.stop()
