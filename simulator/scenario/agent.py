@@ -56,7 +56,11 @@ class AgentClient:
         self._markers: dict[int, asyncio.Future[None]] = {}
         self._marker_seq = 0
         self._bayeux = BayeuxClient(
-            base_url + NOTIFICATIONS, http=self._http, headers=self.headers, on_message=self._on
+            base_url + NOTIFICATIONS,
+            http=self._http,
+            headers=self.headers,
+            on_message=self._on,
+            transport=spec.transport,
         )
 
     async def start(self) -> None:

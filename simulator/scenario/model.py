@@ -17,6 +17,8 @@ TOPICS = ("/v2/me/calls", "/v2/me/devices", "/v2/me/channels", "/v2/me", "/v2/me
 VISITOR_ACTIONS = {"chat": None, "message": "SendMessage", "typing": "StartTyping", "stoptyping": "StopTyping",
                    "leave": "Leave"}  # fmt: skip
 CHANNELS = ("voice", "chat", "email")
+WEBSOCKET = "websocket"
+TRANSPORTS = (WEBSOCKET, "long-polling")  # an agent's Bayeux client, as a desktop's CometD client chooses
 WORLD_ACTIONS = {"call": None, "hangup": "Hangup", "dtmf": "SendDtmf", "answer": "Answer"}
 DISTRIBUTIONS = {"constant": 1, "uniform": 2, "exponential": 1, "normal": 2}  # name -> how many parameters
 
@@ -32,6 +34,7 @@ class AgentSpec:
     ready: bool  # then Ready
     line: int
     channels: tuple[str, ...] = ("voice",)
+    transport: str = WEBSOCKET  # of its Bayeux client, one of TRANSPORTS
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -30,7 +30,9 @@ from .model import (
     DEFAULT_TIMEOUT,
     DISTRIBUTIONS,
     TOPICS,
+    TRANSPORTS,
     VISITOR_ACTIONS,
+    WEBSOCKET,
     WORLD_ACTIONS,
     AgentSpec,
     Distribution,
@@ -214,7 +216,7 @@ class _Reader:
                 entry.line, entry.lines = line, {"user": line}
             if not self.mapping(entry, path, line):
                 continue
-            self.only(entry, path, ("user", "password", "name", "session", "ready", "channels"))
+            self.only(entry, path, ("user", "password", "name", "session", "ready", "channels", "transport"))
             user = self.text(entry, "user", path, required=True)
             if user is None:
                 continue
@@ -234,7 +236,12 @@ class _Reader:
                 where = entry.lines.get("channels", line)
                 self.fail(where, f"{path}.channels must be a non-empty list of {', '.join(CHANNELS)}")
                 channels = ["voice"]
-            agents.append(AgentSpec(name, user, password, session, ready, line, tuple(channels)))
+            transport = entry.get("transport", WEBSOCKET)
+            if transport not in TRANSPORTS:
+                where = entry.lines.get("transport", line)
+                self.fail(where, f"{path}.transport must be one of {', '.join(TRANSPORTS)}")
+                transport = WEBSOCKET
+            agents.append(AgentSpec(name, user, password, session, ready, line, tuple(channels), transport))
             self.agent_names.add(name)
             self.defined.add(name)
         if center is not None:
