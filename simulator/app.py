@@ -23,6 +23,9 @@ from .core.site import SiteOptions
 from .core.voice import AsyncioClock, Clock
 from .core.voice.clock import TimerHandle
 from .core.world import World
+from .recording import Recording
+from .recording import capture as recording_capture
+from .recording import control as recording_control
 from .statistics import Statistics
 from .web import install as install_console
 
@@ -67,6 +70,7 @@ def create_app(
     statistics = Statistics(center, world.clock)
     world.events.subscribe(statistics)
     requests = journal.Journal(journal_size)
+    recording = Recording(world)
     prefixes = (API, CONTROL, STATS)
     app = web.Application(
         middlewares=[
@@ -74,6 +78,7 @@ def create_app(
             cors_middleware(center.site, prefixes),
             crosssite_middleware(center.site, prefixes, json_exempt=(notify.PATH,)),
             api_middleware(authenticator, excluded=(notify.PATH,)),
+            recording_capture.middleware(recording),  # innermost: it sees the user and the refusal
         ]
     )
     app[journal.JOURNAL] = requests
@@ -82,10 +87,11 @@ def create_app(
     app[WORLD] = world
     app[NOTIFIER] = notifier
     app[STATISTICS] = statistics
+    app[recording_capture.RECORDING] = recording
     app.on_startup.append(lambda _app: _start(statistics))
     bayeux.mount(app, notify.PATH, server)
     table = routes.install(app)
-    for route in journal.routes():
+    for route in (*journal.routes(), *recording_control.routes()):
         table.add(route)  # in the OpenAPI document too
         app.router.add_route(route.method, route.full_path, route.handler)
     app.router.add_get(health.PATH, health.health)
