@@ -121,6 +121,11 @@ class _Play:
             await agent.start()
             self.agents[spec.name] = agent
             self.variables[spec.name] = dict(agent.variables)
+        if self.scenario.faults is not None:
+            status, body = await self.simulator.control("POST", "/sim/faults", self.scenario.faults)
+            if status != 200:
+                raise RuntimeError(f"POST /sim/faults answered {status}: {body.get('statusMessage', body)}")
+            self.stack.push_async_callback(self.simulator.control, "DELETE", "/sim/faults")
         self.start = self.simulator.now()
         for step in self.scenario.steps:
             began = time.perf_counter()
