@@ -29,7 +29,7 @@ PORTS = ("8080", "9000")
 BOUND = 300  # seconds any one command may take
 BLOCK = re.compile(r"^```(?:sh|bash|shell)\n(.*?)^```", re.M | re.S)
 SERVERS = ("make run", "gwsim serve", "gwsim record", "GWSIM_")
-MADE = ("results.xml", "run.jsonl", "run.yaml")  # files the docs' commands write in the checkout
+MADE = ("results.xml", "run.jsonl", "run.yaml", "hour.csv")  # files the docs' commands write in the checkout
 NOT_RUN = {
     "make test": "the whole test suite, of which this test is part",
     "make bench": "the benchmarks: minutes of load, measured in bench/, never in tests",
