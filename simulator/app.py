@@ -82,8 +82,12 @@ def create_app(
             crosssite_middleware(center.site, prefixes, json_exempt=(notify.PATH,)),
             bayeux_faults.middleware(faults, notify.PATH),
             api_middleware(authenticator, excluded=(notify.PATH,)),
-            http_faults.middleware(faults),  # inside: it knows the user; outside the recording's
-            recording_capture.middleware(recording),  # innermost: it sees the user and the refusal
+            http_faults.middleware(
+                faults, excluded=(notify.PATH,)
+            ),  # inside: it knows the user; outside the recording's
+            recording_capture.middleware(
+                recording, excluded=(notify.PATH,)
+            ),  # innermost: it sees the user and the refusal
         ]
     )
     app[journal.JOURNAL] = requests

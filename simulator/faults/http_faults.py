@@ -46,11 +46,14 @@ SERVED = {  # what each type of service serves: path prefixes, and whether only 
 }
 
 
-def middleware(faults: Faults) -> Any:
+def middleware(faults: Faults, excluded: tuple[str, ...] = ()) -> Any:
+    """`excluded`: prefixes left alone (the CometD endpoint, whose faults are `bayeux_faults`)."""
+    exempt = (*EXEMPT, *excluded)
+
     @web.middleware
     async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
         path, method = request.path, request.method
-        if faults.plan.empty or path.startswith(EXEMPT) or not (path.startswith(("/api/", "/sim/"))):
+        if faults.plan.empty or path.startswith(exempt) or not (path.startswith(("/api/", "/sim/"))):
             return await handler(request)
         down = _service_down(faults, method, path)
         if down is not None:

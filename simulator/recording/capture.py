@@ -4,7 +4,7 @@ A middleware inside the authentication one, so it knows the user and sees a refu
 a response. GETs change nothing and are left out, as are the control API's own recording, faults and
 journal requests (they configure the server around the World, not the World). A request answered before
 it reached a handler (no route) changes nothing either. Multipart uploads are kept as their size only:
-`replay` says it cannot play them.
+`replay` says it cannot play them. The `excluded` prefixes (the CometD endpoint) change no World either.
 """
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ RECORDING = web.AppKey("recording", Recording)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def middleware(recording: Recording) -> Any:
+def middleware(recording: Recording, excluded: tuple[str, ...] = ()) -> Any:
+    unrecorded = (*UNRECORDED, *excluded)
+
     @web.middleware
     async def capture(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if not recording.active or request.method not in CHANGES or request.path.startswith(UNRECORDED):
+        if not recording.active or request.method not in CHANGES or request.path.startswith(unrecorded):
             return await handler(request)
         arrived = recording.seq()
         try:

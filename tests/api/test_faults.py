@@ -250,3 +250,19 @@ async def test_a_plan_with_a_mistake_is_refused_naming_the_field_and_changes_not
                 "injected": {"latency": 0, "errors": 0, "rateLimited": 0, "dropped": 0, "late": 0},
             }
         )
+
+
+async def test_drops_close_open_websockets() -> None:
+    async with simulation() as sim:
+        await faults(sim, {"bayeux": {"dropEvery": 5}})
+        headers = basic_auth("agent1@example.com", "password")
+        async with sim.simulator._http.ws_connect(sim.url + "/api/v2/notifications", headers=headers) as socket:
+            await socket.send_json(
+                [{"channel": "/meta/handshake", "version": "1.0", "supportedConnectionTypes": ["websocket"]}]
+            )
+            handshake = (await socket.receive_json(timeout=BOUND))[0]
+            assert handshake["successful"], handshake
+            await sim.advance(6)
+            message = await socket.receive(timeout=BOUND)
+            assert message.type.name in ("CLOSE", "CLOSED", "ERROR"), message
+        assert (await injected(sim))["dropped"] == 1

@@ -130,3 +130,69 @@ def test_a_file_that_is_not_a_recording_is_refused(tmp_path: Path, capsys: Any) 
     bad.write_text('{"type": "event"}\n')
     assert cli.main(["replay", str(bad)]) == 2
     assert "bad.jsonl:1: the first line must be the recording header" in capsys.readouterr().err
+
+
+def test_gwsim_record_writes_every_line_and_ends_the_file_on_sigterm(tmp_path: Path, capsys: Any) -> None:
+    import base64
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    output = tmp_path / "served.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "record", "--port", "0", "--clock", "virtual", "-o", str(output)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
+    try:
+        assert process.stdout is not None
+        banner = ""
+        for line in process.stdout:
+            banner += line
+            if "press Ctrl+C" in line:
+                break
+        found = re.search(r"http://[^:]+:(\d+)/api/v2", banner)
+        assert found, banner
+        token = base64.b64encode(b"admin@example.com:password").decode()
+        for path, body in (("/sim/calls", {"from": "+15551230000", "to": "5001"}), ("/sim/clock", {"advance": 40})):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{found.group(1)}{path}",
+                data=orjson.dumps(body),
+                headers={"Authorization": f"Basic {token}", "Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                assert answer.status == 200
+    finally:
+        process.terminate()
+        _, errors = process.communicate(timeout=30)
+    assert process.returncode == 0 and f"recorded to {output}" in errors
+    lines = [orjson.loads(text) for text in output.read_text().splitlines()]
+    assert [line["type"] for line in (lines[0], lines[-1])] == ["recording", "end"]
+    assert lines[0] == {"type": "recording", "version": 1, "contactCenter": None, "clock": "virtual"}
+    assert [line["path"] for line in lines if line["type"] == "input"] == ["/sim/calls", "/sim/clock"]
+    assert lines[-1]["time"] == 40.0 and lines[-1]["inputs"] == 2
+    assert cli.main(["replay", str(output)]) == 0
+    assert capsys.readouterr().out.startswith("identical, ")
+
+
+def test_a_request_a_fault_answered_is_no_input(tmp_path: Path) -> None:
+    async def faulted() -> list[dict[str, Any]]:
+        async with simulation() as sim:
+            await sim.simulator.control("POST", "/sim/recording", {"operationName": "Start"})
+            agent = await sim.agent("agent1@example.com")
+            plan = {"errors": [{"route": "/api/v2/me", "method": "POST", "rate": 1}]}
+            await sim.simulator.control("POST", "/sim/faults", plan)
+            status, _ = await agent.request("POST", "/api/v2/me", {"operationName": "Ready"})
+            assert status == 500
+            await sim.simulator.control("DELETE", "/sim/faults")
+            await sim.simulator.control("POST", "/sim/recording", {"operationName": "Stop"})
+            _, body = await sim.simulator.control("GET", "/sim/recording")
+            return list(body["recording"]["lines"])
+
+    lines = asyncio.run(faulted())
+    inputs = [(line["path"], line.get("body")) for line in lines if line["type"] == "input"]
+    assert inputs == [("/api/v2/me", {"operationName": "StartContactCenterSession", "channels": ["voice"]})]
+    assert asyncio.run(replay(parse(orjson.dumps(line).decode() for line in lines))).identical
