@@ -13,12 +13,15 @@ A connect reply is what carries messages to a client, so the faults act on conne
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
 from aiohttp import web
 
-from .state import Faults, Handler
+from .state import Faults
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def middleware(faults: Faults, path: str) -> Any:

@@ -17,6 +17,7 @@ request a fault answered, which never reached the World, is no input of a record
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -24,7 +25,7 @@ from aiohttp import web
 from ..api.keys import VIEWER
 from ..api.responses import json_response
 from ..core.refusals import FORBIDDEN, INTERNAL
-from .state import Faults, Handler, matches
+from .state import Faults, matches
 
 EXEMPT = ("/sim/faults", "/health")
 CHANGES = ("POST", "PUT", "DELETE", "PATCH")
@@ -44,6 +45,8 @@ SERVED = {  # what each type of service serves: path prefixes, and whether only 
         True,
     ),
 }
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def middleware(faults: Faults, excluded: tuple[str, ...] = ()) -> Any:

@@ -14,7 +14,6 @@ import fnmatch
 import math
 import random
 from collections import deque
-from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -25,7 +24,7 @@ from ..api.responses import Failure
 from ..core.refusals import INVALID
 from ..core.voice.clock import TimerHandle
 from ..core.world import World
-from .plan import FaultPlan
+from .plan import FaultPlan, document
 
 KINDS = ("latency", "errors", "rateLimited", "dropped", "late")
 
@@ -70,8 +69,7 @@ class Faults:
             self._arm(plan.bayeux.drop_every)
 
     def document(self) -> dict[str, Any]:
-        from .plan import document
-
+        """The plan as it was given, with what was injected since it was put in force."""
         return {**document(self.plan), "injected": dict(self.injected)}
 
     def _known(self, name: str) -> bool:
@@ -126,4 +124,3 @@ class Faults:
 
 
 FAULTS = web.AppKey("faults", Faults)
-Handler = Callable[[web.Request], Any]
