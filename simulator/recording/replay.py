@@ -21,7 +21,9 @@ import orjson
 from aiohttp import web
 
 from ..center_file import load, load_default
+from ..core.contact_center import ContactCenter
 from ..core.voice import VirtualClock
+from ..core.world import World
 from ..scenario.agent import basic_auth
 from .recorder import Line, Recorder, normal
 
@@ -133,13 +135,13 @@ async def replay(recorded: Recorded, contact_center: str | None = None) -> Outco
     return Outcome(max(len(replayed), len(recorded.events)), compare(recorded, replayed, tolerance), skipped)
 
 
-def _move_clock(world: Any, recorder: Recorder, to: float) -> None:
+def _move_clock(world: World, recorder: Recorder, to: float) -> None:
     ahead = to - recorder.now()
     if ahead > 0:
         world.advance(ahead)
 
 
-async def _send(http: aiohttp.ClientSession, base: str, entry: Line, center: Any) -> None:
+async def _send(http: aiohttp.ClientSession, base: str, entry: Line, center: ContactCenter) -> None:
     url = base + entry["path"] + (f"?{entry['query']}" if entry.get("query") else "")
     user = center.user_named(entry["user"]) if entry.get("user") else None
     headers = basic_auth(user.userName, user.password) if user is not None else {}

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from simulator.scenario import library
+from simulator.scenario.agent import basic_auth
 from simulator.scenario.reader import ScenarioError, read
 from simulator.scenario.runner import run
 
@@ -46,3 +48,21 @@ async def test_the_faults_are_in_force_for_the_steps_only(tmp_path: Path) -> Non
     )
     result = await run(read(path))
     assert result.passed, result.failure
+
+
+async def test_against_a_running_server_the_faults_are_lifted_at_the_end(tmp_path: Path, live_server) -> None:
+    path = tmp_path / "failing.yaml"
+    path.write_text(
+        "name: Failing calls\nagents: [agent1@example.com]\n"
+        "faults: {errors: [{route: /api/v2/me/calls, rate: 1}]}\n"
+        "steps:\n  - {request: GET /api/v2/me/calls, agent: agent1, status: 500, statusCode: 4}\n"
+    )
+    result = await run(read(path), live_server.url)
+    assert result.passed, result.failure
+    async with aiohttp.ClientSession() as http:
+        headers = basic_auth("admin@example.com", "password")
+        async with http.get(live_server.url + "/sim/faults", headers=headers) as response:
+            assert (await response.json())["faults"] == {
+                "seed": 0,
+                "injected": {"latency": 0, "errors": 0, "rateLimited": 0, "dropped": 0, "late": 0},
+            }
