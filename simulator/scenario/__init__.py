@@ -1,5 +1,6 @@
 """YAML scenarios: read and check them (`reader`), run them against a simulator (`runner`) through real
-HTTP and Bayeux clients (`agent`, `target`), and report (`report`); `gwsim check` / `gwsim run` in `command`.
+HTTP and Bayeux clients (`agent`, `target`), inbound traffic (`traffic`), and report (`report`, with the
+traffic's live lines and CSV); `gwsim check` / `gwsim run` in `command`.
 
 The format is described in scenarios/README.md and simulator/scenario.schema.json.
 """

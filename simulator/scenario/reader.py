@@ -21,21 +21,22 @@ from .. import yaml_nodes
 from ..center_file import load, load_default
 from ..core.contact_center import ContactCenter, ContactCenterError
 from ..core.media import INTERACTION_OPERATIONS
+from ..core.refusals import Refusal
 from ..core.voice import AGENT_OPERATIONS, CALL_OPERATIONS, DEVICE_OPERATIONS
+from ..distributions import DISTRIBUTIONS, Distribution
+from ..faults.plan import parse as parse_faults
 from . import values
 from .model import (
     CHANNELS,
     DEFAULT_ADMIN,
     DEFAULT_PASSWORD,
     DEFAULT_TIMEOUT,
-    DISTRIBUTIONS,
     TOPICS,
     TRANSPORTS,
     VISITOR_ACTIONS,
     WEBSOCKET,
     WORLD_ACTIONS,
     AgentSpec,
-    Distribution,
     Email,
     Expect,
     Operation,
@@ -157,7 +158,11 @@ class _Reader:
         if not isinstance(top, Marked):
             self.fail(getattr(top, "line", 1), "a scenario must be a mapping with name and steps")
             return None
-        self.only(top, "", ("name", "description", "contactCenter", "timeout", "admin", "variables", "agents", "steps"))
+        self.only(
+            top,
+            "",
+            ("name", "description", "contactCenter", "timeout", "admin", "variables", "agents", "faults", "steps"),
+        )
         name = self.text(top, "name", "", required=True) or "?"
         description = self.text(top, "description", "")
         center_path, center = self.contact_center(top)
@@ -167,7 +172,21 @@ class _Reader:
         variables = self.variables(top)
         agents = self.agents(top, center)
         steps = self.steps(top)
-        return Scenario(self.source, name, description, center_path, timeout, admin, variables, agents, steps)
+        faults = self.faults(top)
+        return Scenario(self.source, name, description, center_path, timeout, admin, variables, agents, steps, faults)
+
+    def faults(self, top: Marked) -> dict[str, Any] | None:
+        """The fault plan, checked as `POST /sim/faults` checks it (the runner sends it there)."""
+        entry = top.get("faults")
+        if entry is None:
+            return None
+        plain: dict[str, Any] = _unmarked(entry)
+        try:
+            parse_faults(plain)
+        except Refusal as problem:
+            self.fail(top.lines["faults"], f"faults: {problem.message}")
+            return None
+        return plain
 
     def contact_center(self, top: Marked) -> tuple[str | None, ContactCenter | None]:
         value = self.text(top, "contactCenter", "")
@@ -601,3 +620,12 @@ class _Reader:
         for name in values.references(value):
             if name not in self.defined:
                 self.fail(line, f"{path}: ${{{name}}} is not defined by an earlier step, an agent or variables")
+
+
+def _unmarked(value: Any) -> Any:
+    """A YAML value without its line marks: plain dicts and lists, as JSON sends them."""
+    if isinstance(value, dict):
+        return {key: _unmarked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unmarked(item) for item in value]
+    return value

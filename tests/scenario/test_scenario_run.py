@@ -223,7 +223,9 @@ async def test_agents_on_either_transport_follow_the_same_call() -> None:
 
 def test_an_unknown_transport_is_refused_at_its_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("name: s\nagents:\n  - user: agent1@example.com\n    transport: smoke-signals\nsteps:\n  - wait: 1\n")
+    path.write_text(
+        "name: s\nagents:\n  - user: agent1@example.com\n    transport: smoke-signals\nsteps:\n  - wait: 1\n"
+    )
     checked = subprocess.run(
         [sys.executable, "-m", "simulator", "check", str(path)], capture_output=True, text=True, timeout=RUN_BOUND
     )
