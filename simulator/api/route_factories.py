@@ -233,7 +233,9 @@ def operations_route(
     async def run(ctx: Context) -> web.Response:
         body = await read_body(ctx.request)
         name = body.get("operationName")
-        available = {**(defined(ctx) if defined is not None else {}), **operations}
+        offered = {**(defined(ctx) if defined is not None else {}), **operations}
+        features = ctx.center.feature_ids
+        available = {key: op for key, op in offered.items() if op.feature is None or op.feature in features}
         if name is None:
             if otherwise is not None:
                 return await otherwise(ctx, body)
@@ -277,6 +279,7 @@ class Operation:
     roles: frozenset[str]
     run: Callable[[Context, dict[str, Any]], Awaitable[dict[str, Any] | None]]
     description: str = ""
+    feature: str | None = None  # the contact-center feature without which the operation does not exist
 
 
 def custom_route(

@@ -22,7 +22,7 @@ from .events import Change, EventStream, PasswordChanged, WorldReset
 from .media import Interaction, MediaOptions, Multimedia, Workbin
 from .media.email import Attachment
 from .queues import Queue
-from .refusals import INVALID, Refusal
+from .refusals import INVALID, NOT_FOUND, Refusal
 from .routing import Router
 from .users import User
 from .voice import CallView, Clock, DeviceView, Telephony, VirtualClock
@@ -30,6 +30,7 @@ from .voice.device import LOGGED_OUT
 
 SESSION = ("StartContactCenterSession", "EndContactCenterSession")
 DND = ("DoNotDisturbOn", "DoNotDisturbOff")
+MONITORING_FEATURE = "api-supervisor-monitoring"
 # errorCode of PasswordChangeError (reference, /v2/me): 1 guidelines not met, 2 wrong old password.
 PASSWORD_GUIDELINES = 1
 PASSWORD_WRONG_OLD = 2
@@ -119,6 +120,13 @@ class World:
 
     def device_operate(self, user_id: str, device_id: str, operation: str, params: Mapping[str, Any]) -> None:
         self.telephony.device_operate(user_id, device_id, operation, params)
+
+    def supervise(self, supervisor_id: str, device_id: str, operation: str, params: Mapping[str, Any]) -> None:
+        """ListenIn, Coach, Bargain or CancelSupervisorMonitoring by a supervisor on an agent's device
+        (see `voice.monitoring`); without the feature the operations do not exist."""
+        if MONITORING_FEATURE not in self.center.feature_ids:
+            raise Refusal(NOT_FOUND, f"{operation}: feature {MONITORING_FEATURE} is not enabled")
+        self.telephony.supervise(supervisor_id, device_id, operation, params)
 
     def change_password(self, user: User, by: User, old_password: str | None, new_password: str) -> None:
         """Change (with the old password) or reset (without) a password; the outcome, success or refusal,

@@ -172,6 +172,8 @@ def call_monitoring(leg: Leg) -> tuple[dict[str, str], bool, bool]:
     """(monitoring, supervisorListeningIn, monitoredUserMuted) of a leg's call document."""
     monitor = leg.monitor
     if monitor is not None:
+        if not leg.live or not monitor.active:
+            return {}, False, False
         agent = leg.call.leg_of(monitor.device_id)
         document = _monitoring_document(monitor)
         document["monitoredDeviceId"] = monitor.device_id

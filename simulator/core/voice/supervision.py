@@ -65,7 +65,8 @@ class SupervisorMonitoring:
             what = f"{operation} on device {device_id}: another supervisor is monitoring it"
             raise Refusal(INVALID_STATE, what, state=monitor.state)
         if not monitor.may(operation):
-            raise invalid_state(f"{operation} on device {device_id} (supervisorMonitoringState)", monitor.state)
+            state = monitor.state if monitor.active else "absent"
+            raise invalid_state(f"{operation} on device {device_id} (supervisorMonitoringState {state})", monitor.state)
         self._device(device_id)  # a first look at the device is not a change
         self._monitorings[device_id] = monitor
         if not monitor.active:
