@@ -40,7 +40,7 @@ def _operation(name: str) -> Operation:
         ctx.request.app[WORLD].supervise(ctx.viewer.id, ctx.arg("device_id"), name, values)
 
     description = f"{name} on an agent's device (supervisors; one supervisor at a time per device)"
-    return Operation(_schema(name), SUPERVISORS, run, description, feature=MONITORING_FEATURE)
+    return Operation(_schema(name), SUPERVISORS, run, description)
 
 
 def supervisor_operations() -> dict[str, Operation]:

@@ -149,7 +149,7 @@ class Route:
     body: Schema | None = None
     operations: Mapping[str, Schema] = field(default_factory=dict)
     filters: bool = False
-    feature: str | None = None  # the contact-center feature without which the route does not exist
+    features: tuple[str, ...] = ()  # the route exists while any of these is enabled (see `features`)
     base: str = API  # the prefix of `path`: /api/v2, or /sim for the simulator's control API
     media_type: str = "application/json"  # of the request body; multipart/form-data for file uploads
     creates: Schema | None = None  # an assignment that can also create the object it assigns (hybrid)

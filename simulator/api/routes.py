@@ -22,6 +22,7 @@ from . import (
     users,
     workbins,
 )
+from .features import gate
 from .resources import EVERYONE, Context, RouteTable
 from .responses import json_response
 from .route_factories import custom_route
@@ -46,6 +47,7 @@ def route_table() -> RouteTable:
             "document",
         )
     )
+    table.routes = [gate(route) for route in table.routes]
     return table
 
 
