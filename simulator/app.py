@@ -16,13 +16,14 @@ from .api import routes
 from .api.auth import Authenticator
 from .api.cors import cors_middleware
 from .api.crosssite import crosssite_middleware
-from .api.keys import AUTH, CENTER, NOTIFIER, STATISTICS, WORLD
+from .api.keys import AUTH, CENTER, NOTIFIER, RECORDED_CALLS, STATISTICS, WORLD
 from .api.middleware import API, CONTROL, STATS, api_middleware
 from .core.contact_center import ContactCenter
 from .core.site import SiteOptions
 from .core.voice import AsyncioClock, Clock
 from .core.voice.clock import TimerHandle
 from .core.world import World
+from .recorded_calls import RecordedCalls
 from .statistics import Statistics
 from .web import install as install_console
 
@@ -66,6 +67,8 @@ def create_app(
     notifier.start()
     statistics = Statistics(center, world.clock)
     world.events.subscribe(statistics)
+    recorded_calls = RecordedCalls(center, world.wall_time)
+    world.events.subscribe(recorded_calls)
     requests = journal.Journal(journal_size)
     prefixes = (API, CONTROL, STATS)
     app = web.Application(
@@ -82,6 +85,7 @@ def create_app(
     app[WORLD] = world
     app[NOTIFIER] = notifier
     app[STATISTICS] = statistics
+    app[RECORDED_CALLS] = recorded_calls
     app.on_startup.append(lambda _app: _start(statistics))
     bayeux.mount(app, notify.PATH, server)
     table = routes.install(app)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,6 +46,7 @@ class World:
         self.events = EventStream(clock)
         self._loaded = copy.deepcopy(center)
         self._generation = 0
+        self._epoch: float | None = None
         self._start()
 
     def _start(self) -> None:
@@ -63,12 +65,21 @@ class World:
         options = dataclasses.replace(
             self.center.voice_options, recording=self.center.voice_options.recording and recording
         )
-        self.telephony = Telephony(CenterDirectory(self.center), self.clock, emit, options, seed=self.center.seed)
+        self.telephony = Telephony(
+            CenterDirectory(self.center), self.clock, emit, options, seed=self.center.seed, wall_clock=self.wall_time
+        )
         self.center.attach(self.telephony)
         self.router = Router(self.center, self.telephony, self.clock, emit=emit)
         self.media = Multimedia(self.center, self.clock, emit, None)
         self.media.configure(self.center.multimedia)
         self.center.listener = self._center_changed
+
+    def wall_time(self) -> float:
+        """Simulated time as seconds since the epoch: the clock's first reading is taken to be the wall
+        clock's time then (read when first asked: a real clock can be read only once its loop runs)."""
+        if self._epoch is None:
+            self._epoch = time.time() - self.clock.now()
+        return self._epoch + self.clock.now()
 
     def _center_changed(self, change: Change) -> None:
         self.events.append(change)

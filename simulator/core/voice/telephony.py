@@ -93,13 +93,17 @@ class Telephony(CallOperations, SupervisorMonitoring):
         sink: Sink,
         options: VoiceOptions | None = None,
         seed: int = 0,
+        wall_clock: Callable[[], float] | None = None,
     ) -> None:
+        """`wall_clock` gives seconds since the epoch for the dates the documents carry; without it the
+        clock's own reading (the same for the same inputs, as replays need)."""
         self._directory = directory
         self._clock = clock
         self._emit: Callable[[VoiceEvent], None] = sink.append if isinstance(sink, list) else sink
         self._options = options or VoiceOptions()
         self._leg_options = LegOptions(self._options.mute, self._options.recording, self._options.clear_call)
         self._random = random.Random(seed)
+        self._wall_clock = wall_clock or clock.now  # the date in recordings' names
         self._seq = 0
         self._calls: dict[str, Call] = {}
         self._devices: dict[str, DeviceVoice] = {}
@@ -159,7 +163,11 @@ class Telephony(CallOperations, SupervisorMonitoring):
     ) -> None:
         """A device or agent-state operation on one of the user's devices (POST /devices/{id},
         /me/channels/voice): DoNotDisturbOn/Off, ForwardCallsOn/Off, Ready, NotReady, AfterCallWork,
-        StartContactCenterSession, EndContactCenterSession, or any agent-state definition's operationName."""
+        StartContactCenterSession, EndContactCenterSession, or any agent-state definition's operationName;
+        and StopCallRecording, on every call of the device."""
+        if operation_name == "StopCallRecording":
+            self.stop_device_recording(user_id, device_id)
+            return
         self._owned_line(user_id, device_id)
         change = self._plan_device_change(device_id, operation_name, self._params(params))
         self._apply_device_change(device_id, change)
@@ -670,6 +678,9 @@ class Telephony(CallOperations, SupervisorMonitoring):
 
     def _touch_call(self, call: Call) -> None:
         self._dirty_calls[call] = None
+
+    def _wall_time(self) -> float:
+        return self._wall_clock()
 
     def _timed(self, action: Callable[..., None], *args: Any) -> None:
         """A timer firing is an action like any other: change, then tell."""
