@@ -84,8 +84,8 @@ class Statistics:
 
     def objects(self, object_type: str) -> list[str]:
         """The ids of the objects a statistic of `object_type` is sampled for."""
-        if object_type == QUEUE:
-            return [queue.id for queue in self.center.queues.values() if queue.channel == "voice"]
+        if object_type == QUEUE:  # voice, chat and e-mail queues alike
+            return list(self.center.queues)
         if object_type in (SKILL_Q, SKILL_AG):
             return list(self.center.skills)
         return [user.id for user in self.center.users.values() if user.has_role(AGENT_ROLE)]
@@ -129,7 +129,7 @@ class Statistics:
         """The object types `object_id` is (a skill is both SKILL_Q and SKILL_AG); empty if unknown."""
         queue = self.center.queues.get(object_id)
         if queue is not None:
-            return (QUEUE,) if queue.channel == "voice" else ()
+            return (QUEUE,)
         if object_id in self.center.skills:
             return (SKILL_Q, SKILL_AG)
         user = self.center.users.get(object_id)
