@@ -36,6 +36,7 @@ from .model import (
     Distribution,
     Email,
     Expect,
+    ExpectStatistic,
     Operation,
     Reply,
     Request,
@@ -453,6 +454,8 @@ class _Reader:
         where = f"{path}.expect"
         if not self.mapping(spec, where, entry.lines["expect"]):
             return None
+        if "statistic" in spec:
+            return self._expect_statistic(entry, spec, path, number)
         self.only(spec, where, ("agent", "topic", "match", "within", "count"))
         agent = self.agent(spec, where)
         topic = self.text(spec, "topic", where) or TOPICS[0]
@@ -478,6 +481,28 @@ class _Reader:
             match=dict(match),
             within=within if within is not None else self.timeout,
             count=count,
+        )
+
+    def _expect_statistic(self, entry: Marked, spec: Marked, path: str, number: int) -> Step | None:
+        """`expect: {statistic: ServiceLevel, object: Sales line, value: 100, within: 30}`."""
+        where = f"{path}.expect"
+        self.only(spec, where, ("statistic", "object", "value", "within"))
+        statistic = self.text(spec, "statistic", where, required=True)
+        target = self.text(spec, "object", where, required=True)
+        value = spec.get("value")
+        if "value" not in spec:
+            self.fail(spec.line, f"{where}.value is missing")
+        elif not _is_number(value) and not (isinstance(value, str) and values.REFERENCE.fullmatch(value)):
+            self.fail(spec.lines["value"], f"{where}.value must be a number (or a ${{...}} reference to one)")
+        within = self.seconds(spec, "within", where)
+        if statistic is None or target is None:
+            return None
+        return ExpectStatistic(
+            **self._common(entry, path, number),
+            statistic=statistic,
+            object=target,
+            value=value,
+            within=within if within is not None else self.timeout,
         )
 
     def _traffic(self, entry: Marked, path: str, number: int) -> Step | None:
