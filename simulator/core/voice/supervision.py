@@ -139,9 +139,10 @@ class SupervisorMonitoring:
         if any(getattr(party, "monitor", None) is monitor for party in call.live_parties()):
             return
         device = monitor.supervisor_device
-        if device is None or any(leg.state in LIVE for leg in self._device_legs.get(device, ())):
-            return  # the supervisor's phone is busy: this call goes unmonitored
-        leg = self._new_leg(call, self._line(device), ESTABLISHED)
+        line = self._directory.line_of_device(device) if device is not None else None
+        if line is None or any(leg.state in LIVE for leg in self._device_legs.get(line.device_id, ())):
+            return  # the supervisor's phone is busy (or gone): this call goes unmonitored
+        leg = self._new_leg(call, line, ESTABLISHED)
         leg.monitor = monitor
         leg.ever_established = False  # monitoring is not a call the supervisor handled: no after-call work
         monitor.joined = True
