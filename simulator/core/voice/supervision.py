@@ -116,7 +116,10 @@ class SupervisorMonitoring:
     # ------------------------------------------------------------------ the supervisor's legs
 
     def _monitor_pass(self) -> None:
-        """Join and leave the calls this action touched, as the monitorings say."""
+        """Join and leave the calls this action touched, as the monitorings say (nothing to do in a
+        contact center where nobody ever monitored)."""
+        if not self._monitorings:
+            return
         calls = dict(self._dirty_calls)
         for device_id in self._dirty_devices:
             for leg in self._device_legs.get(device_id, ()):

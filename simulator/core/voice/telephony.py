@@ -689,7 +689,7 @@ class Telephony(CallOperations, SupervisorMonitoring):
 
     def _view(self, leg: Leg) -> CallView:
         call = leg.call
-        monitoring, listening_in, user_muted = call_monitoring(leg)
+        monitoring, listening_in, user_muted = call_monitoring(leg) if self._monitorings else ({}, False, False)
         return CallView(
             id=call.id,
             state=leg.state,
