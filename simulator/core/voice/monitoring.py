@@ -6,6 +6,8 @@ when nobody monitors), `supervisorMonitoringMode` (NextCall, AllCalls) and `supe
 (Call, Agent), offers ListenIn, Bargain, Coach and CancelSupervisorMonitoring to users with
 ROLE_SUPERVISOR, and lets one supervisor at a time monitor a device. Readings chosen where it is silent:
 
+- The reference's attribute table names the scope `supervisorMonitoringScopeString`, its type column
+  run into its name; the attribute is `supervisorMonitoringScope`, like its two siblings.
 - The operations are posted on the monitored (agent's) device, `/devices/{id}`, with the optional
   `supervisorMonitoringMode` (default AllCalls) and `supervisorMonitoringScope` (default Agent). The
   supervisor joins calls on their own first device.
