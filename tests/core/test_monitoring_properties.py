@@ -71,6 +71,11 @@ class MonitoringMachine(RuleBasedStateMachine):
         }
         self._try(lambda: self.engine.supervise(supervisor, AGENTS[agent], operation, params))
 
+    @rule(agent=st.sampled_from(sorted(AGENTS)), callee=st.sampled_from(sorted({**AGENTS, **SUPERVISORS})))
+    def an_agent_dials(self, agent: str, callee: str) -> None:
+        device = AGENTS[agent]
+        self._try(lambda: self.engine.dial(agent, device, NUMBERS[{**AGENTS, **SUPERVISORS}[callee]]))
+
     @rule(customer=st.sampled_from(CUSTOMERS))
     def a_customer_hangs_up(self, customer: str) -> None:
         for call_id in self.engine.call_ids():
