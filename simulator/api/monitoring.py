@@ -12,7 +12,6 @@ from typing import Any
 
 from ..core.users import SUPERVISOR
 from ..core.voice.monitoring import MONITOR_PARAMETERS
-from .features import MONITORING
 from .keys import WORLD
 from .resources import Context
 from .route_factories import Operation
@@ -50,9 +49,9 @@ def supervisor_operations() -> dict[str, Operation]:
 def with_supervisor_capabilities(ctx: Context, device: Any, document: dict[str, Any]) -> dict[str, Any]:
     """The device document as the viewer sees it: a supervisor also sees the monitoring operations they
     may post on it now (the reference: "users who have the role ROLE_SUPERVISOR may see ...")."""
-    if MONITORING not in ctx.center.feature_ids or not ctx.viewer.has_role(SUPERVISOR):
+    if not ctx.viewer.has_role(SUPERVISOR):
         return document
-    extra = ctx.request.app[WORLD].telephony.supervisor_capabilities(device.id, ctx.viewer.id)
+    extra = ctx.request.app[WORLD].supervisor_capabilities(device.id, ctx.viewer.id)
     if extra and "capabilities" in document:
         document["capabilities"] = [*document["capabilities"], *extra]
     return document

@@ -139,6 +139,12 @@ class World:
             raise Refusal(NOT_FOUND, f"{operation}: feature {MONITORING_FEATURE} is not enabled")
         self.telephony.supervise(supervisor_id, device_id, operation, params)
 
+    def supervisor_capabilities(self, device_id: str, supervisor_id: str) -> tuple[str, ...]:
+        """The monitoring operations the supervisor may post on the device now (none without the feature)."""
+        if MONITORING_FEATURE not in self.center.feature_ids:
+            return ()
+        return self.telephony.supervisor_capabilities(device_id, supervisor_id)
+
     def change_password(self, user: User, by: User, old_password: str | None, new_password: str) -> None:
         """Change (with the old password) or reset (without) a password; the outcome, success or refusal,
         is an event, as the reference's asynchronous password operations report it."""
