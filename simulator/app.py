@@ -16,7 +16,7 @@ from .api import routes
 from .api.auth import Authenticator
 from .api.cors import cors_middleware
 from .api.crosssite import crosssite_middleware
-from .api.keys import AUTH, CENTER, NOTIFIER, STATISTICS, WORLD
+from .api.keys import AUTH, CENTER, NOTIFIER, RECORDED_CALLS, STATISTICS, WORLD
 from .api.middleware import API, CONTROL, STATS, api_middleware
 from .core.contact_center import ContactCenter
 from .core.site import SiteOptions
@@ -25,6 +25,7 @@ from .core.voice.clock import TimerHandle
 from .core.world import World
 from .faults import FAULTS, Faults, bayeux_faults, http_faults
 from .faults import control as faults_control
+from .recorded_calls import RecordedCalls
 from .recording import Recording
 from .recording import capture as recording_capture
 from .recording import control as recording_control
@@ -71,6 +72,8 @@ def create_app(
     notifier.start()
     statistics = Statistics(center, world.clock)
     world.events.subscribe(statistics)
+    recorded_calls = RecordedCalls(center, world.wall_time)
+    world.events.subscribe(recorded_calls)
     requests = journal.Journal(journal_size)
     recording = Recording(world)
     faults = Faults(world, server)
@@ -98,6 +101,7 @@ def create_app(
     app[STATISTICS] = statistics
     app[recording_capture.RECORDING] = recording
     app[FAULTS] = faults
+    app[RECORDED_CALLS] = recorded_calls
     app.on_startup.append(lambda _app: _start(statistics))
     bayeux.mount(app, notify.PATH, server)
     table = routes.install(app)

@@ -100,4 +100,5 @@ def _device_operation(name: str) -> Operation:
 
 
 def device_operations() -> dict[str, Operation]:
-    return {name: _device_operation(name) for name in (*DND, *FORWARDING)}
+    """Do Not Disturb and forwarding, and StopCallRecording, which stops every recording of the device."""
+    return {name: _device_operation(name) for name in (*DND, *FORWARDING, "StopCallRecording")}

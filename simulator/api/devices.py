@@ -6,6 +6,7 @@ from ..core.catalog import Service
 from ..core.contact_center import ContactCenter
 from ..core.devices import TELEPHONY_NETWORKS, Device
 from .agent_operations import device_operations
+from .monitoring import supervisor_operations, with_supervisor_capabilities
 from .resources import ADMINS, EVERYONE, Context, Kind, Link, RouteTable, register
 from .route_factories import bulk_delete_route, create_route, delete_route, list_route, operations_route, read_route
 from .validation import PHONE, Field, Schema
@@ -52,6 +53,7 @@ DEVICE = register(
             "voiceEnvironmentUri": Link("service", _voice_service),
         },
         readable=_readable,
+        for_viewer=with_supervisor_capabilities,
     )
 )
 
@@ -102,7 +104,9 @@ def add_routes(table: RouteTable) -> None:
         ),
         read_route("/devices/{device_id}", DEVICE, _device, EVERYONE, "Read a device (an agent: only their own)"),
         operations_route(
-            "/devices/{device_id}", device_operations(), "Do Not Disturb and call forwarding on one's own device"
+            "/devices/{device_id}",
+            {**device_operations(), **supervisor_operations()},
+            "Do Not Disturb and call forwarding on one's own device; supervisor monitoring of an agent's device",
         ),
         delete_route(
             "/devices/{device_id}",

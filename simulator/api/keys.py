@@ -6,6 +6,7 @@ from ..core.contact_center import ContactCenter
 from ..core.users import User
 from ..core.world import World
 from ..notify import Notifier
+from ..recorded_calls import RecordedCalls
 from ..statistics import Statistics
 from .auth import Authenticator
 
@@ -14,5 +15,6 @@ AUTH = web.AppKey("authenticator", Authenticator)
 WORLD = web.AppKey("world", World)
 NOTIFIER = web.AppKey("notifier", Notifier)
 STATISTICS = web.AppKey("statistics", Statistics)
+RECORDED_CALLS = web.AppKey("recorded_calls", RecordedCalls)
 VIEWER = web.RequestKey("viewer", User)
 BODY = web.RequestKey("body", bytes)  # the body as read_body read it, for the request journal

@@ -23,7 +23,7 @@ DESCRIPTION = (
     "parameter, 2 invalid parameter, 3 forbidden, 4 internal error, 5 no permission, 6 not found, 7 partial "
     "success); errors add statusMessage and nothing else. Lists answer uris unless fields, subresources or "
     "resolveUri asks for objects; other query parameters filter on the field of their name. x-roles names the "
-    "roles that may call an operation, x-feature the contact-center feature it needs."
+    "roles that may call an operation, x-feature the contact-center feature it needs (any one of a list)."
 )
 CONTROL_TAG = "simulator control"
 CONTROL_DESCRIPTION = (
@@ -137,6 +137,8 @@ def _operation(route: Route) -> dict[str, Any]:
             },
         },
     }
+    if route.features:  # the route exists while any one of them is enabled
+        operation["x-feature"] = route.features[0] if len(route.features) == 1 else list(route.features)
     if route.base == "/sim":
         operation["tags"] = [CONTROL_TAG]
     parameters = [

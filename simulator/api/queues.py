@@ -85,7 +85,6 @@ UPDATE = Schema(
     ),
     read_only=("id", "channel", "phoneNumber", "internal", "routingTemplateUri"),
 )
-RECORDING_FEATURE = "api-voice-recording"
 RECORDING = Schema(
     "call-recording settings",
     (
@@ -158,7 +157,6 @@ def add_routes(table: RouteTable) -> None:
             STAFF,
             "Read the call-recording settings of a queue",
             "settings",
-            feature=RECORDING_FEATURE,
         ),
         custom_route(
             "PUT",
@@ -168,6 +166,5 @@ def add_routes(table: RouteTable) -> None:
             "Change the share of calls recorded in a queue",
             "status",
             RECORDING,
-            feature=RECORDING_FEATURE,
         ),
     )

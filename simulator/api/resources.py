@@ -104,6 +104,8 @@ class Kind:
     lists_objects: bool = False  # lists answer objects even without `fields` (the reference's /settings)
     self_link: bool = False  # documents say where they live, `uri` and `path`, as real servers' do
     identity: str = "id"
+    # the document as this viewer sees it (a supervisor sees monitoring capabilities on a device)
+    for_viewer: Callable[[Context, Any, dict[str, Any]], dict[str, Any]] | None = None
 
     def path(self, obj: Any) -> str:
         return self.path_of(obj) if self.path_of else f"{self.collection}/{obj.id}"
@@ -147,7 +149,7 @@ class Route:
     body: Schema | None = None
     operations: Mapping[str, Schema] = field(default_factory=dict)
     filters: bool = False
-    feature: str | None = None  # the contact-center feature without which the route does not exist
+    features: tuple[str, ...] = ()  # the route exists while any of these is enabled (see `features`)
     base: str = API  # the prefix of `path`: /api/v2, or /sim for the simulator's control API
     media_type: str = "application/json"  # of the request body; multipart/form-data for file uploads
     creates: Schema | None = None  # an assignment that can also create the object it assigns (hybrid)
@@ -249,7 +251,7 @@ def full_document(ctx: Context, kind: Kind, obj: Any) -> dict[str, Any]:
         doc["uri"] = ctx.uri(kind.path(obj))
     if kind.self_link:
         doc["path"] = kind.path(obj)
-    return doc
+    return kind.for_viewer(ctx, obj, doc) if kind.for_viewer is not None else doc
 
 
 def render(ctx: Context, kind: Kind, obj: Any, query: Query, doc: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 `resources` holds what a route and a resource are (`Kind`, `Route`, `Context`, the query and document
 rules); this module makes the routes of the conventions `resources` describes: list, read, create,
 update, delete, bulk delete, assign and unassign, operations, and custom routes, each wrapped by
-`_guarded`, which checks roles and features and turns refusals into the reference's answers.
+`_guarded`, which checks roles and turns refusals into the reference's answers (features are
+checked by `features`, for every route alike).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Any
 
 from aiohttp import web
 
-from ..core.refusals import INVALID, MISSING, NO_PERMISSION, NOT_FOUND, Refusal
+from ..core.refusals import INVALID, MISSING, NO_PERMISSION, Refusal
 from . import bounds
+from .features import operation_enabled
 from .resources import (
     API,
     EVERYONE,
@@ -40,15 +42,11 @@ def _guarded(
     method: str,
     path: str,
     run: Callable[[Context], Awaitable[web.Response]],
-    feature: str | None = None,
     base: str = API,
 ):
     async def handler(request: web.Request) -> web.Response:
         ctx = Context.of(request)
         bounds.check_request(request.query, request.match_info)
-        if feature is not None and feature not in ctx.center.feature_ids:
-            # "When a feature is disabled, the API behaves as if this set of functionality does not exist."
-            raise Failure(NOT_FOUND, f"{base}{path} is not available: feature {feature} is not enabled")
         if not ctx.viewer.has_role(*roles):
             raise Failure(
                 NO_PERMISSION,
@@ -233,7 +231,8 @@ def operations_route(
     async def run(ctx: Context) -> web.Response:
         body = await read_body(ctx.request)
         name = body.get("operationName")
-        available = {**(defined(ctx) if defined is not None else {}), **operations}
+        offered = {**(defined(ctx) if defined is not None else {}), **operations}
+        available = {key: op for key, op in offered.items() if operation_enabled(key, ctx.center.feature_ids)}
         if name is None:
             if otherwise is not None:
                 return await otherwise(ctx, body)
@@ -287,13 +286,12 @@ def custom_route(
     summary: str,
     answer: str,
     body: Schema | None = None,
-    feature: str | None = None,
     base: str = API,
 ) -> Route:
     """A route whose answer is not one of the shapes above (settings groups, the OpenAPI document, the
     control API under /sim)."""
-    handler = _guarded(roles, method, path, run, feature, base)
-    return Route(method, path, handler, summary, roles, answer, None, body, feature=feature, base=base)
+    handler = _guarded(roles, method, path, run, base)
+    return Route(method, path, handler, summary, roles, answer, None, body, base=base)
 
 
 # --------------------------------------------------------------------------- bulk helpers

@@ -16,12 +16,14 @@ from . import (
     media_control,
     openapi,
     queues,
+    recordings,
     settings,
     skills,
     system,
     users,
     workbins,
 )
+from .features import gate
 from .resources import EVERYONE, Context, RouteTable
 from .responses import json_response
 from .route_factories import custom_route
@@ -29,8 +31,8 @@ from .route_factories import custom_route
 
 def route_table() -> RouteTable:
     table = RouteTable()
-    modules = (me, calls, interactions, workbins, users, skills, devices, queues, contacts, settings, system, login)
-    for module in (*modules, statistics_api, control, media_control):
+    modules = (me, calls, interactions, workbins, users, skills, devices, queues, recordings, contacts)
+    for module in (*modules, settings, system, login, statistics_api, control, media_control):
         module.add_routes(table)
 
     async def serve_openapi(ctx: Context) -> web.Response:
@@ -46,6 +48,7 @@ def route_table() -> RouteTable:
             "document",
         )
     )
+    table.routes = [gate(route) for route in table.routes]
     return table
 
 

@@ -48,9 +48,10 @@ ENTERED, ANSWERED, ABANDONED = "entered", "answered", "abandoned"
 
 @dataclass(frozen=True, slots=True)
 class QueueCallChanged:
-    """A call of a voice queue `entered` it, was `answered` by an agent (`user_id`), or was `abandoned`:
-    it ended before any agent answered, while waiting or while an agent's phone rang. What the
-    statistics of queues are computed from; the caller's leg has no device, so no call event shows it."""
+    """A call of a voice queue, or a chat or e-mail of a media queue (`call_id` is then the interaction's
+    id), `entered` it, was `answered` by an agent (`user_id`), or was `abandoned`: it ended before any
+    agent answered, while waiting or while an agent's phone rang. What the statistics of queues are
+    computed from; the caller's leg has no device, so no call event shows it."""
 
     what: str
     call_id: str

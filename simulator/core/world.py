@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,7 @@ from .voice.device import LOGGED_OUT
 
 SESSION = ("StartContactCenterSession", "EndContactCenterSession")
 DND = ("DoNotDisturbOn", "DoNotDisturbOff")
+MONITORING_FEATURE = "api-supervisor-monitoring"
 # errorCode of PasswordChangeError (reference, /v2/me): 1 guidelines not met, 2 wrong old password.
 PASSWORD_GUIDELINES = 1
 PASSWORD_WRONG_OLD = 2
@@ -45,6 +47,7 @@ class World:
         self.events = EventStream(clock)
         self._loaded = copy.deepcopy(center)
         self._generation = 0
+        self._epoch: float | None = None
         self._start()
 
     def _start(self) -> None:
@@ -63,12 +66,21 @@ class World:
         options = dataclasses.replace(
             self.center.voice_options, recording=self.center.voice_options.recording and recording
         )
-        self.telephony = Telephony(CenterDirectory(self.center), self.clock, emit, options, seed=self.center.seed)
+        self.telephony = Telephony(
+            CenterDirectory(self.center), self.clock, emit, options, seed=self.center.seed, wall_clock=self.wall_time
+        )
         self.center.attach(self.telephony)
         self.router = Router(self.center, self.telephony, self.clock, emit=emit)
         self.media = Multimedia(self.center, self.clock, emit, None)
         self.media.configure(self.center.multimedia)
         self.center.listener = self._center_changed
+
+    def wall_time(self) -> float:
+        """Simulated time as seconds since the epoch: the clock's first reading is taken to be the wall
+        clock's time then (read when first asked: a real clock can be read only once its loop runs)."""
+        if self._epoch is None:
+            self._epoch = time.time() - self.clock.now()
+        return self._epoch + self.clock.now()
 
     def _center_changed(self, change: Change) -> None:
         self.events.append(change)
@@ -120,6 +132,19 @@ class World:
 
     def device_operate(self, user_id: str, device_id: str, operation: str, params: Mapping[str, Any]) -> None:
         self.telephony.device_operate(user_id, device_id, operation, params)
+
+    def supervise(self, supervisor_id: str, device_id: str, operation: str, params: Mapping[str, Any]) -> None:
+        """ListenIn, Coach, Bargain or CancelSupervisorMonitoring by a supervisor on an agent's device
+        (see `voice.monitoring`); without the feature the operations do not exist."""
+        if MONITORING_FEATURE not in self.center.feature_ids:
+            raise Refusal(NOT_FOUND, f"{operation}: feature {MONITORING_FEATURE} is not enabled")
+        self.telephony.supervise(supervisor_id, device_id, operation, params)
+
+    def supervisor_capabilities(self, device_id: str, supervisor_id: str) -> tuple[str, ...]:
+        """The monitoring operations the supervisor may post on the device now (none without the feature)."""
+        if MONITORING_FEATURE not in self.center.feature_ids:
+            return ()
+        return self.telephony.supervisor_capabilities(device_id, supervisor_id)
 
     def change_password(self, user: User, by: User, old_password: str | None, new_password: str) -> None:
         """Change (with the old password) or reset (without) a password; the outcome, success or refusal,

@@ -172,6 +172,20 @@ class Expect(Step):
         return f"{self.agent} gets {self.topic} {what}{times} within {self.within:g} s"
 
 
+@dataclass(frozen=True, kw_only=True)
+class ExpectStatistic(Step):
+    """A statistic of an object (a queue, skill or agent, by name or id) whose sample must have `value`
+    within `within` seconds: the latest sample now, or a later one as the clock moves on."""
+
+    statistic: str
+    object: Any
+    value: Any
+    within: float
+
+    def describe(self) -> str:
+        return self.title or f"{self.statistic} of {self.object} is {self.value} within {self.within:g} s"
+
+
 @dataclass(frozen=True)
 class TrafficSpec:
     """Inbound traffic: customers call `to` for `duration` seconds; the gaps, talk, wrap-up and patience

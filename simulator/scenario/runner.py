@@ -15,13 +15,14 @@ from contextlib import AsyncExitStack, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import target, values
+from . import statistic, target, values
 from .agent import AgentClient
 from .model import (
     VISITOR_ACTIONS,
     WORLD_ACTIONS,
     Email,
     Expect,
+    ExpectStatistic,
     Operation,
     Reply,
     Request,
@@ -277,6 +278,12 @@ class _Play:
         if found is None:
             raise StepFailed(self._nothing_matched(agent, step, wanted))
         return found
+
+    async def _expectstatistic(self, step: ExpectStatistic) -> Any:
+        try:
+            return await statistic.expect(step, self.simulator, self.variables)
+        except statistic.StatisticFailed as failure:
+            raise StepFailed(str(failure)) from None
 
     @staticmethod
     def _count(agent: AgentClient, step: Expect, wanted: dict[str, Any], tolerance: float) -> Any:

@@ -8,13 +8,15 @@ from typing import Any
 
 from ..core.media import INTERACTION_OPERATIONS
 from ..core.voice import CALL_OPERATIONS
-from .fields import FieldReader, Marked, MarkedList
+from . import values
+from .fields import FieldReader, Marked, MarkedList, is_number
 from .model import (
     TOPICS,
     VISITOR_ACTIONS,
     WORLD_ACTIONS,
     Email,
     Expect,
+    ExpectStatistic,
     Operation,
     Reply,
     Request,
@@ -243,6 +245,8 @@ class StepReader(FieldReader):
         where = f"{path}.expect"
         if not self.mapping(spec, where, entry.lines["expect"]):
             return None
+        if "statistic" in spec:
+            return self._expect_statistic(entry, spec, path, number)
         self.only(spec, where, ("agent", "topic", "match", "within", "count"))
         agent = self.agent(spec, where)
         topic = self.text(spec, "topic", where) or TOPICS[0]
@@ -268,6 +272,28 @@ class StepReader(FieldReader):
             match=dict(match),
             within=within if within is not None else self.timeout,
             count=count,
+        )
+
+    def _expect_statistic(self, entry: Marked, spec: Marked, path: str, number: int) -> Step | None:
+        """`expect: {statistic: ServiceLevel, object: Sales line, value: 100, within: 30}`."""
+        where = f"{path}.expect"
+        self.only(spec, where, ("statistic", "object", "value", "within"))
+        statistic = self.text(spec, "statistic", where, required=True)
+        target = self.text(spec, "object", where, required=True)
+        value = spec.get("value")
+        if "value" not in spec:
+            self.fail(spec.line, f"{where}.value is missing")
+        elif not is_number(value) and not (isinstance(value, str) and values.REFERENCE.fullmatch(value)):
+            self.fail(spec.lines["value"], f"{where}.value must be a number (or a ${{...}} reference to one)")
+        within = self.seconds(spec, "within", where)
+        if statistic is None or target is None:
+            return None
+        return ExpectStatistic(
+            **self._common(entry, path, number),
+            statistic=statistic,
+            object=target,
+            value=value,
+            within=within if within is not None else self.timeout,
         )
 
     def _traffic(self, entry: Marked, path: str, number: int) -> Step | None:

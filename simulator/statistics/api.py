@@ -25,7 +25,7 @@ BASE = "/api/v1"
 def _statistics(ctx: Context, object_id: str) -> tuple[Statistics, list[str]]:
     statistics = ctx.request.app[STATISTICS]
     if not statistics.kinds_of(object_id):
-        raise Failure(NOT_FOUND, f"objectId {object_id!r} is not a voice queue, skill or agent of the contact center")
+        raise Failure(NOT_FOUND, f"objectId {object_id!r} is not a queue, skill or agent of the contact center")
     return statistics, [definition.name for definition in statistics.definitions_of(object_id)]
 
 

@@ -89,11 +89,15 @@ class Statistics:
 
     def objects(self, object_type: str) -> list[str]:
         """The ids of the objects a statistic of `object_type` is sampled for."""
-        if object_type == QUEUE:
-            return [queue.id for queue in self.center.queues.values() if queue.channel == "voice"]
+        if object_type == QUEUE:  # voice, chat and e-mail queues alike
+            return list(self.center.queues)
         if object_type in (SKILL_Q, SKILL_AG):
             return list(self.center.skills)
         return [user.id for user in self.center.users.values() if user.has_role(AGENT_ROLE)]
+
+    def value(self, definition: StatisticDefinition, object_id: str) -> float:
+        """The statistic's value for the object now."""
+        return self.values([definition], object_id)[0]
 
     def values(self, definitions: list[StatisticDefinition], object_id: str) -> list[float]:
         """The values now of `definitions`, all of one object type, for the object `object_id`."""
@@ -139,7 +143,7 @@ class Statistics:
         """The object types `object_id` is (a skill is both SKILL_Q and SKILL_AG); empty if unknown."""
         queue = self.center.queues.get(object_id)
         if queue is not None:
-            return (QUEUE,) if queue.channel == "voice" else ()
+            return (QUEUE,)
         if object_id in self.center.skills:
             return (SKILL_Q, SKILL_AG)
         user = self.center.users.get(object_id)

@@ -43,6 +43,7 @@ class InteractionOperations:
         nickname = read.text(params, "nickname", empty=False)
         self._end_invitation(handling)
         handling.fire("Accept")
+        self._answered(interaction, handling.user_id)
         if interaction.chat is not None:
             handling.nickname = nickname or self._user_name(handling.user_id)
             self._join(handling)

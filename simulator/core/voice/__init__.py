@@ -6,6 +6,8 @@ Build a `Telephony` over a `Directory` (who answers which number), a `Clock` and
 - REST ``POST /me/calls/{id}`` {operationName}      -> ``telephony.operate(user_id, call_id, name, body)``
 - REST ``POST /devices/{id}``, ``/me/channels/voice`` -> ``telephony.device_operate(user_id, device_id, name, body)``
 - REST ``POST /me`` (Ready, NotReady, DND, sessions) -> ``telephony.user_operate(user_id, name, body)``
+- REST ``POST /devices/{id}`` by a supervisor        -> ``telephony.supervise(supervisor_id, device_id, name, body)``
+  (ListenIn, Coach, Bargain, CancelSupervisorMonitoring: see ``monitoring``)
 - REST ``GET /me/calls[/{id}]``                     -> ``render_call(view, base_url)`` over ``calls_of_user`` /
   ``call_view``
 - the world (scenarios, control API)               -> ``inbound_call``, ``remote_answer``, ``remote_hangup``,

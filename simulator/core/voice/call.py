@@ -39,9 +39,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .machine import TableMachine
+from .monitoring import talking_parties
+
+if TYPE_CHECKING:
+    from .monitoring import Monitoring
 
 DIALING = "Dialing"
 RINGING = "Ringing"
@@ -201,6 +205,7 @@ class Leg:
         self.placed_by = placed_by  # the device whose operation rang this leg, told if it is not answered
         self.ever_established = initial == ESTABLISHED
         self.final_participants: tuple[str, ...] = ()  # who was on the call when this leg left it
+        self.monitor: Monitoring | None = None  # set on a supervisor's leg: the monitoring it serves
         LEG_MACHINE.attach(self, initial)
         MUTE_MACHINE.attach(self, mute)
         RECORDING_MACHINE.attach(self, recording)
@@ -212,6 +217,8 @@ class Leg:
     def may(self, operation: str) -> bool:
         """Whether the operation's transition is valid now, conditions included."""
         machine = _MACHINE_OF.get(operation)
+        if self.monitor is not None and operation not in self.monitor.leg_operations():
+            return False
         return machine is not None and machine.allows(self, operation)
 
     def fire(self, trigger: str) -> None:
@@ -232,10 +239,11 @@ class Leg:
         return not any(other is not self and other.state in (DIALING, ESTABLISHED) for other in self.device_legs)
 
     def two_party(self) -> bool:
-        return len(self.call.live_parties()) == 2
+        """A supervisor listening in or coaching is not a party here (see `monitoring`)."""
+        return len(talking_parties(self.call)) == 2
 
     def is_conference(self) -> bool:
-        return len(self.call.live_parties()) >= 3
+        return len(talking_parties(self.call)) >= 3
 
     def can_consult(self) -> bool:
         """One consultation at a time per call and device, and none started from a consult call itself."""

@@ -62,6 +62,7 @@ from .events import (
     DeviceView,
     VoiceEvent,
 )
+from .monitoring import Monitoring, call_monitoring, device_monitoring, talking_parties, visible_parties
 from .options import ANSWER, BUSY, VoiceOptions
 from .refusal import (
     NOT_FOUND,
@@ -71,6 +72,7 @@ from .refusal import (
     no_permission,
     not_found,
 )
+from .supervision import SupervisorMonitoring
 from .views import call_data, kind_of_change, participants
 
 if TYPE_CHECKING:
@@ -81,7 +83,7 @@ _UUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
 Sink = Callable[[VoiceEvent], None] | list[VoiceEvent]
 
 
-class Telephony(CallOperations):
+class Telephony(CallOperations, SupervisorMonitoring):
     """The voice core of one contact center. Synchronous, deterministic for a given seed and clock."""
 
     def __init__(
@@ -91,17 +93,22 @@ class Telephony(CallOperations):
         sink: Sink,
         options: VoiceOptions | None = None,
         seed: int = 0,
+        wall_clock: Callable[[], float] | None = None,
     ) -> None:
+        """`wall_clock` gives seconds since the epoch for the dates the documents carry; without it the
+        clock's own reading (the same for the same inputs, as replays need)."""
         self._directory = directory
         self._clock = clock
         self._emit: Callable[[VoiceEvent], None] = sink.append if isinstance(sink, list) else sink
         self._options = options or VoiceOptions()
         self._leg_options = LegOptions(self._options.mute, self._options.recording, self._options.clear_call)
         self._random = random.Random(seed)
+        self._wall_clock = wall_clock or clock.now  # the date in recordings' names
         self._seq = 0
         self._calls: dict[str, Call] = {}
         self._devices: dict[str, DeviceVoice] = {}
         self._device_legs: dict[str, list[Leg]] = {}
+        self._monitorings: dict[str, Monitoring] = {}
         self._told_calls: dict[Leg, CallView] = {}
         self._told_devices: dict[str, DeviceView] = {}
         self._dirty_calls: dict[Call, None] = {}
@@ -156,7 +163,11 @@ class Telephony(CallOperations):
     ) -> None:
         """A device or agent-state operation on one of the user's devices (POST /devices/{id},
         /me/channels/voice): DoNotDisturbOn/Off, ForwardCallsOn/Off, Ready, NotReady, AfterCallWork,
-        StartContactCenterSession, EndContactCenterSession, or any agent-state definition's operationName."""
+        StartContactCenterSession, EndContactCenterSession, or any agent-state definition's operationName;
+        and StopCallRecording, on every call of the device."""
+        if operation_name == "StopCallRecording":
+            self.stop_device_recording(user_id, device_id)
+            return
         self._owned_line(user_id, device_id)
         change = self._plan_device_change(device_id, operation_name, self._params(params))
         self._apply_device_change(device_id, change)
@@ -340,6 +351,7 @@ class Telephony(CallOperations):
             "random": self._random.getstate(),
             "calls": calls,
             "devices": devices,
+            "monitoring": {device_id: monitor.data() for device_id, monitor in self._monitorings.items()},
             "timers": pending() if callable(pending) else None,
         }
 
@@ -496,7 +508,7 @@ class Telephony(CallOperations):
         """Release one leg through `trigger` (the operation's own transition, or the network's `released`);
         recording stops, the leg leaves its device's call list, consult links through it are cut, and an
         established call that ends starts after-call work."""
-        leg.final_participants = tuple(party.number for party in leg.call.live_parties() if party is not leg)
+        leg.final_participants = visible_parties(leg)
         leg.fire(trigger)
         if leg.may("call_ended"):
             leg.fire("call_ended")
@@ -505,6 +517,8 @@ class Telephony(CallOperations):
             legs.remove(leg)
         self._unlink(leg)
         self._touch(leg)
+        if leg.monitor is not None:
+            self._monitor_left(leg)
         if wrap_up and leg.ever_established:
             self._wrap_up(leg.device_id)
 
@@ -524,9 +538,9 @@ class Telephony(CallOperations):
         the line calling it. When that no longer holds (the last party alone; or only ringing parties left,
         say after a transfer away from a conference whose other members were still being rung), everyone
         left is released and the call is over."""
-        live = call.live_parties()
-        if len(live) < 2 or all(party.state == RINGING for party in live):
-            for party in live:
+        talking = talking_parties(call)
+        if len(talking) < 2 or all(party.state == RINGING for party in talking):
+            for party in call.live_parties():
                 self._release_party(party)
         self._touch_call(call)
 
@@ -665,6 +679,9 @@ class Telephony(CallOperations):
     def _touch_call(self, call: Call) -> None:
         self._dirty_calls[call] = None
 
+    def _wall_time(self) -> float:
+        return self._wall_clock()
+
     def _timed(self, action: Callable[..., None], *args: Any) -> None:
         """A timer firing is an action like any other: change, then tell."""
         action(*args)
@@ -672,6 +689,7 @@ class Telephony(CallOperations):
 
     def _view(self, leg: Leg) -> CallView:
         call = leg.call
+        monitoring, listening_in, user_muted = call_monitoring(leg) if self._monitorings else ({}, False, False)
         return CallView(
             id=call.id,
             state=leg.state,
@@ -687,6 +705,9 @@ class Telephony(CallOperations):
             mute=leg.mute,
             recording_state=leg.recording_state if self._options.recording else None,
             capabilities=leg.capabilities,
+            monitoring=monitoring,
+            supervisor_listening_in=listening_in,
+            monitored_user_muted=user_muted,
         )
 
     def _call_event(
@@ -698,6 +719,7 @@ class Telephony(CallOperations):
 
     def _device_view(self, line: Line) -> DeviceView:
         device = self._device(line.device_id)
+        monitor = self._monitorings.get(line.device_id)
         return DeviceView(
             device_id=line.device_id,
             phone_number=line.phone_number,
@@ -707,10 +729,13 @@ class Telephony(CallOperations):
             do_not_disturb=device.dnd,
             forward_to=device.forward_to,
             capabilities=device.capabilities,
+            supervisor_monitoring=device_monitoring(monitor),
+            supervisor_id=monitor.supervisor_id if monitor is not None and monitor.active else None,
         )
 
     def _flush(self) -> None:
         """Tell every user what changed for them in this action, then forget released legs and ended calls."""
+        self._monitor_pass()
         calls = dict(self._dirty_calls)
         for device_id in self._dirty_devices:
             for leg in self._device_legs.get(device_id, []):
