@@ -8,7 +8,7 @@
 - Every answer says `X-Content-Type-Options: nosniff`, so no answer is read as a script or a page.
 
 The session cookie itself is `SameSite=Lax` (see `auth`), so most browsers do not even send it with a
-cross-site POST.
+cross-site POST; only a login from an allowed origin on another site gets a cross-site cookie.
 """
 
 from __future__ import annotations

@@ -66,7 +66,9 @@ async def test_a_preflight_from_another_origin_is_refused_without_cors_headers(s
 
 async def test_answers_to_an_allowed_origin_allow_credentials_and_expose_the_csrf_headers(serve):
     server = await serve(allow_origins=(DESKTOP,), csrf=True)
-    async with browser() as http:
+    # The page is on another site, so its cookie is Secure: browsers send it to loopback over plain HTTP.
+    jar = aiohttp.CookieJar(unsafe=True, treat_as_secure_origin=server.url)
+    async with aiohttp.ClientSession(cookie_jar=jar) as http:
         async with http.get(f"{server.url}/api/v2/me", headers={"Origin": DESKTOP, **basic(AGENT1)}) as response:
             assert response.status == 200
             assert response.headers["Access-Control-Allow-Origin"] == DESKTOP
@@ -210,6 +212,26 @@ async def test_a_cookie_change_from_a_foreign_page_is_refused(serve):
         headers={"Origin": EVIL, **basic(AGENT1)},
     )  # fmt: skip
     assert status == 200
+
+
+async def test_a_login_from_an_allowed_page_of_another_site_gets_a_cookie_it_can_send_back(serve):
+    """A desktop on `localhost:3000` calling the simulator on 127.0.0.1 is on another site: a Lax cookie
+    would never come back with its requests. Pages of the simulator's own host (any port), and origins
+    not allowed, get the Lax cookie."""
+    server = await serve(allow_origins=(DESKTOP, "http://127.0.0.1:3000", "https://crm.example"))
+    for origin, attributes in (
+        (DESKTOP, {"samesite=none", "secure", "partitioned", "httponly"}),
+        ("https://crm.example", {"samesite=none", "secure", "partitioned", "httponly"}),
+        ("http://127.0.0.1:3000", {"samesite=lax", "httponly"}),
+        (EVIL, {"samesite=lax", "httponly"}),
+        (None, {"samesite=lax", "httponly"}),
+    ):
+        headers = basic(AGENT1) if origin is None else {"Origin": origin, **basic(AGENT1)}
+        _, answer, _ = await fetch("GET", f"{server.url}/api/v2/me", headers=headers)
+        [cookie] = answer.getall("Set-Cookie")
+        name, *rest = (part.strip().lower() for part in cookie.split(";"))
+        assert name.startswith("jsessionid=")
+        assert set(rest) == attributes | {"path=/"}, origin
 
 
 async def test_cookies_are_samesite_lax_and_answers_nosniff(serve):

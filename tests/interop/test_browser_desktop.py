@@ -31,9 +31,11 @@ HERE = Path(__file__).parents[1]
 COMETD = HERE / "js" / "node_modules" / "cometd"
 
 
-@pytest.fixture
-async def desktop_origin() -> AsyncIterator[str]:
-    """The desktop's own origin: an app serving the page and the CometD client, nothing else."""
+@pytest.fixture(params=["127.0.0.1", "localhost"], ids=["same-site", "other-site"])
+async def desktop_origin(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """The desktop's own origin: an app serving the page and the CometD client, nothing else. On
+    127.0.0.1 it is another port of the simulator's site; on `localhost` (where dev servers run) it is
+    another site, whose page the browser sends only a cross-site cookie."""
     if not (COMETD / "cometd.js").exists():
         pytest.fail(f"{COMETD} is missing: `make test` installs the Node packages (npm ci in tests/js)")
     app = web.Application()
@@ -43,7 +45,7 @@ async def desktop_origin() -> AsyncIterator[str]:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    yield f"http://{request.param}:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
     await runner.cleanup()
 
 
