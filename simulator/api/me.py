@@ -64,7 +64,8 @@ ME = register(
         find=lambda center, user_id: center.user(user_id),
         fields=USER.fields,
         subresources={"skills": skills_of, "devices": devices_of, "channels": channels_of, **login.SUBRESOURCES},
-        path_of=lambda user: "/me",
+        path_of=lambda user: f"/users/{user.id}",  # where the user lives: their `uri` and `path`, as real servers say
+        self_link=True,
     )
 )
 

@@ -17,6 +17,8 @@ LOGIN = "features,devices,channels,settings"
 async def test_the_login_request_of_real_desktops(rest):
     me = (await rest(AGENT1).ok("GET", "/me", subresources=LOGIN))["user"]
     assert me["userName"] == AGENT1
+    # where the user lives, as on /users/{id} (desktops follow it)
+    assert me["path"] == f"/users/{me['id']}" and me["uri"] == rest(AGENT1).base + me["path"]
     assert {feature["id"] for feature in me["features"]} >= {"api-voice"}
     assert [device["phoneNumber"] for device in me["devices"]] == ["5001"]
     assert "voice" in {channel["channel"] for channel in me["channels"]}
