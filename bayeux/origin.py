@@ -30,7 +30,9 @@ def refused(request: web.Request, allowed: tuple[str, ...]) -> str | None:
         return None
     if origin.rstrip("/").lower() in (entry.rstrip("/").lower() for entry in allowed):
         return None
-    return f"origin {origin} is not allowed"
+    # bytes of the header that are not UTF-8 (kept as surrogate escapes) would make the refusal unwritable
+    shown = origin.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return f"origin {shown} is not allowed"
 
 
 def _host_of(origin: str) -> str | None:

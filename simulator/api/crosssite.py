@@ -20,7 +20,7 @@ from ..core.site import SiteOptions
 from .auth import SESSION_COOKIE
 from .cors import same_origin
 from .csrf import STATE_CHANGES
-from .responses import json_response
+from .responses import header_text, json_response
 
 BODY_TYPES = ("application/json", "multipart/form-data")
 
@@ -69,7 +69,7 @@ def _refusal(request: web.Request, site: SiteOptions, json_only: bool) -> web.Re
             403,
             {
                 "statusCode": FORBIDDEN,
-                "statusMessage": f"Origin {origin} may not change anything with this session's cookie: "
+                "statusMessage": f"Origin {header_text(origin)} may not change anything with this session's cookie: "
                 "it is not an allowed origin",
             },
         )

@@ -4,6 +4,9 @@ nosniff). All over real HTTP, the requests written as browsers send them."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import aiohttp
 import pytest
 from conftest import LiveServer
@@ -244,3 +247,46 @@ async def test_cookies_are_samesite_lax_and_answers_nosniff(serve):
         for url in (f"{server.url}/api/v2/nothing", f"{server.url}/sim/state", server.notifications_url):
             async with http.get(url) as answer:
                 assert answer.headers["X-Content-Type-Options"] == "nosniff", url
+
+
+HANDSHAKE = b'[{"channel":"/meta/handshake","version":"1.0","supportedConnectionTypes":["long-polling"]}]'
+NOT_UTF8 = [
+    # (the request line, its headers, its body): each quotes a header's value in its refusal
+    ("POST /api/v2/me", [b"Origin: http://\xff", b"Cookie: JSESSIONID=x", b"Content-Type: application/json"], b"{}"),
+    ("OPTIONS /api/v2/me", [b"Origin: http://\xff", b"Access-Control-Request-Method: GET"], b""),
+    ("OPTIONS /api/v2/me", [b"Origin: " + DESKTOP.encode(), b"Access-Control-Request-Method: G\xff"], b""),
+    ("POST /api/v2/notifications", [b"Origin: http://\xff", b"Cookie: JSESSIONID=x",
+                                    b"Content-Type: application/json"], HANDSHAKE),
+    ("GET /api/v2/notifications?jsonp=cb&message=%5B%5D", [b"Referer: http://\xff/page", b"Cookie: JSESSIONID=x"],
+     b""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("line", "headers", "body"), NOT_UTF8, ids=["change", "preflight", "method", "poll", "jsonp"])
+async def test_a_header_that_is_not_utf8_is_quoted_in_the_refusal_not_a_500(serve, line, headers, body):
+    """aiohttp keeps a header's bytes that are not UTF-8 as surrogate escapes, which no JSON encoder writes."""
+    server = await serve(allow_origins=(DESKTOP,))
+    status, answer = await raw_request(server, line, headers, body)
+    assert 400 <= status < 500, (status, answer)
+    [refusal] = answer if isinstance(answer, list) else [answer]
+    message = refusal.get("statusMessage") or refusal["error"]
+    assert "\ufffd" in message  # the byte shown as a replacement character
+
+
+async def raw_request(server: LiveServer, line: str, headers: list[bytes], body: bytes) -> tuple[int, object]:
+    """One request written byte for byte, as no HTTP client library would send it."""
+    host, port = server.url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        head = [f"{line} HTTP/1.1".encode(), f"Host: {host}:{port}".encode(), *headers,
+                f"Content-Length: {len(body)}".encode(), b"Connection: close"]  # fmt: skip
+        writer.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
+        answer = await asyncio.wait_for(reader.read(), 10)
+    finally:
+        writer.close()
+    status_line, _, rest = answer.partition(b"\r\n")
+    _, _, payload = rest.partition(b"\r\n\r\n")
+    text = payload.decode()
+    if text.startswith("cb("):
+        text = text[3:].rstrip(";").rstrip(")")
+    return int(status_line.split()[1]), json.loads(text) if text.strip().startswith(("{", "[")) else text
