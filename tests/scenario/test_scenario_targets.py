@@ -5,8 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from aiohttp import web
+from rest_client import ADMIN, basic
 
 from simulator.app import create_app
 from simulator.center_file import load_default
@@ -97,3 +99,18 @@ async def test_an_agent_the_running_server_does_not_have_is_named_with_the_file_
     assert result.error is not None
     assert "agent01@example.com cannot log in" in result.error and "401" in result.error, result.error
     assert "center.yaml" in result.error and "gwsim serve --contact-center" in result.error, result.error
+
+
+async def test_each_run_against_a_running_server_starts_on_the_world_as_loaded(
+    virtual_server: tuple[VirtualClock, str],
+) -> None:
+    """The dial scenario leaves its call going on; the next run still finds agent1 free, as loaded."""
+    _, url = virtual_server
+    first = await run(parse(DIAL, "<test>"), url=url)
+    assert first.passed, first.failure
+    async with aiohttp.ClientSession() as http, http.get(f"{url}/sim/calls", headers=basic(ADMIN)) as response:
+        assert (await response.json())["calls"], "the first run's call is still going on"
+    second = await run(parse(DIAL, "<test>"), url=url)
+    assert second.passed, second.failure
+    async with aiohttp.ClientSession() as http, http.get(f"{url}/sim/calls", headers=basic(ADMIN)) as response:
+        assert len((await response.json())["calls"]) == 1, "only the second run's call"
