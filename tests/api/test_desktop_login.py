@@ -41,6 +41,18 @@ async def test_every_path_takes_a_trailing_slash(rest):
     assert (await agent.get("/nothing/")).status == 404
 
 
+async def test_every_documented_path_answers_the_same_with_a_trailing_slash(rest):
+    """Each GET of the OpenAPI document without a path parameter, the control API's included."""
+    admin = rest(ADMIN)
+    document = (await admin.get("/openapi.json")).body
+    server = admin.base.removesuffix("/api/v2")
+    paths = [path for path, item in document["paths"].items() if "get" in item and "{" not in path]
+    assert "/sim/journal" in paths and "/api/v2/me" in paths
+    for path in paths:
+        plain, slashed = await admin.get(server + path), await admin.get(server + path + "/")
+        assert (slashed.status, slashed.body.get("statusCode")) == (plain.status, plain.body.get("statusCode")), path
+
+
 async def test_calls_are_a_subresource_of_me_and_contacts_show_availability(rest):
     agent, other = rest(AGENT1), rest(AGENT2)
 
