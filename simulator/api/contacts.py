@@ -17,6 +17,7 @@ from aiohttp import web
 
 from ..core.contact_center import ContactCenter
 from ..core.contacts import CUSTOM, QUEUE, USER, Contact
+from ..core.numerals import is_whole_number
 from ..core.refusals import INVALID
 from .login import SWITCH
 from .resources import ADMINS, EVERYONE, Context, Kind, RouteTable, listing, parse_query, register
@@ -109,7 +110,7 @@ def _count(query: Any, name: str, default: int | None) -> int | None:
     text = query.get(name)
     if text is None:
         return default
-    if not text.isdigit():
+    if not is_whole_number(text):
         raise Failure(INVALID, f"{name} must be a whole number, 0 or more")
     return int(text)
 

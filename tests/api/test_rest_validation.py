@@ -259,6 +259,23 @@ async def test_bad_passwords_operations(rest):
     assert (await rest(AGENT1).get("/me")).code == 0
 
 
+@pytest.mark.parametrize("digits", ["\u00b2", "\u0663"], ids=["superscript two", "arabic-indic three"])
+async def test_digits_of_other_scripts_are_not_whole_numbers(rest, digits):
+    """`str.isdigit` accepts them; `int` refuses the first (it was a 500) and reads the second as 3."""
+    for path, params, field in (
+        ("/contacts", {"limit": digits}, "limit"),
+        ("/contacts", {"offset": digits}, "offset"),
+        ("/sim/journal", {"limit": digits}, "limit"),
+        ("/sim/journal", {"status": digits}, "status"),
+    ):
+        root = rest(ADMIN).base.removesuffix("/api/v2")
+        reply = await rest(ADMIN).get(root + path if path.startswith("/sim") else path, **params)
+        assert (reply.status, reply.code) == (400, 2), (path, params, reply.body)
+        assert field in reply.message
+    for group, name in (("reporting", "defaultServiceLevelInterval"), ("general-settings", "countryDigits")):
+        await refused(rest, "PUT", f"/settings/{group}", 400, 2, name, json={"name": name, "value": digits})
+
+
 async def test_bad_settings(rest):
     await refused(
         rest,

@@ -73,7 +73,8 @@ def test_a_command_line_option_wins_over_its_variable() -> None:
 
 
 @pytest.mark.parametrize(
-    ("variable", "value"), [("GWSIM_PORT", "eighty"), ("GWSIM_CLOCK", "fast"), ("GWSIM_LOG_FORMAT", "xml")]
+    ("variable", "value"),
+    [("GWSIM_PORT", "eighty"), ("GWSIM_PORT", "\u00b2"), ("GWSIM_CLOCK", "fast"), ("GWSIM_LOG_FORMAT", "xml")],
 )
 def test_a_bad_variable_is_refused_by_name(variable: str, value: str) -> None:
     result = subprocess.run(
