@@ -98,8 +98,7 @@ class Authenticator:
         HTTP only from loopback hosts, and `Partitioned` keeps it to that page's site, where browsers that
         block third-party cookies still keep it. The Origin check and CORS still guard what it may do."""
         origin = request.headers.get("Origin")
-        own_host = (request.url.host or "").lower()
-        if origin is None or urlsplit(origin).hostname == own_host or not self.site.allows(origin):
+        if origin is None or not self.site.allows(origin) or _hostname(origin) == (request.url.host or "").lower():
             return "Path=/; HttpOnly; SameSite=Lax"
         return "Path=/; HttpOnly; SameSite=None; Secure; Partitioned"
 
@@ -160,6 +159,14 @@ def _credentials(header: str) -> tuple[str, str] | None:
         return None
     name, separator, password = decoded.partition(":")
     return (name, password) if separator else None
+
+
+def _hostname(origin: str) -> str | None:
+    """The host of an Origin header, or None for one that is no URL (urlsplit raises on a lone bracket)."""
+    try:
+        return urlsplit(origin).hostname
+    except ValueError:
+        return None
 
 
 def _digest(user: User) -> bytes:

@@ -290,3 +290,21 @@ async def raw_request(server: LiveServer, line: str, headers: list[bytes], body:
     if text.startswith("cb("):
         text = text[3:].rstrip(";").rstrip(")")
     return int(status_line.split()[1]), json.loads(text) if text.strip().startswith(("{", "[")) else text
+
+
+@pytest.mark.parametrize("origin", ["http://[", "http://[::1", "http://a]b"])
+async def test_an_origin_that_is_no_url_is_a_foreign_one_not_a_500(serve, origin):
+    """urlsplit raises on an unclosed IPv6 bracket: a login, a poll, a callback and a websocket upgrade
+    from such a page are answered as from any origin that is not allowed."""
+    server = await serve(allow_origins=("*",))
+    status, _, body = await fetch("GET", f"{server.url}/api/v2/me", headers={"Origin": origin, **basic(AGENT1)})
+    assert status == 200, body
+    server = await serve(allow_origins=(DESKTOP,))
+    cookies = {"JSESSIONID": "x"}
+    for headers in ({"Origin": origin}, {"Referer": origin + "/page"}):
+        async with aiohttp.ClientSession(cookies=cookies) as http:
+            async with http.get(f"{server.notifications_url}?jsonp=cb&message=%5B%5D", headers=headers) as answer:
+                assert answer.status == 403, (headers, await answer.text())
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await http.ws_connect(server.notifications_url, headers=headers)
+            assert refused.value.status == 403, headers

@@ -276,6 +276,15 @@ async def test_digits_of_other_scripts_are_not_whole_numbers(rest, digits):
         await refused(rest, "PUT", f"/settings/{group}", 400, 2, name, json={"name": name, "value": digits})
 
 
+async def test_a_uri_that_does_not_parse_is_refused_naming_it(rest):
+    """urlsplit raises on an unclosed IPv6 bracket; the request names the item instead of a 500."""
+    await refused(rest, "DELETE", "/skills", 400, 2, "uris[0]", json={"uris": ["http://[/api/v2/skills/x"]})
+    reply = await rest(AGENT1).request(
+        "POST", "/me/interactions", json={"operationName": "PullInteractionFromWorkbin", "uri": "http://[/x"}
+    )
+    assert (reply.status, reply.code) == (400, 2) and "uri" in reply.message, reply.body
+
+
 async def test_bad_settings(rest):
     await refused(
         rest,
