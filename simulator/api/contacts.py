@@ -91,7 +91,7 @@ async def _list(ctx: Context) -> web.Response:
             raise Failure(INVALID, f"order {order!r} must be Ascending or Descending")
         contacts.sort(key=lambda contact: str(document(ctx.center, contact).get(sort_by) or "").lower(),
                       reverse=order.startswith("desc"))  # fmt: skip
-    offset, limit = _count(query, "offset", 0), _count(query, "limit", None)
+    offset, limit = _count(query, "offset") or 0, _count(query, "limit")
     body = listing(inner, CONTACT, contacts, options)
     if "offset" not in query and "limit" not in query:
         return ok(**body)
@@ -106,10 +106,10 @@ def _searched(contact: Contact) -> str:
     return " ".join(value for value in fields if value).lower()
 
 
-def _count(query: Any, name: str, default: int | None) -> int | None:
+def _count(query: Any, name: str) -> int | None:
     text = query.get(name)
     if text is None:
-        return default
+        return None
     if not is_whole_number(text):
         raise Failure(INVALID, f"{name} must be a whole number, 0 or more")
     return int(text)
