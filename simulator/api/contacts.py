@@ -80,15 +80,15 @@ async def _list(ctx: Context) -> web.Response:
     term = query.get("searchTerm", "").strip().lower()
     if term:
         contacts = [contact for contact in contacts if term in _searched(contact)]
+    order = (query.get("order") or query.get("sortOrder") or "Ascending").lower()
+    if order not in ("ascending", "descending", "asc", "desc"):
+        raise Failure(INVALID, f"order {order!r} must be Ascending or Descending")
     sort_by = query.get("sortBy")
     if sort_by is not None:
         if sort_by not in CONTACT.fields:
             raise Failure(
                 INVALID, f"sortBy {sort_by!r} is not a field of contact (fields: {', '.join(CONTACT.fields)})"
             )
-        order = (query.get("order") or query.get("sortOrder") or "Ascending").lower()
-        if order not in ("ascending", "descending", "asc", "desc"):
-            raise Failure(INVALID, f"order {order!r} must be Ascending or Descending")
         contacts.sort(key=lambda contact: str(document(ctx.center, contact).get(sort_by) or "").lower(),
                       reverse=order.startswith("desc"))  # fmt: skip
     offset, limit = _count(query, "offset") or 0, _count(query, "limit")

@@ -86,7 +86,13 @@ async def test_the_transfer_dialog_searches_sorts_and_pages_contacts(rest):
     assert page["totalCount"] == len(found)
     for contact in page["contacts"]:
         assert all(set(number) == {"phoneNumber", "description", "switchName"} for number in contact["phoneNumbers"])
-    for bad, field in ({"sortBy": "shoeSize"}, "sortBy"), ({"limit": "-1"}, "limit"), ({"colour": "red"}, "colour"):
+    for bad, field in (
+        ({"sortBy": "shoeSize"}, "sortBy"),
+        ({"limit": "-1"}, "limit"),
+        ({"colour": "red"}, "colour"),
+        ({"order": "sideways"}, "order"),  # also without sortBy: nothing is taken silently
+        ({"sortBy": "name", "sortOrder": "up"}, "order"),
+    ):
         reply = await agent.get("/contacts", **bad)
         assert (reply.status, reply.code) == (400, 2) and field in reply.message
 
