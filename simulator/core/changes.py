@@ -29,6 +29,15 @@ class CenterChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class ServiceStateChanged:
+    """A service of the system (`/services`: a T-Server, the Stat Server...) went to `state` (Active,
+    Inactive or ReadOnly): the reference tells it on /notifications/services."""
+
+    service_id: str
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
 class WorldReset:
     """The World went back to the contact center as loaded, with no call or interaction: subscribers
     start again from what it is now (clients are not told, as after a server restart)."""

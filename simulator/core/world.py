@@ -16,13 +16,14 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from .catalog import SERVICE_STATES
 from .contact_center import ContactCenter
 from .directory import CenterDirectory
-from .events import Change, EventStream, PasswordChanged, WorldReset
+from .events import Change, EventStream, PasswordChanged, ServiceStateChanged, WorldReset
 from .media import Interaction, MediaOptions, Multimedia, Workbin
 from .media.email import Attachment
 from .queues import Queue
-from .refusals import INVALID, Refusal
+from .refusals import INVALID, NOT_FOUND, Refusal
 from .routing import Router
 from .users import User
 from .voice import CallView, Clock, DeviceView, Telephony, VirtualClock
@@ -251,6 +252,20 @@ class World:
     def sent_emails(self) -> list[dict[str, Any]]:
         return list(self.media.outbox)
 
+    # ------------------------------------------------------------------ the system's services
+
+    def set_service_state(self, service_id: str, state: str) -> None:
+        """A service of the system goes down (Inactive), read-only or back up (Active); a reset brings every
+        service back as loaded. Told to everyone on /notifications/services."""
+        service = self.center.services.get(service_id)
+        if service is None:
+            raise Refusal(NOT_FOUND, f"service {service_id!r} does not exist", field="service")
+        if state not in SERVICE_STATES:
+            raise Refusal(INVALID, f"state must be one of {', '.join(SERVICE_STATES)}, not {state!r}", field="state")
+        if service.state != state:
+            service.state = state
+            self.events.append(ServiceStateChanged(service_id, state))
+
     # ------------------------------------------------------------------ time
 
     def advance(self, seconds: float) -> None:
@@ -270,6 +285,10 @@ class World:
     def call(self, call_id: str) -> dict[str, Any]:
         """One call going on, as `calls` lists it (statusCode 6 when it is over or never was)."""
         return self._call_document(call_id, self.telephony.call_snapshot(call_id))
+
+    def call_if_going_on(self, call_id: str) -> dict[str, Any] | None:
+        """The call as `call` shows it, or None when it is already over."""
+        return self.call(call_id) if self.telephony.has_call(call_id) else None
 
     def _call_document(self, call_id: str, call: dict[str, Any]) -> dict[str, Any]:
         external = {number for number, _state in self.telephony.remote_parties(call_id)}

@@ -15,7 +15,7 @@ from collections.abc import Hashable
 from typing import Any, Protocol
 
 from ..core.contact_center import ContactCenter
-from ..core.events import CenterChanged, Event, PasswordChanged, WorldReset
+from ..core.events import CenterChanged, Event, PasswordChanged, ServiceStateChanged, WorldReset
 from ..core.media import ChannelChanged, InteractionMessage, WorkbinMessage
 from ..core.profiles import PROFILES, Profile
 from ..core.users import ADMIN, SUPERVISOR
@@ -32,6 +32,7 @@ DEVICES = "/v2/me/devices"
 CHANNELS = "/v2/me/channels"
 ME = "/v2/me"
 USERS = "/v2/users"
+SERVICES = "/notifications/services"
 
 # messageType of the messages whose type the reference does not name: real 8.5.2 servers send the first,
 # and client libraries refuse a message without one.
@@ -107,6 +108,9 @@ class Notifier:
         if isinstance(event, ChannelChanged):
             self._media_channel(event.user_id, event.channel)
             return
+        if isinstance(event, ServiceStateChanged):
+            self._service_changed(event.service_id)
+            return
         if event.user_id is None:
             return  # a device nobody holds: nobody to tell
         if isinstance(event, CallStateChanged | CallOperationFailed):
@@ -163,6 +167,15 @@ class Notifier:
         """Take the agents' channels as they are now as what they know (at start and after a reset), so
         that only changes are notified."""
         self._channels_told = {user_id: self._channels_of(user_id) or {} for user_id in self.center.users}
+
+    def _service_changed(self, service_id: str) -> None:
+        """The reference's ServiceStateChangeMessage, to every user subscribed to /notifications/services."""
+        service = self.center.services.get(service_id)
+        if service is None:
+            return
+        data = {"messageType": "ServiceStateChangeMessage", "service": service.document()}
+        for user_id in self.center.users:
+            self.server.deliver(user_id, SERVICES, data)
 
     def _password_changed(self, event: PasswordChanged) -> None:
         """The outcome of a password change: on /v2/me to the user who changed their own password, on

@@ -228,7 +228,8 @@ def test_one_operation_does_the_same_work_with_20_and_with_2000_agents():
 
 
 async def test_one_call_of_the_control_api_lists_its_parties_with_their_roles(live_server):
-    """GET /sim/calls/{id}: what traffic runs read to learn whose phone a new call rang."""
+    """POST /sim/calls answers the new call with its parties (what traffic runs read to learn whose
+    phone it rang), the same document GET /sim/calls/{id} gives."""
     import aiohttp
     from rest_client import Rest
 
@@ -238,5 +239,6 @@ async def test_one_call_of_the_control_api_lists_its_parties_with_their_roles(li
         call = (await admin.ok("GET", f"{live_server.url}/sim/calls/{placed['id']}"))["call"]
         assert call["id"] == placed["id"]
         assert {party["role"] for party in call["parties"]} == {"agent", "external"}
+        assert placed["call"] == call
         missing = await admin.get(f"{live_server.url}/sim/calls/0000")
         assert missing.status == 404 and missing.body["statusCode"] == 6
