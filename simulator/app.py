@@ -104,10 +104,7 @@ def create_app(
     app[RECORDED_CALLS] = recorded_calls
     app.on_startup.append(lambda _app: _start(statistics))
     bayeux.mount(app, notify.PATH, server)
-    table = routes.install(app)
-    for route in (*journal.routes(), *recording_control.routes(), *faults_control.routes()):
-        table.add(route)  # in the OpenAPI document too
-        app.router.add_route(route.method, route.full_path, route.handler)
+    routes.install(app, extra=(*journal.routes(), *recording_control.routes(), *faults_control.routes()))
     app.router.add_get(health.PATH, health.health)
     install_console(app)
     return app

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from . import __version__, logs
+from .core.numerals import is_whole_number
 from .core.profiles import PROFILES, REFERENCE
 from .recording import command as recording_commands
 from .scenario import command as scenario_commands
@@ -87,7 +88,7 @@ def _fill_from_environment(
 
     def number(option: str, default: int) -> int:
         text = pick(option, str(default))
-        if text is None or not text.isdigit() or (option == "port" and int(text) > 65535):
+        if text is None or not is_whole_number(text) or (option == "port" and int(text) > 65535):
             parser.error(f"GWSIM_{option.upper()}={text!r}: expected a whole number")
         return int(text)
 

@@ -17,6 +17,7 @@ from aiohttp import web
 
 from ..core.contact_center import ContactCenter
 from ..core.contacts import CUSTOM, QUEUE, USER, Contact
+from ..core.numerals import is_whole_number
 from ..core.refusals import INVALID
 from .login import SWITCH
 from .resources import ADMINS, EVERYONE, Context, Kind, RouteTable, listing, parse_query, register
@@ -79,18 +80,18 @@ async def _list(ctx: Context) -> web.Response:
     term = query.get("searchTerm", "").strip().lower()
     if term:
         contacts = [contact for contact in contacts if term in _searched(contact)]
+    order = (query.get("order") or query.get("sortOrder") or "Ascending").lower()
+    if order not in ("ascending", "descending", "asc", "desc"):
+        raise Failure(INVALID, f"order {order!r} must be Ascending or Descending")
     sort_by = query.get("sortBy")
     if sort_by is not None:
         if sort_by not in CONTACT.fields:
             raise Failure(
                 INVALID, f"sortBy {sort_by!r} is not a field of contact (fields: {', '.join(CONTACT.fields)})"
             )
-        order = (query.get("order") or query.get("sortOrder") or "Ascending").lower()
-        if order not in ("ascending", "descending", "asc", "desc"):
-            raise Failure(INVALID, f"order {order!r} must be Ascending or Descending")
         contacts.sort(key=lambda contact: str(document(ctx.center, contact).get(sort_by) or "").lower(),
                       reverse=order.startswith("desc"))  # fmt: skip
-    offset, limit = _count(query, "offset", 0), _count(query, "limit", None)
+    offset, limit = _count(query, "offset") or 0, _count(query, "limit")
     body = listing(inner, CONTACT, contacts, options)
     if "offset" not in query and "limit" not in query:
         return ok(**body)
@@ -105,11 +106,11 @@ def _searched(contact: Contact) -> str:
     return " ".join(value for value in fields if value).lower()
 
 
-def _count(query: Any, name: str, default: int | None) -> int | None:
+def _count(query: Any, name: str) -> int | None:
     text = query.get(name)
     if text is None:
-        return default
-    if not text.isdigit():
+        return None
+    if not is_whole_number(text):
         raise Failure(INVALID, f"{name} must be a whole number, 0 or more")
     return int(text)
 

@@ -145,7 +145,10 @@ async def _pull(ctx: Context, values: dict[str, Any]) -> None:
     uri = values.get("uri")
     if uri is None:
         raise Failure(MISSING, "uri is required: .../api/v2/me/workbins/{workbinId}/interactions/{interactionId}")
-    parts = urlsplit(uri).path.rstrip("/").split("/") if isinstance(uri, str) else []
+    try:
+        parts = urlsplit(uri).path.rstrip("/").split("/") if isinstance(uri, str) else []
+    except ValueError:  # a lone IPv6 bracket
+        parts = []
     if len(parts) < 5 or parts[-2] != "interactions" or parts[-4] != "workbins":
         raise Failure(INVALID, f"uri {uri!r} is not .../me/workbins/{{workbinId}}/interactions/{{interactionId}}")
     ctx.request.app[WORLD].pull(ctx.viewer.id, parts[-3], parts[-1])

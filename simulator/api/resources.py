@@ -117,7 +117,10 @@ class Kind:
         """The object a URI from a request body names, e.g. a skill in `{"uris": [...]}`."""
         if not isinstance(uri, str):
             raise Failure(INVALID, f"{where} must be a URI string")
-        path = urlsplit(uri).path.rstrip("/")
+        try:
+            path = urlsplit(uri).path.rstrip("/")
+        except ValueError:  # a lone IPv6 bracket
+            path = ""
         prefix, _, object_id = path.rpartition("/")
         if not object_id or not prefix.endswith(self.collection):
             raise Failure(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from aiohttp import web
 
 from ..statistics import api as statistics_api
@@ -24,7 +26,7 @@ from . import (
     workbins,
 )
 from .features import gate
-from .resources import EVERYONE, Context, RouteTable
+from .resources import EVERYONE, Context, Route, RouteTable
 from .responses import json_response
 from .route_factories import custom_route
 
@@ -52,9 +54,11 @@ def route_table() -> RouteTable:
     return table
 
 
-def install(app: web.Application) -> RouteTable:
-    """Every route, each also with a trailing slash (`/api/v2/me/`), which real servers accept."""
+def install(app: web.Application, extra: Iterable[Route] = ()) -> RouteTable:
+    """Every route, and the `extra` ones of modules outside the API (in the OpenAPI document too), each
+    also with a trailing slash (`/api/v2/me/`), which real servers accept."""
     table = route_table()
+    table.add(*extra)
     for route in table.routes:
         app.router.add_route(route.method, route.full_path, route.handler)
         app.router.add_route(route.method, route.full_path + "/", route.handler)

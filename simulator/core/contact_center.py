@@ -665,7 +665,7 @@ class ContactCenter:
         if group_name in (GENERAL, REPORTING):
             check = check_general if group_name == GENERAL else check_reporting
             name, value = changes.get("name"), changes.get("value")
-            if group.find(name) is not None and isinstance(value, str):
+            if isinstance(name, str) and group.find(name) is not None and isinstance(value, str):
                 problem = check(name, value)
                 if problem:
                     raise Refusal(INVALID, problem)

@@ -42,6 +42,10 @@ def basic_auth(user: str, password: str) -> dict[str, str]:
     return {"Authorization": f"Basic {token}"}
 
 
+class LoginRefused(RuntimeError):
+    """The server does not know the agent's credentials: the run cannot start."""
+
+
 class AgentClient:
     def __init__(self, spec: AgentSpec, base_url: str) -> None:
         self.spec = spec
@@ -65,7 +69,10 @@ class AgentClient:
 
     async def start(self) -> None:
         """Learn the user and device, subscribe to every topic, then start the session and go Ready if asked."""
-        _, me = await self.request("GET", "/api/v2/me")
+        status, me = await self.request("GET", "/api/v2/me")
+        if status != 200:
+            reason = me.get("statusMessage", me) if isinstance(me, dict) else me
+            raise LoginRefused(f"{self.spec.user} cannot log in at {self.base_url} (HTTP {status}: {reason})")
         user = me.get("user", {})
         self.variables["userId"] = user.get("id")
         _, devices = await self.request("GET", "/api/v2/me/devices?fields=*")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import statistic, target, values
-from .agent import AgentClient
+from .agent import AgentClient, LoginRefused
 from .model import (
     VISITOR_ACTIONS,
     WORLD_ACTIONS,
@@ -106,6 +106,11 @@ async def run(
     except Exception as problem:  # the report must say what broke, whatever it was
         prefix = "" if result.steps else "could not start: "
         result.error = f"{prefix}{type(problem).__name__}: {problem}"
+        if isinstance(problem, LoginRefused) and url is not None and scenario.contact_center is not None:
+            result.error += (
+                f"; with --url the scenario's contactCenter ({scenario.contact_center}) is not loaded: run it "
+                f"against `gwsim serve --contact-center {scenario.contact_center}`"
+            )
     result.real = time.perf_counter() - started
     return result
 

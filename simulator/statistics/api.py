@@ -16,6 +16,7 @@ from ..api.keys import STATISTICS
 from ..api.resources import EVERYONE, Context, RouteTable
 from ..api.responses import Failure, ok
 from ..api.route_factories import custom_route
+from ..core.numerals import is_whole_number
 from ..core.refusals import INVALID, NOT_FOUND
 from .sampler import Sample, Statistics
 
@@ -48,7 +49,7 @@ def _whole(query: Any, name: str, minimum: int) -> int | None:
     text = query.get(name)
     if text is None:
         return None
-    if not (text.isascii() and text.isdigit()) or int(text) < minimum:
+    if not is_whole_number(text) or int(text) < minimum:
         raise Failure(INVALID, f"{name} must be a whole number{' of 1 or more' if minimum else ''}, not {text!r}")
     return int(text)
 

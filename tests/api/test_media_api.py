@@ -480,8 +480,9 @@ async def test_refusals_name_the_field_and_change_nothing(office: Office):
     ):
         reply = await op(a3, chat_id, "InviteUser", **params)
         assert reply.code == code and words in reply.message, reply.body
-    reply = await op(a3, chat_id, "RequestChatHistory", eventId=99)
-    assert reply.code == 2 and "eventId" in reply.message
+    for event_id in (99, "\u00b2"):  # superscript two: a digit to str.isdigit, not to int
+        reply = await op(a3, chat_id, "RequestChatHistory", eventId=event_id)
+        assert reply.code == 2 and "eventId" in reply.message, reply.body
     reply = await op(a3, chat_id, "AttachUserData", userData=[1])
     assert reply.code == 2 and "userData" in reply.message
     reply = await op(a3, chat_id, "PlaceInWorkbin", workbin="Nope")

@@ -102,6 +102,8 @@ USER = {
     "emailAddress": str,
     "enabled": bool,
     "contactCenterId": str,
+    "uri": str,
+    "path": str,
 }
 LOGIN_USER = {
     **USER,

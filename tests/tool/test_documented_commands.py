@@ -160,3 +160,12 @@ def test_the_commands_not_run_are_documented_and_their_options_exist() -> None:
         shown = subprocess.run(HELP[program], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
         for option in re.findall(r"(?<!\S)(--[a-z][a-z-]*)", command.split("#")[0].split("&")[0]):
             assert option in shown, f"{command}: {option} is not an option of {shlex.join(HELP[program])}"
+
+
+def test_the_readme_links_only_to_its_own_sections() -> None:
+    """The README is also the package's description on an index and in the installed metadata, where a
+    link relative to the checkout leads nowhere: it names other files as text, with where the package
+    installs them. (The screenshot is the one picture; its alt text says what it shows.)"""
+    text = (ROOT / "README.md").read_text()
+    relative = [target for target in re.findall(r"(?<!!)\[[^\]]*\]\(([^)]+)\)", text) if not target.startswith("#")]
+    assert relative == [], relative

@@ -31,7 +31,8 @@ Further readings chosen where the reference is silent (each checked by tests/cor
 - Recording is per leg (each agent records their own side); it stops when the leg is released and is
   kept, without operations, while the leg is held.
 - Ringing offers Answer, the user-data operations and (optionally) ClearCall, which a real 8.5 server
-  shows; Dialing offers exactly the reference example's list (Hangup, SendDtmf and user data).
+  shows on ringing and established calls; Dialing offers exactly the reference example's list (Hangup,
+  SendDtmf and user data).
 - userData belongs to the call: every leg shows the same data and is told when it changes.
 """
 
@@ -69,7 +70,7 @@ USER_DATA_OPERATIONS = ("AttachUserData", "UpdateUserData", "DeleteUserData", "D
 LEG_TRANSITIONS: list[dict[str, Any]] = [
     # operation                          from                                   to           only if
     {"trigger": "Answer",               "source": RINGING,                     "dest": ESTABLISHED, "conditions": "device_free"},  # noqa: E501
-    {"trigger": "ClearCall",            "source": RINGING,                     "dest": RELEASED,    "conditions": "clear_call_enabled"},  # noqa: E501
+    {"trigger": "ClearCall",            "source": [RINGING, ESTABLISHED],      "dest": RELEASED,    "conditions": "clear_call_enabled"},  # noqa: E501
     {"trigger": "Hangup",               "source": [DIALING, ESTABLISHED, HELD], "dest": RELEASED},
     {"trigger": "Hold",                 "source": ESTABLISHED,                 "dest": HELD},
     {"trigger": "Retrieve",             "source": HELD,                        "dest": ESTABLISHED, "conditions": "device_free"},  # noqa: E501

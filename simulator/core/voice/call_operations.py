@@ -56,7 +56,8 @@ class CallOperations:
         self._touch(leg)
 
     def _op_ClearCall(self, leg: Leg) -> None:
-        """Reading (gws-notes): ClearCall on a ringing call clears the whole call, for every party."""
+        """Reading (gws-notes): ClearCall on a ringing or established call clears the whole call, for every
+        party."""
         call = leg.call
         self._release_leg(leg, "ClearCall")
         for party in call.live_parties():

@@ -34,7 +34,9 @@ class TableMachine(Machine):  # type: ignore[misc]
         for name, event in self.events.items():
             for source, transitions in event.transitions.items():
                 for transition in transitions:
-                    conditions = tuple((condition.func, condition.target) for condition in transition.conditions)
+                    conditions = tuple(
+                        (_method_name(condition.func), condition.target) for condition in transition.conditions
+                    )
                     self._rows.setdefault((name, source), []).append(conditions)
         # per model class: the bindings add_model made on its first model, or None if they cannot be replayed
         self._bindings: dict[type, list[tuple[str, Any, tuple[Any, ...]]] | None] = {}
@@ -121,3 +123,10 @@ class _Binding:
         if model is None:
             return self
         return partial(self.func, *[model if arg is _MODEL else arg for arg in self.args])
+
+
+def _method_name(condition: object) -> str:
+    """The tables name their conditions as model methods, which `allows` calls by name."""
+    if not isinstance(condition, str):
+        raise TypeError(f"a condition of the tables must be a model method's name, not {condition!r}")
+    return condition

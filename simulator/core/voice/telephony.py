@@ -768,9 +768,9 @@ class Telephony(CallOperations, SupervisorMonitoring):
             line = self._directory.line_of_device(device_id)
             if line is None or device_id not in self._devices:
                 continue
-            view = self._device_view(line)
-            if self._told_devices.get(device_id) != view:
-                self._told_devices[device_id] = view
-                self._emit(DeviceStateChanged(line.user_id, view))
+            shown = self._device_view(line)
+            if self._told_devices.get(device_id) != shown:
+                self._told_devices[device_id] = shown
+                self._emit(DeviceStateChanged(line.user_id, shown))
         if self.router is not None:
             self.router.after_action(touched, [call.id for call in calls])
