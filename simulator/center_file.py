@@ -410,7 +410,7 @@ class _Builder:
         section = self.top.child("server")
         if section is None:
             return
-        section.only("allowOrigins", "csrf", "profile", "sessionIdleTimeout", "maxSessions")
+        section.only("allowOrigins", "csrf", "profile", "sessionIdleTimeout", "maxSessions", "statusAnswers")
         origins = section.strings("allowOrigins")
         for (path, node), origin in zip(section.items("allowOrigins"), origins, strict=True):
             if not is_origin(origin):
@@ -431,6 +431,7 @@ class _Builder:
             profile=profile,
             session_idle_timeout=defaults.session_idle_timeout if idle is None else idle,
             max_sessions=defaults.max_sessions if most is None else most,
+            status_answers=bool(section.boolean("statusAnswers")),
         )
 
     def contacts(self) -> None:

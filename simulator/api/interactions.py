@@ -18,7 +18,7 @@ import aiohttp
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from ..core.media import INTERACTION_OPERATIONS, Interaction
+from ..core.media import CHAT_SPELLINGS, INTERACTION_OPERATIONS, Interaction
 from ..core.refusals import INVALID, MISSING
 from . import bounds
 from .keys import WORLD
@@ -84,11 +84,13 @@ _PARAMETERS: dict[str, tuple[Field, ...]] = {
         Field("queueName", description="The queue the reply belongs to while composed"),
     ),
     "Send": (
+        Field("text", description="Chat: the message (the reference's chat spelling of SendMessage)"),
         Field("queueName", description="The queue the sent e-mail goes to"),
         Field("email_object", type="any", description="toAddress, fromAddress, subject, text, ccAddress, bccAddress"),
     ),
 }
 _PARAMETERS["ReplyAll"] = _PARAMETERS["Reply"]
+_PARAMETERS["SingleStepConference"] = _PARAMETERS["InviteUser"]
 CREATE = Schema(
     "Create",
     (
@@ -223,8 +225,9 @@ def add_routes(table: RouteTable) -> None:
         ),
         operations_route(
             "/me/interactions/{interaction_id}",
-            {name: _operation(name) for name in INTERACTION_OPERATIONS},
+            {name: _operation(name) for name in (*INTERACTION_OPERATIONS, *CHAT_SPELLINGS)},
             "Operations on one of the current user's chat or e-mail interactions",
+            status_form=True,
         ),
         dataclasses.replace(
             custom_route(

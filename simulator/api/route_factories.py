@@ -28,7 +28,7 @@ from .resources import (
     readable,
     render,
 )
-from .responses import Failure, ok, partial
+from .responses import HTTP_STATUS, Failure, json_response, ok, partial
 from .validation import Schema, read_body
 
 Items = Callable[[Context], Iterable[Any]]
@@ -223,15 +223,25 @@ def operations_route(
     otherwise: Callable[[Context, dict[str, Any]], Awaitable[web.Response]] | None = None,
     otherwise_schema: Schema | None = None,
     defined: Callable[[Context], Mapping[str, Operation]] | None = None,
+    status_form: bool = False,
 ) -> Route:
     """POST `{"operationName": ...}` on an existing resource; each operation names its own roles.
 
     `defined` adds operations the contact center defines at run time (the custom agent states), looked up
-    per request; `operations` are the fixed ones the OpenAPI document lists."""
+    per request; `operations` are the fixed ones the OpenAPI document lists. `status_form`: the reference's
+    examples of these operations answer `{"status": "ok"}` / `{"status": "error", "errorDescription"}`,
+    which a contact center with `server.statusAnswers` gets."""
     roles = frozenset().union(*(operation.roles for operation in operations.values()))
 
     async def run(ctx: Context) -> web.Response:
-        body = await read_body(ctx.request)
+        if not (status_form and ctx.center.site.status_answers):
+            return await operate(ctx, await read_body(ctx.request), ok)
+        try:
+            return await operate(ctx, await read_body(ctx.request), status_ok)
+        except Refusal as refusal:
+            return status_error(refusal)
+
+    async def operate(ctx: Context, body: dict[str, Any], answer: Callable[..., web.Response]) -> web.Response:
         name = body.get("operationName")
         available = {**(defined(ctx) if defined is not None else {}), **operations}
         if name is None:
@@ -250,8 +260,7 @@ def operations_route(
                 f"{ctx.viewer.userName} may not {name}: it requires {' or '.join(sorted(operation.roles))}",
             )
         values = operation.schema.check({key: value for key, value in body.items() if key != "operationName"})
-        answer = await operation.run(ctx, values)
-        return ok(**(answer or {}))
+        return answer(**(await operation.run(ctx, values) or {}))
 
     all_roles = roles | (EVERYONE if otherwise is not None else frozenset())
     schemas = {name: operation.schema for name, operation in operations.items()}
@@ -266,6 +275,17 @@ def operations_route(
         otherwise_schema,
         MappingProxyType(schemas),
     )
+
+
+def status_ok(**fields: Any) -> web.Response:
+    """The examples' form of an operation's success: `status` ok, with any fields the operation adds."""
+    return json_response(200, {"status": "ok", **fields})
+
+
+def status_error(refusal: Refusal) -> web.Response:
+    """The examples' form of a refused operation, under the HTTP status the statusCode form would have."""
+    http = refusal.http if isinstance(refusal, Failure) else HTTP_STATUS[refusal.code]
+    return json_response(http, {"status": "error", "errorDescription": refusal.message})
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,17 @@ INTERACTION_OPERATIONS: tuple[str, ...] = tuple(
 )
 
 
+# The reference's chat examples spell some operations their own way (an accepted chat offers `Send`,
+# `StopProcessing`, `LeaveChat`, `SingleStepConference`): on a chat each spelling is the operation it names
+# here, accepted and advertised beside it. (`Send` of an e-mail draft is the e-mail's own operation.)
+CHAT_SPELLINGS: dict[str, str] = {
+    "Send": "SendMessage",
+    "StopProcessing": "Complete",
+    "LeaveChat": "LeaveConference",
+    "SingleStepConference": "InviteUser",
+}
+
+
 @functools.cache
 def _candidates(state: str) -> tuple[str, ...]:
     """The operations with a row from `state`: only their conditions need checking."""
@@ -133,6 +144,10 @@ class Handling:
     def may(self, operation: str) -> bool:
         return HANDLING_MACHINE.allows(self, operation)
 
+    def spelled(self, operation: str) -> str:
+        """The operation `operation` names here: a chat spelling of the reference's examples, or itself."""
+        return CHAT_SPELLINGS.get(operation, operation) if self.interaction.channel == CHAT else operation
+
     def fire(self, trigger: str) -> None:
         """Run a transition already checked; a refusal here is a bug, not a client error."""
         if not getattr(self, trigger)():
@@ -142,7 +157,10 @@ class Handling:
     def capabilities(self) -> tuple[str, ...]:
         if not self.live:
             return ()
-        return tuple(name for name in _candidates(self.state) if self.may(name))
+        ours = tuple(name for name in _candidates(self.state) if self.may(name))
+        if self.interaction.channel != CHAT:
+            return ours
+        return ours + tuple(spelling for spelling, name in CHAT_SPELLINGS.items() if name in ours)
 
     # conditions named in the table
 

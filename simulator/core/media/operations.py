@@ -29,6 +29,7 @@ class InteractionOperations:
         """Run one operation; answers the fields the REST answer adds to statusCode 0 (replyInteractionId)."""
         params = dict(params or {})
         handling = self._handling(user_id, interaction_id)
+        operation = handling.spelled(operation)
         if operation not in INTERACTION_OPERATIONS:
             raise Refusal(INVALID, f"operationName: {operation!r} is not an interaction operation")
         if not handling.may(operation):
