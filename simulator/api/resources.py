@@ -84,6 +84,7 @@ class Link:
 
     kind: str
     target: Callable[[ContactCenter, Any], Any | None]
+    into: str | None = None  # where resolveUri puts the object: the field's name without Uri, unless given
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,7 @@ def render(ctx: Context, kind: Kind, obj: Any, query: Query, doc: dict[str, Any]
                 NO_PERMISSION,
                 f"resolveUri: {ctx.viewer.userName} may not read the {target_kind.singular} that {name} names",
             )
-        doc[name.removesuffix("Uri")] = render(ctx, target_kind, target, Query(fields=("*",)))
+        doc[link.into or name.removesuffix("Uri")] = render(ctx, target_kind, target, Query(fields=("*",)))
     return doc
 
 

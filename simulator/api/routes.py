@@ -14,6 +14,7 @@ from . import (
     login,
     me,
     media_control,
+    numbers,
     openapi,
     queues,
     settings,
@@ -29,7 +30,9 @@ from .route_factories import custom_route
 
 def route_table() -> RouteTable:
     table = RouteTable()
-    modules = (me, calls, interactions, workbins, users, skills, devices, queues, contacts, settings, system, login)
+    modules = (
+        me, calls, interactions, workbins, users, skills, devices, queues, contacts, settings, system, numbers, login,
+    )  # fmt: skip
     for module in (*modules, statistics_api, control, media_control):
         module.add_routes(table)
 

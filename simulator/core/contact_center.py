@@ -30,6 +30,7 @@ from .changes import CenterChanged
 from .channels import CHANNEL_FEATURES, CHANNELS, VOICE, Channel, VoiceChannel
 from .contacts import CUSTOM, QUEUE, USER, Contact
 from .devices import Device
+from .numbering import Numbering
 from .profiles import PROFILES
 from .queues import INTERNAL_NUMBERS, Queue
 from .refusals import FORBIDDEN, INVALID, NOT_FOUND, Refusal, exists, not_found
@@ -134,6 +135,8 @@ class ContactCenter:
         if not self.services:
             for name, kind in DEFAULT_SERVICES:
                 self.add_service(name, kind)
+        # Not a field: a reset restores the fields in place and keeps this, which reads them live.
+        self.numbering = Numbering(self)
 
     def restore_ids(self, other: ContactCenter) -> None:
         """Continue the id sequence where `other`'s stands (a reset: the same ids as after loading)."""
@@ -217,7 +220,8 @@ class ContactCenter:
         core's state (`view`, or the current one) and its number's country."""
         profile = PROFILES[self.site.profile]
         voice = render_device_state(view if view is not None else self.telephony.device_view(device.id), profile)
-        doc: dict[str, Any] = {**device.document(), **voice, "country": self.country_of(device.phoneNumber)}
+        doc: dict[str, Any] = {**device.document(), **voice, **self.numbering.details(device.phoneNumber)}
+        doc["type"] = self.numbering.of(device).type
         return doc
 
     def voice_state_of(self, user_id: str) -> tuple[dict[str, Any], str]:

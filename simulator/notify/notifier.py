@@ -15,6 +15,7 @@ from collections.abc import Hashable
 from typing import Any, Protocol
 
 from ..core.contact_center import ContactCenter
+from ..core.devices import Device
 from ..core.events import CenterChanged, Event, PasswordChanged, WorldReset
 from ..core.media import ChannelChanged, InteractionMessage, WorkbinMessage
 from ..core.profiles import PROFILES, Profile
@@ -117,7 +118,7 @@ class Notifier:
             if device is None:
                 return
             document = self.center.device_document(device, event.device)
-            document["voiceEnvironmentUri"] = voice_environment_uri(self.center, f"{self.base}/api/v2")
+            document.update(device_links(self.center, device, f"{self.base}/api/v2"))
             self.server.deliver(
                 event.user_id, DEVICES, {"messageType": "DeviceStateChangeMessage", "devices": [document]}
             )
@@ -182,7 +183,11 @@ class Notifier:
                 self.server.deliver(staff.id, USERS, data)
 
 
-def voice_environment_uri(center: ContactCenter, api: str) -> str:
-    """`api` + the path of the contact center's first Voice service (its T-Server), or "" without one."""
-    voice = next((service for service in center.services.values() if service.type == "Voice"), None)
-    return "" if voice is None else f"{api}/services/{voice.id}"
+def device_links(center: ContactCenter, device: Device, api: str) -> dict[str, str]:
+    """The URIs a device document carries, under `api`: its number's, and its voice environment's (the
+    reference's example shows an empty id without one)."""
+    environment = center.numbering.voice_environment_of(device)
+    return {
+        "phoneNumberUri": f"{api}/phone-numbers/{center.numbering.of(device).id}",
+        "voiceEnvironmentUri": f"{api}/voice-environments/{environment.id if environment else ''}",
+    }
