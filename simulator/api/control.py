@@ -2,8 +2,9 @@
 scenario runner.
 
 It drives the world outside the agents (an external caller dials in, answers, presses keys, hangs up),
-moves a virtual clock, resets the simulation and shows its whole state. Each request takes the same path
-as any other change: the world's entry points, whose events reach the agents' notifications.
+takes services down and up, moves a virtual clock, resets the simulation and shows its whole state. Each
+request takes the same path as any other change: the world's entry points, whose events reach the
+agents' notifications.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 
 from aiohttp import web
 
-from ..core.refusals import INVALID, MISSING
+from ..core.catalog import SERVICE_STATES
+from ..core.refusals import INVALID, MISSING, not_found
 from ..core.voice import VirtualClock
 from .keys import WORLD
 from .resources import ADMINS, Context, Route, RouteTable
@@ -38,6 +40,13 @@ REMOTE = Schema(
         Field("operationName", required=True, choices=REMOTE_OPERATIONS, description="What the caller does"),
         Field("party", description="The external number acting; optional when the call has only one"),
         Field("digits", description="SendDtmf: the keys pressed (0-9, * and #)"),
+    ),
+)
+SERVICE_STATE = Schema(
+    "service state",
+    (
+        Field("service", required=True, description="The service's id or name (GET /api/v2/services)"),
+        Field("state", required=True, choices=SERVICE_STATES, description="Its new state: down is Inactive"),
     ),
 )
 CLOCK = Schema(
@@ -106,6 +115,18 @@ async def _clock(ctx: Context) -> web.Response:
     return ok(clock={"mode": mode, "now": world.clock.now()})
 
 
+async def _service_state(ctx: Context) -> web.Response:
+    values = SERVICE_STATE.check(await read_body(ctx.request))
+    reference = values["service"]
+    service = next(
+        (service for service in ctx.center.services.values() if reference in (service.id, service.name)), None
+    )
+    if service is None:
+        raise not_found("service", reference)
+    ctx.request.app[WORLD].set_service_state(service.id, values["state"])
+    return ok(service=service.document())
+
+
 async def _reset(ctx: Context) -> web.Response:
     ctx.request.app[WORLD].reset()
     return ok()
@@ -143,4 +164,12 @@ def add_routes(table: RouteTable) -> None:
             reads_body=False,
         ),
         _control("GET", "/state", _state, "The whole simulated state (for debugging)", "document"),
+        _control(
+            "POST",
+            "/services",
+            _service_state,
+            "A service goes down or comes up: told on /notifications/services as ServiceStateChangeMessage",
+            "document",
+            SERVICE_STATE,
+        ),
     )

@@ -1,5 +1,6 @@
 """The changes of the World that are neither a call, a device nor an interaction: a password changed, the
-contact center provisioned, the World reset. Plain data, appended to the event stream (`events`)."""
+contact center provisioned, a service's state changed, the World reset. Plain data, appended to the event
+stream (`events`)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,15 @@ class CenterChanged:
 
     what: str
     user_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceStateChanged:
+    """A service of the contact center (a T-Server, the Stat Server...) went down, came up or became
+    read-only: `state` is its new state (Active, Inactive, ReadOnly)."""
+
+    service_id: str
+    state: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 from .contact_center import ContactCenter
 from .directory import CenterDirectory
-from .events import Change, EventStream, PasswordChanged, WorldReset
+from .events import Change, EventStream, PasswordChanged, ServiceStateChanged, WorldReset
 from .media import Interaction, MediaOptions, Multimedia, Workbin
 from .media.email import Attachment
 from .queues import Queue
@@ -218,6 +218,16 @@ class World:
         if not isinstance(number, str):
             return None
         return next((queue for queue in self.center.queues.values() if queue.phoneNumber == number), None)
+
+    def set_service_state(self, service_id: str, state: str) -> None:
+        """A simulated service goes down or comes up (or becomes read-only); clients subscribed to
+        /notifications/services hear of it through the event stream. A state it already has changes
+        nothing and tells nobody."""
+        service = self.center.services.get(service_id)
+        if service is not None and service.state == state:
+            return
+        self.center.set_service_state(service_id, state)
+        self.events.append(ServiceStateChanged(service_id, state))
 
     def remote_parties(self, call_id: str) -> list[tuple[str, str]]:
         return self.telephony.remote_parties(call_id)

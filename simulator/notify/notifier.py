@@ -6,7 +6,8 @@ CallStateChangeMessage on /v2/me/calls and DeviceStateChangeMessage on /v2/me/de
 agent's voice channel changed with its device, the channel message on /v2/me/channels. A provisioning
 change is looked at for the agents it concerns: whatever changed in their channels (a channel removed, an
 agent-state definition renamed) is told on /v2/me/channels. Password changes are reported on /v2/me (one's
-own) and /v2/users (another user's, to supervisors and admins).
+own) and /v2/users (another user's, to supervisors and admins); a service's state on
+/notifications/services, to everyone.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, Protocol
 
 from ..core.contact_center import ContactCenter
 from ..core.devices import Device
-from ..core.events import CenterChanged, Event, PasswordChanged, WorldReset
+from ..core.events import CenterChanged, Event, PasswordChanged, ServiceStateChanged, WorldReset
 from ..core.media import ChannelChanged, InteractionMessage, WorkbinMessage
 from ..core.profiles import PROFILES, Profile
 from ..core.users import ADMIN, SUPERVISOR
@@ -33,6 +34,7 @@ DEVICES = "/v2/me/devices"
 CHANNELS = "/v2/me/channels"
 ME = "/v2/me"
 USERS = "/v2/users"
+SERVICES = "/notifications/services"
 
 # messageType of the messages whose type the reference does not name: real 8.5.2 servers send the first,
 # and client libraries refuse a message without one.
@@ -97,6 +99,9 @@ class Notifier:
             return
         if isinstance(event, WorldReset):
             self.start()
+            return
+        if isinstance(event, ServiceStateChanged):
+            self._service_changed(event.service_id)
             return
         if isinstance(event, CenterChanged):
             for user_id in event.user_ids:
@@ -181,6 +186,16 @@ class Notifier:
         for staff in self.center.users.values():
             if staff.has_role(ADMIN, SUPERVISOR):
                 self.server.deliver(staff.id, USERS, data)
+
+    def _service_changed(self, service_id: str) -> None:
+        """The reference's ServiceStateChangeMessage, to every user (each subscribed session of theirs):
+        services are the same for everyone, and their states change rarely."""
+        service = self.center.services.get(service_id)
+        if service is None:
+            return
+        data = {"messageType": "ServiceStateChangeMessage", "service": service.document()}
+        for user_id in self.center.users:
+            self.server.deliver(user_id, SERVICES, data)
 
 
 def device_links(center: ContactCenter, device: Device, api: str) -> dict[str, str]:

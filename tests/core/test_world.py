@@ -240,3 +240,23 @@ async def test_one_call_of_the_control_api_lists_its_parties_with_their_roles(li
         assert {party["role"] for party in call["parties"]} == {"agent", "external"}
         missing = await admin.get(f"{live_server.url}/sim/calls/0000")
         assert missing.status == 404 and missing.body["statusCode"] == 6
+
+
+def test_a_service_state_change_is_one_event_of_the_stream():
+    from simulator.center_file import load_default
+    from simulator.core.changes import ServiceStateChanged
+    from simulator.core.refusals import Refusal
+    from simulator.core.voice import VirtualClock
+    from simulator.core.world import World
+
+    world = World(load_default(), VirtualClock())
+    seen = []
+    world.events.subscribe(seen.append)
+    service = next(service for service in world.center.services.values() if service.type == "Reporting")
+    world.set_service_state(service.id, "Inactive")
+    world.set_service_state(service.id, "Inactive")
+    assert [event.change for event in seen] == [ServiceStateChanged(service.id, "Inactive")]
+    with pytest.raises(Refusal, match="state 'Broken' is not one of") as refused:
+        world.set_service_state(service.id, "Broken")
+    assert refused.value.code == 2
+    assert service.state == "Inactive" and len(seen) == 1
