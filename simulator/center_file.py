@@ -57,7 +57,7 @@ def parse(text: str, source: str) -> ContactCenter:
     top = Entry(source, root, "")
     top.only(
         "name", "seed", "features", "services", "skills", "users", "devices", "queues", "contacts", "settings",
-        "telephony", "multimedia", "server", "statistics",
+        "telephony", "multimedia", "server", "statistics", "places",
     )  # fmt: skip
     seed = top.integer("seed", required=False)
     center = ContactCenter(name=top.string("name", required=False) or "Contact center", seed=seed or 0)
@@ -185,6 +185,7 @@ class _Builder:
         self.queues()
         self.users()
         self.devices()
+        self.places()
         self.contacts()
         self.settings()
         self.telephony()
@@ -353,6 +354,15 @@ class _Builder:
             )
         except Refusal as refusal:
             entry.refused(refusal, "phoneNumber")
+
+    def places(self) -> None:
+        """Places of Configuration Server: a name and the numbers of the devices there."""
+        for entry in self.top.entries("places"):
+            entry.only("name", "devices")
+            try:
+                self.center.add_place(entry.string("name"), entry.strings("devices"))
+            except Refusal as refusal:
+                entry.refused(refusal, "devices" if refusal.message.startswith("devices") else "name")
 
     def telephony(self) -> None:
         """How the simulated network behaves: timers, and what external numbers do when dialed."""

@@ -31,6 +31,7 @@ from .channels import CHANNEL_FEATURES, CHANNELS, VOICE, Channel, VoiceChannel
 from .contacts import CUSTOM, QUEUE, USER, Contact
 from .devices import Device
 from .numbering import Numbering
+from .places import Place
 from .profiles import PROFILES
 from .queues import INTERNAL_NUMBERS, Queue
 from .refusals import FORBIDDEN, INVALID, NOT_FOUND, Refusal, exists, not_found
@@ -95,6 +96,7 @@ class ContactCenter:
     devices: dict[str, Device] = field(default_factory=dict)
     queues: dict[str, Queue] = field(default_factory=dict)
     custom_contacts: dict[str, Contact] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)  # by name
     agent_states: dict[str, AgentState] = field(default_factory=dict)  # by operationName
     settings_groups: dict[str, SettingsGroup] = field(default_factory=dict)
     feature_ids: list[str] = field(default_factory=lambda: [feature.id for feature in SYSTEM_FEATURES])
@@ -777,6 +779,24 @@ class ContactCenter:
         service = Service(id or self.new_id(), name, type, state)
         self.services[service.id] = service
         return service
+
+    def add_place(self, name: str, phone_numbers: Iterable[str]) -> Place:
+        """A place and its devices (by number); a device is at one place at most."""
+        if name in self.places:
+            raise exists("place", "name", name)
+        by_number = {device.phoneNumber: device for device in self.devices.values()}
+        placed = {device_id for place in self.places.values() for device_id in place.device_ids}
+        device_ids = []
+        for index, number in enumerate(phone_numbers):
+            device = by_number.get(number)
+            if device is None:
+                raise Refusal(INVALID, f"devices[{index}] {number!r} is not the number of a device")
+            if device.id in placed or device.id in device_ids:
+                raise Refusal(INVALID, f"devices[{index}] {number!r} is already at a place")
+            device_ids.append(device.id)
+        place = Place(name, device_ids)
+        self.places[name] = place
+        return place
 
     def set_service_state(self, service_id: str, state: str) -> Service:
         """A service goes down, comes up or becomes read-only (the World reports it on the event stream)."""
