@@ -143,7 +143,7 @@ class Route:
     handler: Handler
     summary: str
     roles: frozenset[str]
-    answer: str  # list | item | created | status | bulk | settings | document
+    answer: str  # list | item | created | status | bulk | updated | settings | document
     kind: Kind | None = None
     body: Schema | None = None
     operations: Mapping[str, Schema] = field(default_factory=dict)

@@ -128,6 +128,43 @@ def update_route(
     return Route(method, path, _guarded(roles, method, path, run), summary, roles, "status", kind, schema)
 
 
+def bulk_update_route(
+    path: str,
+    kind: Kind,
+    schema: Schema,
+    apply: Callable[[Context, Any, dict[str, Any]], None],
+    roles: frozenset[str],
+    summary: str,
+) -> Route:
+    """PUT on a collection: one object named by its `id` with the changes beside it, or several under the
+    plural name (`{"contacts": [{"id": ..., ...}]}`), each its own transaction (partial success 7)."""
+
+    def update_one(ctx: Context, item: Any, where: str) -> dict[str, Any]:
+        if not isinstance(item, dict):
+            raise Failure(INVALID, f"{where.rstrip('.') or 'the body'} must be a JSON object")
+        object_id = item.get("id")
+        if not isinstance(object_id, str):
+            code = MISSING if object_id is None else INVALID
+            raise Failure(code, f"{where}id is required: the id of the {kind.singular} to change (a string)")
+        obj = kind.find(ctx.center, object_id)
+        apply(ctx, obj, schema.check({k: v for k, v in item.items() if k != "id"}, where, partial=True))
+        return {"id": obj.id, "uri": ctx.uri(kind.path(obj))}
+
+    async def run(ctx: Context) -> web.Response:
+        body = await read_body(ctx.request)
+        if kind.plural in body:
+            return _bulk(
+                _bulk_items(body, kind.plural),
+                kind.plural,
+                lambda index, item: update_one(ctx, item, f"{kind.plural}[{index}]."),
+                lambda item: {"id": item.get("id")} if isinstance(item, dict) else {},
+            )
+        update_one(ctx, body, "")
+        return ok()
+
+    return Route("PUT", path, _guarded(roles, "PUT", path, run), summary, roles, "updated", kind, schema)
+
+
 def delete_route(
     path: str, kind: Kind, lookup: Lookup, remove: Callable[[Context, Any], None], roles: frozenset[str], summary: str
 ) -> Route:

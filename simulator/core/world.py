@@ -247,6 +247,9 @@ class World:
     def workbin_content(self, user_id: str, workbin_id: str) -> list[dict[str, Any]]:
         return self.media.workbin_content(user_id, workbin_id)
 
+    def tell_workbin_content(self, user_id: str, workbin: Any) -> None:
+        self.media.tell_workbin_content(user_id, workbin)
+
     def place_in_workbin(self, user_id: str, workbin_id: str, interaction_id: Any) -> None:
         self.media.place_in_workbin(user_id, workbin_id, interaction_id)
 

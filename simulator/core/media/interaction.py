@@ -200,6 +200,8 @@ class Interaction:
     chat: Any = None  # a ChatSession for chats
     email: Any = None  # an EmailContent for e-mails
     workbin: tuple[str, str] | None = None  # (owner user id, workbin name) while parked
+    parked_at: float | None = None  # when it was last placed in a workbin
+    skill: str | None = None  # the skill a transfer routes it to (its holders take it), instead of its queue
     done: bool = False
 
     def live_handlings(self) -> list[Handling]:
