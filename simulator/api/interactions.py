@@ -92,6 +92,10 @@ _PARAMETERS: dict[str, tuple[Field, ...]] = {
         Field("email_object", type="any", description="toAddress, fromAddress, subject, text, ccAddress, bccAddress"),
     ),
 }
+_PARAMETERS["UpdateProperties"] = (
+    Field("email_object", type="any", description="toAddress, fromAddress, subject, text, ccAddress, bccAddress"),
+    Field("userData", type="any", description="Pairs to attach"),
+)
 _PARAMETERS["ReplyAll"] = _PARAMETERS["Reply"]
 _PARAMETERS["Transfer"] = _PARAMETERS["SingleStepTransfer"]
 _PARAMETERS["SingleStepConference"] = _PARAMETERS["InviteUser"]

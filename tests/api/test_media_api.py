@@ -752,3 +752,25 @@ async def test_transfer_a_chat_to_a_queue_and_an_e_mail_to_a_skill(office: Offic
     assert [doc["state"] for doc in await told(a3)] == ["Transferred"]
     [invited] = await told(a2)
     assert (invited["id"], invited["state"]) == (email_id, "Invited")
+
+
+async def test_a_draft_updates_its_properties_before_it_is_sent(office: Office):
+    a3 = office.a3
+    await office.ready(a3)
+    reply = await a3.post("/me/interactions", {"operationName": "Create", "queueName": "Support mailbox"})
+    draft_id = reply.body["id"]
+    [created] = await told(a3)
+    assert {"Cancel", "Send", "PlaceInWorkbin", "UpdateProperties"} <= set(created["capabilities"])  # the example's
+    email = {"toAddress": "pat@example.org", "subject": "Your bill"}
+    await ok(a3, draft_id, "UpdateProperties", email_object=email, userData={"case": "7"})
+    [changed] = await told(a3)
+    assert changed["state"] == "PropertiesChanged" and changed["userData"] == {"case": "7"}
+    assert (changed["content"]["toAddress"], changed["content"]["subject"]) == ("pat@example.org", "Your bill")
+    for params, code, named in (({}, 1, "email_object or userData"), ({"email_object": {"colour": "red"}}, 2,
+                                "email_object.colour"), ({"userData": 3}, 2, "userData")):  # fmt: skip
+        refused = await op(a3, draft_id, "UpdateProperties", **params)
+        assert refused.code == code and named in refused.message, refused.body
+    assert await a3.sync() == []
+    await ok(a3, draft_id, "Send")
+    [sent] = (await office.sim("GET", "/emails")).body["emails"]
+    assert (sent["toAddress"], sent["subject"]) == ("pat@example.org", "Your bill")

@@ -209,6 +209,7 @@ class MediaMachine(RuleBasedStateMachine):
             "PlaceInQueue": {"queueName": "Support mailbox" if interaction.channel == "email" else "Web chat"},
             "PlaceInWorkbin": {"workbin": "InProgress"},
             "Send": {"email_object": {"toAddress": "pat@example.org"}},
+            "UpdateProperties": {"email_object": {"subject": "Re: later"}},
         }.get(operation, {})
 
     @rule(

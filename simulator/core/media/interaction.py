@@ -85,6 +85,7 @@ HANDLING_TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "Reply",                       "source": list(WORKING), "dest": None, "conditions": "is_inbound_email"},  # noqa: E501
     {"trigger": "ReplyAll",                    "source": list(WORKING), "dest": None, "conditions": "is_inbound_email"},  # noqa: E501
     {"trigger": "Send",                        "source": list(DRAFTS),  "dest": SENT},
+    {"trigger": "UpdateProperties",            "source": list(DRAFTS),  "dest": None},
     {"trigger": "Cancel",                      "source": list(DRAFTS),  "dest": CANCELLED},
     # what the contact center does
     {"trigger": "revoke",                      "source": INVITED,      "dest": REVOKED},

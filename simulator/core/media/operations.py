@@ -162,6 +162,7 @@ HANDLER_ROWS: tuple[tuple[str, Handler], ...] = (
     ("Reply",                       EmailWork._reply_to_sender),
     ("ReplyAll",                    EmailWork._reply_to_all),
     ("Send",                        EmailWork._send),
+    ("UpdateProperties",            EmailWork._update_properties),
     ("Cancel",                      EmailWork._cancel),
 )
 # fmt: on
