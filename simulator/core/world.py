@@ -107,7 +107,11 @@ class World:
             for device in devices:  # checked first, so the session does not end with the devices kept
                 if self.telephony.calls_of_device(device.id):
                     raise Refusal(INVALID, f"device {device.phoneNumber} of your place has calls going on")
-            self._operate_everywhere(user_id, operation, params)
+            try:
+                self._operate_everywhere(user_id, operation, params)
+            except Refusal as refusal:
+                if refusal.state != LOGGED_OUT:
+                    raise  # else every channel was ended one by one: ending the session gives the place back
             user = self.center.user(user_id)
             for device in devices:
                 self.center.unassign_device(user, device)
