@@ -343,14 +343,18 @@ class _Builder:
             self._device(entry)
 
     def _device(self, entry: Entry) -> Device:
-        entry.only("id", "phoneNumber", "model", "telephonyNetwork")
+        entry.only("id", "phoneNumber", "model", "telephonyNetwork", "location")
         number = entry.string("phoneNumber")
         network = entry.string("telephonyNetwork", required=False) or "Private"
         if network not in ("Private", "Public"):
             entry.fail(entry.fields["telephonyNetwork"], f"{entry.name('telephonyNetwork')} must be Private or Public")
         try:
             return self.center.add_device(
-                number, entry.string("model", required=False), network, id=entry.string("id", required=False)
+                number,
+                entry.string("model", required=False),
+                network,
+                id=entry.string("id", required=False),
+                location=entry.string("location", required=False),
             )
         except Refusal as refusal:
             entry.refused(refusal, "phoneNumber")

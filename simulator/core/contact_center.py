@@ -222,7 +222,11 @@ class ContactCenter:
         core's state (`view`, or the current one) and its number's country."""
         profile = PROFILES[self.site.profile]
         voice = render_device_state(view if view is not None else self.telephony.device_view(device.id), profile)
-        doc: dict[str, Any] = {**device.document(), **voice, **self.numbering.details(device.phoneNumber)}
+        doc: dict[str, Any] = {
+            **device.document(),
+            **voice,
+            **self.numbering.details(device.phoneNumber, device.location),
+        }
         doc["type"] = self.numbering.of(device).type
         return doc
 
@@ -457,9 +461,10 @@ class ContactCenter:
         telephonyNetwork: str = "Private",
         vendor: str = "gws-simulator",
         id: str | None = None,
+        location: str | None = None,
     ) -> Device:
         self._check_number_free(phoneNumber)
-        device = Device(id or self.new_id(), phoneNumber, model, vendor, telephonyNetwork)
+        device = Device(id or self.new_id(), phoneNumber, model, vendor, telephonyNetwork, location=location)
         if device.id in self.devices:
             raise exists("device", "id", device.id)
         self.devices[device.id] = device

@@ -103,24 +103,25 @@ class Numbering:
     def of(self, holder: Device | Queue) -> PhoneNumber:
         return PhoneNumber(phone_number_id(holder.phoneNumber), holder.phoneNumber, holder)
 
-    def details(self, number: str) -> dict[str, Any]:
+    def details(self, number: str, location: str | None = None) -> dict[str, Any]:
         """What a number says of itself: `e164Number`, `localNumber` (without the country's calling code when
         it is in the contact center's country), `country`, and `location` when the simulator knows it (the
-        country's name, for a number of that country; nothing for an internal number)."""
+        device's own, from the contact-center file; else the country's name, for a number of that country;
+        nothing for an internal number)."""
         country = self.center.country_of(number)
         local = number
         if country["callingCode"]:
             local = number.removeprefix("+" + country["callingCode"])
         details: dict[str, Any] = {"e164Number": number, "localNumber": local, "country": country}
-        if country["name"]:
-            details["location"] = country["name"]
+        if location or country["name"]:
+            details["location"] = location or country["name"]
         return details
 
     def document(self, phone_number: PhoneNumber) -> dict[str, Any]:
         return {
             "id": phone_number.id,
             "phoneNumber": phone_number.number,
-            **self.details(phone_number.number),
+            **self.details(phone_number.number, getattr(phone_number.holder, "location", None)),
             "type": phone_number.type,
         }
 

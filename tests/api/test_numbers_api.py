@@ -83,3 +83,29 @@ async def test_phone_numbers_list_every_number_to_staff_and_own_ones_to_agents(r
     assert len((await rest(AGENT2).ok("GET", "/voice-environments"))["uris"]) == 1
     missing = await agent.get("/voice-environments/nope")
     assert (missing.status, missing.code) == (404, 6) and "voice environment 'nope'" in missing.message
+
+
+async def test_a_device_s_location_comes_from_the_contact_center_file():
+    import aiohttp
+    from conftest import start_server
+    from rest_client import Rest
+
+    from simulator.center_file import parse
+
+    center = parse(
+        "users:\n  - {userName: a@example.com, password: p, roles: [ROLE_ADMIN]}\n"
+        "devices:\n  - {phoneNumber: '+16505550101', telephonyNetwork: Public, location: California}\n"
+        "  - {phoneNumber: '3001'}\n",
+        "center.yaml",
+    )
+    runner, server = await start_server(center=center)
+    try:
+        async with aiohttp.ClientSession() as http:
+            admin = Rest(http, server.url, "a@example.com", "p")
+            devices = {d["phoneNumber"]: d for d in (await admin.ok("GET", "/devices", fields="*"))["devices"]}
+            assert devices["+16505550101"]["location"] == "California"  # as the Devices API example
+            assert "location" not in devices["3001"]
+            number = (await admin.ok("GET", devices["+16505550101"]["phoneNumberUri"]))["phoneNumber"]
+            assert number["location"] == "California"
+    finally:
+        await runner.cleanup()
