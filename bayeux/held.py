@@ -17,7 +17,7 @@ class HeldConnect:
     timeout: float
     waiter: asyncio.Future[None] = field(repr=False)
     taken: list[Queued] = field(default_factory=list, repr=False)  # what `finish` put in the reply
-    batch: int | None = None
+    kept: bool = False  # an extension keeps `taken` pending until the client acknowledges it
 
 
 async def until_due(waiter: asyncio.Future[None], seconds: float) -> None:

@@ -11,13 +11,15 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 
 from . import channel, message_check
+from .ack import AcknowledgeExtension
+from .extension import HOOKS, Extension, overrides
 from .held import HeldConnect, until_due
 from .options import Options
 from .policy import SecurityPolicy
@@ -33,6 +35,7 @@ HTTP_TRANSPORTS = ("long-polling", "callback-polling")
 PublishListener = Callable[[ServerSession, Message], Awaitable[None] | None]
 RemovedListener = Callable[[ServerSession, str], None]
 _SESSION_META = frozenset(("/meta/connect", "/meta/subscribe", "/meta/unsubscribe", "/meta/disconnect"))
+E = TypeVar("E", bound=Extension)
 _UNRESOLVED = object()  # the owner of a batch's request, before the policy has been asked
 
 
@@ -55,9 +58,19 @@ class Outcome:
 class BayeuxServer:
     """A Bayeux 1.0 server. Mount it with `bayeux.mount(app, path, server)`."""
 
-    def __init__(self, options: Options | None = None, policy: SecurityPolicy | None = None) -> None:
+    def __init__(
+        self,
+        options: Options | None = None,
+        policy: SecurityPolicy | None = None,
+        extensions: Iterable[Extension] | None = None,
+    ) -> None:
+        """`extensions` default to the acknowledge extension alone; pass `()` for none."""
         self.options = options or Options()
         self.policy = policy or SecurityPolicy()
+        self.extensions: list[Extension] = []
+        self._hooks: dict[str, list[Extension]] = {hook: [] for hook in HOOKS}
+        for extension in (AcknowledgeExtension(),) if extensions is None else extensions:
+            self.add_extension(extension)
         self.sessions: dict[str, ServerSession] = {}
         self._subscribers: dict[str, set[ServerSession]] = {}
         self._by_user: dict[Hashable, set[ServerSession]] = {}
@@ -95,6 +108,17 @@ class BayeuxServer:
         """Send `data` on `name` to one session, subscribed or not (an answer on a service channel)."""
         return session.id in self.sessions and bool(self._enqueue(session, encode({"channel": name, "data": data})))
 
+    def add_extension(self, extension: Extension) -> None:
+        """Run `extension`'s hooks on every message from now on, after those of earlier extensions."""
+        self.extensions.append(extension)
+        for hook, extensions in self._hooks.items():
+            if overrides(extension, hook):
+                extensions.append(extension)
+
+    def extension(self, kind: type[E]) -> E | None:
+        """The registered extension of class `kind`, if any."""
+        return next((e for e in self.extensions if isinstance(e, kind)), None)
+
     def sessions_of(self, user: Hashable) -> frozenset[ServerSession]:
         return frozenset(self._by_user.get(user, ()))
 
@@ -123,6 +147,8 @@ class BayeuxServer:
             if not users:
                 del self._by_user[session.user]
         session.wake()
+        for extension in self._hooks["removed"]:
+            extension.removed(session)
         for listener in self._removed_listeners:
             listener(session, reason)
 
@@ -175,6 +201,9 @@ class BayeuxServer:
                 outcome.replies.append(failure(message, "400::channel_unknown"))
                 continue
             session = await self._session_of(message, context)
+            if not self._incoming(session, message):
+                outcome.replies.append(self._outgoing(session, failure(message, "403::extension_denied")))
+                continue
             if session is None:
                 reply = reply_to(message)
                 reply.update(unknown_session(message))
@@ -185,13 +214,13 @@ class BayeuxServer:
                     outcome.replies.append(outcome.held.reply)
                 outcome.held = held
             elif name == "/meta/subscribe":
-                outcome.replies.append(await self._subscribe(session, message))
+                outcome.replies.append(self._outgoing(session, await self._subscribe(session, message)))
             elif name == "/meta/unsubscribe":
-                outcome.replies.append(self._unsubscribe(session, message))
+                outcome.replies.append(self._outgoing(session, self._unsubscribe(session, message)))
             elif name == "/meta/disconnect":
-                outcome.replies.append(self._disconnect(session, message))
+                outcome.replies.append(self._outgoing(session, self._disconnect(session, message)))
             else:
-                outcome.replies.append(await self._publish(session, message))
+                outcome.replies.append(self._outgoing(session, await self._publish(session, message)))
 
     async def wait(self, held: HeldConnect, context: Context) -> None:
         """Wait for a held connect to be due: messages are queued, its timeout passed, or it was superseded."""
@@ -235,17 +264,26 @@ class BayeuxServer:
         self._touch(session)
         if not current:
             # Superseded by a newer connect of the same session: that one carries the messages.
-            return [held.reply]
-        held.taken, held.batch = session.take(self.options.max_reply_bytes)
-        if held.batch is not None:
-            held.reply.setdefault("ext", {})["ack"] = held.batch
-        return [*(fragment for fragment, _ in held.taken), held.reply]
+            return [self._outgoing(session, held.reply)]
+        taken = held.taken = session.take(self.options.max_reply_bytes)
+        kept = False
+        for extension in self._hooks["sending"]:
+            kept = extension.sending(session, held.reply, taken) or kept
+        held.kept = kept
+        if not kept:
+            session.delivered(taken)
+        return [*(fragment for fragment, _ in taken), self._outgoing(session, held.reply)]
 
     def undelivered(self, held: HeldConnect) -> None:
         """A transport could not write a connect reply: keep its messages for the next connect."""
         taken, held.taken = held.taken, []
-        if held.session.id in self.sessions and taken:
-            held.session.give_back(taken, held.batch)
+        session = held.session
+        if session.id not in self.sessions:
+            return
+        if held.kept:
+            for extension in self._hooks["unsent"]:
+                extension.unsent(session, held.reply, taken)
+        session.requeue(taken, recount=not held.kept)
 
     async def _handshake(self, message: Message, context: Context) -> Message:
         reply = reply_to(message)
@@ -260,30 +298,25 @@ class BayeuxServer:
         if user is None:
             reply.update(successful=False, error="403::handshake_denied", advice={"reconnect": "none"})
             return reply
-        ext = message.get("ext")
-        ack = isinstance(ext, dict) and (
-            ext.get("ack") is True or (isinstance(ext.get("ack"), dict) and ext["ack"].get("enabled") is True)
-        )
-        session = ServerSession(user, context.browser_id, ack, self.options.max_queue, self.options.max_queue_bytes)
+        session = ServerSession(user, context.browser_id, self.options.max_queue, self.options.max_queue_bytes)
+        if not self._incoming(session, message):
+            for extension in self._hooks["removed"]:
+                extension.removed(session)
+            return fail(reply, "403::extension_denied")
         session.transport = context.transport
         session.expires_at = time.monotonic() + (self.options.interval + self.options.max_interval) / 1000
         self.sessions[session.id] = session
         self._by_user.setdefault(user, set()).add(session)
         reply.update(clientId=session.id, successful=True, advice=self._advice())
-        if ack:
-            reply["ext"] = {"ack": True}
-        return reply
+        return self._outgoing(session, reply)
 
     def _connect(self, session: ServerSession, message: Message, context: Context) -> HeldConnect:
         reply = reply_to(message)
         reply.update(clientId=session.id, successful=True, advice=self._advice())
         session.transport = context.transport
+        if context.transport in HTTP_TRANSPORTS:
+            session.on_queued = None  # no longer pushed to by a websocket: its held connect is woken instead
         self._touch(session)
-        if session.ack_enabled:
-            ext = message.get("ext")
-            acked = ext.get("ack") if isinstance(ext, dict) else None
-            if isinstance(acked, int) and not isinstance(acked, bool):
-                session.acknowledge(acked)
         timeout = self.options.timeout / 1000
         advice = message.get("advice")
         if isinstance(advice, dict) and isinstance(advice.get("timeout"), int | float):
@@ -386,6 +419,15 @@ class BayeuxServer:
         return reply
 
     # ----- internals -------------------------------------------------------------------------------
+
+    def _incoming(self, session: ServerSession | None, message: Message) -> bool:
+        return all(extension.incoming(session, message) for extension in self._hooks["incoming"])
+
+    def _outgoing(self, session: ServerSession | None, reply: Message) -> Message:
+        if session is not None:
+            for extension in self._hooks["outgoing"]:
+                extension.outgoing(session, reply)
+        return reply
 
     async def _session_of(self, message: Message, context: Context) -> ServerSession | None:
         """The session a message names, if the request that carries it speaks for the session's owner.

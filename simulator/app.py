@@ -23,6 +23,11 @@ from .core.site import SiteOptions
 from .core.voice import AsyncioClock, Clock
 from .core.voice.clock import TimerHandle
 from .core.world import World
+from .faults import FAULTS, Faults, bayeux_faults, http_faults
+from .faults import control as faults_control
+from .recording import Recording
+from .recording import capture as recording_capture
+from .recording import control as recording_control
 from .statistics import Statistics
 from .web import install as install_console
 
@@ -67,13 +72,22 @@ def create_app(
     statistics = Statistics(center, world.clock)
     world.events.subscribe(statistics)
     requests = journal.Journal(journal_size)
+    recording = Recording(world)
+    faults = Faults(world, server)
     prefixes = (API, CONTROL, STATS)
     app = web.Application(
         middlewares=[
             *([journal.middleware(requests)] if journal_size > 0 else []),  # outermost: it records every refusal
             cors_middleware(center.site, prefixes),
             crosssite_middleware(center.site, prefixes, json_exempt=(notify.PATH,)),
+            bayeux_faults.middleware(faults, notify.PATH),
             api_middleware(authenticator, excluded=(notify.PATH,)),
+            http_faults.middleware(
+                faults, excluded=(notify.PATH,)
+            ),  # inside: it knows the user; outside the recording's
+            recording_capture.middleware(
+                recording, excluded=(notify.PATH,)
+            ),  # innermost: it sees the user and the refusal
         ]
     )
     app[journal.JOURNAL] = requests
@@ -82,10 +96,12 @@ def create_app(
     app[WORLD] = world
     app[NOTIFIER] = notifier
     app[STATISTICS] = statistics
+    app[recording_capture.RECORDING] = recording
+    app[FAULTS] = faults
     app.on_startup.append(lambda _app: _start(statistics))
     bayeux.mount(app, notify.PATH, server)
     table = routes.install(app)
-    for route in journal.routes():
+    for route in (*journal.routes(), *recording_control.routes(), *faults_control.routes()):
         table.add(route)  # in the OpenAPI document too
         app.router.add_route(route.method, route.full_path, route.handler)
     app.router.add_get(health.PATH, health.health)

@@ -9,6 +9,7 @@ import dataclasses
 import logging
 import signal
 import sys
+from typing import Any, BinaryIO
 
 from aiohttp import web
 
@@ -17,11 +18,14 @@ from .center_file import load, load_default
 from .core.contact_center import ContactCenter, ContactCenterError
 from .core.site import SiteOptions
 from .core.voice import VirtualClock
+from .recording.capture import RECORDING
+from .recording.recorder import encode
 
 ACCESS_LOG = logging.getLogger("aiohttp.access")  # INFO: one line per request, shown with -v
 
 
-async def serve(args: argparse.Namespace) -> int:
+async def serve(args: argparse.Namespace, recording: BinaryIO | None = None) -> int:
+    """Serve until stopped; with `recording` (`gwsim record`), every input and event from the start goes to it."""
     try:
         center = load(args.contact_center) if args.contact_center else load_default()
     except ContactCenterError as problem:
@@ -34,6 +38,9 @@ async def serve(args: argparse.Namespace) -> int:
         return 2
     clock = VirtualClock() if args.clock == "virtual" else None
     app = create_app(center, clock=clock, journal_size=args.journal_size)
+    if recording is not None:
+        app[RECORDING].contact_center = args.contact_center
+        app[RECORDING].start_to(lambda line: _write(recording, line))
     runner = web.AppRunner(app, handler_cancellation=True, access_log=ACCESS_LOG)
     await runner.setup()
     try:
@@ -54,7 +61,14 @@ async def serve(args: argparse.Namespace) -> int:
         await stop.wait()
     finally:
         await runner.cleanup()
+        if recording is not None:
+            app[RECORDING].stop()
     return 0
+
+
+def _write(file: BinaryIO, line: dict[str, Any]) -> None:
+    file.write(encode(line) + b"\n")
+    file.flush()  # a recording cut short (a killed server) keeps every line written so far
 
 
 def _site(site: SiteOptions, args: argparse.Namespace) -> SiteOptions:
@@ -87,7 +101,8 @@ def print_banner(center: ContactCenter, host: str, port: int) -> None:
         f"  Statistics API: {base}/api/v1/stats/{{objectId}}",
         f"  profile {site.profile}; CSRF {'on' if site.csrf else 'off'}; browser origins: {origins}",
         f"  health (no credentials): {base}/health",
-        f"  simulator control (admins): {base}/sim/calls, /sim/clock, /sim/journal, /sim/reset, /sim/state",
+        f"  simulator control (admins): {base}/sim/calls, /sim/clock, /sim/journal, /sim/recording, /sim/reset,"
+        " /sim/state",
         "  press Ctrl+C to stop",
     ]
     print("\n".join(lines), flush=True)

@@ -82,7 +82,10 @@ class Authenticator:
         if session is not None and session.user_id == user.id:
             return session
         token = secrets.token_urlsafe(24)
-        session = Session(user.id, _digest(user), secrets.token_urlsafe(24), self._now())
+        # a client that keeps no cookie opens a session with every request: mint its CSRF token only
+        # where CSRF protection can ask for one
+        csrf_token = secrets.token_urlsafe(24) if self.site.csrf else ""
+        session = Session(user.id, _digest(user), csrf_token, self._now())
         self._unclaimed[token] = session
         while self.session_count > self.site.max_sessions:
             (self._unclaimed or self._sessions).popitem(last=False)

@@ -2,9 +2,8 @@
 scenario runner.
 
 It drives the world outside the agents (an external caller dials in, answers, presses keys, hangs up),
-takes services down and up, moves a virtual clock, resets the simulation and shows its whole state. Each
-request takes the same path as any other change: the world's entry points, whose events reach the
-agents' notifications.
+moves a virtual clock, resets the simulation and shows its whole state. Each request takes the same path
+as any other change: the world's entry points, whose events reach the agents' notifications.
 """
 
 from __future__ import annotations
@@ -14,8 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..core.catalog import SERVICE_STATES
-from ..core.refusals import INVALID, MISSING, not_found
+from ..core.refusals import INVALID, MISSING
 from ..core.voice import VirtualClock
 from .keys import WORLD
 from .resources import ADMINS, Context, Route, RouteTable
@@ -42,13 +40,6 @@ REMOTE = Schema(
         Field("digits", description="SendDtmf: the keys pressed (0-9, * and #)"),
     ),
 )
-SERVICE_STATE = Schema(
-    "service state",
-    (
-        Field("service", required=True, description="The service's id or name (GET /api/v2/services)"),
-        Field("state", required=True, choices=SERVICE_STATES, description="Its new state: down is Inactive"),
-    ),
-)
 CLOCK = Schema(
     "clock",
     (
@@ -65,8 +56,11 @@ def _control(method: str, path: str, run: Any, summary: str, answer: str, body: 
 
 async def _place_call(ctx: Context) -> web.Response:
     values = PLACE_CALL.check(await read_body(ctx.request))
-    call_id = ctx.request.app[WORLD].place_call(values["from"], values["to"], values.get("userData"))
-    return ok(id=call_id, uri=ctx.uri(f"/calls/{call_id}", CONTROL))
+    world = ctx.request.app[WORLD]
+    call_id = world.place_call(values["from"], values["to"], values.get("userData"))
+    call = world.call_if_going_on(call_id)  # with its parties: who rings, without a second request
+    extra = {} if call is None else {"call": call}
+    return ok(id=call_id, uri=ctx.uri(f"/calls/{call_id}", CONTROL), **extra)
 
 
 async def _remote_operation(ctx: Context) -> web.Response:
@@ -115,18 +109,6 @@ async def _clock(ctx: Context) -> web.Response:
     return ok(clock={"mode": mode, "now": world.clock.now()})
 
 
-async def _service_state(ctx: Context) -> web.Response:
-    values = SERVICE_STATE.check(await read_body(ctx.request))
-    reference = values["service"]
-    service = next(
-        (service for service in ctx.center.services.values() if reference in (service.id, service.name)), None
-    )
-    if service is None:
-        raise not_found("service", reference)
-    ctx.request.app[WORLD].set_service_state(service.id, values["state"])
-    return ok(service=service.document())
-
-
 async def _reset(ctx: Context) -> web.Response:
     ctx.request.app[WORLD].reset()
     return ok()
@@ -164,12 +146,4 @@ def add_routes(table: RouteTable) -> None:
             reads_body=False,
         ),
         _control("GET", "/state", _state, "The whole simulated state (for debugging)", "document"),
-        _control(
-            "POST",
-            "/services",
-            _service_state,
-            "A service goes down or comes up: told on /notifications/services as ServiceStateChangeMessage",
-            "document",
-            SERVICE_STATE,
-        ),
     )

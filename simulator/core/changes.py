@@ -1,6 +1,5 @@
 """The changes of the World that are neither a call, a device nor an interaction: a password changed, the
-contact center provisioned, a service's state changed, the World reset. Plain data, appended to the event
-stream (`events`)."""
+contact center provisioned, the World reset. Plain data, appended to the event stream (`events`)."""
 
 from __future__ import annotations
 
@@ -31,8 +30,8 @@ class CenterChanged:
 
 @dataclass(frozen=True, slots=True)
 class ServiceStateChanged:
-    """A service of the contact center (a T-Server, the Stat Server...) went down, came up or became
-    read-only: `state` is its new state (Active, Inactive, ReadOnly)."""
+    """A service of the system (`/services`: a T-Server, the Stat Server...) went to `state` (Active,
+    Inactive or ReadOnly): the reference tells it on /notifications/services."""
 
     service_id: str
     state: str

@@ -803,14 +803,6 @@ class ContactCenter:
         self.places[name] = place
         return place
 
-    def set_service_state(self, service_id: str, state: str) -> Service:
-        """A service goes down, comes up or becomes read-only (the World reports it on the event stream)."""
-        service = _get(self.services, service_id, "service")
-        if state not in SERVICE_STATES:
-            raise Refusal(INVALID, f"state {state!r} is not one of {', '.join(SERVICE_STATES)}")
-        service.state = state
-        return service
-
     # ----------------------------------------------------------------- helpers
 
     @staticmethod

@@ -16,6 +16,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from .catalog import SERVICE_STATES
 from .contact_center import ContactCenter
 from .directory import CenterDirectory
 from .events import Change, EventStream, PasswordChanged, ServiceStateChanged, WorldReset
@@ -23,7 +24,7 @@ from .media import Interaction, MediaOptions, Multimedia, Workbin
 from .media.email import Attachment
 from .places import SessionPlaces
 from .queues import Queue
-from .refusals import INVALID, Refusal
+from .refusals import INVALID, NOT_FOUND, Refusal
 from .routing import Router
 from .users import User
 from .voice import CallView, Clock, DeviceView, Telephony, VirtualClock
@@ -275,16 +276,6 @@ class World:
             return None
         return next((queue for queue in self.center.queues.values() if queue.phoneNumber == number), None)
 
-    def set_service_state(self, service_id: str, state: str) -> None:
-        """A simulated service goes down or comes up (or becomes read-only); clients subscribed to
-        /notifications/services hear of it through the event stream. A state it already has changes
-        nothing and tells nobody."""
-        service = self.center.services.get(service_id)
-        if service is not None and service.state == state:
-            return
-        self.center.set_service_state(service_id, state)
-        self.events.append(ServiceStateChanged(service_id, state))
-
     def remote_parties(self, call_id: str) -> list[tuple[str, str]]:
         return self.telephony.remote_parties(call_id)
 
@@ -317,6 +308,20 @@ class World:
     def sent_emails(self) -> list[dict[str, Any]]:
         return list(self.media.outbox)
 
+    # ------------------------------------------------------------------ the system's services
+
+    def set_service_state(self, service_id: str, state: str) -> None:
+        """A service of the system goes down (Inactive), read-only or back up (Active); a reset brings every
+        service back as loaded. Told to everyone on /notifications/services."""
+        service = self.center.services.get(service_id)
+        if service is None:
+            raise Refusal(NOT_FOUND, f"service {service_id!r} does not exist", field="service")
+        if state not in SERVICE_STATES:
+            raise Refusal(INVALID, f"state must be one of {', '.join(SERVICE_STATES)}, not {state!r}", field="state")
+        if service.state != state:
+            service.state = state
+            self.events.append(ServiceStateChanged(service_id, state))
+
     # ------------------------------------------------------------------ time
 
     def advance(self, seconds: float) -> None:
@@ -336,6 +341,10 @@ class World:
     def call(self, call_id: str) -> dict[str, Any]:
         """One call going on, as `calls` lists it (statusCode 6 when it is over or never was)."""
         return self._call_document(call_id, self.telephony.call_snapshot(call_id))
+
+    def call_if_going_on(self, call_id: str) -> dict[str, Any] | None:
+        """The call as `call` shows it, or None when it is already over."""
+        return self.call(call_id) if self.telephony.has_call(call_id) else None
 
     def _call_document(self, call_id: str, call: dict[str, Any]) -> dict[str, Any]:
         external = {number for number, _state in self.telephony.remote_parties(call_id)}

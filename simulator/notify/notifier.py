@@ -170,6 +170,15 @@ class Notifier:
         that only changes are notified."""
         self._channels_told = {user_id: self._channels_of(user_id) or {} for user_id in self.center.users}
 
+    def _service_changed(self, service_id: str) -> None:
+        """The reference's ServiceStateChangeMessage, to every user subscribed to /notifications/services."""
+        service = self.center.services.get(service_id)
+        if service is None:
+            return
+        data = {"messageType": "ServiceStateChangeMessage", "service": service.document()}
+        for user_id in self.center.users:
+            self.server.deliver(user_id, SERVICES, data)
+
     def _password_changed(self, event: PasswordChanged) -> None:
         """The outcome of a password change: on /v2/me to the user who changed their own password, on
         /v2/users (with userUri and userId) to every supervisor and admin when it was another user's."""
@@ -186,16 +195,6 @@ class Notifier:
         for staff in self.center.users.values():
             if staff.has_role(ADMIN, SUPERVISOR):
                 self.server.deliver(staff.id, USERS, data)
-
-    def _service_changed(self, service_id: str) -> None:
-        """The reference's ServiceStateChangeMessage, to every user (each subscribed session of theirs):
-        services are the same for everyone, and their states change rarely."""
-        service = self.center.services.get(service_id)
-        if service is None:
-            return
-        data = {"messageType": "ServiceStateChangeMessage", "service": service.document()}
-        for user_id in self.center.users:
-            self.server.deliver(user_id, SERVICES, data)
 
 
 def device_links(center: ContactCenter, device: Device, api: str) -> dict[str, str]:

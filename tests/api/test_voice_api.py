@@ -420,9 +420,9 @@ async def test_the_control_api_refuses_what_it_cannot_do(office: Office):
     await office.quiet(*office.desktops)
     document = (await office.admin.get("/openapi.json")).body
     control = {path: item for path, item in document["paths"].items() if path.startswith("/sim/")}
-    voice = {"/sim/calls", "/sim/calls/{call_id}", "/sim/clock", "/sim/reset", "/sim/state", "/sim/services"}
+    voice = {"/sim/calls", "/sim/calls/{call_id}", "/sim/clock", "/sim/reset", "/sim/state"}
     media = {"/sim/chats", "/sim/chats/{interaction_id}", "/sim/emails", "/sim/media"}
-    assert set(control) == voice | media | {"/sim/journal"}
+    assert set(control) == voice | media | {"/sim/journal", "/sim/recording", "/sim/faults"}
     for item in control.values():
         for operation in item.values():
             assert operation["tags"] == ["simulator control"] and operation["x-roles"] == ["ROLE_ADMIN"]

@@ -228,7 +228,8 @@ def test_one_operation_does_the_same_work_with_20_and_with_2000_agents():
 
 
 async def test_one_call_of_the_control_api_lists_its_parties_with_their_roles(live_server):
-    """GET /sim/calls/{id}: what traffic runs read to learn whose phone a new call rang."""
+    """POST /sim/calls answers the new call with its parties (what traffic runs read to learn whose
+    phone it rang), the same document GET /sim/calls/{id} gives."""
     import aiohttp
     from rest_client import Rest
 
@@ -238,28 +239,9 @@ async def test_one_call_of_the_control_api_lists_its_parties_with_their_roles(li
         call = (await admin.ok("GET", f"{live_server.url}/sim/calls/{placed['id']}"))["call"]
         assert call["id"] == placed["id"]
         assert {party["role"] for party in call["parties"]} == {"agent", "external"}
+        assert placed["call"] == call
         missing = await admin.get(f"{live_server.url}/sim/calls/0000")
         assert missing.status == 404 and missing.body["statusCode"] == 6
-
-
-def test_a_service_state_change_is_one_event_of_the_stream():
-    from simulator.center_file import load_default
-    from simulator.core.changes import ServiceStateChanged
-    from simulator.core.refusals import Refusal
-    from simulator.core.voice import VirtualClock
-    from simulator.core.world import World
-
-    world = World(load_default(), VirtualClock())
-    seen = []
-    world.events.subscribe(seen.append)
-    service = next(service for service in world.center.services.values() if service.type == "Reporting")
-    world.set_service_state(service.id, "Inactive")
-    world.set_service_state(service.id, "Inactive")
-    assert [event.change for event in seen] == [ServiceStateChanged(service.id, "Inactive")]
-    with pytest.raises(Refusal, match="state 'Broken' is not one of") as refused:
-        world.set_service_state(service.id, "Broken")
-    assert refused.value.code == 2
-    assert service.state == "Inactive" and len(seen) == 1
 
 
 def test_a_session_at_a_place_ended_channel_by_channel_still_gives_the_place_back():

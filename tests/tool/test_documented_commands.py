@@ -28,7 +28,8 @@ DOCS = ("README.md", "scenarios/README.md", "bayeux/README.md", "bench/README.md
 PORTS = ("8080", "9000")
 BOUND = 300  # seconds any one command may take
 BLOCK = re.compile(r"^```(?:sh|bash|shell)\n(.*?)^```", re.M | re.S)
-SERVERS = ("make run", "gwsim serve", "GWSIM_")
+SERVERS = ("make run", "gwsim serve", "gwsim record", "GWSIM_")
+MADE = ("results.xml", "run.jsonl", "run.yaml", "hour.csv")  # files the docs' commands write in the checkout
 NOT_RUN = {
     "make test": "the whole test suite, of which this test is part",
     "make bench": "the benchmarks: minutes of load, measured in bench/, never in tests",
@@ -78,7 +79,8 @@ class Doc:
 
     def run(self, command: str, tmp: Path) -> None:
         line = self.local(command)
-        if command.startswith(SERVERS) and ("serve" in command or command.startswith("make run")):
+        starts_server = "serve" in command or "record" in command or command.startswith("make run")
+        if command.startswith(SERVERS) and starts_server:
             self.serve(line)
         elif command.startswith("pip install"):
             venv = tmp / "venv"
@@ -140,7 +142,8 @@ def test_every_command_of_the_doc_works_as_written(doc: str, tmp_path: Path) -> 
                 run.run(command, tmp_path)
     finally:
         run.close()
-        (ROOT / "results.xml").unlink(missing_ok=True)
+        for made in MADE:
+            (ROOT / made).unlink(missing_ok=True)
 
 
 def test_the_commands_not_run_are_documented_and_their_options_exist() -> None:
