@@ -187,7 +187,8 @@ class MediaMachine(RuleBasedStateMachine):
             self.ids.append(answer["replyInteractionId"])
         self._take(
             replay=operation == "RequestChatHistory",
-            routed=operation not in ("InviteUser", "SingleStepConference", "SingleStepTransfer", "Transfer"),
+            routed=operation not in ("InviteUser", "SingleStepConference")
+            and not (operation in ("SingleStepTransfer", "Transfer") and "userId" in (params or {})),
         )
 
     def _params(self, operation: str, interaction: Any, user_id: str, target: int) -> dict[str, Any] | None:
@@ -195,6 +196,10 @@ class MediaMachine(RuleBasedStateMachine):
         A chat's spelling of the reference's examples takes the parameters of the operation it names."""
         if interaction.channel == "chat":
             operation = CHAT_SPELLINGS.get(operation, operation)
+        if operation in ("SingleStepTransfer", "Transfer") and target % 3:
+            # to a queue of the interaction's channel, or to the holders of a skill: routing invites them
+            queue = "Support mailbox" if interaction.channel == "email" else "Web chat"
+            return {"queueName": queue} if target % 3 == 1 else {"skill": "Support"}
         if operation in ("InviteUser", "SingleStepTransfer", "Transfer"):
             others = [u for u in self.users if u != user_id and interaction.handling_of(u) is None]
             if not others:
