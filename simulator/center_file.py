@@ -51,7 +51,7 @@ def parse(text: str, source: str) -> ContactCenter:
     top = Entry(source, root, "")
     top.only(
         "name", "seed", "features", "services", "skills", "users", "devices", "queues", "contacts", "settings",
-        "telephony", "multimedia", "server", "statistics",
+        "telephony", "multimedia", "server", "statistics", "places",
     )  # fmt: skip
     seed = top.integer("seed", required=False)
     center = ContactCenter(name=top.string("name", required=False) or "Contact center", seed=seed or 0)
@@ -73,6 +73,7 @@ class _Builder:
         self.queues()
         self.users()
         self.devices()
+        self.places()
         self.contacts()
         self.settings()
         self.telephony()
@@ -230,17 +231,30 @@ class _Builder:
             self._device(entry)
 
     def _device(self, entry: Entry) -> Device:
-        entry.only("id", "phoneNumber", "model", "telephonyNetwork")
+        entry.only("id", "phoneNumber", "model", "telephonyNetwork", "location")
         number = entry.string("phoneNumber")
         network = entry.string("telephonyNetwork", required=False) or "Private"
         if network not in ("Private", "Public"):
             entry.fail(entry.fields["telephonyNetwork"], f"{entry.name('telephonyNetwork')} must be Private or Public")
         try:
             return self.center.add_device(
-                number, entry.string("model", required=False), network, id=entry.string("id", required=False)
+                number,
+                entry.string("model", required=False),
+                network,
+                id=entry.string("id", required=False),
+                location=entry.string("location", required=False),
             )
         except Refusal as refusal:
             entry.refused(refusal, "phoneNumber")
+
+    def places(self) -> None:
+        """Places of Configuration Server: a name and the numbers of the devices there."""
+        for entry in self.top.entries("places"):
+            entry.only("name", "devices")
+            try:
+                self.center.add_place(entry.string("name"), entry.strings("devices"))
+            except Refusal as refusal:
+                entry.refused(refusal, "devices" if refusal.message.startswith("devices") else "name")
 
     def telephony(self) -> None:
         """How the simulated network behaves: timers, and what external numbers do when dialed."""
@@ -298,7 +312,7 @@ class _Builder:
         section = self.top.child("server")
         if section is None:
             return
-        section.only("allowOrigins", "csrf", "profile", "sessionIdleTimeout", "maxSessions")
+        section.only("allowOrigins", "csrf", "profile", "sessionIdleTimeout", "maxSessions", "statusAnswers")
         origins = section.strings("allowOrigins")
         for (path, node), origin in zip(section.items("allowOrigins"), origins, strict=True):
             if not is_origin(origin):
@@ -319,6 +333,7 @@ class _Builder:
             profile=profile,
             session_idle_timeout=defaults.session_idle_timeout if idle is None else idle,
             max_sessions=defaults.max_sessions if most is None else most,
+            status_answers=bool(section.boolean("statusAnswers")),
         )
 
     def contacts(self) -> None:

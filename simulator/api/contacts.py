@@ -22,7 +22,15 @@ from ..core.refusals import INVALID
 from .login import SWITCH
 from .resources import ADMINS, EVERYONE, Context, Kind, RouteTable, listing, parse_query, register
 from .responses import Failure, ok
-from .route_factories import create_route, custom_route, delete_route, read_route, update_route
+from .route_factories import (
+    bulk_delete_route,
+    bulk_update_route,
+    create_route,
+    custom_route,
+    delete_route,
+    read_route,
+    update_route,
+)
 from .validation import DIALABLE, Field, Schema
 
 PAGING = ("searchTerm", "sortBy", "order", "sortOrder", "limit", "offset")
@@ -163,6 +171,21 @@ def add_routes(table: RouteTable) -> None:
         ),
         create_route(
             "/contacts", CONTACT, CREATE, _create, ADMINS, "Create a custom contact, or several under `contacts`"
+        ),
+        bulk_update_route(
+            "/contacts",
+            CONTACT,
+            UPDATE,
+            lambda ctx, contact, values: ctx.center.update_contact(contact, values),
+            ADMINS,
+            "Update custom contacts: one `{id, ...}`, or several under `contacts`",
+        ),
+        bulk_delete_route(
+            "/contacts",
+            CONTACT,
+            lambda ctx, contact: ctx.center.remove_contact(contact),
+            ADMINS,
+            "Delete the custom contacts whose URIs are given",
         ),
         read_route("/contacts/{contact_id}", CONTACT, _contact, EVERYONE, "Read a contact"),
         update_route(

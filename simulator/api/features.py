@@ -40,6 +40,8 @@ ROUTE_FEATURES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("/api/v2/devices/{device_id}/calls", (), (VOICE,)),
     ("/api/v2/me/devices/{device_id}/calls", (), (VOICE,)),
     ("/api/v2/devices/{device_id}/settings/tserver", (), (VOICE,)),
+    ("/api/v2/phone-numbers", (), (VOICE,)),
+    ("/api/v2/voice-environments", (), (VOICE,)),
     ("/api/v2/queues/{queue_id}/settings/call-recording", (), (RECORDING,)),
     ("/api/v2/recordings", (), (RECORDING,)),
     ("/api/v2/interactions", (), MEDIA),

@@ -120,6 +120,7 @@ def add_routes(table: RouteTable) -> None:
             },
             "Operations on the current user: password, agent state and Do Not Disturb on all channels and devices",
             defined=defined_agent_states,
+            status_form=True,
         ),
         list_route(
             "/me/devices",
@@ -150,6 +151,7 @@ def add_routes(table: RouteTable) -> None:
             channel_operations((*AGENT_STATES, *DND)),
             "Agent state and Do Not Disturb on one channel (or any agent-state definition's operationName)",
             defined=defined_channel_states,
+            status_form=True,
         ),
         operations_route("/channels/{channel_id}", channel_operations(DND), "Do Not Disturb on one channel"),
     )

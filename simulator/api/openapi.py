@@ -205,6 +205,17 @@ def _request_body(route: Route) -> dict[str, Any] | None:
             "additionalProperties": False,
         }
         return {"oneOf": [single, bulk]}
+    if route.answer == "updated" and route.kind is not None and route.body is not None:
+        single = route.body.openapi(partial=True)
+        single["properties"] = {"id": {"type": "string", "minLength": 1}, **single.get("properties", {})}
+        single["required"] = ["id"]
+        bulk = {
+            "type": "object",
+            "required": [route.kind.plural],
+            "properties": {route.kind.plural: _items(single)},
+            "additionalProperties": False,
+        }
+        return {"oneOf": [single, bulk]}
     if route.answer == "bulk" and route.method == "DELETE":
         return {
             "type": "object",
@@ -287,7 +298,9 @@ def _answer(route: Route) -> dict[str, Any]:
         }
     if route.answer == "created" and route.kind is not None:  # one object, or several under the plural name
         return {"anyOf": [{"$ref": "#/components/schemas/Created"}, {"$ref": "#/components/schemas/Bulk"}]}
-    reference = {"created": "Created", "bulk": "Bulk", "settings": "Settings"}.get(route.answer, "Status")
+    reference = {"created": "Created", "bulk": "Bulk", "updated": "Bulk", "settings": "Settings"}.get(
+        route.answer, "Status"
+    )
     if route.answer == "document":
         return {"type": "object"}
     return {"$ref": f"#/components/schemas/{reference}"}

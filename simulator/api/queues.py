@@ -44,11 +44,25 @@ QUEUE = register(
         "/queues",
         document=_document,
         find=lambda center, queue_id: center.queue(queue_id),
-        fields=("id", "name", "description", "channel", "phoneNumber", "internal", "skills", "routingTemplateUri"),
+        fields=(
+            "id",
+            "name",
+            "description",
+            "channel",
+            "phoneNumber",
+            "internal",
+            "skills",
+            "routingTemplateUri",
+            "phoneNumberUri",
+        ),
         links={
             "routingTemplateUri": Link(
                 "routingTemplate", lambda center, queue: center.routing_template(queue.routing_template_id)
-            )
+            ),
+            # The Queues API's example keeps `phoneNumber` the number and resolves into `phoneNumberDetails`.
+            "phoneNumberUri": Link(
+                "phoneNumber", lambda center, queue: center.numbering.of(queue), into="phoneNumberDetails"
+            ),
         },
         subresources={"settings": lambda ctx, queue: queue.call_recording(), "routingTemplate": _routing_template},
         readable=lambda ctx, queue: ctx.is_staff,

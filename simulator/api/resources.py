@@ -84,6 +84,7 @@ class Link:
 
     kind: str
     target: Callable[[ContactCenter, Any], Any | None]
+    into: str | None = None  # where resolveUri puts the object: the field's name without Uri, unless given
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ class Route:
     handler: Handler
     summary: str
     roles: frozenset[str]
-    answer: str  # list | item | created | status | bulk | settings | document
+    answer: str  # list | item | created | status | bulk | updated | settings | document
     kind: Kind | None = None
     body: Schema | None = None
     operations: Mapping[str, Schema] = field(default_factory=dict)
@@ -275,7 +276,7 @@ def render(ctx: Context, kind: Kind, obj: Any, query: Query, doc: dict[str, Any]
                 NO_PERMISSION,
                 f"resolveUri: {ctx.viewer.userName} may not read the {target_kind.singular} that {name} names",
             )
-        doc[name.removesuffix("Uri")] = render(ctx, target_kind, target, Query(fields=("*",)))
+        doc[link.into or name.removesuffix("Uri")] = render(ctx, target_kind, target, Query(fields=("*",)))
     return doc
 
 

@@ -30,7 +30,7 @@ from .resources import (
     readable,
     render,
 )
-from .responses import Failure, ok, partial
+from .responses import HTTP_STATUS, Failure, json_response, ok, partial
 from .validation import Schema, read_body
 
 Items = Callable[[Context], Iterable[Any]]
@@ -124,6 +124,43 @@ def update_route(
         return ok()
 
     return Route(method, path, _guarded(roles, method, path, run), summary, roles, "status", kind, schema)
+
+
+def bulk_update_route(
+    path: str,
+    kind: Kind,
+    schema: Schema,
+    apply: Callable[[Context, Any, dict[str, Any]], None],
+    roles: frozenset[str],
+    summary: str,
+) -> Route:
+    """PUT on a collection: one object named by its `id` with the changes beside it, or several under the
+    plural name (`{"contacts": [{"id": ..., ...}]}`), each its own transaction (partial success 7)."""
+
+    def update_one(ctx: Context, item: Any, where: str) -> dict[str, Any]:
+        if not isinstance(item, dict):
+            raise Failure(INVALID, f"{where.rstrip('.') or 'the body'} must be a JSON object")
+        object_id = item.get("id")
+        if not isinstance(object_id, str):
+            code = MISSING if object_id is None else INVALID
+            raise Failure(code, f"{where}id is required: the id of the {kind.singular} to change (a string)")
+        obj = kind.find(ctx.center, object_id)
+        apply(ctx, obj, schema.check({k: v for k, v in item.items() if k != "id"}, where, partial=True))
+        return {"id": obj.id, "uri": ctx.uri(kind.path(obj))}
+
+    async def run(ctx: Context) -> web.Response:
+        body = await read_body(ctx.request)
+        if kind.plural in body:
+            return _bulk(
+                _bulk_items(body, kind.plural),
+                kind.plural,
+                lambda index, item: update_one(ctx, item, f"{kind.plural}[{index}]."),
+                lambda item: {"id": item.get("id")} if isinstance(item, dict) else {},
+            )
+        update_one(ctx, body, "")
+        return ok()
+
+    return Route("PUT", path, _guarded(roles, "PUT", path, run), summary, roles, "updated", kind, schema)
 
 
 def delete_route(
@@ -221,15 +258,25 @@ def operations_route(
     otherwise: Callable[[Context, dict[str, Any]], Awaitable[web.Response]] | None = None,
     otherwise_schema: Schema | None = None,
     defined: Callable[[Context], Mapping[str, Operation]] | None = None,
+    status_form: bool = False,
 ) -> Route:
     """POST `{"operationName": ...}` on an existing resource; each operation names its own roles.
 
     `defined` adds operations the contact center defines at run time (the custom agent states), looked up
-    per request; `operations` are the fixed ones the OpenAPI document lists."""
+    per request; `operations` are the fixed ones the OpenAPI document lists. `status_form`: the reference's
+    examples of these operations answer `{"status": "ok"}` / `{"status": "error", "errorDescription"}`,
+    which a contact center with `server.statusAnswers` gets."""
     roles = frozenset().union(*(operation.roles for operation in operations.values()))
 
     async def run(ctx: Context) -> web.Response:
-        body = await read_body(ctx.request)
+        if not (status_form and ctx.center.site.status_answers):
+            return await operate(ctx, await read_body(ctx.request), ok)
+        try:
+            return await operate(ctx, await read_body(ctx.request), status_ok)
+        except Refusal as refusal:
+            return status_error(refusal)
+
+    async def operate(ctx: Context, body: dict[str, Any], answer: Callable[..., web.Response]) -> web.Response:
         name = body.get("operationName")
         offered = {**(defined(ctx) if defined is not None else {}), **operations}
         available = {key: op for key, op in offered.items() if operation_enabled(key, ctx.center.feature_ids)}
@@ -249,8 +296,7 @@ def operations_route(
                 f"{ctx.viewer.userName} may not {name}: it requires {' or '.join(sorted(operation.roles))}",
             )
         values = operation.schema.check({key: value for key, value in body.items() if key != "operationName"})
-        answer = await operation.run(ctx, values)
-        return ok(**(answer or {}))
+        return answer(**(await operation.run(ctx, values) or {}))
 
     all_roles = roles | (EVERYONE if otherwise is not None else frozenset())
     schemas = {name: operation.schema for name, operation in operations.items()}
@@ -265,6 +311,17 @@ def operations_route(
         otherwise_schema,
         MappingProxyType(schemas),
     )
+
+
+def status_ok(**fields: Any) -> web.Response:
+    """The examples' form of an operation's success: `status` ok, with any fields the operation adds."""
+    return json_response(200, {"status": "ok", **fields})
+
+
+def status_error(refusal: Refusal) -> web.Response:
+    """The examples' form of a refused operation, under the HTTP status the statusCode form would have."""
+    http = refusal.http if isinstance(refusal, Failure) else HTTP_STATUS[refusal.code]
+    return json_response(http, {"status": "error", "errorDescription": refusal.message})
 
 
 @dataclass(frozen=True)

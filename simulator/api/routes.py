@@ -16,6 +16,7 @@ from . import (
     login,
     me,
     media_control,
+    numbers,
     openapi,
     queues,
     recordings,
@@ -33,8 +34,11 @@ from .route_factories import custom_route
 
 def route_table() -> RouteTable:
     table = RouteTable()
-    modules = (me, calls, interactions, workbins, users, skills, devices, queues, recordings, contacts)
-    for module in (*modules, settings, system, login, statistics_api, control, media_control):
+    modules = (
+        me, calls, interactions, workbins, users, skills, devices, queues, recordings, contacts, settings, system,
+        numbers, login,
+    )  # fmt: skip
+    for module in (*modules, statistics_api, control, media_control):
         module.add_routes(table)
 
     async def serve_openapi(ctx: Context) -> web.Response:

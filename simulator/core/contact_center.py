@@ -30,6 +30,8 @@ from .changes import CenterChanged
 from .channels import CHANNEL_FEATURES, CHANNELS, VOICE, Channel, VoiceChannel
 from .contacts import CUSTOM, QUEUE, USER, Contact
 from .devices import Device
+from .numbering import Numbering
+from .places import Place
 from .profiles import PROFILES
 from .queues import INTERNAL_NUMBERS, Queue
 from .refusals import FORBIDDEN, INVALID, NOT_FOUND, Refusal, exists, not_found
@@ -94,6 +96,7 @@ class ContactCenter:
     devices: dict[str, Device] = field(default_factory=dict)
     queues: dict[str, Queue] = field(default_factory=dict)
     custom_contacts: dict[str, Contact] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)  # by name
     agent_states: dict[str, AgentState] = field(default_factory=dict)  # by operationName
     settings_groups: dict[str, SettingsGroup] = field(default_factory=dict)
     feature_ids: list[str] = field(default_factory=lambda: [feature.id for feature in SYSTEM_FEATURES])
@@ -134,6 +137,8 @@ class ContactCenter:
         if not self.services:
             for name, kind in DEFAULT_SERVICES:
                 self.add_service(name, kind)
+        # Not a field: a reset restores the fields in place and keeps this, which reads them live.
+        self.numbering = Numbering(self)
 
     def restore_ids(self, other: ContactCenter) -> None:
         """Continue the id sequence where `other`'s stands (a reset: the same ids as after loading)."""
@@ -217,7 +222,12 @@ class ContactCenter:
         core's state (`view`, or the current one) and its number's country."""
         profile = PROFILES[self.site.profile]
         voice = render_device_state(view if view is not None else self.telephony.device_view(device.id), profile)
-        doc: dict[str, Any] = {**device.document(), **voice, "country": self.country_of(device.phoneNumber)}
+        doc: dict[str, Any] = {
+            **device.document(),
+            **voice,
+            **self.numbering.details(device.phoneNumber, device.location),
+        }
+        doc["type"] = self.numbering.of(device).type
         return doc
 
     def voice_state_of(self, user_id: str) -> tuple[dict[str, Any], str]:
@@ -451,9 +461,10 @@ class ContactCenter:
         telephonyNetwork: str = "Private",
         vendor: str = "gws-simulator",
         id: str | None = None,
+        location: str | None = None,
     ) -> Device:
         self._check_number_free(phoneNumber)
-        device = Device(id or self.new_id(), phoneNumber, model, vendor, telephonyNetwork)
+        device = Device(id or self.new_id(), phoneNumber, model, vendor, telephonyNetwork, location=location)
         if device.id in self.devices:
             raise exists("device", "id", device.id)
         self.devices[device.id] = device
@@ -773,6 +784,24 @@ class ContactCenter:
         service = Service(id or self.new_id(), name, type, state)
         self.services[service.id] = service
         return service
+
+    def add_place(self, name: str, phone_numbers: Iterable[str]) -> Place:
+        """A place and its devices (by number); a device is at one place at most."""
+        if name in self.places:
+            raise exists("place", "name", name)
+        by_number = {device.phoneNumber: device for device in self.devices.values()}
+        placed = {device_id for place in self.places.values() for device_id in place.device_ids}
+        device_ids = []
+        for index, number in enumerate(phone_numbers):
+            device = by_number.get(number)
+            if device is None:
+                raise Refusal(INVALID, f"devices[{index}] {number!r} is not the number of a device")
+            if device.id in placed or device.id in device_ids:
+                raise Refusal(INVALID, f"devices[{index}] {number!r} is already at a place")
+            device_ids.append(device.id)
+        place = Place(name, device_ids)
+        self.places[name] = place
+        return place
 
     # ----------------------------------------------------------------- helpers
 

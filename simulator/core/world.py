@@ -23,6 +23,7 @@ from .directory import CenterDirectory
 from .events import Change, EventStream, PasswordChanged, ServiceStateChanged, WorldReset
 from .media import Interaction, MediaOptions, Multimedia, Workbin
 from .media.email import Attachment
+from .places import SessionPlaces
 from .queues import Queue
 from .refusals import INVALID, NOT_FOUND, Refusal
 from .routing import Router
@@ -73,6 +74,7 @@ class World:
         self.router = Router(self.center, self.telephony, self.clock, emit=emit)
         self.media = Multimedia(self.center, self.clock, emit, None)
         self.media.configure(self.center.multimedia)
+        self.places = SessionPlaces()
         self.center.listener = self._center_changed
 
     def wall_time(self) -> float:
@@ -108,7 +110,58 @@ class World:
         session is started without voice) and on the chat and e-mail channels, all or none.
 
         A voice channel logged out does not refuse an agent state for the media channels logged in, and
-        the end of a session ends every channel whatever the session was started with."""
+        the end of a session ends every channel whatever the session was started with. A session started
+        at a `place` takes the place's devices for its length (see `places.py`)."""
+        if operation == "StartContactCenterSession" and params.get("place") is not None:
+            self._start_at_place(user_id, params)
+        elif operation == "EndContactCenterSession" and user_id in self.places.taken:
+            held = (self.center.devices.get(device_id) for device_id in self.places.taken[user_id])
+            devices = [device for device in held if device is not None and device.user_id == user_id]
+            for device in devices:  # checked first, so the session does not end with the devices kept
+                if self.telephony.calls_of_device(device.id):
+                    raise Refusal(INVALID, f"device {device.phoneNumber} of your place has calls going on")
+            try:
+                self._operate_everywhere(user_id, operation, params)
+            except Refusal as refusal:
+                if refusal.state != LOGGED_OUT:
+                    raise  # else every channel was ended one by one: ending the session gives the place back
+            user = self.center.user(user_id)
+            for device in devices:
+                self.center.unassign_device(user, device)
+            del self.places.taken[user_id]
+        else:
+            self._operate_everywhere(user_id, operation, params)
+
+    def _start_at_place(self, user_id: str, params: Mapping[str, Any]) -> None:
+        """The reference's steps: the place's devices, refused if one is another user's; all assigned to the
+        agent; then the session starts on them. A session the agent cannot start gives them back."""
+        name = params["place"]
+        place = self.center.places.get(name) if isinstance(name, str) else None
+        if place is None:
+            known = ", ".join(self.center.places) or "none"
+            raise Refusal(INVALID, f"place {name!r} is not a place of the contact center (places: {known})")
+        user = self.center.user(user_id)
+        if user_id in self.places.taken:
+            raise Refusal(INVALID, "place: your session already holds a place; end it first")
+        devices = [self.center.device(device_id) for device_id in place.device_ids]
+        for device in devices:
+            holder = self.center.owner_of(device)
+            if holder is not None and holder.id != user_id:
+                raise Refusal(
+                    INVALID, f"place {place.name!r} is in use: device {device.phoneNumber} is {holder.userName}'s"
+                )
+        taken = [device for device in devices if device.user_id is None]
+        for device in taken:
+            self.center.assign_device(user, device)
+        try:
+            self._operate_everywhere(user_id, "StartContactCenterSession", params)
+        except Refusal:
+            for device in taken:
+                self.center.unassign_device(user, device)
+            raise
+        self.places.taken[user_id] = [device.id for device in taken]
+
+    def _operate_everywhere(self, user_id: str, operation: str, params: Mapping[str, Any]) -> None:
         channels = params.get("channels") if operation == "StartContactCenterSession" else None
         voice_plan = None
         if not isinstance(channels, list) or "voice" in channels:
@@ -223,6 +276,9 @@ class World:
 
     def workbin_content(self, user_id: str, workbin_id: str) -> list[dict[str, Any]]:
         return self.media.workbin_content(user_id, workbin_id)
+
+    def tell_workbin_content(self, user_id: str, workbin: Any) -> None:
+        self.media.tell_workbin_content(user_id, workbin)
 
     def place_in_workbin(self, user_id: str, workbin_id: str, interaction_id: Any) -> None:
         self.media.place_in_workbin(user_id, workbin_id, interaction_id)

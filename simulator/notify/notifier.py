@@ -6,7 +6,8 @@ CallStateChangeMessage on /v2/me/calls and DeviceStateChangeMessage on /v2/me/de
 agent's voice channel changed with its device, the channel message on /v2/me/channels. A provisioning
 change is looked at for the agents it concerns: whatever changed in their channels (a channel removed, an
 agent-state definition renamed) is told on /v2/me/channels. Password changes are reported on /v2/me (one's
-own) and /v2/users (another user's, to supervisors and admins).
+own) and /v2/users (another user's, to supervisors and admins); a service's state on
+/notifications/services, to everyone.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Hashable
 from typing import Any, Protocol
 
 from ..core.contact_center import ContactCenter
+from ..core.devices import Device
 from ..core.events import CenterChanged, Event, PasswordChanged, ServiceStateChanged, WorldReset
 from ..core.media import ChannelChanged, InteractionMessage, WorkbinMessage
 from ..core.profiles import PROFILES, Profile
@@ -98,6 +100,9 @@ class Notifier:
         if isinstance(event, WorldReset):
             self.start()
             return
+        if isinstance(event, ServiceStateChanged):
+            self._service_changed(event.service_id)
+            return
         if isinstance(event, CenterChanged):
             for user_id in event.user_ids:
                 self._channels_changed(user_id)
@@ -107,9 +112,6 @@ class Notifier:
             return
         if isinstance(event, ChannelChanged):
             self._media_channel(event.user_id, event.channel)
-            return
-        if isinstance(event, ServiceStateChanged):
-            self._service_changed(event.service_id)
             return
         if event.user_id is None:
             return  # a device nobody holds: nobody to tell
@@ -121,7 +123,7 @@ class Notifier:
             if device is None:
                 return
             document = self.center.device_document(device, event.device)
-            document["voiceEnvironmentUri"] = voice_environment_uri(self.center, f"{self.base}/api/v2")
+            document.update(device_links(self.center, device, f"{self.base}/api/v2"))
             self.server.deliver(
                 event.user_id, DEVICES, {"messageType": "DeviceStateChangeMessage", "devices": [document]}
             )
@@ -195,7 +197,11 @@ class Notifier:
                 self.server.deliver(staff.id, USERS, data)
 
 
-def voice_environment_uri(center: ContactCenter, api: str) -> str:
-    """`api` + the path of the contact center's first Voice service (its T-Server), or "" without one."""
-    voice = next((service for service in center.services.values() if service.type == "Voice"), None)
-    return "" if voice is None else f"{api}/services/{voice.id}"
+def device_links(center: ContactCenter, device: Device, api: str) -> dict[str, str]:
+    """The URIs a device document carries, under `api`: its number's, and its voice environment's (the
+    reference's example shows an empty id without one)."""
+    environment = center.numbering.voice_environment_of(device)
+    return {
+        "phoneNumberUri": f"{api}/phone-numbers/{center.numbering.of(device).id}",
+        "voiceEnvironmentUri": f"{api}/voice-environments/{environment.id if environment else ''}",
+    }

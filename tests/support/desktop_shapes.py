@@ -80,6 +80,10 @@ DEVICE = {
     "capabilities": [str],
     "country": COUNTRY,
     "userUri": Opt(str),
+    "phoneNumberUri": str,
+    "localNumber": str,
+    "location": Opt(str),
+    "type": str,
     # what real 8.5.2 servers add
     "description": str,
     "voiceEnvironmentUri": str,

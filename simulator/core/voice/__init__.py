@@ -20,7 +20,7 @@ changes nothing; an accepted one returns at once and reports through events, as 
 asynchronous operations do.
 """
 
-from .call import CALL_OPERATIONS
+from .call import CALL_OPERATIONS, CALL_SPELLINGS
 from .clock import AsyncioClock, Clock, VirtualClock
 from .device import AGENT_OPERATIONS, DEVICE_OPERATIONS
 from .directory import DEFAULT_AGENT_STATES, AgentStateDefinition, Directory, Line, StaticDirectory
@@ -47,6 +47,7 @@ from .telephony import Telephony
 __all__ = [
     "AGENT_OPERATIONS",
     "CALL_OPERATIONS",
+    "CALL_SPELLINGS",
     "DEFAULT_AGENT_STATES",
     "DEVICE_OPERATIONS",
     "AgentStateDefinition",

@@ -135,6 +135,9 @@ def _operations(*tables: list[dict[str, Any]]) -> tuple[str, ...]:
 
 # Every operation a client may post on /me/calls/{id}, in the order capabilities are listed.
 CALL_OPERATIONS: tuple[str, ...] = _operations(LEG_TRANSITIONS, MUTE_TRANSITIONS, RECORDING_TRANSITIONS)
+# The reference's own spellings of call operations (its prose lists `HangUp`), each accepted as the operation
+# it names; capabilities keep the spelling of the reference's JSON examples.
+CALL_SPELLINGS: dict[str, str] = {"HangUp": "Hangup"}
 
 
 @functools.cache
