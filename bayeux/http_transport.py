@@ -12,7 +12,7 @@ import secrets
 import orjson
 from aiohttp import web
 
-from . import origin
+from . import origin, websocket_transport
 from .replies import error_string
 from .server import BayeuxServer, Context
 
@@ -21,6 +21,9 @@ _MAX_CALLBACK = 128
 
 
 async def handle(server: BayeuxServer, request: web.Request) -> web.StreamResponse:
+    """The endpoint of every request at the mount path: a websocket upgrade, or a batch over HTTP."""
+    if request.method == "GET" and request.headers.get("Upgrade", "").lower() == "websocket":
+        return await websocket_transport.handle(server, request)
     if request.method == "GET":
         callback = request.query.get("jsonp")
         if callback is None:
@@ -34,6 +37,7 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
         if raw is None:
             return _error(400, "callback-polling needs the batch in the 'message' parameter")
         body: bytes = raw.encode()
+        del raw
         transport = "callback-polling"
     else:
         callback = None
@@ -48,6 +52,7 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
                 return _error(413, f"body is over the limit of {limit} bytes")
             chunks.append(chunk)
         body = b"".join(chunks)
+        del chunks
         transport = "long-polling"
     if len(body) > server.options.max_message_size:
         return _error(413, f"message is over the limit of {server.options.max_message_size} bytes")
@@ -65,6 +70,7 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
     outcome = await server.process(batch, context)
     replies = outcome.replies
     held = outcome.held
+    del body, decoded, batch, outcome  # not kept alive while the connect is held
     if held is not None:
         await server.wait(held, context)
         replies = replies + server.finish(held)

@@ -20,7 +20,7 @@ from aiohttp import web
 from . import channel, message_check
 from .ack import AcknowledgeExtension
 from .extension import HOOKS, Extension, overrides
-from .held import HeldConnect, until_due
+from .held import HeldConnect, expire
 from .options import Options
 from .policy import SecurityPolicy
 from .replies import error_string, fail, failure, reply_to, unknown_session
@@ -39,7 +39,7 @@ E = TypeVar("E", bound=Extension)
 _UNRESOLVED = object()  # the owner of a batch's request, before the policy has been asked
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     """Where a batch came from: the transport and the HTTP request (the websocket's upgrade request)."""
 
@@ -49,7 +49,7 @@ class Context:
     owner: object = field(default=_UNRESOLVED, repr=False)  # who the request speaks for, asked once a batch
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     replies: list[Message]
     held: HeldConnect | None = None
@@ -227,13 +227,19 @@ class BayeuxServer:
         browser = context.browser_id if context.transport in HTTP_TRANSPORTS else None
         if browser is not None:
             self._held_per_browser[browser] = self._held_per_browser.get(browser, 0) + 1
+        waiter = held.waiter
+        timer = None
         try:
-            if held.timeout > 0 and not held.waiter.done():
-                await until_due(held.waiter, held.timeout)
+            if held.timeout > 0 and not waiter.done():
+                # The session's own future and one timer: no future, task or coroutine more per connect.
+                timer = asyncio.get_running_loop().call_later(held.timeout, expire, waiter)
+                await waiter
         except asyncio.CancelledError:
-            held.session.release(held.waiter)
+            held.session.release(waiter)
             raise
         finally:
+            if timer is not None:
+                timer.cancel()
             if browser is not None:
                 left = self._held_per_browser[browser] - 1
                 if left:

@@ -27,7 +27,7 @@ import orjson
 from aiohttp import WSMsgType, web
 
 from . import origin
-from .held import HeldConnect
+from .held import HeldConnect, expire
 from .replies import error_string
 from .server import BayeuxServer, Context
 from .session import ServerSession
@@ -110,10 +110,10 @@ class _Pipe:
             waiter = held.waiter
             timer = None
             if held.timeout > 0 and not waiter.done():
-                timer = asyncio.get_running_loop().call_later(held.timeout, _expire, waiter)
+                timer = asyncio.get_running_loop().call_later(held.timeout, expire, waiter)
                 waiter.add_done_callback(self._woken)
             else:
-                _expire(waiter)
+                expire(waiter)
             self.held[waiter] = (held, timer)
         self._flush(replies, held)
 
@@ -219,8 +219,3 @@ class _Pipe:
                 self.drain = asyncio.get_running_loop().create_task(self._drained())
         elif self.due:
             self._schedule()  # a backlog over the reply bound: the rest in the next frame
-
-
-def _expire(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
