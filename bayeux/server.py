@@ -78,6 +78,10 @@ class BayeuxServer:
         self._listeners: list[tuple[str, PublishListener]] = []
         self._removed_listeners: list[RemovedListener] = []
         self._sweeper: asyncio.Task[None] | None = None
+        # Open connections the server's transports own outright (websockets), closed when it stops.
+        self.connections: set[Any] = set()
+        # One advice object for every connect reply (the options do not change): held connects are many.
+        self._connect_advice = self._advice()
 
     # ----- server-side API -------------------------------------------------------------------------
 
@@ -164,6 +168,8 @@ class BayeuxServer:
             self._sweeper = None
         for session in list(self.sessions.values()):
             self.disconnect(session, "server stopped")
+        for connection in list(self.connections):
+            connection.close(1001, "server stopped")
 
     # ----- protocol --------------------------------------------------------------------------------
 
@@ -318,7 +324,7 @@ class BayeuxServer:
 
     def _connect(self, session: ServerSession, message: Message, context: Context) -> HeldConnect:
         reply = reply_to(message)
-        reply.update(clientId=session.id, successful=True, advice=self._advice())
+        reply.update(clientId=session.id, successful=True, advice=self._connect_advice)
         session.transport = context.transport
         if context.transport in HTTP_TRANSPORTS:
             session.on_queued = None  # no longer pushed to by a websocket: its held connect is woken instead
