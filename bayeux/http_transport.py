@@ -6,13 +6,17 @@ replies are wrapped, so they share one handler.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
+from typing import Any
 
 import orjson
-from aiohttp import web
+from aiohttp import HttpVersion11, web
+from aiohttp.web_request import BaseRequest
 
 from . import origin, websocket_transport
+from .held import HeldConnect, expire
 from .replies import error_string
 from .server import BayeuxServer, Context
 
@@ -71,6 +75,9 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
     replies = outcome.replies
     held = outcome.held
     del body, decoded, batch, outcome  # not kept alive while the connect is held
+    if held is not None and callback is None and new_browser is None and _detachable(request, held):
+        _HeldPoll(server, held, replies, server.holding(context), request)
+        return _DETACHED
     if held is not None:
         await server.wait(held, context)
         replies = replies + server.finish(held)
@@ -90,6 +97,101 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
     if new_browser is not None:
         response.set_cookie(server.options.browser_cookie, new_browser, path="/", httponly=True)
     return response
+
+
+def _detachable(request: web.Request, held: HeldConnect) -> bool:
+    """Whether a connect that has to wait can wait without its request: on a keep-alive HTTP/1.1
+    connection with nothing pipelined behind it (whose answer would otherwise overtake this one)."""
+    handler = request.protocol
+    return (
+        held.timeout > 0
+        and not held.waiter.done()
+        and request.version == HttpVersion11
+        and request.keep_alive
+        and request.transport is not None
+        and not request.transport.is_closing()
+        and handler is not None
+        and not getattr(handler, "_messages", True)
+    )
+
+
+class _Detached(web.StreamResponse):
+    """What the handler of a detached long poll returns: aiohttp writes nothing and keeps the connection
+    for the client's next request; the reply is written by `_HeldPoll` when the connect is due."""
+
+    @property
+    def keep_alive(self) -> bool:
+        return True
+
+    async def prepare(self, request: BaseRequest) -> None:
+        return None
+
+    async def write_eof(self, data: bytes = b"") -> None:
+        return None
+
+
+_DETACHED = _Detached()
+_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: %d\r\n\r\n"
+
+
+class _HeldPoll(asyncio.Protocol):
+    """A held long poll without its request, its handler coroutine or its task: an idle long-polling
+    session costs its socket, this object and the held connect.
+
+    While the connect waits, this is the connection's protocol (it learns at once when the client goes
+    away, and keeps whatever the client sends meanwhile); when the connect is due it writes the HTTP
+    response itself and gives the connection back to aiohttp, with those bytes, for the next request.
+    """
+
+    __slots__ = ("server", "held", "replies", "browser", "transport", "handler", "timer", "early", "over")
+
+    def __init__(
+        self, server: BayeuxServer, held: HeldConnect, replies: list[Any], browser: str | None, request: web.Request
+    ) -> None:
+        self.server = server
+        self.held = held
+        self.replies = replies  # the batch's other replies, which go first
+        self.browser = browser
+        self.transport: asyncio.Transport = request.transport  # type: ignore[assignment]
+        self.handler: asyncio.Protocol = request.protocol  # type: ignore[assignment]
+        self.early: bytes = b""  # what the client sent while its connect was held
+        self.over = False  # answered, or its client gone: whichever came first, the other does nothing
+        self.timer = asyncio.get_running_loop().call_later(held.timeout, expire, held.waiter)
+        held.waiter.add_done_callback(self._due)
+        self.transport.set_protocol(self)
+
+    def data_received(self, data: bytes) -> None:
+        self.early += data
+
+    def eof_received(self) -> bool | None:
+        return self.handler.eof_received()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.handler.connection_lost(exc)
+        if self.over:
+            return
+        self.over = True
+        self.timer.cancel()
+        waiter = self.held.waiter
+        waiter.remove_done_callback(self._due)
+        self.held.session.release(waiter)
+        self.server.held_over(self.held, self.browser)
+
+    def _due(self, waiter: asyncio.Future[None]) -> None:
+        if self.over:
+            return
+        self.over = True
+        self.timer.cancel()
+        server, held, transport = self.server, self.held, self.transport
+        server.held_over(held, self.browser)
+        transport.set_protocol(self.handler)  # before writing: a full buffer pauses aiohttp's writer
+        if transport.is_closing():
+            held.session.release(held.waiter)
+            return
+        body = orjson.dumps(self.replies + server.finish(held))
+        transport.write(_HEAD % len(body) + body)
+        if self.early:
+            self.handler.data_received(self.early)
 
 
 def _error(status: int, text: str, name: str | None = None) -> web.Response:

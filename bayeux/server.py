@@ -228,11 +228,28 @@ class BayeuxServer:
             else:
                 outcome.replies.append(self._outgoing(session, await self._publish(session, message)))
 
-    async def wait(self, held: HeldConnect, context: Context) -> None:
-        """Wait for a held connect to be due: messages are queued, its timeout passed, or it was superseded."""
+    def holding(self, context: Context) -> str | None:
+        """A long poll of this browser is being held: what `max_sessions_per_browser` counts. Returns the
+        browser to give `held_over` when it is no longer held."""
         browser = context.browser_id if context.transport in HTTP_TRANSPORTS else None
         if browser is not None:
             self._held_per_browser[browser] = self._held_per_browser.get(browser, 0) + 1
+        return browser
+
+    def held_over(self, held: HeldConnect, browser: str | None) -> None:
+        """A held connect is due (or gone): it no longer counts, and its session is renewed, so that the
+        sweeper does not take it before its reply is written."""
+        if browser is not None:
+            left = self._held_per_browser[browser] - 1
+            if left:
+                self._held_per_browser[browser] = left
+            else:
+                del self._held_per_browser[browser]
+        self._touch(held.session)
+
+    async def wait(self, held: HeldConnect, context: Context) -> None:
+        """Wait for a held connect to be due: messages are queued, its timeout passed, or it was superseded."""
+        browser = self.holding(context)
         waiter = held.waiter
         timer = None
         try:
@@ -246,14 +263,7 @@ class BayeuxServer:
         finally:
             if timer is not None:
                 timer.cancel()
-            if browser is not None:
-                left = self._held_per_browser[browser] - 1
-                if left:
-                    self._held_per_browser[browser] = left
-                else:
-                    del self._held_per_browser[browser]
-        # Due, and no longer held: the sweeper must not take the session before its reply is written.
-        self._touch(held.session)
+            self.held_over(held, browser)
 
     def finish(self, held: HeldConnect) -> list[Any]:
         """Complete a held connect: what to encode, its reply last, after the messages it carries.
