@@ -112,6 +112,8 @@ def _detachable(request: web.Request, held: HeldConnect) -> bool:
         and not request.transport.is_closing()
         and handler is not None
         and not getattr(handler, "_messages", True)
+        # aiohttp closes a keep-alive connection that has been quiet this long: it must outlast the wait.
+        and getattr(handler, "_keepalive_timeout", 0) > held.timeout + 1
     )
 
 
