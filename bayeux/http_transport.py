@@ -66,7 +66,7 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
         return _error(400, f"malformed JSON: {problem}")
     batch = decoded if isinstance(decoded, list) else [decoded]
 
-    browser_id = request.cookies.get(server.options.browser_cookie)
+    browser_id = browser_cookie(request, server.options.browser_cookie)
     new_browser = None
     if browser_id is None and any(isinstance(m, dict) and m.get("channel") == "/meta/handshake" for m in batch):
         browser_id = new_browser = secrets.token_hex(12)
@@ -75,7 +75,8 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
     replies = outcome.replies
     held = outcome.held
     del body, decoded, batch, outcome  # not kept alive while the connect is held
-    if held is not None and callback is None and new_browser is None and _detachable(request, held):
+    plain = callback is None and new_browser is None and _keeps_alive(request)
+    if held is not None and plain and _detachable(request, held):
         _HeldPoll(server, held, replies, server.holding(context), request)
         return _DETACHED
     if held is not None:
@@ -86,6 +87,9 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
             server.undelivered(held)
         return web.Response(status=204)  # nobody is listening; the messages wait for the next connect
     payload = orjson.dumps(replies)
+    if plain:  # the common reply, written as `_HeldPoll` writes it, without a response object
+        request.transport.write(_HEAD % len(payload) + payload)
+        return _DETACHED
     if callback is not None:
         response = web.Response(
             body=b"".join((callback.encode(), b"(", payload, b");")),
@@ -99,18 +103,37 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
     return response
 
 
+def browser_cookie(request: web.Request, name: str) -> str | None:
+    """The value of cookie `name`, read straight from the Cookie headers: aiohttp's `request.cookies`
+    parses every cookie of the request, on every long poll, for the one the server needs."""
+    for header in request.headers.getall("Cookie", ()):
+        if name not in header:
+            continue
+        for part in header.split(";"):
+            key, _, value = part.strip().partition("=")
+            if key == name:
+                return value[1:-1] if len(value) > 1 and value[0] == value[-1] == '"' else value
+    return None
+
+
+def _keeps_alive(request: web.Request) -> bool:
+    """A keep-alive HTTP/1.1 request on an open connection: its JSON reply can be written directly."""
+    return (
+        request.version == HttpVersion11
+        and request.keep_alive
+        and request.transport is not None
+        and not request.transport.is_closing()
+        and request.protocol is not None
+    )
+
+
 def _detachable(request: web.Request, held: HeldConnect) -> bool:
-    """Whether a connect that has to wait can wait without its request: on a keep-alive HTTP/1.1
-    connection with nothing pipelined behind it (whose answer would otherwise overtake this one)."""
+    """Whether a connect that has to wait can wait without its request: with nothing pipelined behind it
+    on the connection (whose answer would otherwise overtake this one)."""
     handler = request.protocol
     return (
         held.timeout > 0
         and not held.waiter.done()
-        and request.version == HttpVersion11
-        and request.keep_alive
-        and request.transport is not None
-        and not request.transport.is_closing()
-        and handler is not None
         and not getattr(handler, "_messages", True)
         # aiohttp closes a keep-alive connection that has been quiet this long: it must outlast the wait.
         and getattr(handler, "_keepalive_timeout", 0) > held.timeout + 1
@@ -118,8 +141,8 @@ def _detachable(request: web.Request, held: HeldConnect) -> bool:
 
 
 class _Detached(web.StreamResponse):
-    """What the handler of a detached long poll returns: aiohttp writes nothing and keeps the connection
-    for the client's next request; the reply is written by `_HeldPoll` when the connect is due."""
+    """What the handler returns when it wrote its reply itself, or when `_HeldPoll` will: aiohttp writes
+    nothing and keeps the connection for the client's next request."""
 
     @property
     def keep_alive(self) -> bool:
