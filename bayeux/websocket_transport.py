@@ -221,6 +221,11 @@ class _Connection(asyncio.Protocol):
                 del outcome
                 if self.writing_paused:
                     await self._drained()
+        except Exception:
+            # A policy or an extension failed on this batch: as an HTTP request would get a 500, the
+            # socket ends (1011) rather than leave the client waiting for replies that will not come.
+            log.exception("websocket batch failed")
+            self.close(1011, "internal error")
         finally:
             self.reader = None
 

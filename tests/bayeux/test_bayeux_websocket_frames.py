@@ -81,3 +81,20 @@ async def test_the_servers_close_answers_the_clients(bare):
     socket = await raw.http.ws_connect(raw.url)
     await socket.close(code=4000)
     assert socket.close_code == 4000, "the server echoes the client's close code"
+
+
+async def test_a_failing_policy_closes_the_socket_with_1011(bare, caplog):
+    import bayeux
+
+    class Broken(bayeux.SecurityPolicy):
+        async def authenticate(self, request, message):  # type: ignore[no-untyped-def]
+            raise RuntimeError("the user directory is down")
+
+    harness, client = await bare(policy=Broken())
+    raw = client()
+    async with raw.http.ws_connect(raw.url) as socket:
+        await socket.send_str(json.dumps([{"channel": "/meta/handshake", "version": "1.0"}]))
+        closing = await asyncio.wait_for(socket.receive(), WAIT)
+        assert closing.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        assert socket.close_code == 1011
+    assert any("websocket batch failed" in record.getMessage() for record in caplog.records)
