@@ -32,7 +32,8 @@ class Extension:
     def outgoing(self, session: ServerSession, reply: Message) -> None:
         """A reply to `session` (a meta reply, or the reply to a publish), just before it is written.
 
-        A `/meta/connect` reply comes here after `sending`, when the messages it carries are known.
+        A `/meta/connect` reply comes here after `sending`, when the messages it carries are known. Its
+        `advice` object is shared by every connect reply: replace it rather than change it.
         """
 
     def sending(self, session: ServerSession, reply: Message, messages: list[Queued]) -> bool:

@@ -20,7 +20,7 @@ from aiohttp import web
 from . import channel, message_check
 from .ack import AcknowledgeExtension
 from .extension import HOOKS, Extension, overrides
-from .held import HeldConnect, until_due
+from .held import HeldConnect, expire
 from .options import Options
 from .policy import SecurityPolicy
 from .replies import error_string, fail, failure, reply_to, unknown_session
@@ -39,7 +39,7 @@ E = TypeVar("E", bound=Extension)
 _UNRESOLVED = object()  # the owner of a batch's request, before the policy has been asked
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     """Where a batch came from: the transport and the HTTP request (the websocket's upgrade request)."""
 
@@ -49,7 +49,7 @@ class Context:
     owner: object = field(default=_UNRESOLVED, repr=False)  # who the request speaks for, asked once a batch
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     replies: list[Message]
     held: HeldConnect | None = None
@@ -78,6 +78,10 @@ class BayeuxServer:
         self._listeners: list[tuple[str, PublishListener]] = []
         self._removed_listeners: list[RemovedListener] = []
         self._sweeper: asyncio.Task[None] | None = None
+        # Open connections the server's transports own outright (websockets), closed when it stops.
+        self.connections: set[Any] = set()
+        # One advice object for every connect reply (the options do not change): held connects are many.
+        self._connect_advice = self._advice()
 
     # ----- server-side API -------------------------------------------------------------------------
 
@@ -164,6 +168,8 @@ class BayeuxServer:
             self._sweeper = None
         for session in list(self.sessions.values()):
             self.disconnect(session, "server stopped")
+        for connection in list(self.connections):
+            connection.close(1001, "server stopped")
 
     # ----- protocol --------------------------------------------------------------------------------
 
@@ -222,26 +228,42 @@ class BayeuxServer:
             else:
                 outcome.replies.append(self._outgoing(session, await self._publish(session, message)))
 
-    async def wait(self, held: HeldConnect, context: Context) -> None:
-        """Wait for a held connect to be due: messages are queued, its timeout passed, or it was superseded."""
+    def holding(self, context: Context) -> str | None:
+        """A long poll of this browser is being held: what `max_sessions_per_browser` counts. Returns the
+        browser to give `held_over` when it is no longer held."""
         browser = context.browser_id if context.transport in HTTP_TRANSPORTS else None
         if browser is not None:
             self._held_per_browser[browser] = self._held_per_browser.get(browser, 0) + 1
+        return browser
+
+    def held_over(self, held: HeldConnect, browser: str | None) -> None:
+        """A held connect is due (or gone): it no longer counts, and its session is renewed, so that the
+        sweeper does not take it before its reply is written."""
+        if browser is not None:
+            left = self._held_per_browser[browser] - 1
+            if left:
+                self._held_per_browser[browser] = left
+            else:
+                del self._held_per_browser[browser]
+        self._touch(held.session)
+
+    async def wait(self, held: HeldConnect, context: Context) -> None:
+        """Wait for a held connect to be due: messages are queued, its timeout passed, or it was superseded."""
+        browser = self.holding(context)
+        waiter = held.waiter
+        timer = None
         try:
-            if held.timeout > 0 and not held.waiter.done():
-                await until_due(held.waiter, held.timeout)
+            if held.timeout > 0 and not waiter.done():
+                # The session's own future and one timer: no future, task or coroutine more per connect.
+                timer = asyncio.get_running_loop().call_later(held.timeout, expire, waiter)
+                await waiter
         except asyncio.CancelledError:
-            held.session.release(held.waiter)
+            held.session.release(waiter)
             raise
         finally:
-            if browser is not None:
-                left = self._held_per_browser[browser] - 1
-                if left:
-                    self._held_per_browser[browser] = left
-                else:
-                    del self._held_per_browser[browser]
-        # Due, and no longer held: the sweeper must not take the session before its reply is written.
-        self._touch(held.session)
+            if timer is not None:
+                timer.cancel()
+            self.held_over(held, browser)
 
     def finish(self, held: HeldConnect) -> list[Any]:
         """Complete a held connect: what to encode, its reply last, after the messages it carries.
@@ -312,7 +334,7 @@ class BayeuxServer:
 
     def _connect(self, session: ServerSession, message: Message, context: Context) -> HeldConnect:
         reply = reply_to(message)
-        reply.update(clientId=session.id, successful=True, advice=self._advice())
+        reply.update(clientId=session.id, successful=True, advice=self._connect_advice)
         session.transport = context.transport
         if context.transport in HTTP_TRANSPORTS:
             session.on_queued = None  # no longer pushed to by a websocket: its held connect is woken instead

@@ -11,6 +11,7 @@ from urllib.parse import quote
 import aiohttp
 import pytest
 from bayeux_harness import WAIT, until
+from yarl import URL
 
 
 def jsonp_url(url: str, callback: str, batch: list[dict[str, Any]]) -> str:
@@ -145,3 +146,34 @@ async def test_websocket_needs_no_prior_http_request(bare):
         await socket.send_str(json.dumps([{"channel": "/meta/handshake", "version": "1.0"}]))
         reply = json.loads((await asyncio.wait_for(socket.receive(), WAIT)).data)
         assert reply[0]["successful"] is True
+
+
+async def raw_post(url: str, body: bytes, extra: str = "") -> tuple[bytes, Any, bool]:
+    """One POST over a socket of its own: the response head, its decoded body, and whether the server
+    then closed the connection (read to its end, within the bound) or kept it open for the next request."""
+    parts = URL(url)
+    reader, writer = await asyncio.open_connection(parts.host, parts.port)
+    writer.write(
+        f"POST {parts.path} HTTP/1.1\r\nHost: {parts.host}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n{extra}\r\n".encode()
+        + body
+    )
+    async with asyncio.timeout(WAIT):
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(re.search(rb"Content-Length: (\d+)", head, re.I).group(1))  # type: ignore[union-attr]
+        payload = await reader.readexactly(length)
+        closing = b"connection: close" in head.lower()
+        if closing:
+            assert await reader.read() == b"", "nothing after the response"
+    writer.close()
+    return head, json.loads(payload), closing
+
+
+async def test_replies_written_directly_keep_the_connection_and_a_close_is_honoured(bare):
+    harness, client = await bare()
+    raw = client()
+    body = json.dumps([{"channel": "/meta/handshake", "version": "1.0", "id": "1"}]).encode()
+    head, replies, closing = await raw_post(raw.url, body, "Cookie: BAYEUX_BROWSER=b1\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and replies[0]["successful"] is True and not closing
+    head, replies, closing = await raw_post(raw.url, body, "Cookie: BAYEUX_BROWSER=b1\r\nConnection: close\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and replies[0]["successful"] is True and closing
