@@ -75,7 +75,7 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
     replies = outcome.replies
     held = outcome.held
     del body, decoded, batch, outcome  # not kept alive while the connect is held
-    plain = callback is None and new_browser is None and _keeps_alive(request)
+    plain = server.options.direct_writes and callback is None and new_browser is None and _keeps_alive(request)
     if held is not None and plain and _detachable(request, held):
         _HeldPoll(server, held, replies, server.holding(context), request)
         return _DETACHED
@@ -117,9 +117,13 @@ def browser_cookie(request: web.Request, name: str) -> str | None:
 
 
 def _keeps_alive(request: web.Request) -> bool:
-    """A keep-alive HTTP/1.1 request on an open connection: its JSON reply can be written directly."""
+    """A keep-alive HTTP/1.1 request on an open connection, not from a browser's page: its JSON reply can
+    be written directly. A request with an Origin (browsers send one with every POST) goes the whole way
+    through aiohttp, so that the application's middlewares can add what a page needs (CORS headers,
+    nosniff); a direct write would skip them."""
     return (
-        request.version == HttpVersion11
+        "Origin" not in request.headers
+        and request.version == HttpVersion11
         and request.keep_alive
         and request.transport is not None
         and not request.transport.is_closing()

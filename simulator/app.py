@@ -110,12 +110,9 @@ def create_app(
     return app
 
 
-def _bayeux_options(options: bayeux.Options | None, site: SiteOptions) -> bayeux.Options | None:
-    """The Bayeux options with the site's allowed origins, once the Bayeux server has an option for them."""
-    names = {option.name for option in dataclasses.fields(bayeux.Options)}
-    if "allowed_origins" not in names or not site.allow_origins:
-        return options
-    # the option may not exist yet (checked above), so its name cannot be type-checked here
-    return dataclasses.replace(  # type: ignore[call-arg]
-        options or bayeux.Options(), allowed_origins=tuple(site.allow_origins)
+def _bayeux_options(options: bayeux.Options | None, site: SiteOptions) -> bayeux.Options:
+    """The Bayeux options with the site's allowed origins. Every reply goes back through the app's
+    middlewares (no direct writes): the faults on demand act on connect replies as they leave."""
+    return dataclasses.replace(
+        options or bayeux.Options(), allowed_origins=tuple(site.allow_origins), direct_writes=False
     )

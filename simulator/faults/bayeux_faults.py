@@ -57,15 +57,14 @@ def middleware(faults: Faults, path: str) -> Any:
 
 
 async def _websocket(faults: Faults, request: web.Request, handler: Handler) -> web.StreamResponse:
-    """A websocket lives as long as its handler: it is cut by closing its connection at a drop."""
+    """A websocket is cut by closing its connection at a drop. The Bayeux server may take the connection
+    over from aiohttp once the handshake is done (its handler then returns at once), so the connection is
+    kept until it closes, not until its handler returns."""
     transport = request.transport
-    if transport is None:
-        return await handler(request)
-    faults.sockets.add(transport)
-    try:
-        return await handler(request)
-    finally:
-        faults.sockets.discard(transport)
+    if transport is not None:
+        faults.sockets.difference_update([socket for socket in faults.sockets if socket.is_closing()])
+        faults.sockets.add(transport)
+    return await handler(request)
 
 
 def _connected(response: web.StreamResponse) -> str | None:

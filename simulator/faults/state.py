@@ -116,8 +116,10 @@ class Faults:
         def tick() -> None:
             self.to_drop = set(self.server.sessions)
             for socket in tuple(self.sockets):
-                self.count("dropped")
-                socket.close()
+                self.sockets.discard(socket)
+                if not socket.is_closing():
+                    self.count("dropped")
+                    socket.close()
             self._arm(every)
 
         self._drop_timer = self.world.clock.call_later(every, tick)
