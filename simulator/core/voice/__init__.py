@@ -15,6 +15,10 @@ Build a `Telephony` over a `Directory` (who answers which number), a `Clock` and
 - CometD: every event reaching the sink            -> ``call_message`` (``/v2/me/calls``) or ``device_message``
   (``/v2/me/devices``), delivered to ``event.user_id``
 
+`Telephony` (telephony.py: its entry points, device operations and objects) is composed of bases of one
+concept each: the call operations (call_operations), supervision, the simulated network (network), the
+read-only queries (queries) and the telling of what changed (telling).
+
 A refused operation raises the core's `refusals.Refusal` (``code`` is the statusCode, ``message`` the statusMessage) and
 changes nothing; an accepted one returns at once and reports through events, as the reference's
 asynchronous operations do.
