@@ -14,15 +14,27 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .catalog import Service
 from .refusals import not_found
 
 if TYPE_CHECKING:
-    from .contact_center import ContactCenter
     from .devices import Device
     from .queues import Queue
+
+
+class NumberedCenter(Protocol):
+    """What the numbering reads of the contact center (contact_center.ContactCenter)."""
+
+    revision: int
+    devices: dict[str, Device]
+    queues: dict[str, Queue]
+    services: dict[str, Service]
+    tserver: dict[str, str]
+
+    def country_of(self, number: str) -> dict[str, str]: ...
+
 
 _NAMESPACE = uuid.UUID("6f1c1c5e-5b8e-4b7a-9d3c-2a8f0e6f5a10")
 # `type` of a device's number: the DeviceStateChangeMessage example's PSTNPhone for a phone on the public
@@ -74,7 +86,7 @@ class VoiceEnvironment:
 class Numbering:
     """Every phone number of a contact center, found by id; and its voice environments."""
 
-    def __init__(self, center: ContactCenter) -> None:
+    def __init__(self, center: NumberedCenter) -> None:
         self.center = center
         self._index: dict[str, PhoneNumber] = {}
         self._revision = -1

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .changes import CenterChanged
 
-if TYPE_CHECKING:
-    from .contact_center import ContactCenter
+
+class Provisioned(Protocol):
+    """What a change needs of the contact center it changes (contact_center.ContactCenter)."""
+
+    revision: int
+    listener: Callable[[CenterChanged], None] | None
+    _changing: int
+
+    def _concerned(self, what: str, args: tuple[Any, ...]) -> tuple[str, ...]: ...
 
 
 def provisions(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -20,7 +27,7 @@ def provisions(method: Callable[..., Any]) -> Callable[..., Any]:
     is reported once, as the outer one."""
 
     @functools.wraps(method)
-    def change(self: ContactCenter, *args: Any, **kwargs: Any) -> Any:
+    def change(self: Provisioned, *args: Any, **kwargs: Any) -> Any:
         self._changing += 1
         try:
             result = method(self, *args, **kwargs)

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .machine import TableMachine
-from .monitoring import talking_parties
+from .monitoring import silent
 
 if TYPE_CHECKING:
     from .monitoring import Monitoring
@@ -244,10 +244,10 @@ class Leg:
 
     def two_party(self) -> bool:
         """A supervisor listening in or coaching is not a party here (see `monitoring`)."""
-        return len(talking_parties(self.call)) == 2
+        return self.call.talking_count() == 2
 
     def is_conference(self) -> bool:
-        return len(talking_parties(self.call)) >= 3
+        return self.call.talking_count() >= 3
 
     def can_consult(self) -> bool:
         """One consultation at a time per call and device, and none started from a consult call itself."""
@@ -318,6 +318,10 @@ class Call:
 
     def live_parties(self) -> list[Leg | RemoteParty]:
         return [party for party in self.parties if party.live]
+
+    def talking_count(self) -> int:
+        """The live parties that talk: a supervisor listening in or coaching is on the call but silent."""
+        return sum(1 for party in self.parties if party.live and not silent(party))
 
     def legs(self) -> list[Leg]:
         return [party for party in self.parties if isinstance(party, Leg)]

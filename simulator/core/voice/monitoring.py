@@ -36,13 +36,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .machine import TableMachine
 from .refusal import bad_parameter
-
-if TYPE_CHECKING:
-    from .call import Call, Leg, RemoteParty
 
 OFF = "Off"  # not a value of the reference's: the attribute is absent then
 LISTEN_IN, COACH, BARGAIN = "ListenIn", "Coach", "Bargain"
@@ -147,50 +144,14 @@ class Monitoring:
         }
 
 
-def silent(party: Leg | RemoteParty) -> bool:
-    """A supervisor listening in or coaching: on the call, but not one of its talking parties."""
+def silent(party: object) -> bool:
+    """A supervisor listening in or coaching (a party whose `monitor` is not barging in): on the call, but
+    not one of its talking parties."""
     monitor = getattr(party, "monitor", None)
     return monitor is not None and monitor.state != BARGAIN
 
 
-def sees(viewer: Leg, party: Leg | RemoteParty) -> bool:
-    """Whether `party` is among the participants `viewer` is shown."""
-    monitor = getattr(party, "monitor", None)
-    if viewer.monitor is not None or monitor is None or monitor.state == BARGAIN:
-        return True
-    return monitor.state == COACH and viewer.device_id == monitor.device_id
-
-
-def talking_parties(call: Call) -> list[Leg | RemoteParty]:
-    return [party for party in call.live_parties() if not silent(party)]
-
-
-def visible_parties(leg: Leg) -> tuple[str, ...]:
-    """The numbers of everyone else live on the call whom the leg is shown, in joining order."""
-    return tuple(party.number for party in leg.call.live_parties() if party is not leg and sees(leg, party))
-
-
-def call_monitoring(leg: Leg) -> tuple[dict[str, str], bool, bool]:
-    """(monitoring, supervisorListeningIn, monitoredUserMuted) of a leg's call document."""
-    monitor = leg.monitor
-    if monitor is not None:
-        if not leg.live or not monitor.active:
-            return {}, False, False
-        agent = leg.call.leg_of(monitor.device_id)
-        document = _monitoring_document(monitor)
-        document["monitoredDeviceId"] = monitor.device_id
-        return document, False, agent is not None and agent.mute == "On"
-    for party in leg.call.live_parties():
-        watching = getattr(party, "monitor", None)
-        if watching is not None and watching.device_id == leg.device_id and party is not leg:
-            document = _monitoring_document(watching)
-            document["supervisorDeviceId"] = getattr(party, "device_id", "")
-            document["supervisorPhoneNumber"] = party.number
-            return document, watching.state in (LISTEN_IN, COACH), False
-    return {}, False, False
-
-
-def _monitoring_document(monitor: Monitoring) -> dict[str, str]:
+def monitoring_document(monitor: Monitoring) -> dict[str, str]:
     return {
         "supervisorMonitoringState": monitor.state,
         "supervisorMonitoringMode": monitor.mode,
@@ -202,4 +163,4 @@ def device_monitoring(monitor: Monitoring | None) -> dict[str, str]:
     """The device attributes of the reference while monitoring is in progress; empty otherwise."""
     if monitor is None or not monitor.active:
         return {}
-    return _monitoring_document(monitor)
+    return monitoring_document(monitor)

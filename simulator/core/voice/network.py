@@ -13,8 +13,8 @@ from .clock import Clock
 from .device import DeviceVoice
 from .directory import Directory, Line
 from .events import CallOperationFailed, CallView, VoiceEvent
-from .monitoring import talking_parties, visible_parties
 from .options import ANSWER, BUSY, VoiceOptions
+from .visibility import talking_parties, visible_parties
 
 
 class CallNetwork:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import params as read
 from .agent_changes import AgentChange, read_device_change
@@ -60,6 +60,7 @@ from .monitoring import Monitoring
 from .network import CallNetwork
 from .options import VoiceOptions
 from .queries import VoiceQueries
+from .queueing_hook import QueueRouting
 from .refusal import (
     NOT_FOUND,
     Refusal,
@@ -71,9 +72,6 @@ from .refusal import (
 from .supervision import SupervisorMonitoring
 from .telling import Telling
 from .views import call_data
-
-if TYPE_CHECKING:
-    from ..routing import Router
 
 _UUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
 
@@ -111,7 +109,7 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
         self._dirty_calls: dict[Call, None] = {}
         self._dirty_devices: dict[str, None] = {}
         self._outbox: list[VoiceEvent] = []
-        self.router: Router | None = None  # set by routing.Router: it takes calls to queue numbers
+        self.router: QueueRouting | None = None  # set by routing.Router: it takes calls to queue numbers
 
     @property
     def options(self) -> VoiceOptions:

@@ -14,12 +14,11 @@ from .clock import Clock
 from .device import DeviceVoice
 from .directory import Directory, Line
 from .events import CallStateChanged, CallView, DeviceStateChanged, DeviceView, VoiceEvent
-from .monitoring import Monitoring, call_monitoring, device_monitoring
+from .monitoring import Monitoring, device_monitoring
 from .options import VoiceOptions
+from .queueing_hook import QueueRouting
 from .views import kind_of_change, participants
-
-if TYPE_CHECKING:
-    from ..routing import Router
+from .visibility import call_monitoring
 
 
 class Telling:
@@ -39,7 +38,7 @@ class Telling:
     _dirty_calls: dict[Call, None]
     _dirty_devices: dict[str, None]
     _outbox: list[VoiceEvent]
-    router: Router | None
+    router: QueueRouting | None
 
     if TYPE_CHECKING:  # the engine's own helpers (see telephony.Telephony and supervision)
 

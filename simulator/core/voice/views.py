@@ -9,7 +9,7 @@ from typing import Any
 
 from .call import Call, Leg, RemoteParty
 from .events import ATTACHED_DATA_CHANGED, PARTICIPANTS_UPDATED, RECORDING_STATE_CHANGE, STATUS_CHANGE, CallView
-from .monitoring import visible_parties
+from .visibility import visible_parties
 
 
 def participants(leg: Leg) -> tuple[str, ...]:
