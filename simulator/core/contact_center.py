@@ -247,7 +247,8 @@ class ContactCenter(SkillDeviceProvisioning, QueueProvisioning, SettingsProvisio
     def routing_templates(self) -> list[RoutingTemplate]:
         return list(ROUTING_TEMPLATES)
 
-    def routing_template(self, template_id: str) -> RoutingTemplate:
+    def routing_template(self, template_id: str | None) -> RoutingTemplate:
+        """The template with this id; a queue not yet given one (None) is refused as not found."""
         for template in ROUTING_TEMPLATES:
             if template.id == template_id:
                 return template

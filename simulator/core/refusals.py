@@ -34,7 +34,7 @@ class Refusal(Exception):
         return f"Refusal({self.code}, {self.message!r})"
 
 
-def not_found(what: str, key: str) -> Refusal:
+def not_found(what: str, key: str | None) -> Refusal:
     return Refusal(NOT_FOUND, f"{what} {key!r} does not exist")
 
 
