@@ -8,6 +8,7 @@ from typing import Any
 from ..refusals import INVALID, NOT_FOUND, Refusal
 from ..settings import OFFLINE
 from ..users import User
+from .engine_state import MediaEngine
 from .events import ChannelChanged
 from .interaction import (
     MEDIA_CHANNELS,
@@ -17,7 +18,7 @@ DND_OPERATIONS = ("DoNotDisturbOn", "DoNotDisturbOff")
 SESSION_OPERATIONS = ("StartContactCenterSession", "EndContactCenterSession")
 
 
-class AgentChannels:
+class AgentChannels(MediaEngine):
     """Agent-state, session and Do Not Disturb operations on the agents' media channels."""
 
     def channel_operate(self, user_id: str, channel: str, operation: str, params: dict[str, Any] | None = None) -> None:

@@ -10,6 +10,7 @@ from ..refusals import INVALID, NOT_FOUND, Refusal
 from . import params as read
 from .chat import AGENT as AGENT_PARTY
 from .chat import CLIENT, MESSAGE, NOTICE, TYPING_STARTED, TYPING_STOPPED, ChatSession, Party
+from .engine_state import MediaEngine
 from .interaction import (
     CHAT,
     INBOUND,
@@ -21,7 +22,7 @@ from .interaction import (
 from .telling import PROPERTIES_CHANGED
 
 
-class ChatWork:
+class ChatWork(MediaEngine):
     """The agents' and the visitors' side of chat sessions."""
 
     def _send_message(self, handling: Handling, params: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from ..refusals import INVALID, MISSING, NOT_FOUND, Refusal
 from . import params as read
 from .email import Attachment, EmailContent, reply_to
+from .engine_state import MediaEngine
 from .interaction import (
     CREATED,
     EMAIL,
@@ -23,7 +24,7 @@ from .interaction import (
 )
 
 
-class EmailWork:
+class EmailWork(MediaEngine):
     """The e-mail side: arrivals, drafts, sending, attachments."""
 
     def receive_email(

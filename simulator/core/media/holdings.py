@@ -5,12 +5,13 @@ are registered here, so what was touched is known and only that is brought up to
 
 from __future__ import annotations
 
+from .engine_state import MediaEngine
 from .interaction import (
     Interaction,
 )
 
 
-class Holdings:
+class Holdings(MediaEngine):
     """The indexes of who holds what, brought up to date from the interactions touched."""
 
     def _add(self, interaction: Interaction) -> None:

@@ -4,6 +4,7 @@ rejected (back to the head of its queue), and when an interaction nobody holds i
 
 from __future__ import annotations
 
+from .engine_state import MediaEngine
 from .interaction import (
     INVITED,
     Handling,
@@ -11,7 +12,7 @@ from .interaction import (
 )
 
 
-class Invitations:
+class Invitations(MediaEngine):
     """Offering waiting work to free agents, and what becomes of an offer."""
 
     def waiting(self) -> list[str]:

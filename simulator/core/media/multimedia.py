@@ -27,7 +27,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ..changes import QueueCallChanged
@@ -46,21 +45,12 @@ from .interaction import (
 )
 from .invitations import Invitations
 from .operations import InteractionOperations
+from .options import MediaOptions
 from .parking import Parking
 from .queue_changes import QueueChanges
 from .queueing import MediaQueues
 from .telling import Telling
-from .workbin import DEFAULT_WORKBINS, Workbin
-
-
-@dataclass(frozen=True)
-class MediaOptions:
-    """The multimedia switches of a contact center."""
-
-    invite_timeout: float = 30.0  # seconds an invitation waits for Accept before it is revoked
-    capacity: int = 1  # interactions of one channel an agent is offered at once
-    attachment_limit: int = 1024 * 1024  # bytes of one attachment
-    workbins: tuple[str, ...] = DEFAULT_WORKBINS
+from .workbin import Workbin
 
 
 class Multimedia(

@@ -12,6 +12,7 @@ from ..refusals import INVALID, Refusal
 from . import params as read
 from .chat_work import ChatWork
 from .email_work import EmailWork
+from .engine_state import MediaEngine
 from .interaction import INTERACTION_OPERATIONS, Handling
 from .parking import Parking
 
@@ -20,7 +21,7 @@ from .parking import Parking
 Handler = Callable[[Any, Handling, dict[str, Any]], "dict[str, Any] | None"]
 
 
-class InteractionOperations:
+class InteractionOperations(MediaEngine):
     """Running an agent's operation on one of their interactions."""
 
     def operate(

@@ -8,6 +8,7 @@ from typing import Any
 from ..refusals import INVALID, MISSING, NOT_FOUND, Refusal
 from . import params as read
 from .document import interaction_document, interaction_message, workbin_item, workbin_message
+from .engine_state import MediaEngine
 from .events import InteractionMessage, WorkbinMessage
 from .interaction import (
     PULLED,
@@ -17,7 +18,7 @@ from .interaction import (
 from .workbin import Workbin
 
 
-class Parking:
+class Parking(MediaEngine):
     """Workbins: placing interactions in them, reading them, pulling interactions back."""
 
     def workbins_of(self, user_id: str) -> list[Workbin]:

@@ -6,20 +6,13 @@ interaction back at the head of its queue: still the same offer, not a new one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from ..changes import ABANDONED, ANSWERED, ENTERED, QueueCallChanged
-from ..contact_center import ContactCenter
+from .engine_state import MediaEngine
 from .interaction import Interaction
 
 
-class QueueChanges:
+class QueueChanges(MediaEngine):
     """The interactions offered to a queue and not yet answered, and the changes told of them."""
-
-    center: ContactCenter
-    sink: Callable[[Any], None]
-    _offered: dict[str, str]  # interaction id -> the id of the queue it was offered to
 
     def _entered(self, interaction: Interaction) -> None:
         if interaction.id in self._offered:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .document import interaction_document, interaction_message
+from .engine_state import MediaEngine
 from .events import InteractionMessage
 from .interaction import (
     INVITED,
@@ -16,7 +17,7 @@ from .interaction import (
 PROPERTIES_CHANGED = "PropertiesChanged"
 
 
-class Telling:
+class Telling(MediaEngine):
     """What each agent is told about their interactions."""
 
     def _tell(
