@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..channels import Channel
 from ..refusals import INVALID, NOT_FOUND, Refusal
 from ..settings import OFFLINE
 from ..users import User
@@ -18,6 +19,15 @@ DND_OPERATIONS = ("DoNotDisturbOn", "DoNotDisturbOff")
 SESSION_OPERATIONS = ("StartContactCenterSession", "EndContactCenterSession")
 
 
+def _media_channel(user: User, name: str) -> Channel:
+    """The agent's chat or e-mail channel `name`, which the caller knows the agent has: only the voice
+    channel is a `VoiceChannel`, and it never goes by a media channel's name."""
+    channel = user.channels[name]
+    if not isinstance(channel, Channel):
+        raise TypeError(f"{name!r} is not a chat or e-mail channel")
+    return channel
+
+
 class AgentChannels(MediaEngine):
     """Agent-state, session and Do Not Disturb operations on the agents' media channels."""
 
@@ -26,7 +36,7 @@ class AgentChannels(MediaEngine):
         user = self.center.user(user_id)
         if channel not in MEDIA_CHANNELS or channel not in user.channels:
             raise Refusal(NOT_FOUND, f"channel: you have no {channel} channel")
-        if operation not in DND_OPERATIONS and user.channels[channel].user_state.id == OFFLINE.id:
+        if operation not in DND_OPERATIONS and _media_channel(user, channel).user_state.id == OFFLINE.id:
             raise Refusal(
                 INVALID,
                 f"{operation} is not valid on channel {channel} in state Logout: "
@@ -51,7 +61,7 @@ class AgentChannels(MediaEngine):
         if operation == "StartContactCenterSession" and isinstance(channels, list):
             names = [name for name in names if name in channels]
         elif operation not in DND_OPERATIONS and operation not in SESSION_OPERATIONS:
-            names = [name for name in names if user.channels[name].user_state.id != OFFLINE.id]
+            names = [name for name in names if _media_channel(user, name).user_state.id != OFFLINE.id]
         self._check_agent_operation(operation)
         return user, names, operation
 
@@ -61,7 +71,8 @@ class AgentChannels(MediaEngine):
     def logged_in(self, user_id: str) -> bool:
         """Whether a session goes on on one of the agent's chat and e-mail channels."""
         user = self.center.user(user_id)
-        return any(user.channels[name].user_state.id != OFFLINE.id for name in MEDIA_CHANNELS if name in user.channels)
+        names = [name for name in MEDIA_CHANNELS if name in user.channels]
+        return any(_media_channel(user, name).user_state.id != OFFLINE.id for name in names)
 
     def _check_agent_operation(self, operation: str) -> None:
         if operation not in DND_OPERATIONS and operation not in SESSION_OPERATIONS:
@@ -73,7 +84,7 @@ class AgentChannels(MediaEngine):
     def _set_channels(self, user: User, names: list[str], operation: str) -> None:
         self._check_agent_operation(operation)
         for name in names:
-            channel = user.channels[name]
+            channel = _media_channel(user, name)
             before = channel.document(self.center)
             if operation in DND_OPERATIONS:
                 channel.do_not_disturb = operation == "DoNotDisturbOn"
@@ -91,6 +102,6 @@ class AgentChannels(MediaEngine):
 
     def _free(self, user: User, channel: str) -> bool:
         state = user.channels.get(channel)
-        if state is None or state.do_not_disturb or state.user_state.state != "Ready":  # type: ignore[union-attr]
+        if not isinstance(state, Channel) or state.do_not_disturb or state.user_state.state != "Ready":
             return False
         return self._held_count.get((user.id, channel), 0) < self.options.capacity

@@ -44,13 +44,13 @@ class Telling(MediaEngine):
                 continue
             for handling in interaction.live_handlings():
                 if handling.state != INVITED and handling.capabilities != handling.told_capabilities:
-                    events = [] if interaction.chat is not None else None
+                    events: list[dict[str, Any]] | None = [] if interaction.chat is not None else None
                     self._tell(handling, state=PROPERTIES_CHANGED, events=events)
 
     def _properties_changed(self, interaction: Interaction) -> None:
         for handling in interaction.live_handlings():
             if handling.state != INVITED:
-                events = [] if interaction.chat is not None else None
+                events: list[dict[str, Any]] | None = [] if interaction.chat is not None else None
                 self._tell(handling, state=PROPERTIES_CHANGED, events=events)
 
     def _user_name(self, user_id: str) -> str:
