@@ -44,17 +44,17 @@ class EmailWork(MediaEngine):
         chosen = read.queue(self.center, EMAIL, read.queue_ref(queue), "queue")
         recipient = read.text(values, "to") or f"{chosen.name.replace(' ', '').lower()}@example.com"
         content = EmailContent(
-            from_address=sender or "",
+            from_address=sender,
             to_address=recipient,
             subject=read.text(values, "subject") or "",
             text=read.text(values, "text") or "",
             cc_addresses=read.text(values, "cc") or "",
         )
-        for index, (name, _mime, data) in enumerate(attachments or []):
-            if len(data) > self.options.attachment_limit:
+        for index, (name, _mime, raw) in enumerate(attachments or []):
+            if len(raw) > self.options.attachment_limit:
                 raise Refusal(
                     INVALID,
-                    f"attachments[{index}]: {name!r} is {len(data)} bytes; "
+                    f"attachments[{index}]: {name!r} is {len(raw)} bytes; "
                     f"the limit is {self.options.attachment_limit} bytes",
                 )
         data = read.optional_user_data(user_data)

@@ -3,7 +3,7 @@ before anything changes (statusCode 1 for a missing value, 2 for a wrong one).""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 from ..contact_center import ContactCenter
 from ..queues import Queue
@@ -23,7 +23,12 @@ def refused(operation: str, handling: Handling) -> Refusal:
     )
 
 
+@overload
+def text(params: dict[str, Any], name: str, *, required: Literal[True], empty: bool = True) -> str: ...
+@overload
+def text(params: dict[str, Any], name: str, *, required: bool = False, empty: bool = True) -> str | None: ...
 def text(params: dict[str, Any], name: str, *, required: bool = False, empty: bool = True) -> str | None:
+    """The string parameter `name`: None when absent and not required; a required one is always a string."""
     value = params.get(name)
     if value is None:
         if required:
