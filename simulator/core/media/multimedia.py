@@ -50,7 +50,6 @@ from .parking import Parking
 from .queue_changes import QueueChanges
 from .queueing import MediaQueues
 from .telling import Telling
-from .workbin import Workbin
 
 
 class Multimedia(
@@ -69,21 +68,22 @@ class Multimedia(
         self.clock = clock
         self.sink = sink
         self.options = options or MediaOptions()
-        self.interactions: dict[str, Interaction] = {}
-        # Indexes kept from each change, so no operation visits every interaction or agent:
-        self._live: dict[str, Interaction] = {}  # the interactions going on, in creation order
-        self._holders: dict[str, set[str]] = {}  # interaction id -> users with a live part in it
-        self._held: dict[str, dict[str, Interaction]] = {}  # user id -> the interactions they hold
-        self._held_count: dict[tuple[str, str], int] = {}  # (user id, channel) -> interactions held
-        self._touched: dict[str, Interaction] = {}  # changed since the indexes were last brought up to date
-        self._refresh: dict[str, Interaction] = {}  # changed since capabilities were last refreshed
-        self._observe: set[tuple[str, str]] = set()  # (user id, channel) whose freedom may have changed
-        self.outbox: list[dict[str, Any]] = []  # e-mails sent, as the world receives them
+        # The state each part reads, declared in engine_state.MediaEngine. Indexes are kept from each
+        # change, so no operation visits every interaction or agent.
+        self.interactions = {}
+        self._live = {}
+        self._holders = {}
+        self._held = {}
+        self._held_count = {}
+        self._touched = {}
+        self._refresh = {}
+        self._observe = set()
+        self.outbox = []
         self._ids = itertools.count(1)
         self.queues = MediaQueues(center, clock, self._free)
-        self._workbins: dict[tuple[str, str], Workbin] = {}
+        self._workbins = {}
         self._routing = False
-        self._offered: dict[str, str] = {}  # interactions offered to a queue, not yet answered (queue_changes)
+        self._offered = {}
 
     def configure(self, values: dict[str, Any]) -> MediaOptions:
         """Change options by their control-API names (inviteTimeout, attachmentLimit, capacity); all or none.
