@@ -10,5 +10,6 @@ from .options import Options
 from .policy import SecurityPolicy
 from .server import BayeuxServer
 from .session import ServerSession
+from .session_store import SessionStore
 
-__all__ = ["SERVER_KEY", "BayeuxServer", "Options", "SecurityPolicy", "ServerSession", "mount"]
+__all__ = ["SERVER_KEY", "BayeuxServer", "Options", "SecurityPolicy", "ServerSession", "SessionStore", "mount"]

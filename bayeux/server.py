@@ -23,6 +23,7 @@ from .options import Options
 from .policy import SecurityPolicy
 from .replies import error_string, fail, failure, reply_to, unknown_session
 from .session import Message, Queued, QueueFull, ServerSession, encode
+from .session_store import SessionStore
 
 log = logging.getLogger("bayeux")
 
@@ -55,9 +56,12 @@ class Outcome:
 class BayeuxServer:
     """A Bayeux 1.0 server. Mount it with `bayeux.mount(app, path, server)`."""
 
-    def __init__(self, options: Options | None = None, policy: SecurityPolicy | None = None) -> None:
+    def __init__(
+        self, options: Options | None = None, policy: SecurityPolicy | None = None, store: SessionStore | None = None
+    ) -> None:
         self.options = options or Options()
         self.policy = policy or SecurityPolicy()
+        self.store = store or SessionStore()
         self.sessions: dict[str, ServerSession] = {}
         self._subscribers: dict[str, set[ServerSession]] = {}
         self._by_user: dict[Hashable, set[ServerSession]] = {}
@@ -123,6 +127,7 @@ class BayeuxServer:
             if not users:
                 del self._by_user[session.user]
         session.wake()
+        self.store.removed(session, reason)
         for listener in self._removed_listeners:
             listener(session, reason)
 
@@ -187,7 +192,7 @@ class BayeuxServer:
             elif name == "/meta/subscribe":
                 outcome.replies.append(await self._subscribe(session, message))
             elif name == "/meta/unsubscribe":
-                outcome.replies.append(self._unsubscribe(session, message))
+                outcome.replies.append(await self._unsubscribe(session, message))
             elif name == "/meta/disconnect":
                 outcome.replies.append(self._disconnect(session, message))
             else:
@@ -264,11 +269,10 @@ class BayeuxServer:
         ack = isinstance(ext, dict) and (
             ext.get("ack") is True or (isinstance(ext.get("ack"), dict) and ext["ack"].get("enabled") is True)
         )
-        session = ServerSession(user, context.browser_id, ack, self.options.max_queue, self.options.max_queue_bytes)
+        session = self.store.create(user, context.browser_id, ack, self.options.max_queue, self.options.max_queue_bytes)
         session.transport = context.transport
-        session.expires_at = time.monotonic() + (self.options.interval + self.options.max_interval) / 1000
-        self.sessions[session.id] = session
-        self._by_user.setdefault(user, set()).add(session)
+        await self.store.saved(session)
+        self._adopt(session)
         reply.update(clientId=session.id, successful=True, advice=self._advice())
         if ack:
             reply["ext"] = {"ack": True}
@@ -326,16 +330,18 @@ class BayeuxServer:
         for name in names:
             session.subscriptions.add(name)
             self._subscribers.setdefault(name, set()).add(session)
+        await self.store.saved(session)
         reply["successful"] = True
         return reply
 
-    def _unsubscribe(self, session: ServerSession, message: Message) -> Message:
+    async def _unsubscribe(self, session: ServerSession, message: Message) -> Message:
         reply, names = self._subscription_request(session, message)
         if reply.get("successful") is False:
             return reply
         for name in names:
             session.subscriptions.discard(name)
             self._drop_subscriber(name, session)
+        await self.store.saved(session)
         reply["successful"] = True
         return reply
 
@@ -396,6 +402,11 @@ class BayeuxServer:
         """
         client_id = message.get("clientId")
         session = self.sessions.get(client_id) if isinstance(client_id, str) else None
+        if session is None and isinstance(client_id, str):
+            restored = await self.store.restore(client_id, message)  # another server's, whose client came here
+            if restored is not None and restored.id not in self.sessions:
+                self._adopt(restored)
+            session = self.sessions.get(client_id)
         if session is None:
             return None
         if context.owner is _UNRESOLVED:
@@ -410,6 +421,14 @@ class BayeuxServer:
         if session.id not in self.sessions:  # gone while the policy was asked
             return None
         return session
+
+    def _adopt(self, session: ServerSession) -> None:
+        """Serve `session` from now on: begun here, or restored from the store."""
+        self._touch(session)
+        self.sessions[session.id] = session
+        self._by_user.setdefault(session.user, set()).add(session)
+        for name in session.subscriptions:
+            self._subscribers.setdefault(name, set()).add(session)
 
     def _enqueue(self, session: ServerSession, queued: Queued) -> int:
         try:

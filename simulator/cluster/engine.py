@@ -33,6 +33,7 @@ from ..notify.endpoint import Policy
 from ..notify.notifier import Delivery
 from .forward import Forwarder
 from .lease import Holder, Lease
+from .sessions import RedisSessionStore
 from .stream import LOST, StreamReader, StreamSink
 
 log = logging.getLogger("gwsim.cluster")
@@ -50,11 +51,16 @@ class RedisEngine:
         self.client = redis.Redis.from_url(url)
         self.process = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.lease = Lease(self.client, PREFIX, self.process, "", ttl, self._taken, self._lost)
-        self.sink = StreamSink(self.client, f"{PREFIX}notifications", retention, lambda: self.lease.held)
+        self.sink = StreamSink(self.client, f"{PREFIX}notifications", retention, self._epoch)
         self.forwarder = Forwarder(self.lease, (NOTIFICATIONS, HEALTH), self.sink.flushed)
         self.reader: StreamReader | None = None
+        self.sessions: RedisSessionStore | None = None
         self.world: World | None = None
         self.world_lost: dict[str, Any] | None = None
+
+    def _epoch(self) -> int | None:
+        holder = self.lease.holder
+        return holder.epoch if self.lease.held and holder is not None else None
 
     def delivery(self) -> Delivery:
         return self.sink
@@ -66,12 +72,14 @@ class RedisEngine:
         self.world = world
         self.reader = StreamReader(self.client, self.sink.key, server)
         self.reader.listeners.append(self.note)
+        self.sessions = RedisSessionStore(self.client, PREFIX, self.reader)
+        server.store = self.sessions
         server.policy = ClusterPolicy(auth, self)
         auth.on_ended(self.sink.end_sessions)  # the World's sessions of a user end on every process
 
     async def start(self, url: str) -> None:
         """Join: check Redis, read the stream from now on, then take the lease or follow its holder."""
-        assert self.reader is not None, "attach first"
+        assert self.reader is not None and self.sessions is not None, "attach first"
         try:
             await self.client.ping()
         except (redis.RedisError, OSError) as problem:
@@ -79,6 +87,7 @@ class RedisEngine:
         self.lease.url = url
         await self.reader.start()
         self.sink.start()
+        self.sessions.start()
         await self.forwarder.start()
         await self.lease.start()
         if not self.lease.held:
@@ -90,6 +99,8 @@ class RedisEngine:
         await self.sink.stop()
         if self.reader is not None:
             await self.reader.stop()
+        if self.sessions is not None:
+            await self.sessions.stop()
         await self.forwarder.stop()
         await self.client.aclose()
 

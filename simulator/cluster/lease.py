@@ -130,8 +130,8 @@ class Lease:
             started = time.monotonic()
             if await self.client.set(self.key, holder.encode(), nx=True, px=ttl_ms):
                 self._mine, self.held, self._expires = holder.encode(), True, started + self.ttl
-                first = bool(await self.client.set(self.first_key, self._mine, nx=True))
                 self._seen(holder)
+                first = bool(await self.client.set(self.first_key, self._mine, nx=True))
                 await self._on_taken(holder, first)
                 return
         raw: Any = await self.client.get(self.key)

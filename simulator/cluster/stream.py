@@ -34,6 +34,17 @@ DELIVER = "d"  # [DELIVER, user, channel, data]
 END = "e"  # [END, user]: the user's credentials changed, their sessions end
 LOST = "l"  # [LOST, details]: a new World restarted the world, which every process's /health tells
 BATCH = 500  # entries per pipeline or read
+EPOCH_SHIFT = 30  # an entry's number: the World's epoch above, its count of entries below
+
+
+def newer(a: str, b: str) -> bool:
+    """Whether stream id `a` comes after `b`."""
+    return _id(a) > _id(b)
+
+
+def _id(entry_id: str) -> tuple[int, int]:
+    ms, _, seq = entry_id.partition("-")
+    return int(ms), int(seq or 0)
 
 
 def decode(raw: bytes) -> list[Any]:
@@ -43,16 +54,18 @@ def decode(raw: bytes) -> list[Any]:
 class StreamSink:
     """What the World's notifier delivers to: appends to the Redis Stream instead of local sessions.
 
-    Only the World appends (`open` says whether this process is it now): a process that lost the lease
-    but has not noticed yet must not add a stale world's notifications after its successor's.
+    Only the World appends (`epoch` names its epoch while this process is it, None otherwise): a process
+    that lost the lease must not add a stale world's notifications after its successor's. Each entry is
+    numbered, increasing along the stream across Worlds (epoch, then count), so that a session's batches
+    can say up to which entry its client has received.
     """
 
-    def __init__(self, client: redis.Redis, key: str, retention: float, open: Callable[[], bool]) -> None:
+    def __init__(self, client: redis.Redis, key: str, retention: float, epoch: Callable[[], int | None]) -> None:
         self.client = client
         self.key = key
         self.retention = retention
-        self._open = open
-        self._pending: list[bytes] = []
+        self._epoch = epoch
+        self._pending: list[tuple[bytes, int]] = []
         self._appended = 0
         self._written = 0
         self._wake = asyncio.Event()
@@ -71,10 +84,11 @@ class StreamSink:
         self._append([LOST, details])
 
     def _append(self, entry: list[Any]) -> int:
-        if not self._open():
+        epoch = self._epoch()
+        if epoch is None:
             return 0
-        self._pending.append(orjson.dumps(entry))
         self._appended += 1
+        self._pending.append((orjson.dumps(entry), (epoch << EPOCH_SHIFT) + self._appended))
         self._wake.set()
         return 1
 
@@ -105,8 +119,8 @@ class StreamSink:
                 oldest = f"{int((time.time() - self.retention) * 1000)}-0"
                 try:
                     async with self.client.pipeline(transaction=False) as pipe:
-                        for entry in batch:
-                            pipe.xadd(self.key, {"m": entry}, minid=oldest, approximate=True)
+                        for entry, number in batch:
+                            pipe.xadd(self.key, {"m": entry, "n": number}, minid=oldest, approximate=True)
                         await pipe.execute()
                 except (redis.RedisError, OSError) as problem:
                     log.warning("cluster: cannot append notifications to Redis (%s); retrying", problem)
@@ -121,8 +135,8 @@ class StreamSink:
 class StreamReader:
     """Reads the Redis Stream from where this process joined and delivers each entry to its own sessions.
 
-    `position` is the id of the last entry handed on: a session resumed here replays the entries after
-    what it acknowledged up to this position, and takes the rest live.
+    `position` is the id of the last entry handed on and `number` its number: a session resumed here
+    replays the entries after what it acknowledged up to this position, and takes the rest live.
     """
 
     def __init__(self, client: redis.Redis, key: str, server: bayeux.BayeuxServer) -> None:
@@ -130,6 +144,7 @@ class StreamReader:
         self.key = key
         self.server = server
         self.position = "0-0"
+        self.number = 0
         self.listeners: list[Callable[[str, list[Any]], None]] = []
         self._task: asyncio.Task[None] | None = None
 
@@ -155,6 +170,7 @@ class StreamReader:
             for _key, entries in answer or ():
                 for entry_id, fields in entries:
                     self.position = entry_id.decode()
+                    self.number = int(fields[b"n"])
                     self.hand_on(self.position, decode(fields[b"m"]))
 
     def hand_on(self, entry_id: str, entry: list[Any]) -> None:
