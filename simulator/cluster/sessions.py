@@ -124,7 +124,11 @@ class RedisSessionStore(bayeux.SessionStore):
     async def restore(self, client_id: str, message: dict[str, Any]) -> bayeux.ServerSession | None:
         if len(client_id) > 64:
             return None
-        record: Any = await self.client.hgetall(self.prefix + client_id)
+        key = self.prefix + client_id
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.hgetall(key)
+            pipe.expire(key, TTL)  # served here from now on: it lives as long as it is served anywhere
+            record: Any = (await pipe.execute())[0]
         if not record:
             return None
         since: dict[str, int] = orjson.loads(record[b"subscriptions"])

@@ -224,13 +224,18 @@ class Poller:
 
     async def wait_for(self, wanted: Callable[[dict[str, Any]], bool], count: int = 1) -> list[dict[str, Any]]:
         """The received messages `wanted` picks, once there are `count` of them, within the bound."""
-        async with asyncio.timeout(WAIT):
-            while True:
-                found = [message for message in self.received if wanted(message)]
-                if len(found) >= count:
-                    return found
-                self._arrived.clear()
-                await self._arrived.wait()
+        try:
+            async with asyncio.timeout(WAIT):
+                while True:
+                    found = [message for message in self.received if wanted(message)]
+                    if len(found) >= count:
+                        return found
+                    self._arrived.clear()
+                    await self._arrived.wait()
+        except TimeoutError:
+            raise AssertionError(
+                f"not received within {WAIT} s; refused: {self.failures}; {self.received[-3:]}"
+            ) from None
 
     async def close(self) -> None:
         if self._task is not None:
