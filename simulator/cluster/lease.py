@@ -97,8 +97,8 @@ class Lease:
         """Stop renewing and let the lease go at once, so that another process takes over without waiting."""
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._task), 2)
             self._task = None
         if self.held and self._mine is not None:
             with contextlib.suppress(redis.RedisError, OSError):

@@ -30,7 +30,7 @@ import bayeux
 from bayeux import channel
 from bayeux.session import Queued, encode
 
-from .stream import DELIVER, END, StreamReader, decode, newer
+from .stream import DELIVER, END, StreamReader, decode, newer, stop_task
 
 log = logging.getLogger("gwsim.cluster")
 
@@ -179,12 +179,8 @@ class RedisSessionStore(bayeux.SessionStore):
         self._refresher = asyncio.create_task(self._refresh(), name="gwsim-session-refresh")
 
     async def stop(self) -> None:
-        tasks = [task for task in (self._refresher, *self._tasks) if task is not None]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(BaseException):
-                await task
+        for task in (self._refresher, *self._tasks):
+            await stop_task(task)
 
     async def _refresh(self) -> None:
         """Keep the records of the sessions served here alive: they expire only once nobody serves them."""

@@ -51,6 +51,16 @@ def decode(raw: bytes) -> list[Any]:
     return list(orjson.loads(raw))
 
 
+async def stop_task(task: asyncio.Task[None] | None, bound: float = 2.0) -> None:
+    """Cancel a background task and wait for it, boundedly: a Redis read can let a cancellation pass
+    (it arrives as the answer does), and its loop's next turn, which checks `running`, ends it."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+        await asyncio.wait_for(asyncio.shield(task), bound)
+
+
 class StreamSink:
     """What the World's notifier delivers to: appends to the Redis Stream instead of local sessions.
 
@@ -71,6 +81,7 @@ class StreamSink:
         self._wake = asyncio.Event()
         self._progress = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.running = True
 
     def deliver(self, user: Hashable, name: str, data: Any) -> int:
         """The notifier's and console feed's delivery: queued for Redis, in order. Returns 1 (or 0 when
@@ -106,12 +117,11 @@ class StreamSink:
         if self._task is not None:
             with contextlib.suppress(asyncio.TimeoutError, redis.RedisError, OSError):
                 await asyncio.wait_for(self.flushed(), 2)
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self.running = False
+            await stop_task(self._task)
 
     async def _write(self) -> None:
-        while True:
+        while self.running:
             await self._wake.wait()
             self._wake.clear()
             while self._pending:
@@ -147,6 +157,7 @@ class StreamReader:
         self.number = 0
         self.listeners: list[Callable[[str, list[Any]], None]] = []
         self._task: asyncio.Task[None] | None = None
+        self.running = True
 
     async def start(self) -> None:
         last: Any = await self.client.xrevrange(self.key, count=1)
@@ -154,13 +165,11 @@ class StreamReader:
         self._task = asyncio.create_task(self._read(), name="gwsim-stream-reader")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        self.running = False
+        await stop_task(self._task)
 
     async def _read(self) -> None:
-        while True:
+        while self.running:
             try:
                 answer: Any = await self.client.xread({self.key: self.position}, count=BATCH, block=1000)
             except (redis.RedisError, OSError) as problem:
