@@ -39,6 +39,7 @@ NOT_RUN = {
     ".venv/bin/st ": "a long fuzzing run against a running server; tests/api/test_rest_fuzz.py runs a short one",
 }
 HELP = {  # how to ask a command not run which options it has
+    ".venv/bin/python -m bench.cluster": [".venv/bin/python", "-m", "bench.cluster", "--help"],
     ".venv/bin/python -m bench.hotpath": [".venv/bin/python", "-m", "bench.hotpath", "--help"],
     ".venv/bin/python -m bench": [".venv/bin/python", "-m", "bench", "--help"],
     ".venv/bin/python bench/simulated_hour.py": [".venv/bin/python", "bench/simulated_hour.py", "--help"],
