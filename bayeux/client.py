@@ -1,10 +1,11 @@
-"""A small Bayeux 1.0 client over long-polling, with the acknowledge extension.
+"""A small Bayeux 1.0 client over long-polling or a websocket, with the acknowledge extension.
 
 Enough to take part in a CometD conversation from Python code that is not a browser: handshake (with
 whatever credentials the aiohttp session or `headers` carry), subscribe, publish, and a connect loop that
 hands every delivered message to `on_message`. With the acknowledge extension (on by default) the client
 echoes the batch number of each connect reply, so a reconnect loses nothing; when the server forgets the
-session (`reconnect: handshake`) the client handshakes again and renews its subscriptions.
+session (`reconnect: handshake`) the client handshakes again and renews its subscriptions. After a
+failed connect it tries again at once, then backs off by `backoff` seconds more at each failure.
 
     async with BayeuxClient(url, headers={"Authorization": "Basic ..."}, on_message=print) as client:
         await client.subscribe("/news/today")
@@ -20,6 +21,8 @@ from typing import Any
 
 import aiohttp
 
+from .client_transport import LongPolling, Message, WebSocket
+
 MessageListener = Callable[[dict[str, Any]], None]
 
 
@@ -31,8 +34,12 @@ class BayeuxError(Exception):
         self.reply = reply
 
 
+TRANSPORTS = ("long-polling", "websocket")
+
+
 class BayeuxClient:
-    """One Bayeux session over long-polling. Use as an async context manager, or `start()` / `close()`."""
+    """One Bayeux session over `transport` (long-polling or websocket). Use as an async context manager,
+    or `start()` / `close()`."""
 
     def __init__(
         self,
@@ -44,8 +51,13 @@ class BayeuxClient:
         on_session: Callable[[str], None] | None = None,
         ack: bool = True,
         timeout: float = 30.0,
+        transport: str = "long-polling",
+        backoff: float = 1.0,
     ) -> None:
+        if transport not in TRANSPORTS:
+            raise ValueError(f"transport must be one of {', '.join(TRANSPORTS)}, not {transport!r}")
         self.url = url
+        self.transport = transport
         self.client_id: str | None = None
         self._http = http
         self._owns_http = http is None
@@ -56,6 +68,8 @@ class BayeuxClient:
         self._ack = ack
         self._acked: int | None = None
         self._timeout = timeout
+        self._backoff = backoff
+        self._wire: LongPolling | WebSocket | None = None
         self._ids = itertools.count(1)
         self._subscriptions: list[str] = []
         self._loop_task: asyncio.Task[None] | None = None
@@ -71,6 +85,10 @@ class BayeuxClient:
         """Handshake, then keep a connect outstanding until `close()`."""
         if self._http is None:
             self._http = aiohttp.ClientSession()
+        if self.transport == "websocket":
+            self._wire = WebSocket(self._http, self.url, self._headers, self._deliver)
+        else:
+            self._wire = LongPolling(self._http, self.url, self._headers)
         await self._handshake()
         self._loop_task = asyncio.create_task(self._connect_loop())
 
@@ -84,6 +102,8 @@ class BayeuxClient:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, aiohttp.ClientError):
                 await task
+        if self._wire is not None:
+            await self._wire.close()
         if self._owns_http and self._http is not None:
             await self._http.close()
 
@@ -103,7 +123,7 @@ class BayeuxClient:
         message: dict[str, Any] = {
             "channel": "/meta/handshake",
             "version": "1.0",
-            "supportedConnectionTypes": ["long-polling"],
+            "supportedConnectionTypes": [self.transport],
         }
         if self._ack:
             message["ext"] = {"ack": True}
@@ -123,20 +143,20 @@ class BayeuxClient:
             self._deliver(reply)
         raise BayeuxError({"channel": message["channel"], "error": "no reply"})
 
-    async def _send(self, messages: list[dict[str, Any]], limit: float | None = None) -> list[dict[str, Any]]:
-        assert self._http is not None
-        timeout = aiohttp.ClientTimeout(total=limit or self._timeout + 30)
-        async with self._http.post(self.url, json=messages, headers=self._headers, timeout=timeout) as response:
-            body = await response.json(content_type=None)
-        return body if isinstance(body, list) else [body]
+    async def _send(self, messages: list[Message], limit: float | None = None) -> list[Message]:
+        assert self._wire is not None
+        for message in messages:
+            message.setdefault("id", str(next(self._ids)))
+        return await self._wire.exchange(messages, limit or self._timeout + 30)
 
     async def _connect_loop(self) -> None:
         first = True
+        delay = 0.0
         while True:
             message: dict[str, Any] = {
                 "channel": "/meta/connect",
                 "clientId": self.client_id,
-                "connectionType": "long-polling",
+                "connectionType": self.transport,
                 "id": str(next(self._ids)),
             }
             if first:
@@ -146,9 +166,11 @@ class BayeuxClient:
             try:
                 replies = await self._send([message])
             except (aiohttp.ClientError, TimeoutError, ValueError):
-                await asyncio.sleep(1.0)  # the server went away for a moment: retry as advised by default
+                await asyncio.sleep(delay)  # the server or the network went away for a moment
+                delay = min(delay + self._backoff, 30.0)
                 continue
             first = False
+            delay = 0.0
             advice: dict[str, Any] = {}
             for reply in replies:
                 if reply.get("channel") == "/meta/connect":

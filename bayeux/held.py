@@ -1,4 +1,4 @@
-"""A `/meta/connect` that waits for messages or its timeout, and the wait itself."""
+"""A `/meta/connect` that waits for messages or its timeout."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .session import Message, Queued, ServerSession
 
 
-@dataclass
+@dataclass(slots=True)
 class HeldConnect:
     """A `/meta/connect` reply that waits for messages or the timeout."""
 
@@ -17,27 +17,10 @@ class HeldConnect:
     timeout: float
     waiter: asyncio.Future[None] = field(repr=False)
     taken: list[Queued] = field(default_factory=list, repr=False)  # what `finish` put in the reply
-    batch: int | None = None
+    kept: bool = False  # an extension keeps `taken` pending until the client acknowledges it
 
 
-async def until_due(waiter: asyncio.Future[None], seconds: float) -> None:
-    """Until `waiter` is done or `seconds` have passed, leaving `waiter` itself untouched.
-
-    What `wait_for(shield(waiter), timeout)` does, with one future, one timer and one callback instead of
-    the three futures, two tasks' worth of callbacks and the extra coroutine of that pair: every held
-    connect goes through here, and under fan-out that overhead was a tenth of the server's time.
-    """
-    loop = asyncio.get_running_loop()
-    due: asyncio.Future[None] = loop.create_future()
-
-    def wake(_: object = None) -> None:
-        if not due.done():
-            due.set_result(None)
-
-    waiter.add_done_callback(wake)
-    timer = loop.call_later(seconds, wake)
-    try:
-        await due
-    finally:
-        timer.cancel()
-        waiter.remove_done_callback(wake)
+def expire(waiter: asyncio.Future[None]) -> None:
+    """A held connect's timer: its timeout has passed, the connect is due (unless it already was)."""
+    if not waiter.done():
+        waiter.set_result(None)

@@ -6,13 +6,17 @@ replies are wrapped, so they share one handler.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
+from typing import Any
 
 import orjson
-from aiohttp import web
+from aiohttp import HttpVersion11, web
+from aiohttp.web_request import BaseRequest
 
-from . import origin
+from . import origin, websocket_transport
+from .held import HeldConnect, expire
 from .replies import error_string
 from .server import BayeuxServer, Context
 
@@ -21,6 +25,9 @@ _MAX_CALLBACK = 128
 
 
 async def handle(server: BayeuxServer, request: web.Request) -> web.StreamResponse:
+    """The endpoint of every request at the mount path: a websocket upgrade, or a batch over HTTP."""
+    if request.method == "GET" and request.headers.get("Upgrade", "").lower() == "websocket":
+        return await websocket_transport.handle(server, request)
     if request.method == "GET":
         callback = request.query.get("jsonp")
         if callback is None:
@@ -34,6 +41,7 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
         if raw is None:
             return _error(400, "callback-polling needs the batch in the 'message' parameter")
         body: bytes = raw.encode()
+        del raw
         transport = "callback-polling"
     else:
         callback = None
@@ -48,6 +56,7 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
                 return _error(413, f"body is over the limit of {limit} bytes")
             chunks.append(chunk)
         body = b"".join(chunks)
+        del chunks
         transport = "long-polling"
     if len(body) > server.options.max_message_size:
         return _error(413, f"message is over the limit of {server.options.max_message_size} bytes")
@@ -57,7 +66,7 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
         return _error(400, f"malformed JSON: {problem}")
     batch = decoded if isinstance(decoded, list) else [decoded]
 
-    browser_id = request.cookies.get(server.options.browser_cookie)
+    browser_id = browser_cookie(request, server.options.browser_cookie)
     new_browser = None
     if browser_id is None and any(isinstance(m, dict) and m.get("channel") == "/meta/handshake" for m in batch):
         browser_id = new_browser = secrets.token_hex(12)
@@ -65,6 +74,11 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
     outcome = await server.process(batch, context)
     replies = outcome.replies
     held = outcome.held
+    del body, decoded, batch, outcome  # not kept alive while the connect is held
+    plain = server.options.direct_writes and callback is None and new_browser is None and _keeps_alive(request)
+    if held is not None and plain and _detachable(request, held):
+        _HeldPoll(server, held, replies, server.holding(context), request)
+        return _DETACHED
     if held is not None:
         await server.wait(held, context)
         replies = replies + server.finish(held)
@@ -73,6 +87,9 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
             server.undelivered(held)
         return web.Response(status=204)  # nobody is listening; the messages wait for the next connect
     payload = orjson.dumps(replies)
+    if plain:  # the common reply, written as `_HeldPoll` writes it, without a response object
+        request.transport.write(_HEAD % len(payload) + payload)
+        return _DETACHED
     if callback is not None:
         response = web.Response(
             body=b"".join((callback.encode(), b"(", payload, b");")),
@@ -84,6 +101,126 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
     if new_browser is not None:
         response.set_cookie(server.options.browser_cookie, new_browser, path="/", httponly=True)
     return response
+
+
+def browser_cookie(request: web.Request, name: str) -> str | None:
+    """The value of cookie `name`, read straight from the Cookie headers: aiohttp's `request.cookies`
+    parses every cookie of the request, on every long poll, for the one the server needs."""
+    for header in request.headers.getall("Cookie", ()):
+        if name not in header:
+            continue
+        for part in header.split(";"):
+            key, _, value = part.strip().partition("=")
+            if key == name:
+                return value[1:-1] if len(value) > 1 and value[0] == value[-1] == '"' else value
+    return None
+
+
+def _keeps_alive(request: web.Request) -> bool:
+    """A keep-alive HTTP/1.1 request on an open connection, not from a browser's page: its JSON reply can
+    be written directly. A request with an Origin (browsers send one with every POST) goes the whole way
+    through aiohttp, so that the application's middlewares can add what a page needs (CORS headers,
+    nosniff); a direct write would skip them."""
+    return (
+        "Origin" not in request.headers
+        and request.version == HttpVersion11
+        and request.keep_alive
+        and request.transport is not None
+        and not request.transport.is_closing()
+        and request.protocol is not None
+    )
+
+
+def _detachable(request: web.Request, held: HeldConnect) -> bool:
+    """Whether a connect that has to wait can wait without its request: with nothing pipelined behind it
+    on the connection (whose answer would otherwise overtake this one)."""
+    handler = request.protocol
+    return (
+        held.timeout > 0
+        and not held.waiter.done()
+        and not getattr(handler, "_messages", True)
+        # aiohttp closes a keep-alive connection that has been quiet this long: it must outlast the wait.
+        and getattr(handler, "_keepalive_timeout", 0) > held.timeout + 1
+    )
+
+
+class _Detached(web.StreamResponse):
+    """What the handler returns when it wrote its reply itself, or when `_HeldPoll` will: aiohttp writes
+    nothing and keeps the connection for the client's next request."""
+
+    @property
+    def keep_alive(self) -> bool:
+        return True
+
+    async def prepare(self, request: BaseRequest) -> None:
+        return None
+
+    async def write_eof(self, data: bytes = b"") -> None:
+        return None
+
+
+_DETACHED = _Detached()
+_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: %d\r\n\r\n"
+
+
+class _HeldPoll(asyncio.Protocol):
+    """A held long poll without its request, its handler coroutine or its task: an idle long-polling
+    session costs its socket, this object and the held connect.
+
+    While the connect waits, this is the connection's protocol (it learns at once when the client goes
+    away, and keeps whatever the client sends meanwhile); when the connect is due it writes the HTTP
+    response itself and gives the connection back to aiohttp, with those bytes, for the next request.
+    """
+
+    __slots__ = ("server", "held", "replies", "browser", "transport", "handler", "timer", "early", "over")
+
+    def __init__(
+        self, server: BayeuxServer, held: HeldConnect, replies: list[Any], browser: str | None, request: web.Request
+    ) -> None:
+        self.server = server
+        self.held = held
+        self.replies = replies  # the batch's other replies, which go first
+        self.browser = browser
+        self.transport: asyncio.Transport = request.transport  # type: ignore[assignment]
+        self.handler: asyncio.Protocol = request.protocol  # type: ignore[assignment]
+        self.early: bytes = b""  # what the client sent while its connect was held
+        self.over = False  # answered, or its client gone: whichever came first, the other does nothing
+        self.timer = asyncio.get_running_loop().call_later(held.timeout, expire, held.waiter)
+        held.waiter.add_done_callback(self._due)
+        self.transport.set_protocol(self)
+
+    def data_received(self, data: bytes) -> None:
+        self.early += data
+
+    def eof_received(self) -> bool | None:
+        return self.handler.eof_received()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.handler.connection_lost(exc)
+        if self.over:
+            return
+        self.over = True
+        self.timer.cancel()
+        waiter = self.held.waiter
+        waiter.remove_done_callback(self._due)
+        self.held.session.release(waiter)
+        self.server.held_over(self.held, self.browser)
+
+    def _due(self, waiter: asyncio.Future[None]) -> None:
+        if self.over:
+            return
+        self.over = True
+        self.timer.cancel()
+        server, held, transport = self.server, self.held, self.transport
+        server.held_over(held, self.browser)
+        transport.set_protocol(self.handler)  # before writing: a full buffer pauses aiohttp's writer
+        if transport.is_closing():
+            held.session.release(held.waiter)
+            return
+        body = orjson.dumps(self.replies + server.finish(held))
+        transport.write(_HEAD % len(body) + body)
+        if self.early:
+            self.handler.data_received(self.early)
 
 
 def _error(status: int, text: str, name: str | None = None) -> web.Response:

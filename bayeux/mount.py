@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from aiohttp import web
 
-from . import http_transport, websocket_transport
+from . import http_transport
 from .server import BayeuxServer
 
 SERVER_KEY = web.AppKey("bayeux_server", BayeuxServer)
@@ -16,12 +18,7 @@ def mount(app: web.Application, path: str, server: BayeuxServer) -> None:
     The server's expiry sweeper starts and stops with the application.
     """
     path = "/" + path.strip("/")
-
-    async def endpoint(request: web.Request) -> web.StreamResponse:
-        if request.method == "GET" and _is_upgrade(request):
-            return await websocket_transport.handle(server, request)
-        return await http_transport.handle(server, request)
-
+    endpoint = partial(http_transport.handle, server)  # no coroutine of its own around every held connect
     for route in (path, path + "/{tail:.*}"):
         app.router.add_route("GET", route, endpoint)
         app.router.add_route("POST", route, endpoint)
@@ -35,7 +32,3 @@ def mount(app: web.Application, path: str, server: BayeuxServer) -> None:
     app.on_startup.append(start)
     app.on_shutdown.append(stop)
     app[SERVER_KEY] = server
-
-
-def _is_upgrade(request: web.Request) -> bool:
-    return request.headers.get("Upgrade", "").lower() == "websocket"

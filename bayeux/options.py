@@ -18,6 +18,11 @@ class Options:
 
     allowed_origins are the foreign origins (`https://desk.example.com`, or `*` for any) whose pages may
     open a websocket or poll with callbacks while carrying cookies; the server's own origin always may.
+
+    direct_writes lets long-polling write a reply straight onto its keep-alive connection and hold a
+    connect without its request, handler or task (the cheapest path, and the smallest idle session). Such
+    replies never pass back through the application's middlewares: an application whose middlewares must
+    see or change every Bayeux response (to inject faults, say) turns it off.
     """
 
     timeout: int = 30000
@@ -34,6 +39,7 @@ class Options:
     max_depth: int = 32
     max_subscriptions: int = 1000
     allowed_origins: tuple[str, ...] = ()
+    direct_writes: bool = True
 
     def __post_init__(self) -> None:
         for name in ("timeout", "interval", "max_interval", "multi_session_interval"):

@@ -8,7 +8,7 @@ Non-browser clients send no origin information and are not concerned.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from aiohttp import web
 
@@ -21,8 +21,8 @@ def refused(request: web.Request, allowed: tuple[str, ...]) -> str | None:
         return None
     origin = request.headers.get("Origin")
     if origin is None and "Referer" in request.headers:
-        parts = urlsplit(request.headers["Referer"])
-        origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "null"
+        parts = _split(request.headers["Referer"])
+        origin = f"{parts.scheme}://{parts.netloc}" if parts is not None and parts.scheme and parts.netloc else "null"
     if origin is None:
         site = request.headers.get("Sec-Fetch-Site")
         return f"a {site} request" if site in ("cross-site", "same-site") else None
@@ -30,14 +30,24 @@ def refused(request: web.Request, allowed: tuple[str, ...]) -> str | None:
         return None
     if origin.rstrip("/").lower() in (entry.rstrip("/").lower() for entry in allowed):
         return None
-    return f"origin {origin} is not allowed"
+    # bytes of the header that are not UTF-8 (kept as surrogate escapes) would make the refusal unwritable
+    shown = origin.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return f"origin {shown} is not allowed"
 
 
 def _host_of(origin: str) -> str | None:
-    parts = urlsplit(origin)
-    if not parts.scheme or not parts.netloc:
+    parts = _split(origin)
+    if parts is None or not parts.scheme or not parts.netloc:
         return None
     return _normal(parts.netloc, parts.scheme)
+
+
+def _split(url: str) -> SplitResult | None:
+    """The parts of a URL a header gives, or None for one that is no URL (a lone IPv6 bracket)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
 
 
 def _normal(netloc: str, scheme: str) -> str:

@@ -11,14 +11,16 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 
 from . import channel, message_check
-from .held import HeldConnect, until_due
+from .ack import AcknowledgeExtension
+from .extension import HOOKS, Extension, overrides
+from .held import HeldConnect, expire
 from .options import Options
 from .policy import SecurityPolicy
 from .replies import error_string, fail, failure, reply_to, unknown_session
@@ -34,10 +36,11 @@ HTTP_TRANSPORTS = ("long-polling", "callback-polling")
 PublishListener = Callable[[ServerSession, Message], Awaitable[None] | None]
 RemovedListener = Callable[[ServerSession, str], None]
 _SESSION_META = frozenset(("/meta/connect", "/meta/subscribe", "/meta/unsubscribe", "/meta/disconnect"))
+E = TypeVar("E", bound=Extension)
 _UNRESOLVED = object()  # the owner of a batch's request, before the policy has been asked
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     """Where a batch came from: the transport and the HTTP request (the websocket's upgrade request)."""
 
@@ -47,7 +50,7 @@ class Context:
     owner: object = field(default=_UNRESOLVED, repr=False)  # who the request speaks for, asked once a batch
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     replies: list[Message]
     held: HeldConnect | None = None
@@ -57,11 +60,21 @@ class BayeuxServer:
     """A Bayeux 1.0 server. Mount it with `bayeux.mount(app, path, server)`."""
 
     def __init__(
-        self, options: Options | None = None, policy: SecurityPolicy | None = None, store: SessionStore | None = None
+        self,
+        options: Options | None = None,
+        policy: SecurityPolicy | None = None,
+        extensions: Iterable[Extension] | None = None,
+        store: SessionStore | None = None,
     ) -> None:
+        """`extensions` default to the acknowledge extension alone; pass `()` for none. `store` is where
+        sessions live beyond this server's memory (default: nowhere else)."""
         self.options = options or Options()
         self.policy = policy or SecurityPolicy()
         self.store = store or SessionStore()
+        self.extensions: list[Extension] = []
+        self._hooks: dict[str, list[Extension]] = {hook: [] for hook in HOOKS}
+        for extension in (AcknowledgeExtension(),) if extensions is None else extensions:
+            self.add_extension(extension)
         self.sessions: dict[str, ServerSession] = {}
         self._subscribers: dict[str, set[ServerSession]] = {}
         self._by_user: dict[Hashable, set[ServerSession]] = {}
@@ -69,6 +82,10 @@ class BayeuxServer:
         self._listeners: list[tuple[str, PublishListener]] = []
         self._removed_listeners: list[RemovedListener] = []
         self._sweeper: asyncio.Task[None] | None = None
+        # Open connections the server's transports own outright (websockets), closed when it stops.
+        self.connections: set[Any] = set()
+        # One advice object for every connect reply (the options do not change): held connects are many.
+        self._connect_advice = self._advice()
 
     # ----- server-side API -------------------------------------------------------------------------
 
@@ -99,6 +116,17 @@ class BayeuxServer:
         """Send `data` on `name` to one session, subscribed or not (an answer on a service channel)."""
         return session.id in self.sessions and bool(self._enqueue(session, encode({"channel": name, "data": data})))
 
+    def add_extension(self, extension: Extension) -> None:
+        """Run `extension`'s hooks on every message from now on, after those of earlier extensions."""
+        self.extensions.append(extension)
+        for hook, extensions in self._hooks.items():
+            if overrides(extension, hook):
+                extensions.append(extension)
+
+    def extension(self, kind: type[E]) -> E | None:
+        """The registered extension of class `kind`, if any."""
+        return next((e for e in self.extensions if isinstance(e, kind)), None)
+
     def sessions_of(self, user: Hashable) -> frozenset[ServerSession]:
         return frozenset(self._by_user.get(user, ()))
 
@@ -127,6 +155,8 @@ class BayeuxServer:
             if not users:
                 del self._by_user[session.user]
         session.wake()
+        for extension in self._hooks["removed"]:
+            extension.removed(session)
         self.store.removed(session, reason)
         for listener in self._removed_listeners:
             listener(session, reason)
@@ -143,6 +173,8 @@ class BayeuxServer:
             self._sweeper = None
         for session in list(self.sessions.values()):
             self.disconnect(session, "server stopped")
+        for connection in list(self.connections):
+            connection.close(1001, "server stopped")
 
     # ----- protocol --------------------------------------------------------------------------------
 
@@ -180,6 +212,9 @@ class BayeuxServer:
                 outcome.replies.append(failure(message, "400::channel_unknown"))
                 continue
             session = await self._session_of(message, context)
+            if not self._incoming(session, message):
+                outcome.replies.append(self._outgoing(session, failure(message, "403::extension_denied")))
+                continue
             if session is None:
                 reply = reply_to(message)
                 reply.update(unknown_session(message))
@@ -190,34 +225,50 @@ class BayeuxServer:
                     outcome.replies.append(outcome.held.reply)
                 outcome.held = held
             elif name == "/meta/subscribe":
-                outcome.replies.append(await self._subscribe(session, message))
+                outcome.replies.append(self._outgoing(session, await self._subscribe(session, message)))
             elif name == "/meta/unsubscribe":
-                outcome.replies.append(await self._unsubscribe(session, message))
+                outcome.replies.append(self._outgoing(session, await self._unsubscribe(session, message)))
             elif name == "/meta/disconnect":
-                outcome.replies.append(self._disconnect(session, message))
+                outcome.replies.append(self._outgoing(session, self._disconnect(session, message)))
             else:
-                outcome.replies.append(await self._publish(session, message))
+                outcome.replies.append(self._outgoing(session, await self._publish(session, message)))
 
-    async def wait(self, held: HeldConnect, context: Context) -> None:
-        """Wait for a held connect to be due: messages are queued, its timeout passed, or it was superseded."""
+    def holding(self, context: Context) -> str | None:
+        """A long poll of this browser is being held: what `max_sessions_per_browser` counts. Returns the
+        browser to give `held_over` when it is no longer held."""
         browser = context.browser_id if context.transport in HTTP_TRANSPORTS else None
         if browser is not None:
             self._held_per_browser[browser] = self._held_per_browser.get(browser, 0) + 1
+        return browser
+
+    def held_over(self, held: HeldConnect, browser: str | None) -> None:
+        """A held connect is due (or gone): it no longer counts, and its session is renewed, so that the
+        sweeper does not take it before its reply is written."""
+        if browser is not None:
+            left = self._held_per_browser[browser] - 1
+            if left:
+                self._held_per_browser[browser] = left
+            else:
+                del self._held_per_browser[browser]
+        self._touch(held.session)
+
+    async def wait(self, held: HeldConnect, context: Context) -> None:
+        """Wait for a held connect to be due: messages are queued, its timeout passed, or it was superseded."""
+        browser = self.holding(context)
+        waiter = held.waiter
+        timer = None
         try:
-            if held.timeout > 0 and not held.waiter.done():
-                await until_due(held.waiter, held.timeout)
+            if held.timeout > 0 and not waiter.done():
+                # The session's own future and one timer: no future, task or coroutine more per connect.
+                timer = asyncio.get_running_loop().call_later(held.timeout, expire, waiter)
+                await waiter
         except asyncio.CancelledError:
-            held.session.release(held.waiter)
+            held.session.release(waiter)
             raise
         finally:
-            if browser is not None:
-                left = self._held_per_browser[browser] - 1
-                if left:
-                    self._held_per_browser[browser] = left
-                else:
-                    del self._held_per_browser[browser]
-        # Due, and no longer held: the sweeper must not take the session before its reply is written.
-        self._touch(held.session)
+            if timer is not None:
+                timer.cancel()
+            self.held_over(held, browser)
 
     def finish(self, held: HeldConnect) -> list[Any]:
         """Complete a held connect: what to encode, its reply last, after the messages it carries.
@@ -240,17 +291,26 @@ class BayeuxServer:
         self._touch(session)
         if not current:
             # Superseded by a newer connect of the same session: that one carries the messages.
-            return [held.reply]
-        held.taken, held.batch = session.take(self.options.max_reply_bytes)
-        if held.batch is not None:
-            held.reply.setdefault("ext", {})["ack"] = held.batch
-        return [*(fragment for fragment, _ in held.taken), held.reply]
+            return [self._outgoing(session, held.reply)]
+        taken = held.taken = session.take(self.options.max_reply_bytes)
+        kept = False
+        for extension in self._hooks["sending"]:
+            kept = extension.sending(session, held.reply, taken) or kept
+        held.kept = kept
+        if not kept:
+            session.delivered(taken)
+        return [*(fragment for fragment, _ in taken), self._outgoing(session, held.reply)]
 
     def undelivered(self, held: HeldConnect) -> None:
         """A transport could not write a connect reply: keep its messages for the next connect."""
         taken, held.taken = held.taken, []
-        if held.session.id in self.sessions and taken:
-            held.session.give_back(taken, held.batch)
+        session = held.session
+        if session.id not in self.sessions:
+            return
+        if held.kept:
+            for extension in self._hooks["unsent"]:
+                extension.unsent(session, held.reply, taken)
+        session.requeue(taken, recount=not held.kept)
 
     async def _handshake(self, message: Message, context: Context) -> Message:
         reply = reply_to(message)
@@ -265,29 +325,24 @@ class BayeuxServer:
         if user is None:
             reply.update(successful=False, error="403::handshake_denied", advice={"reconnect": "none"})
             return reply
-        ext = message.get("ext")
-        ack = isinstance(ext, dict) and (
-            ext.get("ack") is True or (isinstance(ext.get("ack"), dict) and ext["ack"].get("enabled") is True)
-        )
-        session = self.store.create(user, context.browser_id, ack, self.options.max_queue, self.options.max_queue_bytes)
+        session = self.store.create(user, context.browser_id, self.options.max_queue, self.options.max_queue_bytes)
+        if not self._incoming(session, message):
+            for extension in self._hooks["removed"]:
+                extension.removed(session)
+            return fail(reply, "403::extension_denied")
         session.transport = context.transport
         await self.store.saved(session)
         self._adopt(session)
         reply.update(clientId=session.id, successful=True, advice=self._advice())
-        if ack:
-            reply["ext"] = {"ack": True}
-        return reply
+        return self._outgoing(session, reply)
 
     def _connect(self, session: ServerSession, message: Message, context: Context) -> HeldConnect:
         reply = reply_to(message)
-        reply.update(clientId=session.id, successful=True, advice=self._advice())
+        reply.update(clientId=session.id, successful=True, advice=self._connect_advice)
         session.transport = context.transport
+        if context.transport in HTTP_TRANSPORTS:
+            session.on_queued = None  # no longer pushed to by a websocket: its held connect is woken instead
         self._touch(session)
-        if session.ack_enabled:
-            ext = message.get("ext")
-            acked = ext.get("ack") if isinstance(ext, dict) else None
-            if isinstance(acked, int) and not isinstance(acked, bool):
-                session.acknowledge(acked)
         timeout = self.options.timeout / 1000
         advice = message.get("advice")
         if isinstance(advice, dict) and isinstance(advice.get("timeout"), int | float):
@@ -392,6 +447,15 @@ class BayeuxServer:
         return reply
 
     # ----- internals -------------------------------------------------------------------------------
+
+    def _incoming(self, session: ServerSession | None, message: Message) -> bool:
+        return all(extension.incoming(session, message) for extension in self._hooks["incoming"])
+
+    def _outgoing(self, session: ServerSession | None, reply: Message) -> Message:
+        if session is not None:
+            for extension in self._hooks["outgoing"]:
+                extension.outgoing(session, reply)
+        return reply
 
     async def _session_of(self, message: Message, context: Context) -> ServerSession | None:
         """The session a message names, if the request that carries it speaks for the session's owner.

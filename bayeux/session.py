@@ -1,19 +1,22 @@
 """One client's session on the server: its subscriptions, its outgoing queue and its held connect.
 
-Messages for a client are only ever sent as part of a `/meta/connect` reply, on every transport. That
-single delivery path is what lets the acknowledge extension number each batch and resend what a dropped
-connection lost, and it keeps the transports free of delivery logic.
-
 Queued messages are already encoded (`Queued`: the JSON as an `orjson.Fragment` and its size), once per
 message whatever the number of sessions it goes to; the size is what the per-session byte bound counts.
+
+A message stays *pending* (counted against the bounds) from `enqueue` until it has left for good: at
+once when it is written (`delivered`), or, when an extension keeps it until the client acknowledges it
+(the acknowledge extension), when the extension says so. What an extension gives back (`requeue`) goes to
+the front of the queue, still pending, and leaves again first.
+
+A session has `__slots__` and no task of its own: an idle session is this object, its subscriptions and
+its held connect, which is what lets a server keep tens of thousands of them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import secrets
-from collections import deque
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import orjson
@@ -33,26 +36,50 @@ class QueueFull(Exception):
 
 
 class ServerSession:
-    """State of one handshaken client. Owned and mutated by `BayeuxServer` only."""
+    """State of one handshaken client. Owned and mutated by `BayeuxServer` and its extensions only."""
 
-    def __init__(self, user: Hashable, browser_id: str | None, ack: bool, max_queue: int, max_queue_bytes: int) -> None:
+    __slots__ = (
+        "id",
+        "user",
+        "browser_id",
+        "max_queue",
+        "max_queue_bytes",
+        "subscriptions",
+        "connected",
+        "left",
+        "connect_delivery_only",
+        "expires_at",
+        "transport",
+        "on_queued",
+        "_queue",
+        "_count",
+        "_bytes",
+        "_queue_bytes",
+        "_waiter",
+        "__weakref__",
+    )
+
+    def __init__(self, user: Hashable, browser_id: str | None, max_queue: int, max_queue_bytes: int) -> None:
         self.id = secrets.token_hex(16)
         self.user = user
         self.browser_id = browser_id
-        self.ack_enabled = ack
         self.max_queue = max_queue
         self.max_queue_bytes = max_queue_bytes
         self.subscriptions: set[str] = set()
         self.connected = False  # set once the first /meta/connect has been answered
         self.left = False  # ended by its own /meta/disconnect, not by the server
+        # Messages leave only with /meta/connect replies, never pushed on their own: set by an extension
+        # that numbers connect replies (the acknowledge extension), so that every message is in a batch.
+        self.connect_delivery_only = False
         self.expires_at = 0.0
         self.transport: str | None = None
-        self._queue: deque[Queued] = deque()
-        self._unacked: list[tuple[int, list[Queued]]] = []
-        self._count = 0  # messages queued or unacknowledged
+        # Called when the queue goes from empty to not empty, instead of waking the held connect: how the
+        # websocket the session is connected on learns that it has something to write.
+        self.on_queued: Callable[[ServerSession], None] | None = None
+        self._queue: list[Queued] = []  # not a deque: an empty deque weighs 600 bytes, a list 56
+        self._count = 0  # messages pending: queued, or kept by an extension until acknowledged
         self._bytes = 0  # their encoded size
         self._queue_bytes = 0  # the encoded size of what is queued, not yet sent
-        self._batch = 0
         self._waiter: asyncio.Future[None] | None = None
 
     def __repr__(self) -> str:
@@ -60,7 +87,7 @@ class ServerSession:
 
     @property
     def pending(self) -> int:
-        """Messages not yet acknowledged: queued plus sent but unacknowledged."""
+        """Messages not yet delivered for good: queued plus sent but unacknowledged."""
         return self._count
 
     @property
@@ -78,33 +105,25 @@ class ServerSession:
             raise QueueFull(f"session {self.id} has {self._count} undelivered messages")
         if self._bytes + queued[1] > self.max_queue_bytes:
             raise QueueFull(f"session {self.id} has {self._bytes} bytes of undelivered messages")
+        was_empty = not self._queue
         self._queue.append(queued)
         self._count += 1
         self._bytes += queued[1]
         self._queue_bytes += queued[1]
-        self.wake()
+        if was_empty:
+            if self.on_queued is None:
+                self.wake()
+            else:
+                self.on_queued(self)
 
     def discard(self) -> None:
         """Forget every pending message: the session has ended, and what it held must not outlive it."""
-        self._queue.clear()
-        self._unacked.clear()
+        self._queue = []
         self._count = self._bytes = self._queue_bytes = 0
 
     def wake(self) -> None:
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
-
-    def acknowledge(self, batch: int) -> None:
-        """Drop the batches the client has received; what is left was lost and goes out again first."""
-        for number, messages in self._unacked:
-            if number <= batch:
-                self._count -= len(messages)
-                self._bytes -= sum(size for _, size in messages)
-        self._unacked = [(number, msgs) for number, msgs in self._unacked if number > batch]
-        for _, messages in reversed(self._unacked):
-            self._queue.extendleft(reversed(messages))
-            self._queue_bytes += sum(size for _, size in messages)
-        self._unacked.clear()
 
     def has_messages(self) -> bool:
         return bool(self._queue)
@@ -117,44 +136,55 @@ class ServerSession:
             self._waiter.set_result(None)
         return self._waiter
 
-    def release(self, waiter: asyncio.Future[None]) -> None:
+    def release(self, waiter: asyncio.Future[None] | None) -> None:
         if self._waiter is waiter:
             self._waiter = None
 
-    def is_current(self, waiter: asyncio.Future[None]) -> bool:
+    def is_current(self, waiter: asyncio.Future[None] | None) -> bool:
         return self._waiter is waiter
 
-    def take(self, max_bytes: int) -> tuple[list[Queued], int | None]:
-        """The messages for one connect reply (at most `max_bytes` of them, at least one) and, with
-        acknowledgements on, the batch number they carry. What is over the bound stays queued for the
-        next connect, which is then answered at once: a large backlog leaves in bounded replies."""
-        queue = self._queue
+    def take(self, max_bytes: int) -> list[Queued]:
+        """The messages for one reply: at most `max_bytes` of them, at least one. What is over the bound
+        stays queued for the next reply, which then goes at once: a large backlog leaves in bounded
+        replies. They are still pending until `delivered` (or an extension) says they have left."""
+        messages = self._queue
         if self._queue_bytes <= max_bytes:  # the usual case: everything fits in one reply
-            messages, size = list(queue), self._queue_bytes
-            queue.clear()
-        else:
-            messages, size = [], 0
-            while queue and (not messages or size + queue[0][1] <= max_bytes):
-                item = queue.popleft()
-                size += item[1]
-                messages.append(item)
+            self._queue = []
+            self._queue_bytes = 0
+            return messages
+        count, size = 0, 0
+        for _, item_size in messages:
+            if count and size + item_size > max_bytes:
+                break
+            count += 1
+            size += item_size
+        self._queue = messages[count:]
         self._queue_bytes -= size
-        if not self.ack_enabled:
-            self._count -= len(messages)
-            self._bytes -= size
-            return messages, None
-        self._batch += 1
-        if messages:
-            self._unacked.append((self._batch, messages))
-        return messages, self._batch
+        return messages[:count]
 
-    def give_back(self, messages: list[Queued], batch: int | None) -> None:
-        """Messages taken for a reply that could not be written go back to the front of the queue."""
-        if batch is not None:
-            self._unacked = [(number, msgs) for number, msgs in self._unacked if number != batch]
-        total = sum(size for _, size in messages)
-        if batch is None:
+    def next_batch(self, last: int, messages: list[Queued]) -> int:
+        """The number of the acknowledged batch that carries `messages` after batch `last`: the next one.
+        A session whose numbers must mean something to other servers numbers them its own way."""
+        return last + 1
+
+    def delivered(self, messages: list[Queued]) -> None:
+        """These messages have left for good: they no longer count against the bounds."""
+        self._count -= len(messages)
+        self._bytes -= sum(size for _, size in messages)
+
+    def requeue(self, messages: list[Queued], *, recount: bool = False) -> None:
+        """Taken messages that must leave again (not written, or not acknowledged): back to the front.
+
+        `recount` when they had been counted as `delivered` already (a write that failed after all)."""
+        if recount:
             self._count += len(messages)
-            self._bytes += total
-        self._queue_bytes += total
-        self._queue.extendleft(reversed(messages))
+            self._bytes += sum(size for _, size in messages)
+        if messages:
+            was_empty = not self._queue
+            self._queue = messages + self._queue
+            self._queue_bytes += sum(size for _, size in messages)
+            if was_empty:
+                if self.on_queued is None:
+                    self.wake()
+                else:
+                    self.on_queued(self)

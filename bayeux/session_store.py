@@ -20,11 +20,9 @@ from .session import ServerSession
 class SessionStore:
     """One server's sessions, in its memory only. Subclass it to share them."""
 
-    def create(
-        self, user: Hashable, browser_id: str | None, ack: bool, max_queue: int, max_queue_bytes: int
-    ) -> ServerSession:
-        """A new session of a successful handshake."""
-        return ServerSession(user, browser_id, ack, max_queue, max_queue_bytes)
+    def create(self, user: Hashable, browser_id: str | None, max_queue: int, max_queue_bytes: int) -> ServerSession:
+        """A new session of a handshake, before the extensions see it."""
+        return ServerSession(user, browser_id, max_queue, max_queue_bytes)
 
     async def saved(self, session: ServerSession) -> None:
         """The session began or its subscriptions changed; the reply saying so waits for this."""

@@ -194,7 +194,7 @@ def _servers(count: int, sessions: int) -> tuple[list[bayeux.BayeuxServer], list
     made: list[ServerSession] = []
     for index in range(sessions):
         server = servers[index % count]
-        session = server.store.create(f"user{index}", None, False, 10**9, 10**12)
+        session = server.store.create(f"user{index}", None, 10**9, 10**12)
         session.subscriptions.add("/v2/me/calls")
         server._adopt(session)
         made.append(session)

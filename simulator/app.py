@@ -16,7 +16,7 @@ from .api import routes
 from .api.auth import Authenticator
 from .api.cors import cors_middleware
 from .api.crosssite import crosssite_middleware
-from .api.keys import AUTH, CENTER, ENGINE, NOTIFIER, STATISTICS, WORLD
+from .api.keys import AUTH, CENTER, ENGINE, NOTIFIER, RECORDED_CALLS, STATISTICS, WORLD
 from .api.middleware import API, CONTROL, STATS, api_middleware
 from .core.contact_center import ContactCenter
 from .core.site import SiteOptions
@@ -24,6 +24,12 @@ from .core.voice import AsyncioClock, Clock
 from .core.voice.clock import TimerHandle
 from .core.world import World
 from .engine import Engine
+from .faults import FAULTS, Faults, bayeux_faults, http_faults
+from .faults import control as faults_control
+from .recorded_calls import RecordedCalls
+from .recording import Recording
+from .recording import capture as recording_capture
+from .recording import control as recording_control
 from .statistics import Statistics
 from .web import install as install_console
 
@@ -69,7 +75,11 @@ def create_app(
     notifier.start()
     statistics = Statistics(center, world.clock)
     world.events.subscribe(statistics)
+    recorded_calls = RecordedCalls(center, world.wall_time)
+    world.events.subscribe(recorded_calls)
     requests = journal.Journal(journal_size)
+    recording = Recording(world)
+    faults = Faults(world, server)
     prefixes = (API, CONTROL, STATS)
     app = web.Application(
         middlewares=[
@@ -77,7 +87,14 @@ def create_app(
             *([journal.middleware(requests)] if journal_size > 0 else []),  # outermost: it records every refusal
             cors_middleware(center.site, prefixes),
             crosssite_middleware(center.site, prefixes, json_exempt=(notify.PATH,)),
+            bayeux_faults.middleware(faults, notify.PATH),
             api_middleware(authenticator, excluded=(notify.PATH,)),
+            http_faults.middleware(
+                faults, excluded=(notify.PATH,)
+            ),  # inside: it knows the user; outside the recording's
+            recording_capture.middleware(
+                recording, excluded=(notify.PATH,)
+            ),  # innermost: it sees the user and the refusal
         ]
     )
     app[journal.JOURNAL] = requests
@@ -86,26 +103,23 @@ def create_app(
     app[WORLD] = world
     app[NOTIFIER] = notifier
     app[STATISTICS] = statistics
+    app[recording_capture.RECORDING] = recording
+    app[FAULTS] = faults
+    app[RECORDED_CALLS] = recorded_calls
     if engine is not None:
         app[ENGINE] = engine
         engine.attach(app, server, world, authenticator)
     app.on_startup.append(lambda _app: _start(statistics))
     bayeux.mount(app, notify.PATH, server)
-    table = routes.install(app)
-    for route in journal.routes():
-        table.add(route)  # in the OpenAPI document too
-        app.router.add_route(route.method, route.full_path, route.handler)
+    routes.install(app, extra=(*journal.routes(), *recording_control.routes(), *faults_control.routes()))
     app.router.add_get(health.PATH, health.health)
     install_console(app)
     return app
 
 
-def _bayeux_options(options: bayeux.Options | None, site: SiteOptions) -> bayeux.Options | None:
-    """The Bayeux options with the site's allowed origins, once the Bayeux server has an option for them."""
-    names = {option.name for option in dataclasses.fields(bayeux.Options)}
-    if "allowed_origins" not in names or not site.allow_origins:
-        return options
-    # the option may not exist yet (checked above), so its name cannot be type-checked here
-    return dataclasses.replace(  # type: ignore[call-arg]
-        options or bayeux.Options(), allowed_origins=tuple(site.allow_origins)
+def _bayeux_options(options: bayeux.Options | None, site: SiteOptions) -> bayeux.Options:
+    """The Bayeux options with the site's allowed origins. Every reply goes back through the app's
+    middlewares (no direct writes): the faults on demand act on connect replies as they leave."""
+    return dataclasses.replace(
+        options or bayeux.Options(), allowed_origins=tuple(site.allow_origins), direct_writes=False
     )

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, NoReturn, overload
 
 import yaml
 
 from . import yaml_nodes
+from .center_entry import BOOL, NULL, STR, Entry, plain
 from .core.contact_center import DEFAULT, ContactCenter, ContactCenterError
 from .core.devices import Device
 from .core.profiles import PROFILES, REFERENCE
@@ -26,12 +26,6 @@ from .core.site import SiteOptions, is_engine, is_origin
 from .core.statistic_definitions import DefinitionError, check_names, read_definition
 from .core.users import ROLES
 from .core.voice import RemoteRule, VoiceOptions
-
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_BOOL = "tag:yaml.org,2002:bool"
-_FLOAT = "tag:yaml.org,2002:float"
-_NULL = "tag:yaml.org,2002:null"
 
 
 def load_default() -> ContactCenter:
@@ -57,118 +51,12 @@ def parse(text: str, source: str) -> ContactCenter:
     top = Entry(source, root, "")
     top.only(
         "name", "seed", "features", "services", "skills", "users", "devices", "queues", "contacts", "settings",
-        "telephony", "multimedia", "server", "statistics",
+        "telephony", "multimedia", "server", "statistics", "places",
     )  # fmt: skip
     seed = top.integer("seed", required=False)
     center = ContactCenter(name=top.string("name", required=False) or "Contact center", seed=seed or 0)
     _Builder(center, top).build()
     return center
-
-
-class Entry:
-    """A YAML mapping and the path that names it in messages, e.g. `users[2]`."""
-
-    def __init__(self, source: str, node: yaml.Node, path: str) -> None:
-        self.source = source
-        self.node = node
-        self.path = path
-        if not isinstance(node, yaml.MappingNode):
-            self.fail(node, f"{path or 'the file'} must be a mapping")
-        self.fields: dict[str, yaml.Node] = {}
-        for key, value in node.value:
-            self.fields[str(key.value)] = value
-
-    def name(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def fail(self, node: yaml.Node | None, reason: str) -> NoReturn:
-        line = (node or self.node).start_mark.line + 1
-        raise ContactCenterError(f"{self.source}:{line}: {reason}")
-
-    def line_of(self, key: str) -> yaml.Node:
-        return self.fields.get(key, self.node)
-
-    def only(self, *known: str) -> None:
-        for key, value in self.fields.items():
-            if key not in known:
-                self.fail(value, f"{self.name(key)} is not a known field (known: {', '.join(known)})")
-
-    def _scalar(self, key: str, tag: str, what: str, required: bool) -> Any:
-        node = self.fields.get(key)
-        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
-            if required:
-                self.fail(self.node, f"{self.name(key)} is missing")
-            return None
-        if not isinstance(node, yaml.ScalarNode) or node.tag != tag:
-            hint = ' (quote it: "5001")' if tag == _STR and node.tag == _INT else ""
-            self.fail(node, f"{self.name(key)} must be {what}{hint}")
-        return yaml.SafeLoader("").construct_object(node)
-
-    @overload
-    def string(self, key: str, required: Literal[True] = True) -> str: ...
-    @overload
-    def string(self, key: str, required: bool) -> str | None: ...
-    def string(self, key: str, required: bool = True) -> str | None:
-        value = self._scalar(key, _STR, "a string", required)
-        if value is not None and not value.strip():
-            self.fail(self.fields[key], f"{self.name(key)} must not be empty")
-        return value
-
-    @overload
-    def integer(self, key: str, required: Literal[True] = True) -> int: ...
-    @overload
-    def integer(self, key: str, required: bool) -> int | None: ...
-    def integer(self, key: str, required: bool = True) -> int | None:
-        return self._scalar(key, _INT, "an integer", required)
-
-    def seconds(self, key: str) -> float | None:
-        """A duration in seconds, 0 or more, written as an integer or a decimal number."""
-        node = self.fields.get(key)
-        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL):
-            return None
-        if not isinstance(node, yaml.ScalarNode) or node.tag not in (_INT, _FLOAT):
-            self.fail(node, f"{self.name(key)} must be a number of seconds")
-        value = float(yaml.SafeLoader("").construct_object(node))
-        if value < 0:
-            self.fail(node, f"{self.name(key)} must be 0 or more seconds")
-        return value
-
-    @overload
-    def boolean(self, key: str, required: Literal[True]) -> bool: ...
-    @overload
-    def boolean(self, key: str, required: bool = False) -> bool | None: ...
-    def boolean(self, key: str, required: bool = False) -> bool | None:
-        return self._scalar(key, _BOOL, "true or false", required)
-
-    def items(self, key: str) -> list[tuple[str, yaml.Node]]:
-        """The elements of a list field, each with its path such as `users[0].skills[1]`."""
-        node = self.fields.get(key)
-        if node is None:
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            self.fail(node, f"{self.name(key)} must be a list")
-        return [(f"{self.name(key)}[{index}]", item) for index, item in enumerate(node.value)]
-
-    def entries(self, key: str) -> list[Entry]:
-        return [Entry(self.source, item, path) for path, item in self.items(key)]
-
-    def strings(self, key: str) -> list[str]:
-        result = []
-        for path, item in self.items(key):
-            if not isinstance(item, yaml.ScalarNode) or item.tag != _STR:
-                self.fail(item, f"{path} must be a string")
-            result.append(item.value)
-        return result
-
-    def child(self, key: str) -> Entry | None:
-        node = self.fields.get(key)
-        return None if node is None else Entry(self.source, node, self.name(key))
-
-    def refused(self, refusal: Refusal, key: str | None = None) -> NoReturn:
-        """Report a refusal of the contact center at the line of this entry (or of one of its fields)."""
-        node = self.fields.get(key) if key else None
-        reason = refusal.message.removeprefix("Operation forbidden, ")
-        self.fail(node, f"{self.name(key) if key else self.path}: {reason}")
 
 
 class _Builder:
@@ -185,6 +73,7 @@ class _Builder:
         self.queues()
         self.users()
         self.devices()
+        self.places()
         self.contacts()
         self.settings()
         self.telephony()
@@ -198,7 +87,7 @@ class _Builder:
             return
         definitions = []
         for path, node in self.top.items("statistics"):
-            data = _plain(node)
+            data = plain(node)
             label = f"{path} ({data.get('name')})" if isinstance(data, dict) and data.get("name") else path
             try:
                 definitions.append(read_definition(data))
@@ -233,7 +122,7 @@ class _Builder:
 
     def skills(self) -> None:
         for path, node in self.top.items("skills"):
-            if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
+            if isinstance(node, yaml.ScalarNode) and node.tag == STR:
                 name, description, entry, skill_id = node.value, None, None, None
             else:
                 entry = Entry(self.top.source, node, path)
@@ -342,17 +231,30 @@ class _Builder:
             self._device(entry)
 
     def _device(self, entry: Entry) -> Device:
-        entry.only("id", "phoneNumber", "model", "telephonyNetwork")
+        entry.only("id", "phoneNumber", "model", "telephonyNetwork", "location")
         number = entry.string("phoneNumber")
         network = entry.string("telephonyNetwork", required=False) or "Private"
         if network not in ("Private", "Public"):
             entry.fail(entry.fields["telephonyNetwork"], f"{entry.name('telephonyNetwork')} must be Private or Public")
         try:
             return self.center.add_device(
-                number, entry.string("model", required=False), network, id=entry.string("id", required=False)
+                number,
+                entry.string("model", required=False),
+                network,
+                id=entry.string("id", required=False),
+                location=entry.string("location", required=False),
             )
         except Refusal as refusal:
             entry.refused(refusal, "phoneNumber")
+
+    def places(self) -> None:
+        """Places of Configuration Server: a name and the numbers of the devices there."""
+        for entry in self.top.entries("places"):
+            entry.only("name", "devices")
+            try:
+                self.center.add_place(entry.string("name"), entry.strings("devices"))
+            except Refusal as refusal:
+                entry.refused(refusal, "devices" if refusal.message.startswith("devices") else "name")
 
     def telephony(self) -> None:
         """How the simulated network behaves: timers, and what external numbers do when dialed."""
@@ -362,10 +264,10 @@ class _Builder:
         section.only("noAnswerTimeout", "busyDelay", "wrapUpSeconds", "remoteNumbers", "tserver")
         tserver = section.child("tserver")
         for key, node in tserver.fields.items() if tserver is not None else ():
-            if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL:
+            if not isinstance(node, yaml.ScalarNode) or node.tag == NULL:
                 section.fail(node, f"telephony.tserver.{key} must be a single value")
             self.center.tserver[key] = (
-                str(yaml.SafeLoader("").construct_object(node)).lower() if node.tag == _BOOL else node.value
+                str(yaml.SafeLoader("").construct_object(node)).lower() if node.tag == BOOL else node.value
             )
         defaults = VoiceOptions()
         rules = []
@@ -377,7 +279,7 @@ class _Builder:
             delay = entry.seconds("delay")
             rules.append(RemoteRule(entry.string("pattern") or "*", outcome, 2.0 if delay is None else delay))
         no_answer = section.fields.get("noAnswerTimeout")
-        explicit_null = isinstance(no_answer, yaml.ScalarNode) and no_answer.tag == _NULL
+        explicit_null = isinstance(no_answer, yaml.ScalarNode) and no_answer.tag == NULL
         timeout = section.seconds("noAnswerTimeout")
         busy = section.seconds("busyDelay")
         self.center.voice_options = VoiceOptions(
@@ -410,7 +312,7 @@ class _Builder:
         section = self.top.child("server")
         if section is None:
             return
-        section.only("allowOrigins", "csrf", "profile", "sessionIdleTimeout", "maxSessions", "engine")
+        section.only("allowOrigins", "csrf", "profile", "sessionIdleTimeout", "maxSessions", "statusAnswers", "engine")
         origins = section.strings("allowOrigins")
         for (path, node), origin in zip(section.items("allowOrigins"), origins, strict=True):
             if not is_origin(origin):
@@ -435,6 +337,7 @@ class _Builder:
             session_idle_timeout=defaults.session_idle_timeout if idle is None else idle,
             max_sessions=defaults.max_sessions if most is None else most,
             engine=engine,
+            status_answers=bool(section.boolean("statusAnswers")),
         )
 
     def contacts(self) -> None:
@@ -484,7 +387,7 @@ class _Builder:
             except Refusal as refusal:
                 entry.refused(refusal, "name")
             for path, node in entry.items("settings"):
-                setting = _plain(node)
+                setting = plain(node)
                 if not isinstance(setting, dict):
                     entry.fail(node, f"{path} must be a mapping")
                 if key not in setting:
@@ -493,9 +396,3 @@ class _Builder:
                     defined.add(setting)
                 except Refusal as refusal:
                     entry.fail(node, f"{path}: {refusal.message}")
-
-
-def _plain(node: yaml.Node) -> Any:
-    """The Python value of a node (used for free-form settings, whose content the file decides)."""
-    loader = yaml.SafeLoader("")
-    return loader.construct_document(node)

@@ -13,9 +13,12 @@ import asyncio
 import os
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 from . import __version__, logs
+from .core.numerals import is_whole_number
 from .core.profiles import PROFILES, REFERENCE
+from .recording import command as recording_commands
 from .scenario import command as scenario_commands
 
 CLOCKS = ("real", "virtual")
@@ -26,53 +29,56 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     parser = argparse.ArgumentParser(prog="gwsim", description="Contact-center Web Services API v2 simulator.")
     parser.add_argument("--version", action="version", version=f"gwsim {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    serve = commands.add_parser("serve", help="serve the REST API and CometD notifications")
-    serve.add_argument("--host", help="address to listen on (default 127.0.0.1; GWSIM_HOST)")
-    serve.add_argument("--port", type=int, help="port to listen on, 0 for any free one (default 8080; GWSIM_PORT)")
-    serve.add_argument(
+    options = argparse.ArgumentParser(add_help=False)  # serve's options, shared with record
+    options.add_argument("--host", help="address to listen on (default 127.0.0.1; GWSIM_HOST)")
+    options.add_argument("--port", type=int, help="port to listen on, 0 for any free one (default 8080; GWSIM_PORT)")
+    options.add_argument(
         "--contact-center",
         metavar="FILE",
         help="contact-center YAML file (default: the built-in one; GWSIM_CONTACT_CENTER)",
     )
-    serve.add_argument(
+    options.add_argument(
         "--clock",
         choices=CLOCKS,
         help="real time (default), or a virtual clock that only POST /sim/clock {advance} moves (GWSIM_CLOCK)",
     )
-    serve.add_argument(
+    options.add_argument(
         "--allow-origin",
         action="append",
         default=[],
         metavar="ORIGIN",
         help="an origin (scheme://host:port, or *) whose pages may call the API with cookies (CORS); repeatable",
     )
-    serve.add_argument("--csrf", action="store_true", help="require CSRF tokens on cookie-authenticated changes")
-    serve.add_argument("--profile", choices=tuple(PROFILES), help=f"release to imitate (default {REFERENCE})")
-    serve.add_argument(
+    options.add_argument("--csrf", action="store_true", help="require CSRF tokens on cookie-authenticated changes")
+    options.add_argument("--profile", choices=tuple(PROFILES), help=f"release to imitate (default {REFERENCE})")
+    options.add_argument(
         "-v", "--verbose", action="count", default=0, help="log every request (-vv: also the simulator's debugging)"
     )
-    serve.add_argument("--log-level", choices=logs.LEVELS, help="the log level (default warning; GWSIM_LOG_LEVEL)")
-    serve.add_argument("--log-format", choices=logs.FORMATS, help="text (default) or json lines (GWSIM_LOG_FORMAT)")
-    serve.add_argument(
+    options.add_argument("--log-level", choices=logs.LEVELS, help="the log level (default warning; GWSIM_LOG_LEVEL)")
+    options.add_argument("--log-format", choices=logs.FORMATS, help="text (default) or json lines (GWSIM_LOG_FORMAT)")
+    options.add_argument(
         "--journal-size", type=int, metavar="N", help="requests kept for GET /sim/journal (default 1000, 0: none)"
     )
-    serve.add_argument(
+    options.add_argument(
         "--engine",
         metavar="URL",
         help="memory (default: one process) or redis://HOST:PORT, shared by several processes (GWSIM_ENGINE;"
         " also server.engine in the contact-center file)",
     )
-    serve.add_argument(
+    options.add_argument(
         "--advertise",
         metavar="URL",
         help="with --engine redis: the URL other processes reach this one at (default http://HOST:PORT as"
         " bound; GWSIM_ADVERTISE)",
     )
+    serve = commands.add_parser("serve", parents=[options], help="serve the REST API and CometD notifications")
     serve.set_defaults(handler=_serve)
     scenario_commands.add_commands(commands)
+    recording_commands.add_commands(commands, options)
     args = parser.parse_args(argv)
-    if args.command == "serve":
+    if args.command in ("serve", "record"):
         _fill_from_environment(parser, args, environ)
+        args.handler = _serve
     return int(args.handler(args))
 
 
@@ -95,7 +101,7 @@ def _fill_from_environment(
 
     def number(option: str, default: int) -> int:
         text = pick(option, str(default))
-        if text is None or not text.isdigit() or (option == "port" and int(text) > 65535):
+        if text is None or not is_whole_number(text) or (option == "port" and int(text) > 65535):
             parser.error(f"GWSIM_{option.upper()}={text!r}: expected a whole number")
         return int(text)
 
@@ -114,7 +120,14 @@ def _serve(args: argparse.Namespace) -> int:
     from .serve import serve  # the server imports the whole simulator: `gwsim --version` needs none of it
 
     logs.configure(logs.level_of(args.verbose, args.log_level), args.log_format)
-    return asyncio.run(serve(args))
+    if args.command != "record":
+        return asyncio.run(serve(args))
+    if args.contact_center:  # the recording names the file wherever it is replayed from
+        args.contact_center = str(Path(args.contact_center).resolve())
+    with open(args.output, "wb") as recording:
+        code = asyncio.run(serve(args, recording))
+    print(f"gwsim: recorded to {args.output}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from .api.keys import BODY, VIEWER
 from .api.resources import ADMINS, Context, Route
 from .api.responses import Failure, ok
 from .api.route_factories import custom_route
+from .core.numerals import is_whole_number
 from .core.refusals import INVALID
 
 PATH = "/journal"
@@ -131,7 +132,7 @@ async def _read(ctx: Context) -> web.Response:
     numbers: dict[str, int] = {}
     for name in ("status", "limit"):
         if name in query:
-            if not query[name].isdigit():
+            if not is_whole_number(query[name]):
                 raise Failure(INVALID, f"{name} must be a whole number, not {query[name]!r}")
             numbers[name] = int(query[name])
     entries = ctx.request.app[JOURNAL].select(query.get("method"), query.get("path"), **numbers)

@@ -1,5 +1,6 @@
 """How `gwsim serve` logs: quiet by default (warnings and errors only), one line per request with `-v`
-(aiohttp's access log, at INFO), the simulator's debugging with `-vv`; as text or as JSON lines."""
+(aiohttp's access log, at INFO), the simulator's debugging with `-vv`; as text or as JSON lines. A
+request too malformed to parse is a line at INFO, not an error with a traceback."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+
+from aiohttp.http_exceptions import HttpProcessingError
 
 LEVELS = ("debug", "info", "warning", "error")
 FORMATS = ("text", "json")
@@ -34,6 +37,18 @@ def level_of(verbosity: int, level: str | None) -> str:
     return LEVELS[max(0, 2 - verbosity)]
 
 
+def _malformed_request(record: logging.LogRecord) -> bool:
+    """aiohttp logs a request it could not parse (and answered 400) as an error with its traceback, so
+    any client could fill a quiet server's log with them: such a record becomes one INFO line (`-v`)."""
+    problem = record.exc_info[1] if record.exc_info else None
+    if not isinstance(problem, HttpProcessingError):
+        return True
+    record.levelno, record.levelname = logging.INFO, "INFO"
+    record.msg, record.args = "malformed request: %s", (" ".join(str(problem).split()),)
+    record.exc_info, record.exc_text = None, None
+    return logging.getLogger().isEnabledFor(logging.INFO)
+
+
 def configure(level: str, form: str) -> None:
     """Send every log record at `level` or above to standard error, as text or JSON lines."""
     handler = logging.StreamHandler(sys.stderr)
@@ -44,3 +59,5 @@ def configure(level: str, form: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    server = logging.getLogger("aiohttp.server")
+    server.filters[:] = [_malformed_request]

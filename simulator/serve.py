@@ -10,6 +10,7 @@ import logging
 import signal
 import socket
 import sys
+from typing import Any, BinaryIO
 
 from aiohttp import web
 
@@ -19,11 +20,14 @@ from .core.contact_center import ContactCenter, ContactCenterError
 from .core.site import SiteOptions
 from .core.voice import VirtualClock
 from .engine import EngineError, open_engine
+from .recording.capture import RECORDING
+from .recording.recorder import encode
 
 ACCESS_LOG = logging.getLogger("aiohttp.access")  # INFO: one line per request, shown with -v
 
 
-async def serve(args: argparse.Namespace) -> int:
+async def serve(args: argparse.Namespace, recording: BinaryIO | None = None) -> int:
+    """Serve until stopped; with `recording` (`gwsim record`), every input and event from the start goes to it."""
     try:
         center = load(args.contact_center) if args.contact_center else load_default()
     except ContactCenterError as problem:
@@ -41,6 +45,9 @@ async def serve(args: argparse.Namespace) -> int:
         return 2
     clock = VirtualClock() if args.clock == "virtual" else None
     app = create_app(center, clock=clock, journal_size=args.journal_size, engine=engine)
+    if recording is not None:
+        app[RECORDING].contact_center = args.contact_center
+        app[RECORDING].start_to(lambda line: _write(recording, line))
     runner = web.AppRunner(app, handler_cancellation=True, access_log=ACCESS_LOG)
     await runner.setup()
     try:
@@ -69,6 +76,8 @@ async def serve(args: argparse.Namespace) -> int:
         if engine is not None:
             await engine.stop()
         await runner.cleanup()
+        if recording is not None:
+            app[RECORDING].stop()
     return 0
 
 
@@ -78,6 +87,11 @@ def _advertised(host: str, port: int) -> str:
     if host in ("0.0.0.0", "::", ""):
         host = socket.getfqdn()
     return f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+
+
+def _write(file: BinaryIO, line: dict[str, Any]) -> None:
+    file.write(encode(line) + b"\n")
+    file.flush()  # a recording cut short (a killed server) keeps every line written so far
 
 
 def _site(site: SiteOptions, args: argparse.Namespace) -> SiteOptions:
@@ -110,7 +124,8 @@ def print_banner(center: ContactCenter, host: str, port: int) -> None:
         f"  Statistics API: {base}/api/v1/stats/{{objectId}}",
         f"  profile {site.profile}; CSRF {'on' if site.csrf else 'off'}; browser origins: {origins}",
         f"  health (no credentials): {base}/health",
-        f"  simulator control (admins): {base}/sim/calls, /sim/clock, /sim/journal, /sim/reset, /sim/state",
+        f"  simulator control (admins): {base}/sim/calls, /sim/clock, /sim/journal, /sim/recording, /sim/reset,"
+        " /sim/state",
         "  press Ctrl+C to stop",
     ]
     print("\n".join(lines), flush=True)

@@ -2,8 +2,10 @@
 
 `resources` implements the reference's conventions once (lists, fields, subresources, resolveUri,
 filters, create/assign/bulk answers, roles); each resource module (`me`, `calls`, `users`, `skills`,
-`devices`, `queues`, `contacts`, `settings`, `system`) declares its kinds and routes as data for it;
-`agent_operations` holds the agent-state, Do Not Disturb and forwarding operations several of them offer,
+`devices`, `queues`, `recordings`, `contacts`, `settings`, `system`) declares its kinds and routes as
+data for it; `agent_operations` holds the agent-state, Do Not Disturb and forwarding operations several of
+them offer, `monitoring` the supervisor monitoring operations of devices, `features` which feature each
+route and operation belongs to (without it, it does not exist),
 `control` the simulator's own control API under /sim, `login` what desktops of real servers read at
 login beyond the reference. `validation` checks bodies field by field, `responses` maps statusCodes to
 HTTP, `middleware` authenticates and turns every refusal into a response, `auth` keeps the HTTP

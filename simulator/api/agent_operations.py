@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..core.refusals import INVALID, NOT_FOUND
+from . import passwords
 from .keys import WORLD
 from .resources import AGENTS, Context
 from .responses import Failure
@@ -28,7 +29,7 @@ AGENT_STATES = ("Ready", "NotReady", "AfterCallWork")
 _PARAMETERS: dict[str, tuple[Field, ...]] = {
     "StartContactCenterSession": (
         Field("channels", type="array", items="string", description="The channels to log in on, e.g. [voice]"),
-        Field("place", description="The place to log in at (accepted, not simulated)"),
+        Field("place", description="The place (of the contact center's places) whose devices the session takes"),
         Field("loginCode", description="The agent login to use (accepted, not simulated)"),
         Field("queue", description="The queue to log in to (accepted, not simulated)"),
     ),
@@ -48,6 +49,8 @@ def _schema(name: str) -> Schema:
 
 def _user_operation(name: str) -> Operation:
     async def run(ctx: Context, values: dict[str, Any]) -> None:
+        if (must_change := passwords.first_login_refusal(ctx.viewer)) is not None:
+            raise must_change
         channels = values.get("channels") if name == "StartContactCenterSession" else None
         if isinstance(channels, list):
             _check_channels(ctx, channels)
@@ -100,4 +103,5 @@ def _device_operation(name: str) -> Operation:
 
 
 def device_operations() -> dict[str, Operation]:
-    return {name: _device_operation(name) for name in (*DND, *FORWARDING)}
+    """Do Not Disturb and forwarding, and StopCallRecording, which stops every recording of the device."""
+    return {name: _device_operation(name) for name in (*DND, *FORWARDING, "StopCallRecording")}

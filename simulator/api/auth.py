@@ -21,6 +21,7 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -82,12 +83,27 @@ class Authenticator:
         if session is not None and session.user_id == user.id:
             return session
         token = secrets.token_urlsafe(24)
-        session = Session(user.id, _digest(user), secrets.token_urlsafe(24), self._now())
+        # a client that keeps no cookie opens a session with every request: mint its CSRF token only
+        # where CSRF protection can ask for one
+        csrf_token = secrets.token_urlsafe(24) if self.site.csrf else ""
+        session = Session(user.id, _digest(user), csrf_token, self._now())
         self._unclaimed[token] = session
         while self.session_count > self.site.max_sessions:
             (self._unclaimed or self._sessions).popitem(last=False)
-        response.set_cookie(SESSION_COOKIE, token, path="/", httponly=True, samesite="Lax")
+        response.headers.add("Set-Cookie", f"{SESSION_COOKIE}={token}; {self._cookie_attributes(request)}")
         return session
+
+    def _cookie_attributes(self, request: web.Request) -> str:
+        """`SameSite=Lax` for pages of the simulator's own site (its host, on any port), which then get
+        the cookie and foreign sites do not. A page of an allowed origin on another site (a dev server on
+        `localhost` calling a simulator on `127.0.0.1`, a CRM page) would never send a Lax cookie back, so
+        its login gets a cross-site cookie: `SameSite=None` needs `Secure`, which browsers accept over plain
+        HTTP only from loopback hosts, and `Partitioned` keeps it to that page's site, where browsers that
+        block third-party cookies still keep it. The Origin check and CORS still guard what it may do."""
+        origin = request.headers.get("Origin")
+        if origin is None or not self.site.allows(origin) or _hostname(origin) == (request.url.host or "").lower():
+            return "Path=/; HttpOnly; SameSite=Lax"
+        return "Path=/; HttpOnly; SameSite=None; Secure; Partitioned"
 
     @property
     def session_count(self) -> int:
@@ -146,6 +162,14 @@ def _credentials(header: str) -> tuple[str, str] | None:
         return None
     name, separator, password = decoded.partition(":")
     return (name, password) if separator else None
+
+
+def _hostname(origin: str) -> str | None:
+    """The host of an Origin header, or None for one that is no URL (urlsplit raises on a lone bracket)."""
+    try:
+        return urlsplit(origin).hostname
+    except ValueError:
+        return None
 
 
 def _digest(user: User) -> bytes:

@@ -17,7 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from ..core.refusals import INVALID, MISSING, NOT_FOUND
-from ..core.voice import CALL_OPERATIONS, CallView, call_id, render_call
+from ..core.voice import CALL_OPERATIONS, CALL_SPELLINGS, CallView, call_id, render_call
 from ..core.voice.call_params import CALL_PARAMETERS, NUMBER, USER_DATA
 from .keys import NOTIFIER, WORLD
 from .resources import AGENTS, EVERYONE, Context, Kind, Route, RouteTable, register
@@ -158,7 +158,10 @@ def add_routes(table: RouteTable) -> None:
         read_route("/me/calls/{call_id}", CALL, _my_call, EVERYONE, "Read one of the current user's calls"),
         operations_route(
             "/me/calls/{call_id}",
-            {name: _call_operation(name) for name in CALL_OPERATIONS},
+            {
+                **{name: _call_operation(name) for name in CALL_OPERATIONS},
+                **{spelling: _call_operation(name) for spelling, name in CALL_SPELLINGS.items()},
+            },
             "Call control on the current user's leg of a call",
         ),
         _dial_route(

@@ -17,11 +17,20 @@ from aiohttp import web
 
 from ..core.contact_center import ContactCenter
 from ..core.contacts import CUSTOM, QUEUE, USER, Contact
+from ..core.numerals import is_whole_number
 from ..core.refusals import INVALID
 from .login import SWITCH
 from .resources import ADMINS, EVERYONE, Context, Kind, RouteTable, listing, parse_query, register
 from .responses import Failure, ok
-from .route_factories import create_route, custom_route, delete_route, read_route, update_route
+from .route_factories import (
+    bulk_delete_route,
+    bulk_update_route,
+    create_route,
+    custom_route,
+    delete_route,
+    read_route,
+    update_route,
+)
 from .validation import DIALABLE, Field, Schema
 
 PAGING = ("searchTerm", "sortBy", "order", "sortOrder", "limit", "offset")
@@ -79,18 +88,18 @@ async def _list(ctx: Context) -> web.Response:
     term = query.get("searchTerm", "").strip().lower()
     if term:
         contacts = [contact for contact in contacts if term in _searched(contact)]
+    order = (query.get("order") or query.get("sortOrder") or "Ascending").lower()
+    if order not in ("ascending", "descending", "asc", "desc"):
+        raise Failure(INVALID, f"order {order!r} must be Ascending or Descending")
     sort_by = query.get("sortBy")
     if sort_by is not None:
         if sort_by not in CONTACT.fields:
             raise Failure(
                 INVALID, f"sortBy {sort_by!r} is not a field of contact (fields: {', '.join(CONTACT.fields)})"
             )
-        order = (query.get("order") or query.get("sortOrder") or "Ascending").lower()
-        if order not in ("ascending", "descending", "asc", "desc"):
-            raise Failure(INVALID, f"order {order!r} must be Ascending or Descending")
         contacts.sort(key=lambda contact: str(document(ctx.center, contact).get(sort_by) or "").lower(),
                       reverse=order.startswith("desc"))  # fmt: skip
-    offset, limit = _count(query, "offset", 0), _count(query, "limit", None)
+    offset, limit = _count(query, "offset") or 0, _count(query, "limit")
     body = listing(inner, CONTACT, contacts, options)
     if "offset" not in query and "limit" not in query:
         return ok(**body)
@@ -105,11 +114,11 @@ def _searched(contact: Contact) -> str:
     return " ".join(value for value in fields if value).lower()
 
 
-def _count(query: Any, name: str, default: int | None) -> int | None:
+def _count(query: Any, name: str) -> int | None:
     text = query.get(name)
     if text is None:
-        return default
-    if not text.isdigit():
+        return None
+    if not is_whole_number(text):
         raise Failure(INVALID, f"{name} must be a whole number, 0 or more")
     return int(text)
 
@@ -162,6 +171,21 @@ def add_routes(table: RouteTable) -> None:
         ),
         create_route(
             "/contacts", CONTACT, CREATE, _create, ADMINS, "Create a custom contact, or several under `contacts`"
+        ),
+        bulk_update_route(
+            "/contacts",
+            CONTACT,
+            UPDATE,
+            lambda ctx, contact, values: ctx.center.update_contact(contact, values),
+            ADMINS,
+            "Update custom contacts: one `{id, ...}`, or several under `contacts`",
+        ),
+        bulk_delete_route(
+            "/contacts",
+            CONTACT,
+            lambda ctx, contact: ctx.center.remove_contact(contact),
+            ADMINS,
+            "Delete the custom contacts whose URIs are given",
         ),
         read_route("/contacts/{contact_id}", CONTACT, _contact, EVERYONE, "Read a contact"),
         update_route(

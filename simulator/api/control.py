@@ -56,8 +56,11 @@ def _control(method: str, path: str, run: Any, summary: str, answer: str, body: 
 
 async def _place_call(ctx: Context) -> web.Response:
     values = PLACE_CALL.check(await read_body(ctx.request))
-    call_id = ctx.request.app[WORLD].place_call(values["from"], values["to"], values.get("userData"))
-    return ok(id=call_id, uri=ctx.uri(f"/calls/{call_id}", CONTROL))
+    world = ctx.request.app[WORLD]
+    call_id = world.place_call(values["from"], values["to"], values.get("userData"))
+    call = world.call_if_going_on(call_id)  # with its parties: who rings, without a second request
+    extra = {} if call is None else {"call": call}
+    return ok(id=call_id, uri=ctx.uri(f"/calls/{call_id}", CONTROL), **extra)
 
 
 async def _remote_operation(ctx: Context) -> web.Response:

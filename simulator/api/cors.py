@@ -17,7 +17,7 @@ from aiohttp import web
 from ..core.refusals import FORBIDDEN
 from ..core.site import SiteOptions
 from .csrf import HEADER_NAME, TOKEN_HEADER
-from .responses import json_response
+from .responses import header_text, json_response
 
 METHODS = "GET, POST, PUT, DELETE, OPTIONS"
 # What desktops send beside the CORS-safelisted headers, allowed when a preflight does not list its own.
@@ -60,6 +60,7 @@ def _preflight(request: web.Request, origin: str, allowed: bool) -> web.Response
     wanted = request.headers["Access-Control-Request-Method"].strip().upper()
     if not allowed or wanted not in METHODS.split(", "):
         reason = f"origin {origin} is not allowed" if not allowed else f"method {wanted} is not allowed"
+        reason = header_text(reason)
         return json_response(403, {"statusCode": FORBIDDEN, "statusMessage": f"CORS preflight refused: {reason}"})
     response = web.Response(status=204)
     _allow(response.headers, origin)

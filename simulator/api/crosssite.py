@@ -8,7 +8,7 @@
 - Every answer says `X-Content-Type-Options: nosniff`, so no answer is read as a script or a page.
 
 The session cookie itself is `SameSite=Lax` (see `auth`), so most browsers do not even send it with a
-cross-site POST.
+cross-site POST; only a login from an allowed origin on another site gets a cross-site cookie.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ..core.site import SiteOptions
 from .auth import SESSION_COOKIE
 from .cors import same_origin
 from .csrf import STATE_CHANGES
-from .responses import json_response
+from .responses import header_text, json_response
 
 BODY_TYPES = ("application/json", "multipart/form-data")
 
@@ -69,7 +69,7 @@ def _refusal(request: web.Request, site: SiteOptions, json_only: bool) -> web.Re
             403,
             {
                 "statusCode": FORBIDDEN,
-                "statusMessage": f"Origin {origin} may not change anything with this session's cookie: "
+                "statusMessage": f"Origin {header_text(origin)} may not change anything with this session's cookie: "
                 "it is not an allowed origin",
             },
         )

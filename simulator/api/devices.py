@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from ..core.catalog import Service
-from ..core.contact_center import ContactCenter
 from ..core.devices import TELEPHONY_NETWORKS, Device
 from .agent_operations import device_operations
+from .monitoring import supervisor_operations, with_supervisor_capabilities
 from .resources import ADMINS, EVERYONE, Context, Kind, Link, RouteTable, register
 from .route_factories import bulk_delete_route, create_route, delete_route, list_route, operations_route, read_route
 from .validation import PHONE, Field, Schema
-
-
-def _voice_service(center: ContactCenter, device: Device) -> Service | None:
-    """The Voice service (T-Server) a device is on, as real servers name it: the contact center's first."""
-    return next((service for service in center.services.values() if service.type == "Voice"), None)
 
 
 def _readable(ctx: Context, device: Device) -> bool:
@@ -46,12 +40,21 @@ DEVICE = register(
             "channels",
             "dynamicPhoneNumber",
             "voiceEnvironmentUri",
+            "phoneNumberUri",
+            "localNumber",
+            "location",
+            "type",
         ),
         links={
             "userUri": Link("user", lambda center, device: center.owner_of(device)),
-            "voiceEnvironmentUri": Link("service", _voice_service),
+            "voiceEnvironmentUri": Link(
+                "voiceEnvironment", lambda center, device: center.numbering.voice_environment_of(device)
+            ),
+            # The Resolving URIs examples put a device's resolved number under `phoneNumber`.
+            "phoneNumberUri": Link("phoneNumber", lambda center, device: center.numbering.of(device)),
         },
         readable=_readable,
+        for_viewer=with_supervisor_capabilities,
     )
 )
 
@@ -102,7 +105,9 @@ def add_routes(table: RouteTable) -> None:
         ),
         read_route("/devices/{device_id}", DEVICE, _device, EVERYONE, "Read a device (an agent: only their own)"),
         operations_route(
-            "/devices/{device_id}", device_operations(), "Do Not Disturb and call forwarding on one's own device"
+            "/devices/{device_id}",
+            {**device_operations(), **supervisor_operations()},
+            "Do Not Disturb and call forwarding on one's own device; supervisor monitoring of an agent's device",
         ),
         delete_route(
             "/devices/{device_id}",

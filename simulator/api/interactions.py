@@ -18,13 +18,13 @@ import aiohttp
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from ..core.media import INTERACTION_OPERATIONS, Interaction
+from ..core.media import CHAT_SPELLINGS, INTERACTION_OPERATIONS, Interaction
 from ..core.refusals import INVALID, MISSING
 from . import bounds
 from .keys import WORLD
 from .resources import AGENTS, EVERYONE, Context, Kind, RouteTable, register
 from .responses import Failure, ok
-from .route_factories import Operation, custom_route, list_route, operations_route, read_route
+from .route_factories import Operation, custom_route, list_route, operations_route, read_route, update_route
 from .validation import Field, Schema
 
 INTERACTION_FIELDS = (
@@ -67,8 +67,11 @@ _PARAMETERS: dict[str, tuple[Field, ...]] = {
     "Accept": (Field("nickname", description="Chat: the name the visitor sees"),),
     "PlaceInQueue": (Field("queueName", description="The queue to place the interaction in"),),
     "PlaceInWorkbin": (Field("workbin", description="The workbinId (or name) of one of your workbins"),),
-    "SingleStepTransfer": (Field("userId", description="The agent (id or user name) to transfer to"),),
-    "Transfer": (Field("userId", description="The agent (id or user name) to transfer to"),),
+    "SingleStepTransfer": (
+        Field("userId", description="The agent (id or user name) to transfer to"),
+        Field("queueName", description="Or: the queue (of the interaction's channel) to transfer to"),
+        Field("skill", description="Or: the skill (name or id) whose holders the interaction goes to"),
+    ),
     "AttachUserData": (_USER_DATA,),
     "UpdateUserData": (_USER_DATA,),
     "DeleteUserData": (Field("userData", type="any", description="An object whose keys are deleted (all if absent)"),),
@@ -84,11 +87,18 @@ _PARAMETERS: dict[str, tuple[Field, ...]] = {
         Field("queueName", description="The queue the reply belongs to while composed"),
     ),
     "Send": (
+        Field("text", description="Chat: the message (the reference's chat spelling of SendMessage)"),
         Field("queueName", description="The queue the sent e-mail goes to"),
         Field("email_object", type="any", description="toAddress, fromAddress, subject, text, ccAddress, bccAddress"),
     ),
 }
+_PARAMETERS["UpdateProperties"] = (
+    Field("email_object", type="any", description="toAddress, fromAddress, subject, text, ccAddress, bccAddress"),
+    Field("userData", type="any", description="Pairs to attach"),
+)
 _PARAMETERS["ReplyAll"] = _PARAMETERS["Reply"]
+_PARAMETERS["Transfer"] = _PARAMETERS["SingleStepTransfer"]
+_PARAMETERS["SingleStepConference"] = _PARAMETERS["InviteUser"]
 CREATE = Schema(
     "Create",
     (
@@ -98,6 +108,9 @@ CREATE = Schema(
     ),
     open=True,
 )
+# PUT /interactions/{id}: "the actual operation depends on the interaction's channel"; on both channels
+# here it is UpdateUserData, the update an agent makes to the interaction they work on.
+UPDATE = Schema("interaction", (Field("userData", type="object", required=True, description="Pairs to set"),))
 UPLOAD = Schema("attachment upload", (Field("attachment", required=True, description="The file"),))
 PULL = Schema(
     "PullInteractionFromWorkbin",
@@ -129,6 +142,10 @@ def _one(ctx: Context) -> RenderedInteraction:
     return _rendered(ctx, ctx.request.app[WORLD].interaction(ctx.arg("interaction_id")))
 
 
+def _update(ctx: Context, rendered: RenderedInteraction, values: dict[str, Any]) -> None:
+    ctx.request.app[WORLD].interaction_operate(ctx.viewer.id, rendered.id, "UpdateUserData", values)
+
+
 def _operation(name: str) -> Operation:
     async def run(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
         return ctx.request.app[WORLD].interaction_operate(ctx.viewer.id, ctx.arg("interaction_id"), name, values)
@@ -141,11 +158,24 @@ async def _create(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
     return {"id": interaction_id, "uri": ctx.uri(f"/interactions/{interaction_id}")}
 
 
+GET_WORKBIN_CONTENT = Schema(
+    "GetWorkbinContent",
+    (Field("workbin", required=True, description="The workbinId (or name) of one of your workbins"),),
+)
+
+
+async def _workbin_content(ctx: Context, values: dict[str, Any]) -> None:
+    ctx.request.app[WORLD].tell_workbin_content(ctx.viewer.id, values["workbin"])
+
+
 async def _pull(ctx: Context, values: dict[str, Any]) -> None:
     uri = values.get("uri")
     if uri is None:
         raise Failure(MISSING, "uri is required: .../api/v2/me/workbins/{workbinId}/interactions/{interactionId}")
-    parts = urlsplit(uri).path.rstrip("/").split("/") if isinstance(uri, str) else []
+    try:
+        parts = urlsplit(uri).path.rstrip("/").split("/") if isinstance(uri, str) else []
+    except ValueError:  # a lone IPv6 bracket
+        parts = []
     if len(parts) < 5 or parts[-2] != "interactions" or parts[-4] != "workbins":
         raise Failure(INVALID, f"uri {uri!r} is not .../me/workbins/{{workbinId}}/interactions/{{interactionId}}")
     ctx.request.app[WORLD].pull(ctx.viewer.id, parts[-3], parts[-1])
@@ -212,19 +242,36 @@ def add_routes(table: RouteTable) -> None:
         read_route(
             "/interactions/{interaction_id}", INTERACTION, _one, EVERYONE, "Read one interaction (yours: your state)"
         ),
+        update_route(
+            "/interactions/{interaction_id}",
+            INTERACTION,
+            _one,
+            UPDATE,
+            _update,
+            AGENTS,
+            "Update one of your interactions: its userData (UpdateUserData)",
+        ),
         list_route("/me/interactions", INTERACTION, mine, EVERYONE, "List the current user's interactions (fields=*)"),
         operations_route(
             "/me/interactions",
             {
                 "Create": Operation(CREATE, AGENTS, _create, "Create a new outbound e-mail (answers id and uri)"),
                 "PullInteractionFromWorkbin": Operation(PULL, AGENTS, _pull, "Pull an interaction from a workbin"),
+                "GetWorkbinContent": Operation(
+                    GET_WORKBIN_CONTENT,
+                    AGENTS,
+                    _workbin_content,
+                    "The interactions of one of your workbins, each as an InteractionStateMessage",
+                ),
             },
-            "Create an outbound e-mail, or pull an interaction from one of your workbins",
+            "Create an outbound e-mail, pull an interaction from a workbin, or be sent a workbin's content",
+            status_form=True,
         ),
         operations_route(
             "/me/interactions/{interaction_id}",
-            {name: _operation(name) for name in INTERACTION_OPERATIONS},
+            {name: _operation(name) for name in (*INTERACTION_OPERATIONS, *CHAT_SPELLINGS)},
             "Operations on one of the current user's chat or e-mail interactions",
+            status_form=True,
         ),
         dataclasses.replace(
             custom_route(

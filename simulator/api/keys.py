@@ -7,6 +7,7 @@ from ..core.users import User
 from ..core.world import World
 from ..engine import Engine
 from ..notify import Notifier
+from ..recorded_calls import RecordedCalls
 from ..statistics import Statistics
 from .auth import Authenticator
 
@@ -16,5 +17,6 @@ WORLD = web.AppKey("world", World)
 NOTIFIER = web.AppKey("notifier", Notifier)
 STATISTICS = web.AppKey("statistics", Statistics)
 ENGINE = web.AppKey("engine", Engine)  # only when the simulator is shared with other processes
+RECORDED_CALLS = web.AppKey("recorded_calls", RecordedCalls)
 VIEWER = web.RequestKey("viewer", User)
 BODY = web.RequestKey("body", bytes)  # the body as read_body read it, for the request journal

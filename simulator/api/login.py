@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.media.interaction import CHAT
+from ..core.numbering import SWITCH
 from ..core.profiles import PROFILES
 from ..core.refusals import NO_PERMISSION
 from ..core.settings import AGENT_STATES, GENERAL, REPORTING
@@ -23,7 +24,6 @@ from .responses import Failure, ok
 from .route_factories import custom_route
 from .system import FEATURE
 
-SWITCH = "SIP_Switch"
 # The settings groups every user may read at login (user-defined groups are read one by one).
 LOGIN_SETTINGS = (GENERAL, REPORTING, AGENT_STATES)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.channels import Channel
+from ..core.channels import Channel, VoiceChannel
 from ..core.devices import Device
 from ..core.profiles import PROFILES
 from ..core.refusals import INVALID, NOT_FOUND, Refusal
@@ -64,7 +64,8 @@ ME = register(
         find=lambda center, user_id: center.user(user_id),
         fields=USER.fields,
         subresources={"skills": skills_of, "devices": devices_of, "channels": channels_of, **login.SUBRESOURCES},
-        path_of=lambda user: "/me",
+        path_of=lambda user: f"/users/{user.id}",  # where the user lives: their `uri` and `path`, as real servers say
+        self_link=True,
     )
 )
 
@@ -80,7 +81,7 @@ def _skill(ctx: Context) -> SkillAssignment:
     return ctx.center.skill_of(ctx.viewer, ctx.arg("skill_id"))
 
 
-def _channel(ctx: Context) -> Channel:
+def _channel(ctx: Context) -> Channel | VoiceChannel:
     name = ctx.arg("channel_id")
     channel = ctx.viewer.channels.get(name)
     if channel is None:
@@ -119,6 +120,7 @@ def add_routes(table: RouteTable) -> None:
             },
             "Operations on the current user: password, agent state and Do Not Disturb on all channels and devices",
             defined=defined_agent_states,
+            status_form=True,
         ),
         list_route(
             "/me/devices",
@@ -149,6 +151,7 @@ def add_routes(table: RouteTable) -> None:
             channel_operations((*AGENT_STATES, *DND)),
             "Agent state and Do Not Disturb on one channel (or any agent-state definition's operationName)",
             defined=defined_channel_states,
+            status_form=True,
         ),
         operations_route("/channels/{channel_id}", channel_operations(DND), "Do Not Disturb on one channel"),
     )

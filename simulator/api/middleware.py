@@ -18,7 +18,7 @@ from aiohttp import web
 
 from ..core.profiles import PROFILES
 from ..core.refusals import FORBIDDEN, INTERNAL, NOT_FOUND, Refusal
-from . import csrf
+from . import csrf, passwords
 from .auth import Authenticator
 from .keys import NOTIFIER, VIEWER
 from .responses import access_denied, error, json_response, unauthorized
@@ -57,6 +57,8 @@ def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
         request[VIEWER] = user
         request.app[NOTIFIER].learn_base_url(request.scheme, request.host)
         try:
+            if (must_change := passwords.first_login_refusal(user, request.method, path)) is not None:
+                raise must_change
             response = await handler(request)
         except Refusal as refusal:
             response = error(refusal)

@@ -23,7 +23,7 @@ DESCRIPTION = (
     "parameter, 2 invalid parameter, 3 forbidden, 4 internal error, 5 no permission, 6 not found, 7 partial "
     "success); errors add statusMessage and nothing else. Lists answer uris unless fields, subresources or "
     "resolveUri asks for objects; other query parameters filter on the field of their name. x-roles names the "
-    "roles that may call an operation, x-feature the contact-center feature it needs."
+    "roles that may call an operation, x-feature the contact-center feature it needs (any one of a list)."
 )
 CONTROL_TAG = "simulator control"
 CONTROL_DESCRIPTION = (
@@ -137,6 +137,8 @@ def _operation(route: Route) -> dict[str, Any]:
             },
         },
     }
+    if route.features:  # the route exists while any one of them is enabled
+        operation["x-feature"] = route.features[0] if len(route.features) == 1 else list(route.features)
     if route.base == "/sim":
         operation["tags"] = [CONTROL_TAG]
     parameters = [
@@ -196,6 +198,17 @@ def _request_body(route: Route) -> dict[str, Any] | None:
         return {"oneOf": variants}
     if route.answer == "created" and route.kind is not None and route.body is not None:
         single = route.body.openapi()
+        bulk = {
+            "type": "object",
+            "required": [route.kind.plural],
+            "properties": {route.kind.plural: _items(single)},
+            "additionalProperties": False,
+        }
+        return {"oneOf": [single, bulk]}
+    if route.answer == "updated" and route.kind is not None and route.body is not None:
+        single = route.body.openapi(partial=True)
+        single["properties"] = {"id": {"type": "string", "minLength": 1}, **single.get("properties", {})}
+        single["required"] = ["id"]
         bulk = {
             "type": "object",
             "required": [route.kind.plural],
@@ -285,7 +298,9 @@ def _answer(route: Route) -> dict[str, Any]:
         }
     if route.answer == "created" and route.kind is not None:  # one object, or several under the plural name
         return {"anyOf": [{"$ref": "#/components/schemas/Created"}, {"$ref": "#/components/schemas/Bulk"}]}
-    reference = {"created": "Created", "bulk": "Bulk", "settings": "Settings"}.get(route.answer, "Status")
+    reference = {"created": "Created", "bulk": "Bulk", "updated": "Bulk", "settings": "Settings"}.get(
+        route.answer, "Status"
+    )
     if route.answer == "document":
         return {"type": "object"}
     return {"$ref": f"#/components/schemas/{reference}"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 
-from ..core.refusals import INVALID
+from ..core.refusals import FORBIDDEN, INVALID
 from ..core.users import User
 from .keys import AUTH, WORLD
 from .resources import Context
@@ -20,6 +20,24 @@ CHANGE = Schema(
     ),
 )
 RESET = Schema("ResetPassword", (Field("newPassword", required=True, description="The new password, base64-encoded"),))
+
+
+ME = "/api/v2/me"
+
+
+def first_login_refusal(user: User, method: str | None = None, path: str = ME) -> Failure | None:
+    """`changePasswordOnFirstLogin` enforced: until such a user has changed their password they may only
+    read `/me` and post `ChangePassword` on it (checked for every request here, and for the operations
+    posted on /me by each of them with no `method`)."""
+    if not user.changePasswordOnFirstLogin:
+        return None
+    if method in ("GET", "POST") and path.rstrip("/") == ME:
+        return None
+    return Failure(
+        FORBIDDEN,
+        f"{user.userName} must change their password first (changePasswordOnFirstLogin): "
+        f"POST {ME}?firstLogin=true with operationName ChangePassword",
+    )
 
 
 def decoded(values: dict[str, str], name: str) -> str:

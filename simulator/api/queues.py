@@ -44,11 +44,25 @@ QUEUE = register(
         "/queues",
         document=_document,
         find=lambda center, queue_id: center.queue(queue_id),
-        fields=("id", "name", "description", "channel", "phoneNumber", "internal", "skills", "routingTemplateUri"),
+        fields=(
+            "id",
+            "name",
+            "description",
+            "channel",
+            "phoneNumber",
+            "internal",
+            "skills",
+            "routingTemplateUri",
+            "phoneNumberUri",
+        ),
         links={
             "routingTemplateUri": Link(
                 "routingTemplate", lambda center, queue: center.routing_template(queue.routing_template_id)
-            )
+            ),
+            # The Queues API's example keeps `phoneNumber` the number and resolves into `phoneNumberDetails`.
+            "phoneNumberUri": Link(
+                "phoneNumber", lambda center, queue: center.numbering.of(queue), into="phoneNumberDetails"
+            ),
         },
         subresources={"settings": lambda ctx, queue: queue.call_recording(), "routingTemplate": _routing_template},
         readable=lambda ctx, queue: ctx.is_staff,
@@ -85,7 +99,6 @@ UPDATE = Schema(
     ),
     read_only=("id", "channel", "phoneNumber", "internal", "routingTemplateUri"),
 )
-RECORDING_FEATURE = "api-voice-recording"
 RECORDING = Schema(
     "call-recording settings",
     (
@@ -158,7 +171,6 @@ def add_routes(table: RouteTable) -> None:
             STAFF,
             "Read the call-recording settings of a queue",
             "settings",
-            feature=RECORDING_FEATURE,
         ),
         custom_route(
             "PUT",
@@ -168,6 +180,5 @@ def add_routes(table: RouteTable) -> None:
             "Change the share of calls recorded in a queue",
             "status",
             RECORDING,
-            feature=RECORDING_FEATURE,
         ),
     )

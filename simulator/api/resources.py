@@ -84,6 +84,7 @@ class Link:
 
     kind: str
     target: Callable[[ContactCenter, Any], Any | None]
+    into: str | None = None  # where resolveUri puts the object: the field's name without Uri, unless given
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,8 @@ class Kind:
     lists_objects: bool = False  # lists answer objects even without `fields` (the reference's /settings)
     self_link: bool = False  # documents say where they live, `uri` and `path`, as real servers' do
     identity: str = "id"
+    # the document as this viewer sees it (a supervisor sees monitoring capabilities on a device)
+    for_viewer: Callable[[Context, Any, dict[str, Any]], dict[str, Any]] | None = None
 
     def path(self, obj: Any) -> str:
         return self.path_of(obj) if self.path_of else f"{self.collection}/{obj.id}"
@@ -115,7 +118,10 @@ class Kind:
         """The object a URI from a request body names, e.g. a skill in `{"uris": [...]}`."""
         if not isinstance(uri, str):
             raise Failure(INVALID, f"{where} must be a URI string")
-        path = urlsplit(uri).path.rstrip("/")
+        try:
+            path = urlsplit(uri).path.rstrip("/")
+        except ValueError:  # a lone IPv6 bracket
+            path = ""
         prefix, _, object_id = path.rpartition("/")
         if not object_id or not prefix.endswith(self.collection):
             raise Failure(
@@ -142,12 +148,12 @@ class Route:
     handler: Handler
     summary: str
     roles: frozenset[str]
-    answer: str  # list | item | created | status | bulk | settings | document
+    answer: str  # list | item | created | status | bulk | updated | settings | document
     kind: Kind | None = None
     body: Schema | None = None
     operations: Mapping[str, Schema] = field(default_factory=dict)
     filters: bool = False
-    feature: str | None = None  # the contact-center feature without which the route does not exist
+    features: tuple[str, ...] = ()  # the route exists while any of these is enabled (see `features`)
     base: str = API  # the prefix of `path`: /api/v2, or /sim for the simulator's control API
     media_type: str = "application/json"  # of the request body; multipart/form-data for file uploads
     creates: Schema | None = None  # an assignment that can also create the object it assigns (hybrid)
@@ -249,7 +255,7 @@ def full_document(ctx: Context, kind: Kind, obj: Any) -> dict[str, Any]:
         doc["uri"] = ctx.uri(kind.path(obj))
     if kind.self_link:
         doc["path"] = kind.path(obj)
-    return doc
+    return kind.for_viewer(ctx, obj, doc) if kind.for_viewer is not None else doc
 
 
 def render(ctx: Context, kind: Kind, obj: Any, query: Query, doc: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -270,7 +276,7 @@ def render(ctx: Context, kind: Kind, obj: Any, query: Query, doc: dict[str, Any]
                 NO_PERMISSION,
                 f"resolveUri: {ctx.viewer.userName} may not read the {target_kind.singular} that {name} names",
             )
-        doc[name.removesuffix("Uri")] = render(ctx, target_kind, target, Query(fields=("*",)))
+        doc[link.into or name.removesuffix("Uri")] = render(ctx, target_kind, target, Query(fields=("*",)))
     return doc
 
 

@@ -62,5 +62,11 @@ def access_denied() -> web.Response:
     return json_response(403, {"statusCode": ACCESS_DENIED, "statusMessage": "Access denied"})
 
 
+def header_text(value: str) -> str:
+    """A request header's value as an answer may quote it: aiohttp keeps bytes that are not UTF-8 as
+    surrogate escapes, which no JSON encoder writes, so they become U+FFFD."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def json_response(status: int, body: dict[str, Any]) -> web.Response:
     return web.Response(status=status, body=orjson.dumps(body), content_type="application/json", charset="utf-8")

@@ -3,7 +3,8 @@
 `resources` holds what a route and a resource are (`Kind`, `Route`, `Context`, the query and document
 rules); this module makes the routes of the conventions `resources` describes: list, read, create,
 update, delete, bulk delete, assign and unassign, operations, and custom routes, each wrapped by
-`_guarded`, which checks roles and features and turns refusals into the reference's answers.
+`_guarded`, which checks roles and turns refusals into the reference's answers (features are
+checked by `features`, for every route alike).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Any
 
 from aiohttp import web
 
-from ..core.refusals import INVALID, MISSING, NO_PERMISSION, NOT_FOUND, Refusal
+from ..core.refusals import INVALID, MISSING, NO_PERMISSION, Refusal
 from . import bounds
+from .features import operation_enabled
 from .resources import (
     API,
     EVERYONE,
@@ -28,7 +30,7 @@ from .resources import (
     readable,
     render,
 )
-from .responses import Failure, ok, partial
+from .responses import HTTP_STATUS, Failure, json_response, ok, partial
 from .validation import Schema, read_body
 
 Items = Callable[[Context], Iterable[Any]]
@@ -40,15 +42,11 @@ def _guarded(
     method: str,
     path: str,
     run: Callable[[Context], Awaitable[web.Response]],
-    feature: str | None = None,
     base: str = API,
 ):
     async def handler(request: web.Request) -> web.Response:
         ctx = Context.of(request)
         bounds.check_request(request.query, request.match_info)
-        if feature is not None and feature not in ctx.center.feature_ids:
-            # "When a feature is disabled, the API behaves as if this set of functionality does not exist."
-            raise Failure(NOT_FOUND, f"{base}{path} is not available: feature {feature} is not enabled")
         if not ctx.viewer.has_role(*roles):
             raise Failure(
                 NO_PERMISSION,
@@ -126,6 +124,43 @@ def update_route(
         return ok()
 
     return Route(method, path, _guarded(roles, method, path, run), summary, roles, "status", kind, schema)
+
+
+def bulk_update_route(
+    path: str,
+    kind: Kind,
+    schema: Schema,
+    apply: Callable[[Context, Any, dict[str, Any]], None],
+    roles: frozenset[str],
+    summary: str,
+) -> Route:
+    """PUT on a collection: one object named by its `id` with the changes beside it, or several under the
+    plural name (`{"contacts": [{"id": ..., ...}]}`), each its own transaction (partial success 7)."""
+
+    def update_one(ctx: Context, item: Any, where: str) -> dict[str, Any]:
+        if not isinstance(item, dict):
+            raise Failure(INVALID, f"{where.rstrip('.') or 'the body'} must be a JSON object")
+        object_id = item.get("id")
+        if not isinstance(object_id, str):
+            code = MISSING if object_id is None else INVALID
+            raise Failure(code, f"{where}id is required: the id of the {kind.singular} to change (a string)")
+        obj = kind.find(ctx.center, object_id)
+        apply(ctx, obj, schema.check({k: v for k, v in item.items() if k != "id"}, where, partial=True))
+        return {"id": obj.id, "uri": ctx.uri(kind.path(obj))}
+
+    async def run(ctx: Context) -> web.Response:
+        body = await read_body(ctx.request)
+        if kind.plural in body:
+            return _bulk(
+                _bulk_items(body, kind.plural),
+                kind.plural,
+                lambda index, item: update_one(ctx, item, f"{kind.plural}[{index}]."),
+                lambda item: {"id": item.get("id")} if isinstance(item, dict) else {},
+            )
+        update_one(ctx, body, "")
+        return ok()
+
+    return Route("PUT", path, _guarded(roles, "PUT", path, run), summary, roles, "updated", kind, schema)
 
 
 def delete_route(
@@ -223,17 +258,28 @@ def operations_route(
     otherwise: Callable[[Context, dict[str, Any]], Awaitable[web.Response]] | None = None,
     otherwise_schema: Schema | None = None,
     defined: Callable[[Context], Mapping[str, Operation]] | None = None,
+    status_form: bool = False,
 ) -> Route:
     """POST `{"operationName": ...}` on an existing resource; each operation names its own roles.
 
     `defined` adds operations the contact center defines at run time (the custom agent states), looked up
-    per request; `operations` are the fixed ones the OpenAPI document lists."""
+    per request; `operations` are the fixed ones the OpenAPI document lists. `status_form`: the reference's
+    examples of these operations answer `{"status": "ok"}` / `{"status": "error", "errorDescription"}`,
+    which a contact center with `server.statusAnswers` gets."""
     roles = frozenset().union(*(operation.roles for operation in operations.values()))
 
     async def run(ctx: Context) -> web.Response:
-        body = await read_body(ctx.request)
+        if not (status_form and ctx.center.site.status_answers):
+            return await operate(ctx, await read_body(ctx.request), ok)
+        try:
+            return await operate(ctx, await read_body(ctx.request), status_ok)
+        except Refusal as refusal:
+            return status_error(refusal)
+
+    async def operate(ctx: Context, body: dict[str, Any], answer: Callable[..., web.Response]) -> web.Response:
         name = body.get("operationName")
-        available = {**(defined(ctx) if defined is not None else {}), **operations}
+        offered = {**(defined(ctx) if defined is not None else {}), **operations}
+        available = {key: op for key, op in offered.items() if operation_enabled(key, ctx.center.feature_ids)}
         if name is None:
             if otherwise is not None:
                 return await otherwise(ctx, body)
@@ -250,8 +296,7 @@ def operations_route(
                 f"{ctx.viewer.userName} may not {name}: it requires {' or '.join(sorted(operation.roles))}",
             )
         values = operation.schema.check({key: value for key, value in body.items() if key != "operationName"})
-        answer = await operation.run(ctx, values)
-        return ok(**(answer or {}))
+        return answer(**(await operation.run(ctx, values) or {}))
 
     all_roles = roles | (EVERYONE if otherwise is not None else frozenset())
     schemas = {name: operation.schema for name, operation in operations.items()}
@@ -266,6 +311,17 @@ def operations_route(
         otherwise_schema,
         MappingProxyType(schemas),
     )
+
+
+def status_ok(**fields: Any) -> web.Response:
+    """The examples' form of an operation's success: `status` ok, with any fields the operation adds."""
+    return json_response(200, {"status": "ok", **fields})
+
+
+def status_error(refusal: Refusal) -> web.Response:
+    """The examples' form of a refused operation, under the HTTP status the statusCode form would have."""
+    http = refusal.http if isinstance(refusal, Failure) else HTTP_STATUS[refusal.code]
+    return json_response(http, {"status": "error", "errorDescription": refusal.message})
 
 
 @dataclass(frozen=True)
@@ -287,13 +343,12 @@ def custom_route(
     summary: str,
     answer: str,
     body: Schema | None = None,
-    feature: str | None = None,
     base: str = API,
 ) -> Route:
     """A route whose answer is not one of the shapes above (settings groups, the OpenAPI document, the
     control API under /sim)."""
-    handler = _guarded(roles, method, path, run, feature, base)
-    return Route(method, path, handler, summary, roles, answer, None, body, feature=feature, base=base)
+    handler = _guarded(roles, method, path, run, base)
+    return Route(method, path, handler, summary, roles, answer, None, body, base=base)
 
 
 # --------------------------------------------------------------------------- bulk helpers

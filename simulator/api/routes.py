@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from aiohttp import web
 
 from ..statistics import api as statistics_api
@@ -14,22 +16,28 @@ from . import (
     login,
     me,
     media_control,
+    numbers,
     openapi,
     queues,
+    recordings,
     settings,
     skills,
     system,
     users,
     workbins,
 )
-from .resources import EVERYONE, Context, RouteTable
+from .features import gate
+from .resources import EVERYONE, Context, Route, RouteTable
 from .responses import json_response
 from .route_factories import custom_route
 
 
 def route_table() -> RouteTable:
     table = RouteTable()
-    modules = (me, calls, interactions, workbins, users, skills, devices, queues, contacts, settings, system, login)
+    modules = (
+        me, calls, interactions, workbins, users, skills, devices, queues, recordings, contacts, settings, system,
+        numbers, login,
+    )  # fmt: skip
     for module in (*modules, statistics_api, control, media_control):
         module.add_routes(table)
 
@@ -46,12 +54,15 @@ def route_table() -> RouteTable:
             "document",
         )
     )
+    table.routes = [gate(route) for route in table.routes]
     return table
 
 
-def install(app: web.Application) -> RouteTable:
-    """Every route, each also with a trailing slash (`/api/v2/me/`), which real servers accept."""
+def install(app: web.Application, extra: Iterable[Route] = ()) -> RouteTable:
+    """Every route, and the `extra` ones of modules outside the API (in the OpenAPI document too), each
+    also with a trailing slash (`/api/v2/me/`), which real servers accept."""
     table = route_table()
+    table.add(*extra)
     for route in table.routes:
         app.router.add_route(route.method, route.full_path, route.handler)
         app.router.add_route(route.method, route.full_path + "/", route.handler)

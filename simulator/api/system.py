@@ -1,5 +1,6 @@
 """What the system and the contact center offer: `/features`, `/system/features`, `/services`,
-`/system/routing-templates`. All read-only: the reference defines them outside the API's reach."""
+`/system/routing-templates`. Read-only, but for removing a feature from the contact center (the
+reference's Cloud Admin may; here an admin)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from ..core.catalog import SYSTEM_FEATURES, Feature, Service
 from ..core.contact_center import ContactCenter
 from ..core.refusals import not_found
 from .resources import ADMINS, EVERYONE, STAFF, Context, Kind, RouteTable, register
-from .route_factories import list_route, read_route
+from .route_factories import delete_route, list_route, read_route
 
 
 def _feature(center: ContactCenter, feature_id: str) -> Feature:
@@ -91,6 +92,14 @@ def add_routes(table: RouteTable) -> None:
             "/features", FEATURE, lambda ctx: ctx.center.features(), EVERYONE, "List the features of the contact center"
         ),
         read_route("/features/{feature_id}", FEATURE, _by_id(FEATURE, "feature_id"), EVERYONE, "Read a feature"),
+        delete_route(
+            "/features/{feature_id}",
+            FEATURE,
+            _by_id(FEATURE, "feature_id"),
+            lambda ctx, feature: ctx.center.set_features(i for i in ctx.center.feature_ids if i != feature.id),
+            ADMINS,
+            "Remove a feature from the contact center: its API behaves as if it did not exist",
+        ),
         list_route(
             "/system/features",
             SYSTEM_FEATURE,

@@ -55,28 +55,20 @@ class ClusterSession(bayeux.ServerSession):
         super().enqueue(queued)
         self._numbers[id(queued[0])] = number
 
-    def take(self, max_bytes: int) -> tuple[list[Queued], int | None]:
-        before = self._batch
-        messages, batch = super().take(max_bytes)
-        if batch is None:
-            return messages, None
+    def next_batch(self, last: int, messages: list[Queued]) -> int:
         if not messages:  # nothing new: the client acknowledges what it acknowledged
-            self._batch = before
-            return messages, before
+            return last
         top = max(self._numbers.get(id(fragment), 0) for fragment, _ in messages)
-        number = max(top * SPREAD, min(before + 1, top * SPREAD + SPREAD - 1))
-        self._unacked[-1] = (number, messages)
-        self._batch = number
-        return messages, number
+        return max(top * SPREAD, min(last + 1, top * SPREAD + SPREAD - 1))
 
-    def acknowledge(self, batch: int) -> None:
-        super().acknowledge(batch)
-        left = {id(fragment) for fragment, _ in self._queue}
-        self._numbers = {key: number for key, number in self._numbers.items() if key in left}
+    def delivered(self, messages: list[Queued]) -> None:
+        super().delivered(messages)
+        for fragment, _ in messages:
+            self._numbers.pop(id(fragment), None)
 
-    def resume_after(self, batch: int) -> None:
-        """Continue numbering after the batch the client acknowledged on another process."""
-        self._batch = batch
+    def discard(self) -> None:
+        super().discard()
+        self._numbers = {}
 
 
 class RedisSessionStore(bayeux.SessionStore):
@@ -92,19 +84,23 @@ class RedisSessionStore(bayeux.SessionStore):
         self._refresher: asyncio.Task[None] | None = None
 
     def create(
-        self, user: Hashable, browser_id: str | None, ack: bool, max_queue: int, max_queue_bytes: int
+        self, user: Hashable, browser_id: str | None, max_queue: int, max_queue_bytes: int
     ) -> bayeux.ServerSession:
-        return ClusterSession(user, browser_id, ack, max_queue, max_queue_bytes, numbered=lambda: self.reader.number)
+        return ClusterSession(user, browser_id, max_queue, max_queue_bytes, numbered=lambda: self.reader.number)
+
+    def _acknowledging(self) -> bayeux.AcknowledgeExtension | None:
+        return self.reader.server.extension(bayeux.AcknowledgeExtension)
 
     async def saved(self, session: bayeux.ServerSession) -> None:
         known = self._subscribed.setdefault(session.id, {})
         since = {name: known.get(name, self.reader.number) for name in session.subscriptions}
         self._subscribed[session.id] = since
         self._live.add(session.id)
+        acks = self._acknowledging()
         record: dict[Any, Any] = {
             "user": orjson.dumps(session.user),
             "browser": session.browser_id or "",
-            "ack": int(session.ack_enabled),
+            "ack": int(acks is not None and acks.enabled(session)),
             "subscriptions": orjson.dumps(since),
         }
         if not known:
@@ -141,11 +137,13 @@ class RedisSessionStore(bayeux.SessionStore):
         user = orjson.loads(record[b"user"])
         browser = record[b"browser"].decode() or None
         options = self.reader.server.options
-        session = self.create(user, browser, ack, options.max_queue, options.max_queue_bytes)
+        session = self.create(user, browser, options.max_queue, options.max_queue_bytes)
         assert isinstance(session, ClusterSession)
         session.id = client_id
         session.subscriptions = set(since)
-        session.resume_after(acked)
+        acks = self._acknowledging()
+        if ack and acks is not None:
+            acks.enable(session, after=acked)
         for entry_id, number, entry in entries:
             if newer(entry_id, self.reader.position):
                 break  # the reader delivers it, once the session is adopted

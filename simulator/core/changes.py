@@ -29,6 +29,15 @@ class CenterChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class ServiceStateChanged:
+    """A service of the system (`/services`: a T-Server, the Stat Server...) went to `state` (Active,
+    Inactive or ReadOnly): the reference tells it on /notifications/services."""
+
+    service_id: str
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
 class WorldReset:
     """The World went back to the contact center as loaded, with no call or interaction: subscribers
     start again from what it is now (clients are not told, as after a server restart)."""
@@ -39,9 +48,10 @@ ENTERED, ANSWERED, ABANDONED = "entered", "answered", "abandoned"
 
 @dataclass(frozen=True, slots=True)
 class QueueCallChanged:
-    """A call of a voice queue `entered` it, was `answered` by an agent (`user_id`), or was `abandoned`:
-    it ended before any agent answered, while waiting or while an agent's phone rang. What the
-    statistics of queues are computed from; the caller's leg has no device, so no call event shows it."""
+    """A call of a voice queue, or a chat or e-mail of a media queue (`call_id` is then the interaction's
+    id), `entered` it, was `answered` by an agent (`user_id`), or was `abandoned`: it ended before any
+    agent answered, while waiting or while an agent's phone rang. What the statistics of queues are
+    computed from; the caller's leg has no device, so no call event shows it."""
 
     what: str
     call_id: str

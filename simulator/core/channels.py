@@ -9,12 +9,16 @@ multimedia channels get machines of their own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .settings import AgentState
 
-if TYPE_CHECKING:
-    from .contact_center import ContactCenter
+
+class VoiceStates(Protocol):
+    """Where a voice channel reads its agent state from (contact_center.ContactCenter)."""
+
+    def voice_state_of(self, user_id: str) -> tuple[dict[str, Any], str]: ...
+
 
 CHANNELS = ("voice", "chat", "email")
 CHANNEL_FEATURES = {"voice": "api-voice", "chat": "api-multimedia-chat", "email": "api-multimedia-email"}
@@ -29,7 +33,7 @@ class Channel:
     user_state: AgentState
     do_not_disturb: bool = False
 
-    def document(self, center: ContactCenter) -> dict[str, Any]:
+    def document(self, center: VoiceStates) -> dict[str, Any]:
         return {
             "id": self.name,
             "channel": self.name,
@@ -45,6 +49,6 @@ class VoiceChannel:
     user_id: str
     name: str = VOICE
 
-    def document(self, center: ContactCenter) -> dict[str, Any]:
+    def document(self, center: VoiceStates) -> dict[str, Any]:
         user_state, dnd = center.voice_state_of(self.user_id)
         return {"id": self.name, "channel": self.name, "userState": user_state, "dndState": dnd}

@@ -4,11 +4,15 @@ change made to them.
 Each change is one method that checks everything it needs before it touches anything and raises a
 `Refusal` otherwise, so a refused change leaves the contact center exactly as it was. Whatever asks for a
 change (a REST request, the file loader, later a scenario step) goes through these methods.
+
+This module holds the contact center's data, its lookups, its users, features, services and places; the
+changes of skills and devices, of queues and contacts, and of settings and agent states are its bases
+(`skill_device_provisioning`, `queue_provisioning`, `settings_provisioning`), and `provisioning` makes a
+method a change (the revision, the `CenterChanged` event).
 """
 
 from __future__ import annotations
 
-import functools
 import random
 import uuid
 from collections.abc import Callable, Iterable
@@ -17,7 +21,6 @@ from typing import Any
 
 from .catalog import (
     DEFAULT_SERVICES,
-    DEFAULT_TEMPLATE_OF_CHANNEL,
     ROUTING_TEMPLATES,
     SERVICE_STATES,
     SERVICE_TYPES,
@@ -28,10 +31,14 @@ from .catalog import (
 )
 from .changes import CenterChanged
 from .channels import CHANNEL_FEATURES, CHANNELS, VOICE, Channel, VoiceChannel
-from .contacts import CUSTOM, QUEUE, USER, Contact
+from .contacts import QUEUE, USER, Contact
 from .devices import Device
+from .numbering import Numbering
+from .places import Place
 from .profiles import PROFILES
-from .queues import INTERNAL_NUMBERS, Queue
+from .provisioning import provisions
+from .queue_provisioning import QueueProvisioning
+from .queues import Queue
 from .refusals import FORBIDDEN, INVALID, NOT_FOUND, Refusal, exists, not_found
 from .settings import (
     AGENT_STATES,
@@ -41,15 +48,14 @@ from .settings import (
     OFFLINE,
     REPORTING,
     REPORTING_DEFAULTS,
-    WORK_MODES,
     AgentState,
     SettingsGroup,
-    check_general,
-    check_reporting,
     name_value_group,
 )
+from .settings_provisioning import SettingsProvisioning
 from .site import SiteOptions
-from .skills import MAX_LEVEL, Skill, SkillAssignment
+from .skill_device_provisioning import SkillDeviceProvisioning
+from .skills import Skill, SkillAssignment
 from .statistic_definitions import StatisticDefinition, default_statistics
 from .users import AGENT, ROLES, User
 from .voice import DeviceView, Telephony, VoiceOptions, render_device_state
@@ -60,33 +66,12 @@ DEFAULT = "default_contact_center.yaml"
 _EVERYONE = {"set_features", "add_agent_state", "update_agent_state", "remove_agent_state", "add_queue", "remove_queue"}
 
 
-def _provisions(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a method as a change of the contact center: once it succeeds, `revision` grows (so indexes
-    built over the contact center know to rebuild) and the listener hears a `CenterChanged` naming the
-    change and the users it concerns. A change made inside another (a setting that is an agent state)
-    is reported once, as the outer one."""
-
-    @functools.wraps(method)
-    def change(self: ContactCenter, *args: Any, **kwargs: Any) -> Any:
-        self._changing += 1
-        try:
-            result = method(self, *args, **kwargs)
-        finally:
-            self._changing -= 1
-        self.revision += 1
-        if self._changing == 0 and self.listener is not None:
-            self.listener(CenterChanged(method.__name__, self._concerned(method.__name__, args)))
-        return result
-
-    return change
-
-
 class ContactCenterError(ValueError):
     """A contact-center file that cannot be used; the message names the file, the line and the reason."""
 
 
 @dataclass
-class ContactCenter:
+class ContactCenter(SkillDeviceProvisioning, QueueProvisioning, SettingsProvisioning):
     name: str = "Contact center"
     seed: int = 0
     users: dict[str, User] = field(default_factory=dict)
@@ -94,6 +79,7 @@ class ContactCenter:
     devices: dict[str, Device] = field(default_factory=dict)
     queues: dict[str, Queue] = field(default_factory=dict)
     custom_contacts: dict[str, Contact] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)  # by name
     agent_states: dict[str, AgentState] = field(default_factory=dict)  # by operationName
     settings_groups: dict[str, SettingsGroup] = field(default_factory=dict)
     feature_ids: list[str] = field(default_factory=lambda: [feature.id for feature in SYSTEM_FEATURES])
@@ -134,6 +120,8 @@ class ContactCenter:
         if not self.services:
             for name, kind in DEFAULT_SERVICES:
                 self.add_service(name, kind)
+        # Not a field: a reset restores the fields in place and keeps this, which reads them live.
+        self.numbering = Numbering(self)
 
     def restore_ids(self, other: ContactCenter) -> None:
         """Continue the id sequence where `other`'s stands (a reset: the same ids as after loading)."""
@@ -217,7 +205,12 @@ class ContactCenter:
         core's state (`view`, or the current one) and its number's country."""
         profile = PROFILES[self.site.profile]
         voice = render_device_state(view if view is not None else self.telephony.device_view(device.id), profile)
-        doc: dict[str, Any] = {**device.document(), **voice, "country": self.country_of(device.phoneNumber)}
+        doc: dict[str, Any] = {
+            **device.document(),
+            **voice,
+            **self.numbering.details(device.phoneNumber, device.location),
+        }
+        doc["type"] = self.numbering.of(device).type
         return doc
 
     def voice_state_of(self, user_id: str) -> tuple[dict[str, Any], str]:
@@ -306,7 +299,7 @@ class ContactCenter:
 
     # ----------------------------------------------------------------- users
 
-    @_provisions
+    @provisions
     def add_user(
         self,
         userName: str,
@@ -330,7 +323,7 @@ class ContactCenter:
         self.users[user.id] = user
         return user
 
-    @_provisions
+    @provisions
     def update_user(self, user: User, changes: dict[str, Any]) -> None:
         """Change the attributes given; `roles` replaces the role set, as in the reference."""
         if "roles" in changes:
@@ -343,7 +336,7 @@ class ContactCenter:
             setattr(user, name, list(value) if name == "roles" else value)
         self._open_channels(user)
 
-    @_provisions
+    @provisions
     def remove_user(self, user: User, by: User | None = None) -> None:
         if by is not None and by.id == user.id:
             raise Refusal(FORBIDDEN, "Operation forbidden, a user cannot delete themself")
@@ -354,13 +347,13 @@ class ContactCenter:
             device.user_id = None
         del self.users[user.id]
 
-    @_provisions
+    @provisions
     def change_password(self, user: User, old_password: str, new_password: str) -> None:
         if not user.has_password(old_password):
             raise Refusal(INVALID, "oldPassword does not match the user's current password")
         self.reset_password(user, new_password)
 
-    @_provisions
+    @provisions
     def reset_password(self, user: User, new_password: str) -> None:
         if not new_password:
             raise Refusal(INVALID, "newPassword must not be empty")
@@ -387,366 +380,9 @@ class ContactCenter:
         served = {queue.channel for queue in self.queues.values()} | {"voice"}
         return [name for name in CHANNELS if name in served and CHANNEL_FEATURES[name] in self.feature_ids]
 
-    # ----------------------------------------------------------------- skills
-
-    @_provisions
-    def add_skill(self, name: str, description: str | None = None, id: str | None = None) -> Skill:
-        if self.skill_named(name) is not None:
-            raise exists("skill", "name", name)
-        skill = Skill(id or self.new_id(), name, description)
-        if skill.id in self.skills:
-            raise exists("skill", "id", skill.id)
-        self.skills[skill.id] = skill
-        return skill
-
-    @_provisions
-    def update_skill(self, skill: Skill, changes: dict[str, Any]) -> None:
-        name = changes.get("name")
-        if name is not None and name != skill.name and self.skill_named(name) is not None:
-            raise exists("skill", "name", name)
-        for key, value in changes.items():
-            setattr(skill, key, value)
-
-    @_provisions
-    def remove_skill(self, skill: Skill) -> None:
-        self._existing(self.skills, skill.id, "skill")
-        users_of = [queue.name for queue in self.queues.values() if skill.id in queue.skill_ids]
-        if users_of:
-            raise Refusal(INVALID, f"skill {skill.name!r} is used by queue {users_of[0]!r}; remove it there first")
-        for user in self.users.values():
-            user.skill_levels.pop(skill.id, None)
-        del self.skills[skill.id]
-
-    @_provisions
-    def assign_skill(self, user: User, skill: Skill, level: int = 0) -> None:
-        self._check_level(level)
-        self._existing(self.skills, skill.id, "skill")
-        if skill.id in user.skill_levels:
-            raise Refusal(FORBIDDEN, f"Operation forbidden, user {user.userName!r} already has skill {skill.name!r}")
-        user.skill_levels[skill.id] = level
-
-    @_provisions
-    def set_skill_level(self, user: User, skill: Skill, level: int) -> None:
-        self._check_level(level)
-        self.skill_of(user, skill.id)
-        user.skill_levels[skill.id] = level
-
-    @_provisions
-    def unassign_skill(self, user: User, skill: Skill) -> None:
-        self.skill_of(user, skill.id)
-        del user.skill_levels[skill.id]
-
-    @staticmethod
-    def _check_level(level: int) -> None:
-        if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= MAX_LEVEL:
-            raise Refusal(INVALID, f"level must be an integer between 0 and {MAX_LEVEL}")
-
-    # ----------------------------------------------------------------- devices
-
-    @_provisions
-    def add_device(
-        self,
-        phoneNumber: str,
-        model: str | None = None,
-        telephonyNetwork: str = "Private",
-        vendor: str = "gws-simulator",
-        id: str | None = None,
-    ) -> Device:
-        self._check_number_free(phoneNumber)
-        device = Device(id or self.new_id(), phoneNumber, model, vendor, telephonyNetwork)
-        if device.id in self.devices:
-            raise exists("device", "id", device.id)
-        self.devices[device.id] = device
-        return device
-
-    @_provisions
-    def remove_device(self, device: Device) -> None:
-        self._existing(self.devices, device.id, "device")
-        self._check_no_calls(device, "deleted")
-        owner = self.owner_of(device)
-        if owner is not None:
-            owner.device_ids.remove(device.id)
-        del self.devices[device.id]
-
-    @_provisions
-    def assign_device(self, user: User, device: Device) -> None:
-        self._existing(self.devices, device.id, "device")
-        if device.user_id == user.id:
-            raise Refusal(
-                FORBIDDEN, f"Operation forbidden, device {device.phoneNumber} is already assigned to {user.userName!r}"
-            )
-        if device.user_id is not None:
-            owner = self.users[device.user_id]
-            raise Refusal(INVALID, f"device {device.phoneNumber} is assigned to {owner.userName!r}; unassign it first")
-        device.user_id = user.id
-        user.device_ids.append(device.id)
-
-    @_provisions
-    def unassign_device(self, user: User, device: Device) -> None:
-        if device.user_id != user.id:
-            raise Refusal(NOT_FOUND, f"user {user.userName!r} has no device {device.id!r}")
-        self._check_no_calls(device, "unassigned")
-        device.user_id = None
-        user.device_ids.remove(device.id)
-
-    def _check_no_calls(self, device: Device, change: str) -> None:
-        """A call's legs belong to a device and its user: neither may vanish while a call is going on."""
-        if self._telephony is not None and self._telephony.calls_of_device(device.id):
-            raise Refusal(INVALID, f"device {device.phoneNumber} has calls going on and cannot be {change} now")
-
-    def _check_number_free(self, number: str, ignore: object = None) -> None:
-        """Devices and queues share one dialing plan: a number reaches exactly one of them."""
-        for device in self.devices.values():
-            if device.phoneNumber == number and device is not ignore:
-                raise exists("device", "phoneNumber", number)
-        for queue in self.queues.values():
-            if queue.phoneNumber == number and queue is not ignore:
-                raise exists("queue", "phoneNumber", number)
-
-    # ----------------------------------------------------------------- queues
-
-    @_provisions
-    def add_queue(
-        self,
-        name: str,
-        channel: str,
-        phoneNumber: str | None = None,
-        internal: bool = False,
-        description: str | None = None,
-        skills: Iterable[str] = (),
-        routingTemplate: str | None = None,
-        recording_percentage: int = 0,
-        id: str | None = None,
-    ) -> Queue:
-        if channel not in CHANNELS:
-            raise Refusal(INVALID, f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
-        if any(queue.name == name for queue in self.queues.values()):
-            raise exists("queue", "name", name)
-        number = self._queue_number(phoneNumber, internal)
-        skill_ids = self._skill_ids(skills)
-        template = self._template_for(channel, routingTemplate)
-        self._check_percentage(recording_percentage)
-        queue = Queue(
-            id or self.new_id(), name, channel, number, internal, description, skill_ids, template, recording_percentage
-        )
-        if queue.id in self.queues:
-            raise exists("queue", "id", queue.id)
-        self.queues[queue.id] = queue
-        for user in self.users.values():
-            self._open_channels(user)
-        return queue
-
-    @_provisions
-    def update_queue(self, queue: Queue, changes: dict[str, Any]) -> None:
-        name = changes.get("name")
-        if name is not None and any(other.name == name and other is not queue for other in self.queues.values()):
-            raise exists("queue", "name", name)
-        skill_ids = self._skill_ids(changes["skills"]) if "skills" in changes else queue.skill_ids
-        template = self._template_for(queue.channel, changes.get("routingTemplate") or queue.routing_template_id)
-        if "description" in changes:
-            queue.description = changes["description"]
-        if name is not None:
-            queue.name = name
-        queue.skill_ids = skill_ids
-        queue.routing_template_id = template
-
-    @_provisions
-    def remove_queue(self, queue: Queue) -> None:
-        self._existing(self.queues, queue.id, "queue")
-        del self.queues[queue.id]
-        self._reopen_channels()
-
-    @_provisions
-    def set_call_recording(self, queue: Queue, percentage: int) -> None:
-        self._check_percentage(percentage)
-        queue.recording_percentage = percentage
-
-    def _queue_number(self, phone_number: str | None, internal: bool) -> str:
-        if phone_number is not None and internal:
-            raise Refusal(INVALID, "phoneNumber cannot be given for an internal queue: its number is generated")
-        if phone_number is None and not internal:
-            raise Refusal(INVALID, "phoneNumber is required unless internal is true")
-        if phone_number is not None:
-            self._check_number_free(phone_number)
-            return phone_number
-        taken = {queue.phoneNumber for queue in self.queues.values()}
-        for digits in INTERNAL_NUMBERS:
-            if f"0{digits}" not in taken:
-                return f"0{digits}"
-        raise Refusal(INVALID, "no internal queue number is left")
-
-    def _skill_ids(self, names: Iterable[str]) -> list[str]:
-        result = []
-        for index, name in enumerate(names):
-            skill = self.skill_named(name)
-            if skill is None:
-                raise Refusal(INVALID, f"skills[{index}] {name!r} is not a skill of the contact center")
-            result.append(skill.id)
-        return result
-
-    def _template_for(self, channel: str, template_id: str | None) -> str:
-        template = self.routing_template(template_id or DEFAULT_TEMPLATE_OF_CHANNEL[channel])
-        if template.channel != channel:
-            raise Refusal(
-                INVALID, f"routingTemplate {template.id!r} is for the {template.channel} channel, not {channel}"
-            )
-        return template.id
-
-    @staticmethod
-    def _check_percentage(percentage: int) -> None:
-        if isinstance(percentage, bool) or not isinstance(percentage, int) or not 0 <= percentage <= 100:
-            raise Refusal(INVALID, "percentage must be an integer between 0 and 100")
-
-    # ----------------------------------------------------------------- contacts
-
-    @_provisions
-    def add_contact(self, name: str, phoneNumber: str, id: str | None = None) -> Contact:
-        contact = Contact(id or self.new_id(), name, CUSTOM, phoneNumber)
-        if any(other.id == contact.id for other in self.contacts()):
-            raise exists("contact", "id", contact.id)
-        self.custom_contacts[contact.id] = contact
-        return contact
-
-    @_provisions
-    def update_contact(self, contact: Contact, changes: dict[str, Any]) -> None:
-        self._custom(contact)
-        for key, value in changes.items():
-            setattr(contact, key, value)
-
-    @_provisions
-    def remove_contact(self, contact: Contact) -> None:
-        self._custom(contact)
-        del self.custom_contacts[contact.id]
-
-    def _custom(self, contact: Contact) -> Contact:
-        if contact.type != CUSTOM:
-            raise Refusal(
-                FORBIDDEN,
-                f"Operation forbidden, contacts of type {contact.type} are read-only: "
-                "only Custom contacts can be changed",
-            )
-        return self._existing(self.custom_contacts, contact.id, "contact")
-
-    # ----------------------------------------------------------------- settings
-
-    @_provisions
-    def add_settings_group(self, name: str, displayName: str, key: str = "name") -> SettingsGroup:
-        if name in self.settings_groups:
-            raise exists("settings group", "name", name)
-        group = SettingsGroup(name, displayName, key)
-        self.settings_groups[name] = group
-        return group
-
-    @_provisions
-    def remove_settings_group(self, name: str) -> None:
-        group = self.settings_group(name)
-        if group.builtin:
-            raise Refusal(
-                FORBIDDEN,
-                f"Operation forbidden, settings group {name!r} is built in; only groups "
-                "created with POST /settings can be deleted",
-            )
-        del self.settings_groups[name]
-
-    @_provisions
-    def add_setting(self, group_name: str, setting: dict[str, Any]) -> None:
-        group = self.settings_group(group_name)
-        if group_name == AGENT_STATES:
-            self.add_agent_state(**setting)
-        else:
-            group.add(setting)
-
-    @_provisions
-    def update_setting(self, group_name: str, changes: dict[str, Any]) -> None:
-        group = self.settings_group(group_name)
-        if group_name == AGENT_STATES:
-            self.update_agent_state(changes)
-            return
-        if group_name in (GENERAL, REPORTING):
-            check = check_general if group_name == GENERAL else check_reporting
-            name, value = changes.get("name"), changes.get("value")
-            if group.find(name) is not None and isinstance(value, str):
-                problem = check(name, value)
-                if problem:
-                    raise Refusal(INVALID, problem)
-        group.update(changes)
-
-    @_provisions
-    def remove_setting(self, group_name: str, key_value: Any) -> None:
-        group = self.settings_group(group_name)
-        if group_name == AGENT_STATES:
-            self.remove_agent_state(key_value)
-        else:
-            group.remove(key_value)
-
-    @_provisions
-    def add_agent_state(
-        self,
-        operationName: str,
-        displayName: str,
-        state: str,
-        workMode: str | None = None,
-        reason: str | None = None,
-        id: str | None = None,
-    ) -> AgentState:
-        if operationName in self.agent_states:
-            raise exists("agent state", "operationName", operationName)
-        candidate = AgentState(id or self.new_id(), operationName, displayName, state, workMode, reason)
-        self._check_agent_state(candidate)
-        self.agent_states[operationName] = candidate
-        return candidate
-
-    @_provisions
-    def update_agent_state(self, changes: dict[str, Any]) -> AgentState:
-        current = self.agent_state(changes["operationName"])
-        if current.builtin:
-            raise Refusal(
-                FORBIDDEN, f"Operation forbidden, agent state {current.operationName!r} is built in and read-only"
-            )
-        values = {**current.__dict__, **changes}
-        updated = AgentState(**values)
-        self._check_agent_state(updated)
-        self.agent_states[updated.operationName] = updated
-        for user in self.users.values():  # agents in the state see its new name at once (voice reads it live)
-            for channel in user.channels.values():
-                if isinstance(channel, Channel) and channel.user_state.id == updated.id:
-                    channel.user_state = updated
-        return updated
-
-    @_provisions
-    def remove_agent_state(self, operation_name: str) -> None:
-        state = self.agent_state(operation_name)
-        if state.builtin:
-            raise Refusal(FORBIDDEN, f"Operation forbidden, agent state {operation_name!r} is built in and read-only")
-        in_use = [user.userName for user in self.users.values() if self._in_state(user, state)]
-        if in_use:
-            raise Refusal(INVALID, f"agent state {operation_name!r} is the current state of {in_use[0]!r}")
-        del self.agent_states[operation_name]
-
-    def _in_state(self, user: User, state: AgentState) -> bool:
-        devices = (self.telephony.device_view(device_id).user_state for device_id in user.device_ids)
-        channels = (channel.user_state for channel in user.channels.values() if isinstance(channel, Channel))
-        return any(user_state.get("id") == state.id for user_state in devices) or any(
-            channel_state.id == state.id for channel_state in channels
-        )
-
-    def _check_agent_state(self, state: AgentState) -> None:
-        if state.state not in ("Ready", "NotReady"):
-            raise Refusal(INVALID, f"state {state.state!r} is not one of Ready, NotReady")
-        if state.workMode is not None and state.workMode not in WORK_MODES[state.state]:
-            raise Refusal(
-                INVALID,
-                f"workMode {state.workMode!r} does not apply to state {state.state}: use one of "
-                f"{', '.join(WORK_MODES[state.state])}",
-            )
-        if state.reason is not None:
-            for other in self.agent_states.values():
-                if other.reason == state.reason and other.operationName != state.operationName:
-                    raise exists("agent state", "reason", state.reason)
-
     # ----------------------------------------------------------------- features and services
 
-    @_provisions
+    @provisions
     def set_features(self, feature_ids: Iterable[str]) -> None:
         known = {feature.id for feature in SYSTEM_FEATURES}
         chosen = list(feature_ids)
@@ -764,7 +400,7 @@ class ContactCenter:
             user.channels = {name: channel for name, channel in user.channels.items() if name in names}
             self._open_channels(user)
 
-    @_provisions
+    @provisions
     def add_service(self, name: str, type: str, state: str = "Active", id: str | None = None) -> Service:
         if type not in SERVICE_TYPES:
             raise Refusal(INVALID, f"type {type!r} is not one of {', '.join(SERVICE_TYPES)}")
@@ -773,6 +409,24 @@ class ContactCenter:
         service = Service(id or self.new_id(), name, type, state)
         self.services[service.id] = service
         return service
+
+    def add_place(self, name: str, phone_numbers: Iterable[str]) -> Place:
+        """A place and its devices (by number); a device is at one place at most."""
+        if name in self.places:
+            raise exists("place", "name", name)
+        by_number = {device.phoneNumber: device for device in self.devices.values()}
+        placed = {device_id for place in self.places.values() for device_id in place.device_ids}
+        device_ids = []
+        for index, number in enumerate(phone_numbers):
+            device = by_number.get(number)
+            if device is None:
+                raise Refusal(INVALID, f"devices[{index}] {number!r} is not the number of a device")
+            if device.id in placed or device.id in device_ids:
+                raise Refusal(INVALID, f"devices[{index}] {number!r} is already at a place")
+            device_ids.append(device.id)
+        place = Place(name, device_ids)
+        self.places[name] = place
+        return place
 
     # ----------------------------------------------------------------- helpers
 

@@ -16,6 +16,7 @@ class Device:
     vendor: str = "gws-simulator"
     telephonyNetwork: str = "Private"  # the reference's default when none is given
     user_id: str | None = None
+    location: str | None = None  # where the phone is (from the contact-center file; GET only in the reference)
 
     def document(self) -> dict[str, object]:
         """The fields the device itself holds; the voice state is added by `ContactCenter.device_document`."""

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .changes import CenterChanged, PasswordChanged, QueueCallChanged, WorldReset
+from .changes import CenterChanged, PasswordChanged, QueueCallChanged, ServiceStateChanged, WorldReset
 from .media.events import ChannelChanged, InteractionMessage, WorkbinMessage
 from .voice.clock import Clock
 from .voice.events import CallOperationFailed, CallStateChanged, DeviceStateChanged
@@ -30,6 +30,7 @@ Change = (
     | PasswordChanged
     | CenterChanged
     | QueueCallChanged
+    | ServiceStateChanged
     | WorldReset
 )
 

@@ -11,6 +11,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from .numerals import is_whole_number
 from .refusals import FORBIDDEN, INVALID, Refusal, exists, not_found
 
 READY_STATES = ("Ready", "NotReady")
@@ -84,7 +85,7 @@ def check_general(name: str, value: str) -> str | None:
     """Why `value` cannot be the general setting `name`, or None."""
     if name == "countryCode" and not (len(value) == 2 and value.isalpha() and value.isupper()):
         return "value of countryCode must be two capital letters, such as US"
-    if name == "countryDigits" and not (value.isdigit() and 1 <= len(value) <= 4):
+    if name == "countryDigits" and not (is_whole_number(value) and 1 <= len(value) <= 4):
         return "value of countryDigits must be 1 to 4 digits"
     if name == "countryName" and not value.strip():
         return "value of countryName must not be empty"
@@ -93,7 +94,7 @@ def check_general(name: str, value: str) -> str | None:
 
 def check_reporting(name: str, value: str) -> str | None:
     """Why `value` cannot be the reporting setting `name`, or None (ranges from the reference)."""
-    if not value.isdigit():
+    if not is_whole_number(value):
         return f"value of {name} must be a whole number"
     number = int(value)
     if name == "defaultServiceLevelInterval" and number < 1:

@@ -23,6 +23,10 @@ class SiteOptions:
     session_idle_timeout: float = 1800.0
     max_sessions: int = 10000
     engine: str | None = None
+    # The operations of the Channels and Interactions APIs answer as the reference's examples of them do,
+    # `{"status": "ok"}` / `{"status": "error", "errorDescription": ...}`, instead of the statusCode form
+    # the reference's Return Values section prescribes for every method (the default).
+    status_answers: bool = False
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:

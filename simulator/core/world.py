@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import time
 from collections.abc import Mapping
 from typing import Any
 
+from .catalog import SERVICE_STATES
 from .contact_center import ContactCenter
 from .directory import CenterDirectory
-from .events import Change, EventStream, PasswordChanged, WorldReset
+from .events import Change, EventStream, PasswordChanged, ServiceStateChanged, WorldReset
 from .media import Interaction, MediaOptions, Multimedia, Workbin
 from .media.email import Attachment
+from .places import SessionPlaces
 from .queues import Queue
-from .refusals import INVALID, Refusal
+from .refusals import INVALID, NOT_FOUND, Refusal
 from .routing import Router
 from .users import User
 from .voice import CallView, Clock, DeviceView, Telephony, VirtualClock
@@ -30,6 +33,7 @@ from .voice.device import LOGGED_OUT
 
 SESSION = ("StartContactCenterSession", "EndContactCenterSession")
 DND = ("DoNotDisturbOn", "DoNotDisturbOff")
+MONITORING_FEATURE = "api-supervisor-monitoring"
 # errorCode of PasswordChangeError (reference, /v2/me): 1 guidelines not met, 2 wrong old password.
 PASSWORD_GUIDELINES = 1
 PASSWORD_WRONG_OLD = 2
@@ -44,6 +48,7 @@ class World:
         self.events = EventStream(clock)
         self._loaded = copy.deepcopy(center)
         self._generation = 0
+        self._epoch: float | None = None
         self._start()
 
     def _start(self) -> None:
@@ -62,12 +67,22 @@ class World:
         options = dataclasses.replace(
             self.center.voice_options, recording=self.center.voice_options.recording and recording
         )
-        self.telephony = Telephony(CenterDirectory(self.center), self.clock, emit, options, seed=self.center.seed)
+        self.telephony = Telephony(
+            CenterDirectory(self.center), self.clock, emit, options, seed=self.center.seed, wall_clock=self.wall_time
+        )
         self.center.attach(self.telephony)
         self.router = Router(self.center, self.telephony, self.clock, emit=emit)
         self.media = Multimedia(self.center, self.clock, emit, None)
         self.media.configure(self.center.multimedia)
+        self.places = SessionPlaces()
         self.center.listener = self._center_changed
+
+    def wall_time(self) -> float:
+        """Simulated time as seconds since the epoch: the clock's first reading is taken to be the wall
+        clock's time then (read when first asked: a real clock can be read only once its loop runs)."""
+        if self._epoch is None:
+            self._epoch = time.time() - self.clock.now()
+        return self._epoch + self.clock.now()
 
     def _center_changed(self, change: Change) -> None:
         self.events.append(change)
@@ -95,7 +110,58 @@ class World:
         session is started without voice) and on the chat and e-mail channels, all or none.
 
         A voice channel logged out does not refuse an agent state for the media channels logged in, and
-        the end of a session ends every channel whatever the session was started with."""
+        the end of a session ends every channel whatever the session was started with. A session started
+        at a `place` takes the place's devices for its length (see `places.py`)."""
+        if operation == "StartContactCenterSession" and params.get("place") is not None:
+            self._start_at_place(user_id, params)
+        elif operation == "EndContactCenterSession" and user_id in self.places.taken:
+            held = (self.center.devices.get(device_id) for device_id in self.places.taken[user_id])
+            devices = [device for device in held if device is not None and device.user_id == user_id]
+            for device in devices:  # checked first, so the session does not end with the devices kept
+                if self.telephony.calls_of_device(device.id):
+                    raise Refusal(INVALID, f"device {device.phoneNumber} of your place has calls going on")
+            try:
+                self._operate_everywhere(user_id, operation, params)
+            except Refusal as refusal:
+                if refusal.state != LOGGED_OUT:
+                    raise  # else every channel was ended one by one: ending the session gives the place back
+            user = self.center.user(user_id)
+            for device in devices:
+                self.center.unassign_device(user, device)
+            del self.places.taken[user_id]
+        else:
+            self._operate_everywhere(user_id, operation, params)
+
+    def _start_at_place(self, user_id: str, params: Mapping[str, Any]) -> None:
+        """The reference's steps: the place's devices, refused if one is another user's; all assigned to the
+        agent; then the session starts on them. A session the agent cannot start gives them back."""
+        name = params["place"]
+        place = self.center.places.get(name) if isinstance(name, str) else None
+        if place is None:
+            known = ", ".join(self.center.places) or "none"
+            raise Refusal(INVALID, f"place {name!r} is not a place of the contact center (places: {known})")
+        user = self.center.user(user_id)
+        if user_id in self.places.taken:
+            raise Refusal(INVALID, "place: your session already holds a place; end it first")
+        devices = [self.center.device(device_id) for device_id in place.device_ids]
+        for device in devices:
+            holder = self.center.owner_of(device)
+            if holder is not None and holder.id != user_id:
+                raise Refusal(
+                    INVALID, f"place {place.name!r} is in use: device {device.phoneNumber} is {holder.userName}'s"
+                )
+        taken = [device for device in devices if device.user_id is None]
+        for device in taken:
+            self.center.assign_device(user, device)
+        try:
+            self._operate_everywhere(user_id, "StartContactCenterSession", params)
+        except Refusal:
+            for device in taken:
+                self.center.unassign_device(user, device)
+            raise
+        self.places.taken[user_id] = [device.id for device in taken]
+
+    def _operate_everywhere(self, user_id: str, operation: str, params: Mapping[str, Any]) -> None:
         channels = params.get("channels") if operation == "StartContactCenterSession" else None
         voice_plan = None
         if not isinstance(channels, list) or "voice" in channels:
@@ -119,6 +185,19 @@ class World:
 
     def device_operate(self, user_id: str, device_id: str, operation: str, params: Mapping[str, Any]) -> None:
         self.telephony.device_operate(user_id, device_id, operation, params)
+
+    def supervise(self, supervisor_id: str, device_id: str, operation: str, params: Mapping[str, Any]) -> None:
+        """ListenIn, Coach, Bargain or CancelSupervisorMonitoring by a supervisor on an agent's device
+        (see `voice.monitoring`); without the feature the operations do not exist."""
+        if MONITORING_FEATURE not in self.center.feature_ids:
+            raise Refusal(NOT_FOUND, f"{operation}: feature {MONITORING_FEATURE} is not enabled")
+        self.telephony.supervise(supervisor_id, device_id, operation, params)
+
+    def supervisor_capabilities(self, device_id: str, supervisor_id: str) -> tuple[str, ...]:
+        """The monitoring operations the supervisor may post on the device now (none without the feature)."""
+        if MONITORING_FEATURE not in self.center.feature_ids:
+            return ()
+        return self.telephony.supervisor_capabilities(device_id, supervisor_id)
 
     def change_password(self, user: User, by: User, old_password: str | None, new_password: str) -> None:
         """Change (with the old password) or reset (without) a password; the outcome, success or refusal,
@@ -198,6 +277,9 @@ class World:
     def workbin_content(self, user_id: str, workbin_id: str) -> list[dict[str, Any]]:
         return self.media.workbin_content(user_id, workbin_id)
 
+    def tell_workbin_content(self, user_id: str, workbin: Any) -> None:
+        self.media.tell_workbin_content(user_id, workbin)
+
     def place_in_workbin(self, user_id: str, workbin_id: str, interaction_id: Any) -> None:
         self.media.place_in_workbin(user_id, workbin_id, interaction_id)
 
@@ -251,6 +333,20 @@ class World:
     def sent_emails(self) -> list[dict[str, Any]]:
         return list(self.media.outbox)
 
+    # ------------------------------------------------------------------ the system's services
+
+    def set_service_state(self, service_id: str, state: str) -> None:
+        """A service of the system goes down (Inactive), read-only or back up (Active); a reset brings every
+        service back as loaded. Told to everyone on /notifications/services."""
+        service = self.center.services.get(service_id)
+        if service is None:
+            raise Refusal(NOT_FOUND, f"service {service_id!r} does not exist", field="service")
+        if state not in SERVICE_STATES:
+            raise Refusal(INVALID, f"state must be one of {', '.join(SERVICE_STATES)}, not {state!r}", field="state")
+        if service.state != state:
+            service.state = state
+            self.events.append(ServiceStateChanged(service_id, state))
+
     # ------------------------------------------------------------------ time
 
     def advance(self, seconds: float) -> None:
@@ -270,6 +366,10 @@ class World:
     def call(self, call_id: str) -> dict[str, Any]:
         """One call going on, as `calls` lists it (statusCode 6 when it is over or never was)."""
         return self._call_document(call_id, self.telephony.call_snapshot(call_id))
+
+    def call_if_going_on(self, call_id: str) -> dict[str, Any] | None:
+        """The call as `call` shows it, or None when it is already over."""
+        return self.call(call_id) if self.telephony.has_call(call_id) else None
 
     def _call_document(self, call_id: str, call: dict[str, Any]) -> dict[str, Any]:
         external = {number for number, _state in self.telephony.remote_parties(call_id)}

@@ -6,7 +6,8 @@ CallStateChangeMessage on /v2/me/calls and DeviceStateChangeMessage on /v2/me/de
 agent's voice channel changed with its device, the channel message on /v2/me/channels. A provisioning
 change is looked at for the agents it concerns: whatever changed in their channels (a channel removed, an
 agent-state definition renamed) is told on /v2/me/channels. Password changes are reported on /v2/me (one's
-own) and /v2/users (another user's, to supervisors and admins).
+own) and /v2/users (another user's, to supervisors and admins); a service's state on
+/notifications/services, to everyone.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from collections.abc import Hashable
 from typing import Any, Protocol
 
 from ..core.contact_center import ContactCenter
-from ..core.events import CenterChanged, Event, PasswordChanged, WorldReset
+from ..core.devices import Device
+from ..core.events import CenterChanged, Event, PasswordChanged, ServiceStateChanged, WorldReset
 from ..core.media import ChannelChanged, InteractionMessage, WorkbinMessage
 from ..core.profiles import PROFILES, Profile
 from ..core.users import ADMIN, SUPERVISOR
@@ -32,6 +34,7 @@ DEVICES = "/v2/me/devices"
 CHANNELS = "/v2/me/channels"
 ME = "/v2/me"
 USERS = "/v2/users"
+SERVICES = "/notifications/services"
 
 # messageType of the messages whose type the reference does not name: real 8.5.2 servers send the first,
 # and client libraries refuse a message without one.
@@ -97,6 +100,9 @@ class Notifier:
         if isinstance(event, WorldReset):
             self.start()
             return
+        if isinstance(event, ServiceStateChanged):
+            self._service_changed(event.service_id)
+            return
         if isinstance(event, CenterChanged):
             for user_id in event.user_ids:
                 self._channels_changed(user_id)
@@ -117,7 +123,7 @@ class Notifier:
             if device is None:
                 return
             document = self.center.device_document(device, event.device)
-            document["voiceEnvironmentUri"] = voice_environment_uri(self.center, f"{self.base}/api/v2")
+            document.update(device_links(self.center, device, f"{self.base}/api/v2"))
             self.server.deliver(
                 event.user_id, DEVICES, {"messageType": "DeviceStateChangeMessage", "devices": [document]}
             )
@@ -164,6 +170,15 @@ class Notifier:
         that only changes are notified."""
         self._channels_told = {user_id: self._channels_of(user_id) or {} for user_id in self.center.users}
 
+    def _service_changed(self, service_id: str) -> None:
+        """The reference's ServiceStateChangeMessage, to every user subscribed to /notifications/services."""
+        service = self.center.services.get(service_id)
+        if service is None:
+            return
+        data = {"messageType": "ServiceStateChangeMessage", "service": service.document()}
+        for user_id in self.center.users:
+            self.server.deliver(user_id, SERVICES, data)
+
     def _password_changed(self, event: PasswordChanged) -> None:
         """The outcome of a password change: on /v2/me to the user who changed their own password, on
         /v2/users (with userUri and userId) to every supervisor and admin when it was another user's."""
@@ -182,7 +197,11 @@ class Notifier:
                 self.server.deliver(staff.id, USERS, data)
 
 
-def voice_environment_uri(center: ContactCenter, api: str) -> str:
-    """`api` + the path of the contact center's first Voice service (its T-Server), or "" without one."""
-    voice = next((service for service in center.services.values() if service.type == "Voice"), None)
-    return "" if voice is None else f"{api}/services/{voice.id}"
+def device_links(center: ContactCenter, device: Device, api: str) -> dict[str, str]:
+    """The URIs a device document carries, under `api`: its number's, and its voice environment's (the
+    reference's example shows an empty id without one)."""
+    environment = center.numbering.voice_environment_of(device)
+    return {
+        "phoneNumberUri": f"{api}/phone-numbers/{center.numbering.of(device).id}",
+        "voiceEnvironmentUri": f"{api}/voice-environments/{environment.id if environment else ''}",
+    }

@@ -12,10 +12,11 @@ import sys
 import time
 
 from . import library
-from .model import Scenario
+from .model import Scenario, Traffic
 from .reader import ScenarioError, read
-from .report import Console, write_junit
-from .runner import ScenarioResult, run
+from .report import Console, StatsCsv, write_junit
+from .runner import ScenarioResult, TrafficWatch, run
+from .traffic import INTERVAL, TrafficLine
 
 PROGRESS_EVERY = 10.0  # real seconds between "still running" lines on long runs
 
@@ -39,6 +40,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         metavar="N",
         help="run each N times: at once in process (load), in turn with --url",
     )
+    run_.add_argument(
+        "--interval",
+        type=float,
+        default=INTERVAL,
+        metavar="S",
+        help=f"simulated seconds between two lines of a traffic step's live report (default {INTERVAL:g})",
+    )
+    run_.add_argument("--stats-csv", metavar="FILE", help="also write the traffic lines to FILE as CSV, as they come")
     run_.set_defaults(handler=run_command)
 
 
@@ -100,6 +109,9 @@ def run_command(args: argparse.Namespace) -> int:
     if args.repeat < 1:
         print("gwsim: --repeat must be 1 or more", file=sys.stderr)
         return 2
+    if not args.interval > 0:
+        print("gwsim: --interval must be a number of seconds above 0", file=sys.stderr)
+        return 2
     files = _sources(args)
     if files is None:
         return 2
@@ -115,8 +127,17 @@ def run_command(args: argparse.Namespace) -> int:
     if broken:
         print("gwsim: nothing run: fix the files above first (gwsim check)", file=sys.stderr)
         return 2
+    try:
+        stats = StatsCsv(args.stats_csv) if args.stats_csv else None
+    except OSError as problem:
+        print(f"gwsim: --stats-csv: {problem}", file=sys.stderr)
+        return 2
     started = time.perf_counter()
-    results = asyncio.run(_run_all(scenarios, args.url, args.repeat))
+    try:
+        results = asyncio.run(_run_all(scenarios, args.url, args.repeat, args.interval, stats))
+    finally:
+        if stats is not None:
+            stats.close()
     elapsed = time.perf_counter() - started
     console = Console(per_step=args.repeat == 1)
     console.summary(results, elapsed)
@@ -125,8 +146,17 @@ def run_command(args: argparse.Namespace) -> int:
     return 0 if all(result.passed for result in results) else 1
 
 
-async def _run_all(scenarios: list[Scenario], url: str | None, repeat: int) -> list[ScenarioResult]:
+async def _run_all(
+    scenarios: list[Scenario], url: str | None, repeat: int, interval: float = INTERVAL, stats: StatsCsv | None = None
+) -> list[ScenarioResult]:
     console = Console(per_step=repeat == 1, total=len(scenarios) * repeat)
+
+    def traffic(result: ScenarioResult, step: Traffic, line: TrafficLine) -> None:
+        console.traffic(result, step, line)
+        if stats is not None:
+            stats.traffic(result, step, line)
+
+    watch = TrafficWatch(traffic, interval)
     results: list[ScenarioResult] = []
     progress = asyncio.create_task(_progress(console, results))
     try:
@@ -134,13 +164,13 @@ async def _run_all(scenarios: list[Scenario], url: str | None, repeat: int) -> l
             if repeat == 1 or url is not None:  # on a shared server, runs go one after another on a reset world
                 for copy in range(repeat):
                     console.scenario_started(scenario.source, scenario.name)
-                    result = await run(scenario, url, copy, console.step if repeat == 1 else None)
+                    result = await run(scenario, url, copy, console.step if repeat == 1 else None, watch)
                     console.scenario_done(result)
                     results.append(result)
                 continue
 
             async def one(copy: int, scenario: Scenario = scenario) -> ScenarioResult:
-                result = await run(scenario, url, copy)
+                result = await run(scenario, url, copy, watch=watch)
                 console.scenario_done(result)
                 results.append(result)
                 return result

@@ -6,9 +6,10 @@ what earlier steps saved.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..distributions import Distribution
 
 DEFAULT_PASSWORD = "password"
 DEFAULT_ADMIN = ("admin@example.com", DEFAULT_PASSWORD)
@@ -17,8 +18,9 @@ TOPICS = ("/v2/me/calls", "/v2/me/devices", "/v2/me/channels", "/v2/me", "/v2/me
 VISITOR_ACTIONS = {"chat": None, "message": "SendMessage", "typing": "StartTyping", "stoptyping": "StopTyping",
                    "leave": "Leave"}  # fmt: skip
 CHANNELS = ("voice", "chat", "email")
+WEBSOCKET = "websocket"
+TRANSPORTS = (WEBSOCKET, "long-polling")  # an agent's Bayeux client, as a desktop's CometD client chooses
 WORLD_ACTIONS = {"call": None, "hangup": "Hangup", "dtmf": "SendDtmf", "answer": "Answer"}
-DISTRIBUTIONS = {"constant": 1, "uniform": 2, "exponential": 1, "normal": 2}  # name -> how many parameters
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class AgentSpec:
     ready: bool  # then Ready
     line: int
     channels: tuple[str, ...] = ("voice",)
+    transport: str = WEBSOCKET  # of its Bayeux client, one of TRANSPORTS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -169,21 +172,18 @@ class Expect(Step):
         return f"{self.agent} gets {self.topic} {what}{times} within {self.within:g} s"
 
 
-@dataclass(frozen=True)
-class Distribution:
-    """`constant: x`, `uniform: [low, high]`, `exponential: mean`, `normal: [mean, sd]` (never below 0)."""
+@dataclass(frozen=True, kw_only=True)
+class ExpectStatistic(Step):
+    """A statistic of an object (a queue, skill or agent, by name or id) whose sample must have `value`
+    within `within` seconds: the latest sample now, or a later one as the clock moves on."""
 
-    kind: str
-    parameters: tuple[float, ...]
+    statistic: str
+    object: Any
+    value: Any
+    within: float
 
-    def draw(self, generator: random.Random) -> float:
-        if self.kind == "constant":
-            return self.parameters[0]
-        if self.kind == "uniform":
-            return generator.uniform(*self.parameters)
-        if self.kind == "exponential":
-            return generator.expovariate(1.0 / self.parameters[0]) if self.parameters[0] > 0 else 0.0
-        return max(0.0, generator.gauss(*self.parameters))
+    def describe(self) -> str:
+        return self.title or f"{self.statistic} of {self.object} is {self.value} within {self.within:g} s"
 
 
 @dataclass(frozen=True)
@@ -223,3 +223,4 @@ class Scenario:
     variables: dict[str, Any]
     agents: tuple[AgentSpec, ...]
     steps: tuple[Step, ...]
+    faults: dict[str, Any] | None = None  # a fault plan put in force after the agents log in (/sim/faults)

@@ -1,7 +1,9 @@
 """Reading and checking scenario files: every problem is reported as `file:line: reason`, all at once.
 
 The YAML is composed into nodes and turned into plain values that remember their lines (`Marked`,
-`MarkedList`), so a problem found while checking a step points at the line of the field at fault.
+`MarkedList`, in `fields`), so a problem found while checking a step points at the line of the field at
+fault. This module reads the top level (contact center, admin, variables, agents, faults); `steps` reads
+the steps.
 Checking goes as far as can be done without a simulator: the shape of every step, the agents it names,
 the operation names (against the reference's and the contact center's agent states), the topics, and that
 every `${variable}` is defined by an earlier step. The format is described in scenarios/README.md and
@@ -10,8 +12,6 @@ simulator/scenario.schema.json.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,46 +20,22 @@ import yaml
 from .. import yaml_nodes
 from ..center_file import load, load_default
 from ..core.contact_center import ContactCenter, ContactCenterError
-from ..core.media import INTERACTION_OPERATIONS
-from ..core.voice import AGENT_OPERATIONS, CALL_OPERATIONS, DEVICE_OPERATIONS
-from . import values
+from ..core.refusals import Refusal
+from ..faults.plan import parse as parse_faults
+from .fields import Marked, MarkedList, Problem, unmarked
 from .model import (
     CHANNELS,
     DEFAULT_ADMIN,
     DEFAULT_PASSWORD,
     DEFAULT_TIMEOUT,
-    DISTRIBUTIONS,
-    TOPICS,
-    VISITOR_ACTIONS,
-    WORLD_ACTIONS,
+    TRANSPORTS,
+    WEBSOCKET,
     AgentSpec,
-    Distribution,
-    Email,
-    Expect,
-    Operation,
-    Reply,
-    Request,
     Scenario,
-    Step,
-    Traffic,
-    TrafficSpec,
-    Visitor,
-    Wait,
-    World,
 )
+from .steps import StepReader
 
-KINDS = ("operation", "request", "customer", "wait", "expect", "traffic", "visitor", "email")
-METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
-
-
-@dataclass(frozen=True)
-class Problem:
-    source: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.reason}"
+__all__ = ["Problem", "ScenarioError", "check", "parse", "read"]
 
 
 class ScenarioError(Exception):
@@ -68,18 +44,6 @@ class ScenarioError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(str(problem) for problem in problems))
         self.problems = problems
-
-
-class Marked(dict[str, Any]):
-    """A YAML mapping as a dict, with the line of the mapping and of each key's value."""
-
-    line: int
-    lines: dict[str, int]
-
-
-class MarkedList(list[Any]):
-    line: int
-    lines: list[int]
 
 
 def read(path: str | Path) -> Scenario:
@@ -132,22 +96,8 @@ def _plain(node: yaml.Node) -> Any:
     return yaml.SafeLoader("").construct_object(node)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-class _Reader:
-    def __init__(self, source: str, base: Path) -> None:
-        self.source = source
-        self.base = base
-        self.problems: list[Problem] = []
-        self.timeout = DEFAULT_TIMEOUT
-        self.defined: set[str] = set()
-        self.agent_names: set[str] = set()
-        self.agent_operations: set[str] = set(AGENT_OPERATIONS) | set(DEVICE_OPERATIONS)
-
-    def fail(self, line: int, reason: str) -> None:
-        self.problems.append(Problem(self.source, line, reason))
+class _Reader(StepReader):
+    """The whole file: its top-level fields, then (through StepReader) its steps."""
 
     # ------------------------------------------------------------------ the top level
 
@@ -155,7 +105,11 @@ class _Reader:
         if not isinstance(top, Marked):
             self.fail(getattr(top, "line", 1), "a scenario must be a mapping with name and steps")
             return None
-        self.only(top, "", ("name", "description", "contactCenter", "timeout", "admin", "variables", "agents", "steps"))
+        self.only(
+            top,
+            "",
+            ("name", "description", "contactCenter", "timeout", "admin", "variables", "agents", "faults", "steps"),
+        )
         name = self.text(top, "name", "", required=True) or "?"
         description = self.text(top, "description", "")
         center_path, center = self.contact_center(top)
@@ -165,7 +119,21 @@ class _Reader:
         variables = self.variables(top)
         agents = self.agents(top, center)
         steps = self.steps(top)
-        return Scenario(self.source, name, description, center_path, timeout, admin, variables, agents, steps)
+        faults = self.faults(top)
+        return Scenario(self.source, name, description, center_path, timeout, admin, variables, agents, steps, faults)
+
+    def faults(self, top: Marked) -> dict[str, Any] | None:
+        """The fault plan, checked as `POST /sim/faults` checks it (the runner sends it there)."""
+        entry = top.get("faults")
+        if entry is None:
+            return None
+        plain: dict[str, Any] = unmarked(entry)
+        try:
+            parse_faults(plain)
+        except Refusal as problem:
+            self.fail(top.lines["faults"], f"faults: {problem.message}")
+            return None
+        return plain
 
     def contact_center(self, top: Marked) -> tuple[str | None, ContactCenter | None]:
         value = self.text(top, "contactCenter", "")
@@ -214,7 +182,7 @@ class _Reader:
                 entry.line, entry.lines = line, {"user": line}
             if not self.mapping(entry, path, line):
                 continue
-            self.only(entry, path, ("user", "password", "name", "session", "ready", "channels"))
+            self.only(entry, path, ("user", "password", "name", "session", "ready", "channels", "transport"))
             user = self.text(entry, "user", path, required=True)
             if user is None:
                 continue
@@ -234,363 +202,14 @@ class _Reader:
                 where = entry.lines.get("channels", line)
                 self.fail(where, f"{path}.channels must be a non-empty list of {', '.join(CHANNELS)}")
                 channels = ["voice"]
-            agents.append(AgentSpec(name, user, password, session, ready, line, tuple(channels)))
+            transport = entry.get("transport", WEBSOCKET)
+            if transport not in TRANSPORTS:
+                where = entry.lines.get("transport", line)
+                self.fail(where, f"{path}.transport must be one of {', '.join(TRANSPORTS)}")
+                transport = WEBSOCKET
+            agents.append(AgentSpec(name, user, password, session, ready, line, tuple(channels), transport))
             self.agent_names.add(name)
             self.defined.add(name)
         if center is not None:
             self.agent_operations |= {state.operationName for state in center.agent_states.values()}
         return tuple(agents)
-
-    # ------------------------------------------------------------------ steps
-
-    def steps(self, top: Marked) -> tuple[Step, ...]:
-        entries = top.get("steps")
-        if entries is None:
-            self.fail(top.line, "steps is missing: a scenario needs at least one step")
-            return ()
-        if not isinstance(entries, MarkedList) or not entries:
-            self.fail(top.lines["steps"], "steps must be a non-empty list")
-            return ()
-        steps = []
-        for index, (entry, line) in enumerate(zip(entries, entries.lines, strict=True)):
-            path = f"steps[{index}]"
-            if not self.mapping(entry, path, line):
-                continue
-            kinds = [kind for kind in KINDS if kind in entry]
-            if len(kinds) != 1:
-                found = " and ".join(kinds) if kinds else "none"
-                self.fail(line, f"{path}: a step has exactly one of {', '.join(KINDS)} (found {found})")
-                continue
-            read_step: Callable[[Marked, str, int], Step | None] = getattr(self, f"_{kinds[0]}")
-            step = read_step(entry, path, index + 1)
-            for key, item in entry.items():
-                if key != "save":
-                    self.references_ok(item, entry.lines[key], f"{path}.{key}")
-            save = step.save if step is not None else self.text(entry, "save", path)
-            if save is not None:
-                self.name_ok(save, entry.lines.get("save", line), f"{path}.save")
-                self.defined.add(save)
-            if step is not None:
-                steps.append(step)
-        return tuple(steps)
-
-    def _common(self, entry: Marked, path: str, number: int) -> dict[str, Any]:
-        return {
-            "number": number,
-            "line": entry.line,
-            "title": self.text(entry, "name", path),
-            "save": self.text(entry, "save", path),
-        }
-
-    def _reply(self, entry: Marked, path: str) -> Reply:
-        status = entry.get("status")
-        if status is not None and not (isinstance(status, int) and 100 <= status <= 599):
-            self.fail(entry.lines["status"], f"{path}.status must be an HTTP status such as 200")
-        code = entry.get("statusCode", 0)
-        if code is not None and not (isinstance(code, int) and not isinstance(code, bool) and 0 <= code <= 7):
-            self.fail(entry.lines["statusCode"], f"{path}.statusCode must be one of the reference's 0 to 7 (or null)")
-        return Reply(status=status, status_code=code, body=entry.get("body"))
-
-    def _operation(self, entry: Marked, path: str, number: int) -> Step | None:
-        self.only(
-            entry,
-            path,
-            (
-                "name",
-                "save",
-                "operation",
-                "agent",
-                "call",
-                "interaction",
-                "path",
-                "params",
-                "status",
-                "statusCode",
-                "body",
-            ),
-        )
-        agent = self.agent(entry, path)
-        operation = self.text(entry, "operation", path, required=True)
-        params = entry.get("params", {})
-        if not isinstance(params, dict):
-            self.fail(entry.lines["params"], f"{path}.params must be a mapping of the operation's parameters")
-            params = {}
-        elif "operationName" in params:
-            self.fail(entry.lines["params"], f"{path}.params: give the operation as `operation`, not operationName")
-        if "call" in entry and "interaction" in entry:
-            self.fail(entry.lines["interaction"], f"{path}: give call or interaction, not both")
-        elif operation is not None and "interaction" in entry and "path" not in entry:
-            if operation not in INTERACTION_OPERATIONS:
-                self.fail(entry.lines["operation"], f"{path}.operation: {operation!r} is not an interaction operation")
-        elif operation is not None and "path" not in entry:
-            known = CALL_OPERATIONS if "call" in entry else (*sorted(self.agent_operations), "Dial")
-            if operation not in known:
-                where = "a call operation" if "call" in entry else "an agent, device or Dial operation"
-                hint = "" if "call" in entry or operation not in CALL_OPERATIONS else " (a call operation needs call:)"
-                self.fail(entry.lines["operation"], f"{path}.operation: {operation!r} is not {where}{hint}")
-        if agent is None or operation is None:
-            return None
-        return Operation(
-            **self._common(entry, path, number),
-            agent=agent,
-            operation=operation,
-            call=entry.get("call"),
-            interaction=entry.get("interaction"),
-            path=entry.get("path"),
-            params=dict(params),
-            reply=self._reply(entry, path),
-        )
-
-    def _request(self, entry: Marked, path: str, number: int) -> Step | None:
-        self.only(entry, path, ("name", "save", "request", "agent", "json", "status", "statusCode", "body"))
-        agent = self.agent(entry, path)
-        request = self.text(entry, "request", path, required=True)
-        if request is None:
-            return None
-        method, _, target = request.partition(" ")
-        if method.upper() not in METHODS or not target.strip().startswith("/"):
-            self.fail(entry.lines["request"], f"{path}.request must be a method and a path, e.g. 'GET /api/v2/me'")
-            return None
-        if agent is None:
-            return None
-        return Request(
-            **self._common(entry, path, number),
-            agent=agent,
-            method=method.upper(),
-            path=target.strip(),
-            json=entry.get("json"),
-            reply=self._reply(entry, path),
-        )
-
-    def _customer(self, entry: Marked, path: str, number: int) -> Step | None:
-        self.only(entry, path, ("name", "save", "customer", "call", "from", "to", "party", "digits", "userData"))
-        action = self.text(entry, "customer", path, required=True)
-        if action is None:
-            return None
-        if action not in WORLD_ACTIONS:
-            self.fail(entry.lines["customer"], f"{path}.customer must be one of {', '.join(WORLD_ACTIONS)}")
-            return None
-        needed = {"call": ("from", "to"), "dtmf": ("call", "digits")}.get(action, ("call",))
-        for key in needed:
-            if entry.get(key) is None:
-                self.fail(entry.line, f"{path}: customer {action} needs {key}")
-        if action == "call" and "call" in entry:
-            self.fail(entry.lines["call"], f"{path}.call: a new call has no id yet; save it with save:")
-        user_data = entry.get("userData")
-        if user_data is not None and not isinstance(user_data, dict):
-            self.fail(entry.lines["userData"], f"{path}.userData must be a mapping")
-        common = self._common(entry, path, number)
-        if action == "call" and common["save"] is None:
-            common["save"] = "call"  # what ${call.id} refers to
-        return World(
-            **common,
-            action=action,
-            call=entry.get("call"),
-            caller=entry.get("from"),
-            to=entry.get("to"),
-            party=entry.get("party"),
-            digits=entry.get("digits"),
-            user_data=user_data,
-        )
-
-    def _visitor(self, entry: Marked, path: str, number: int) -> Step | None:
-        self.only(entry, path, ("name", "save", "visitor", "chat", "queue", "nickname", "subject", "text"))
-        action = self.text(entry, "visitor", path, required=True)
-        if action is None:
-            return None
-        if action not in VISITOR_ACTIONS:
-            self.fail(entry.lines["visitor"], f"{path}.visitor must be one of {', '.join(VISITOR_ACTIONS)}")
-            return None
-        needed = {"chat": ("nickname",), "message": ("chat", "text")}.get(action, ("chat",))
-        for key in needed:
-            if entry.get(key) is None:
-                self.fail(entry.line, f"{path}: visitor {action} needs {key}")
-        if action == "chat" and "chat" in entry:
-            self.fail(entry.lines["chat"], f"{path}.chat: a new chat has no id yet; save it with save:")
-        common = self._common(entry, path, number)
-        if action == "chat" and common["save"] is None:
-            common["save"] = "chat"  # what ${chat.id} refers to
-        return Visitor(
-            **common,
-            action=action,
-            chat=entry.get("chat"),
-            queue=entry.get("queue"),
-            nickname=entry.get("nickname"),
-            subject=entry.get("subject"),
-            text=entry.get("text"),
-        )
-
-    def _email(self, entry: Marked, path: str, number: int) -> Step | None:
-        self.only(entry, path, ("name", "save", "email", "to", "cc", "queue", "subject", "text", "attachments"))
-        sender = self.text(entry, "email", path, required=True)
-        attachments = entry.get("attachments")
-        if attachments is not None and not isinstance(attachments, list):
-            self.fail(entry.lines["attachments"], f"{path}.attachments must be a list of {{name, mimeType, content}}")
-        common = self._common(entry, path, number)
-        if common["save"] is None:
-            common["save"] = "email"  # what ${email.id} refers to
-        if sender is None:
-            return None
-        return Email(
-            **common,
-            sender=sender,
-            to=entry.get("to"),
-            cc=entry.get("cc"),
-            queue=entry.get("queue"),
-            subject=entry.get("subject"),
-            text=entry.get("text"),
-            attachments=attachments,
-        )
-
-    def _wait(self, entry: Marked, path: str, number: int) -> Step | None:
-        self.only(entry, path, ("name", "wait"))
-        seconds = self.seconds(entry, "wait", path)
-        return None if seconds is None else Wait(**self._common(entry, path, number), seconds=seconds)
-
-    def _expect(self, entry: Marked, path: str, number: int) -> Step | None:
-        self.only(entry, path, ("name", "save", "expect"))
-        spec = entry["expect"]
-        where = f"{path}.expect"
-        if not self.mapping(spec, where, entry.lines["expect"]):
-            return None
-        self.only(spec, where, ("agent", "topic", "match", "within", "count"))
-        agent = self.agent(spec, where)
-        topic = self.text(spec, "topic", where) or TOPICS[0]
-        if topic not in TOPICS:
-            self.fail(spec.lines["topic"], f"{where}.topic must be one of {', '.join(TOPICS)}")
-        match = spec.get("match", {})
-        if not isinstance(match, dict):
-            self.fail(spec.lines["match"], f"{where}.match must map field paths (call.state) to values")
-            match = {}
-        within = self.seconds(spec, "within", where)
-        count = spec.get("count")
-        if count is not None and not (isinstance(count, int) and not isinstance(count, bool) and count >= 0):
-            self.fail(spec.lines["count"], f"{where}.count must be a whole number, 0 for 'never'")
-            count = None
-        if count is not None and entry.get("save") is not None and count != 1:
-            self.fail(entry.lines["save"], f"{path}.save: only a single notification can be saved (count 1)")
-        if agent is None:
-            return None
-        return Expect(
-            **self._common(entry, path, number),
-            agent=agent,
-            topic=topic,
-            match=dict(match),
-            within=within if within is not None else self.timeout,
-            count=count,
-        )
-
-    def _traffic(self, entry: Marked, path: str, number: int) -> Step | None:
-        self.only(entry, path, ("name", "save", "traffic"))
-        spec = entry["traffic"]
-        where = f"{path}.traffic"
-        if not self.mapping(spec, where, entry.lines["traffic"]):
-            return None
-        keys = ("to", "duration", "seed", "arrivals", "talk", "wrapUp", "patience", "agents")
-        self.only(spec, where, keys)
-        for key in keys[:-1]:
-            if key not in spec:
-                self.fail(spec.line, f"{where}.{key} is missing")
-        to = spec.get("to")
-        if to is not None and not isinstance(to, str):
-            self.fail(spec.lines["to"], f'{where}.to must be a string (quote it: "{to}")')
-        duration = self.seconds(spec, "duration", where)
-        seed = spec.get("seed", 0)
-        if not isinstance(seed, int) or isinstance(seed, bool):
-            self.fail(spec.lines["seed"], f"{where}.seed must be an integer")
-            seed = 0
-        times = {key: self.distribution(spec, key, where) for key in ("arrivals", "talk", "wrapUp", "patience")}
-        agents = spec.get("agents", [])
-        if not isinstance(agents, list) or not all(isinstance(name, str) for name in agents):
-            self.fail(spec.lines["agents"], f"{where}.agents must be a list of agent names")
-            agents = []
-        for name in agents:
-            if name not in self.agent_names:
-                self.fail(spec.lines["agents"], f"{where}.agents: no agent named {name!r}")
-        arrivals, talk, wrap_up, patience = times["arrivals"], times["talk"], times["wrapUp"], times["patience"]
-        if duration is None or arrivals is None or talk is None or wrap_up is None or patience is None:
-            return None
-        return Traffic(
-            **self._common(entry, path, number),
-            spec=TrafficSpec(to, duration, seed, arrivals, talk, wrap_up, patience, tuple(agents)),
-        )
-
-    def distribution(self, entry: Marked, key: str, path: str) -> Distribution | None:
-        value = entry.get(key)
-        if value is None:
-            return None
-        where = f"{path}.{key}"
-        usage = "one of constant: s, uniform: [low, high], exponential: mean, normal: [mean, sd]"
-        if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in DISTRIBUTIONS:
-            self.fail(entry.lines[key], f"{where} must be {usage}")
-            return None
-        kind, given = next(iter(value.items()))
-        parameters = given if isinstance(given, list) else [given]
-        if len(parameters) != DISTRIBUTIONS[kind] or not all(_is_number(p) and p >= 0 for p in parameters):
-            self.fail(entry.lines[key], f"{where}: {kind} takes {DISTRIBUTIONS[kind]} number(s) of seconds, 0 or more")
-            return None
-        if kind == "uniform" and parameters[0] > parameters[1]:
-            self.fail(entry.lines[key], f"{where}: uniform needs low <= high")
-            return None
-        return Distribution(kind, tuple(float(p) for p in parameters))
-
-    # ------------------------------------------------------------------ fields
-
-    def only(self, entry: Marked, path: str, known: tuple[str, ...]) -> None:
-        for key in entry:
-            if key not in known:
-                where = f"{path}.{key}" if path else key
-                self.fail(entry.lines[key], f"{where} is not a known field (known: {', '.join(known)})")
-
-    def mapping(self, value: Any, path: str, line: int) -> bool:
-        if not isinstance(value, Marked):
-            self.fail(line, f"{path} must be a mapping")
-            return False
-        return True
-
-    def text(self, entry: Marked, key: str, path: str, required: bool = False) -> str | None:
-        value = entry.get(key)
-        where = f"{path}.{key}" if path else key
-        if value is None:
-            if required:
-                self.fail(entry.line, f"{where} is missing")
-            return None
-        if not isinstance(value, str) or not value.strip():
-            hint = f' (quote it: "{value}")' if _is_number(value) else ""
-            self.fail(entry.lines[key], f"{where} must be a non-empty string{hint}")
-            return None
-        return value
-
-    def seconds(self, entry: Marked, key: str, path: str) -> float | None:
-        value = entry.get(key)
-        if value is None:
-            return None
-        if not _is_number(value) or value < 0:
-            where = f"{path}.{key}" if path else key
-            self.fail(entry.lines[key], f"{where} must be a number of seconds, 0 or more")
-            return None
-        return float(value)
-
-    def flag(self, entry: Marked, key: str, path: str, default: bool) -> bool:
-        value = entry.get(key, default)
-        if not isinstance(value, bool):
-            self.fail(entry.lines[key], f"{path}.{key} must be true or false")
-            return default
-        return value
-
-    def agent(self, entry: Marked, path: str) -> str | None:
-        name = self.text(entry, "agent", path, required=True)
-        if name is not None and name not in self.agent_names:
-            known = ", ".join(sorted(self.agent_names)) or "none declared under agents"
-            self.fail(entry.lines["agent"], f"{path}.agent: no agent named {name!r} (agents: {known})")
-            return None
-        return name
-
-    def name_ok(self, name: Any, line: int, path: str) -> None:
-        if not isinstance(name, str) or not values.REFERENCE.fullmatch("${" + name + "}"):
-            self.fail(line, f"{path}: {name!r} is not a usable variable name (letters, digits, _ and -)")
-
-    def references_ok(self, value: Any, line: int, path: str) -> None:
-        for name in values.references(value):
-            if name not in self.defined:
-                self.fail(line, f"{path}: ${{{name}}} is not defined by an earlier step, an agent or variables")

@@ -7,12 +7,19 @@ one line when it ends, with a running count, and failures are detailed in the su
 
 from __future__ import annotations
 
+import csv
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TextIO
 
+from .model import Traffic
 from .runner import ScenarioResult, StepResult
+from .traffic import TrafficLine
+
+TRAFFIC_HEADER = ("time", "to", "offered", "answered", "abandoned", "waiting", "avg wait", "max wait")
+CSV_HEADER = ("scenario", "copy", "step", "time", "to", "offered", "answered", "abandoned", "waiting",
+              "averageWait", "longestWait", "final")  # fmt: skip
 
 
 class Console:
@@ -21,6 +28,7 @@ class Console:
         self.per_step = per_step
         self.total = total
         self.done = 0
+        self._traffic_shown: set[tuple[int, int]] = set()  # (copy, step number) whose header was printed
 
     def say(self, text: str) -> None:
         print(text, file=self.stream, flush=True)
@@ -39,6 +47,19 @@ class Console:
         self.say(f"  {mark} {step.step.number:>3} {what}  {timing}")
         if not step.passed:
             self.say(f"         line {step.step.line}: {step.message}")
+
+    def traffic(self, result: ScenarioResult, step: Traffic, line: TrafficLine) -> None:
+        """A traffic step's periodic line, as SIPp prints one: a header first, then a line per interval."""
+        if not self.per_step:
+            return
+        if (result.copy, step.number) not in self._traffic_shown:
+            self._traffic_shown.add((result.copy, step.number))
+            self.say("        {:>11} {:>8} {:>8} {:>8} {:>9} {:>7} {:>9} {:>9}".format(*TRAFFIC_HEADER))
+        when = f"{line.time:g} s" + ("*" if line.final else " ")
+        self.say(
+            f"        {when:>11} {line.to:>8} {line.offered:>8} {line.answered:>8} {line.abandoned:>9} "
+            f"{line.waiting:>7} {line.average_wait:>7.1f} s {line.longest_wait:>7.1f} s"
+        )
 
     def scenario_done(self, result: ScenarioResult) -> None:
         self.done += 1
@@ -86,3 +107,23 @@ def write_junit(path: str | Path, results: list[ScenarioResult], elapsed: float)
                 for step in result.steps
             )
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+class StatsCsv:
+    """The traffic lines as CSV, one row per line, flushed as each comes, for plots while a run goes on."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._file = Path(path).open("w", newline="", encoding="utf-8")  # noqa: SIM115 (open for the whole run)
+        self._writer = csv.writer(self._file)
+        self._writer.writerow(CSV_HEADER)
+        self._file.flush()
+
+    def traffic(self, result: ScenarioResult, step: Traffic, line: TrafficLine) -> None:
+        self._writer.writerow(
+            (result.scenario.source, result.copy + 1, step.number, line.time, line.to, line.offered, line.answered,
+             line.abandoned, line.waiting, line.average_wait, line.longest_wait, int(line.final))
+        )  # fmt: skip
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()

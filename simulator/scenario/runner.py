@@ -15,13 +15,14 @@ from contextlib import AsyncExitStack, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import target, values
-from .agent import AgentClient
+from . import statistic, target, values
+from .agent import AgentClient, LoginRefused
 from .model import (
     VISITOR_ACTIONS,
     WORLD_ACTIONS,
     Email,
     Expect,
+    ExpectStatistic,
     Operation,
     Reply,
     Request,
@@ -32,7 +33,7 @@ from .model import (
     Wait,
     World,
 )
-from .traffic import TrafficRun
+from .traffic import INTERVAL, TrafficLine, TrafficRun
 
 TICK = 0.5  # simulated seconds between looks for an expected notification on a virtual clock
 
@@ -76,10 +77,23 @@ class ScenarioResult:
 StepListener = Callable[[ScenarioResult, StepResult], None]
 
 
+@dataclass
+class TrafficWatch:
+    """Who is told a traffic step's lines (`listener(result, step, line)`), every `interval` simulated s."""
+
+    listener: Callable[[ScenarioResult, Traffic, TrafficLine], None]
+    interval: float = INTERVAL
+
+
 async def run(
-    scenario: Scenario, url: str | None = None, copy: int = 0, on_step: StepListener | None = None
+    scenario: Scenario,
+    url: str | None = None,
+    copy: int = 0,
+    on_step: StepListener | None = None,
+    watch: TrafficWatch | None = None,
 ) -> ScenarioResult:
-    """Run the scenario on a fresh in-process simulator (virtual clock), or against the one at `url`."""
+    """Run the scenario on a fresh in-process simulator (virtual clock), or against the one at `url`;
+    `watch` is told how each traffic step goes as it goes."""
     result = ScenarioResult(scenario, copy)
     started = time.perf_counter()
     try:
@@ -88,10 +102,15 @@ async def run(
                 simulator = await stack.enter_async_context(target.in_process(scenario.contact_center, scenario.admin))
             else:
                 simulator = await stack.enter_async_context(target.running(url, scenario.admin))
-            await _Play(scenario, simulator, result, on_step, stack).play()
+            await _Play(scenario, simulator, result, on_step, stack, watch).play()
     except Exception as problem:  # the report must say what broke, whatever it was
         prefix = "" if result.steps else "could not start: "
         result.error = f"{prefix}{type(problem).__name__}: {problem}"
+        if isinstance(problem, LoginRefused) and url is not None and scenario.contact_center is not None:
+            result.error += (
+                f"; with --url the scenario's contactCenter ({scenario.contact_center}) is not loaded: run it "
+                f"against `gwsim serve --contact-center {scenario.contact_center}`"
+            )
     result.real = time.perf_counter() - started
     return result
 
@@ -104,7 +123,9 @@ class _Play:
         result: ScenarioResult,
         on_step: StepListener | None,
         stack: AsyncExitStack,
+        watch: TrafficWatch | None = None,
     ) -> None:
+        self.watch = watch
         self.scenario = scenario
         self.simulator = simulator
         self.result = result
@@ -121,6 +142,11 @@ class _Play:
             await agent.start()
             self.agents[spec.name] = agent
             self.variables[spec.name] = dict(agent.variables)
+        if self.scenario.faults is not None:
+            status, body = await self.simulator.control("POST", "/sim/faults", self.scenario.faults)
+            if status != 200:
+                raise RuntimeError(f"POST /sim/faults answered {status}: {body.get('statusMessage', body)}")
+            self.stack.push_async_callback(self.simulator.control, "DELETE", "/sim/faults")
         self.start = self.simulator.now()
         for step in self.scenario.steps:
             began = time.perf_counter()
@@ -232,7 +258,15 @@ class _Play:
     async def _traffic(self, step: Traffic) -> Any:
         names = step.spec.agents or tuple(self.agents)
         to = str(values.resolve(step.spec.to, self.variables))
-        return await TrafficRun(step.spec, to, self.simulator, {name: self.agents[name] for name in names}).play()
+        agents = {name: self.agents[name] for name in names}
+        watch = self.watch
+        if watch is None:
+            return await TrafficRun(step.spec, to, self.simulator, agents).play()
+
+        def told(line: TrafficLine) -> None:
+            watch.listener(self.result, step, line)
+
+        return await TrafficRun(step.spec, to, self.simulator, agents, told, watch.interval).play()
 
     async def _wait(self, step: Wait) -> None:
         await self.simulator.advance(step.seconds)
@@ -249,6 +283,12 @@ class _Play:
         if found is None:
             raise StepFailed(self._nothing_matched(agent, step, wanted))
         return found
+
+    async def _expectstatistic(self, step: ExpectStatistic) -> Any:
+        try:
+            return await statistic.expect(step, self.simulator, self.variables)
+        except statistic.StatisticFailed as failure:
+            raise StepFailed(str(failure)) from None
 
     @staticmethod
     def _count(agent: AgentClient, step: Expect, wanted: dict[str, Any], tolerance: float) -> Any:

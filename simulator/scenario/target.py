@@ -12,12 +12,13 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
+import orjson
 from aiohttp import web
 
 from ..center_file import load, load_default
 from ..core.voice import VirtualClock
 from . import values
-from .agent import basic_auth
+from .agent import basic_auth, client_session
 
 
 class Simulator:
@@ -38,7 +39,7 @@ class Simulator:
     async def control(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         """A request to the control API (or any path) with the admin's credentials: (HTTP status, JSON body)."""
         async with self._http.request(method, self.url + path, json=body, headers=self._headers) as response:
-            return response.status, await response.json(content_type=None)
+            return response.status, await response.json(content_type=None, loads=orjson.loads)
 
     async def advance(self, seconds: float) -> None:
         """Let `seconds` of simulated time pass: advance a virtual clock, or wait in real time."""
@@ -68,7 +69,7 @@ async def in_process(contact_center: str | None, admin: tuple[str, str]) -> Asyn
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     try:
-        async with aiohttp.ClientSession() as http:
+        async with client_session() as http:
             yield Simulator(f"http://127.0.0.1:{port}", http, admin, virtual=True)
     finally:
         await runner.cleanup()
@@ -78,7 +79,7 @@ async def in_process(contact_center: str | None, admin: tuple[str, str]) -> Asyn
 async def running(url: str, admin: tuple[str, str]) -> AsyncIterator[Simulator]:
     """A simulator already running at `url`, reset to its contact center as loaded (so every run starts from
     the same world, whatever ran before); its clock's mode is read from /sim/state."""
-    async with aiohttp.ClientSession() as http:
+    async with client_session() as http:
         simulator = Simulator(url, http, admin, virtual=False)
         status, body = await simulator.control("POST", "/sim/reset")
         if status != 200:

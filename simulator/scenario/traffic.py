@@ -24,6 +24,7 @@ from .model import TrafficSpec
 from .target import Simulator
 
 CALLERS = "+1555"  # customers are numbered from this prefix
+INTERVAL = 60.0  # simulated seconds between two lines of a traffic step's live report
 RINGING = {"notificationType": "StatusChange", "call.state": "Ringing"}
 
 
@@ -47,11 +48,42 @@ class TrafficCounters:
         }
 
 
-class TrafficRun:
-    """One traffic step being played: a queue of timed actions, applied in time order."""
+@dataclass(frozen=True)
+class TrafficLine:
+    """The traffic of one step as it stood `time` simulated seconds after it began, like one of SIPp's
+    periodic lines: calls offered, answered and abandoned so far, waiting now (queued or ringing), and the
+    average and longest wait of the answered ones. `final` for the line at the end of the step."""
 
-    def __init__(self, spec: TrafficSpec, to: str, simulator: Simulator, agents: dict[str, AgentClient]) -> None:
+    time: float
+    to: str
+    offered: int
+    answered: int
+    abandoned: int
+    waiting: int
+    average_wait: float
+    longest_wait: float
+    final: bool = False
+
+
+IntervalListener = Callable[[TrafficLine], None]
+
+
+class TrafficRun:
+    """One traffic step being played: a queue of timed actions, applied in time order. With `on_interval`,
+    it is told a `TrafficLine` every `interval` simulated seconds, and at the end."""
+
+    def __init__(
+        self,
+        spec: TrafficSpec,
+        to: str,
+        simulator: Simulator,
+        agents: dict[str, AgentClient],
+        on_interval: IntervalListener | None = None,
+        interval: float = INTERVAL,
+    ) -> None:
         self.spec = spec
+        self.on_interval = on_interval
+        self.interval = interval
         self.to = to
         self.simulator = simulator
         self.agents = agents
@@ -68,17 +100,35 @@ class TrafficRun:
         self._check: dict[str, AgentClient] = {}
 
     async def play(self) -> dict[str, Any]:
-        start = self.simulator.now()
+        start = self._start = self.simulator.now()
         self._at(start + self.spec.arrivals.draw(self.random), self._arrival)
         self._end = start + self.spec.duration
+        report = start + self.interval
         while self._events:
             when, _, action = heapq.heappop(self._events)
+            if isinstance(action, _Abandon) and action.call_id not in self._arrived:
+                continue  # answered in time: no need to move the clock there
+            while self.on_interval is not None and report < when:  # every action up to the line is done
+                if report > self.simulator.now():
+                    await self.simulator.advance(report - self.simulator.now())
+                self.on_interval(self._line(report - start))
+                report += self.interval
             if when > self.simulator.now():
                 await self.simulator.advance(when - self.simulator.now())
             await action()
             if self._check:
                 await self._react()
+        if self.on_interval is not None:
+            self.on_interval(self._line(self.simulator.now() - start, final=True))
         return self.counters.document()
+
+    def _line(self, time: float, final: bool = False) -> TrafficLine:
+        counters = self.counters
+        average = counters.total_wait / counters.answered if counters.answered else 0.0
+        return TrafficLine(
+            round(time, 3), self.to, counters.offered, counters.answered, counters.abandoned, len(self._arrived),
+            round(average, 3), round(counters.longest_wait, 3), final,
+        )  # fmt: skip
 
     def _at(self, when: float, action: Callable[[], Awaitable[None]]) -> None:
         heapq.heappush(self._events, (when, next(self._seq), action))
@@ -92,20 +142,19 @@ class TrafficRun:
         if status != 200:
             raise RuntimeError(f"POST /sim/calls to {self.to}: HTTP {status} {body.get('statusMessage', body)}")
         call_id = str(body["id"])
-        self._check = await self._rung_by(call_id)
+        self._check = self._rung_by(body.get("call"))
         self.counters.offered += 1
         self._arrived[call_id] = now
         patience = self.spec.patience.draw(self.random)
-        self._at(now + patience, lambda: self._abandon(call_id, caller))
+        self._at(now + patience, _Abandon(self, call_id, caller))
         self._at(now + self.spec.arrivals.draw(self.random), self._arrival)
 
-    async def _rung_by(self, call_id: str) -> dict[str, AgentClient]:
-        """The agents whose phone the new call rang, from the control API's view of the call: only they
-        need reading, however many agents the step has."""
-        status, body = await self.simulator.control("GET", f"/sim/calls/{call_id}")
-        if status != 200:
+    def _rung_by(self, call: dict[str, Any] | None) -> dict[str, AgentClient]:
+        """The agents whose phone the new call rang, from the call with its parties that placing it
+        answered: only they need reading, however many agents the step has."""
+        if call is None:
             return {}  # over already (a busy number)
-        devices = {party.get("device") for party in body["call"]["parties"] if party.get("role") == "agent"}
+        devices = {party.get("device") for party in call["parties"] if party.get("role") == "agent"}
         names = [self._by_device[device] for device in devices if device in self._by_device]
         return {name: self._free[name] for name in names if name in self._free}
 
@@ -149,3 +198,15 @@ class TrafficRun:
         await agent.request("POST", "/api/v2/me", {"operationName": "Ready"})
         self._free[name] = agent
         self._check = {name: agent}
+
+
+@dataclass(frozen=True)
+class _Abandon:
+    """A customer's patience running out: an action the run can see is moot once the call was answered."""
+
+    run: TrafficRun
+    call_id: str
+    caller: str
+
+    def __call__(self) -> Awaitable[None]:
+        return self.run._abandon(self.call_id, self.caller)

@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..core.numerals import is_whole_number
+
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z0-9_-]+|\[\d+\])*)\}")
 _PART = re.compile(r"\.([A-Za-z0-9_-]+)|\[(\d+)\]")
 _MISSING = object()
@@ -83,7 +85,7 @@ def field(document: Any, path: str) -> Any:
     for key in path.split("."):
         if isinstance(value, Mapping) and key in value:
             value = value[key]
-        elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
+        elif isinstance(value, list) and is_whole_number(key) and int(key) < len(value):
             value = value[int(key)]
         else:
             return _MISSING

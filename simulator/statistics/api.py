@@ -16,6 +16,7 @@ from ..api.keys import STATISTICS
 from ..api.resources import EVERYONE, Context, RouteTable
 from ..api.responses import Failure, ok
 from ..api.route_factories import custom_route
+from ..core.numerals import is_whole_number
 from ..core.refusals import INVALID, NOT_FOUND
 from .sampler import Sample, Statistics
 
@@ -25,7 +26,7 @@ BASE = "/api/v1"
 def _statistics(ctx: Context, object_id: str) -> tuple[Statistics, list[str]]:
     statistics = ctx.request.app[STATISTICS]
     if not statistics.kinds_of(object_id):
-        raise Failure(NOT_FOUND, f"objectId {object_id!r} is not a voice queue, skill or agent of the contact center")
+        raise Failure(NOT_FOUND, f"objectId {object_id!r} is not a queue, skill or agent of the contact center")
     return statistics, [definition.name for definition in statistics.definitions_of(object_id)]
 
 
@@ -48,7 +49,7 @@ def _whole(query: Any, name: str, minimum: int) -> int | None:
     text = query.get(name)
     if text is None:
         return None
-    if not (text.isascii() and text.isdigit()) or int(text) < minimum:
+    if not is_whole_number(text) or int(text) < minimum:
         raise Failure(INVALID, f"{name} must be a whole number{' of 1 or more' if minimum else ''}, not {text!r}")
     return int(text)
 

@@ -13,7 +13,7 @@ started is taken to be the wall-clock time then.
 from __future__ import annotations
 
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 
 from ..core.changes import QueueCallChanged, WorldReset
@@ -26,6 +26,7 @@ from ..core.voice import Clock
 from ..core.voice.events import CallStateChanged, DeviceStateChanged
 from .tally import IN_CALL, NOT_READY, READY, QueueTally, Tally
 
+_AGENT_STATUS = {"ready": READY, "not_ready": NOT_READY, "in_call": IN_CALL}  # measure -> AgentStatus
 MAX_SAMPLES = 8640  # per statistic of an object: a day of samples every 10 seconds
 Sample = tuple[int, float]  # (ms since the epoch, value)
 
@@ -72,36 +73,49 @@ class Statistics:
     def _tick(self, frequency: int) -> None:
         self._schedule(frequency)
         stamp = round((self.epoch + self.clock.now()) * 1000)
+        by_type: dict[str, list[StatisticDefinition]] = {}
         for definition in self.center.statistics:
-            if definition.frequency != frequency:
-                continue
-            for object_id in self.objects(definition.object_type):
-                value = self.value(definition, object_id)
-                series = self.samples.get((object_id, definition.name))
-                if series is None:
-                    series = self.samples[(object_id, definition.name)] = deque(maxlen=MAX_SAMPLES)
-                series.append((stamp, value))
+            if definition.frequency == frequency:
+                by_type.setdefault(definition.object_type, []).append(definition)
+        for object_type, definitions in by_type.items():
+            for object_id in self.objects(object_type):
+                # what an object's statistics are computed from is read once for all of them: with a
+                # thousand agents, a sample is thousands of values every few simulated seconds
+                for definition, value in zip(definitions, self.values(definitions, object_id), strict=True):
+                    series = self.samples.get((object_id, definition.name))
+                    if series is None:
+                        series = self.samples[(object_id, definition.name)] = deque(maxlen=MAX_SAMPLES)
+                    series.append((stamp, value))
 
     def objects(self, object_type: str) -> list[str]:
         """The ids of the objects a statistic of `object_type` is sampled for."""
-        if object_type == QUEUE:
-            return [queue.id for queue in self.center.queues.values() if queue.channel == "voice"]
+        if object_type == QUEUE:  # voice, chat and e-mail queues alike
+            return list(self.center.queues)
         if object_type in (SKILL_Q, SKILL_AG):
             return list(self.center.skills)
         return [user.id for user in self.center.users.values() if user.has_role(AGENT_ROLE)]
 
     def value(self, definition: StatisticDefinition, object_id: str) -> float:
         """The statistic's value for the object now."""
+        return self.values([definition], object_id)[0]
+
+    def values(self, definitions: list[StatisticDefinition], object_id: str) -> list[float]:
+        """The values now of `definitions`, all of one object type, for the object `object_id`."""
         now = self.clock.now()
-        if definition.object_type in (QUEUE, SKILL_Q):
-            return _call_value(definition, self._queues_of(definition.object_type, object_id), now,
-                               self._threshold(definition))  # fmt: skip
-        users = [object_id] if definition.object_type == AGENT else self._agents_with(object_id)
+        object_type = definitions[0].object_type
+        if object_type in (QUEUE, SKILL_Q):
+            tallies = self._queues_of(object_type, object_id)
+            return [_call_value(definition, tallies, now, self._threshold(definition)) for definition in definitions]
+        users = [object_id] if object_type == AGENT else self._agents_with(object_id)
         statuses = [self.tally.agent_status.get(user_id, ("", now)) for user_id in users]
-        if definition.measure == "longest_idle":
-            return round(max((now - since for status, since in statuses if status == READY), default=0.0))
-        wanted = {"ready": READY, "not_ready": NOT_READY, "in_call": IN_CALL}[definition.measure]
-        return sum(1 for status, _since in statuses if status == wanted)
+        counts = Counter(status for status, _since in statuses)
+        values: list[float] = []
+        for definition in definitions:
+            if definition.measure == "longest_idle":
+                values.append(round(max((now - since for status, since in statuses if status == READY), default=0.0)))
+            else:
+                values.append(counts[_AGENT_STATUS[definition.measure]])
+        return values
 
     def _queues_of(self, object_type: str, object_id: str) -> list[QueueTally]:
         if object_type == QUEUE:
@@ -129,7 +143,7 @@ class Statistics:
         """The object types `object_id` is (a skill is both SKILL_Q and SKILL_AG); empty if unknown."""
         queue = self.center.queues.get(object_id)
         if queue is not None:
-            return (QUEUE,) if queue.channel == "voice" else ()
+            return (QUEUE,)
         if object_id in self.center.skills:
             return (SKILL_Q, SKILL_AG)
         user = self.center.users.get(object_id)
@@ -148,27 +162,27 @@ def _call_value(
     definition: StatisticDefinition, tallies: list[QueueTally], now: float, threshold: tuple[int, int] | None
 ) -> float:
     measure = definition.measure
-    answered = [wait for tally in tallies for wait in tally.answered_waits]
-    abandoned = [wait for tally in tallies for wait in tally.abandoned_waits]
+    answered = sum(len(tally.answered_waits) for tally in tallies)
+    abandoned = sum(len(tally.abandoned_waits) for tally in tallies)
     counts: dict[str, Callable[[], float]] = {
-        "answered": lambda: len(answered),
-        "abandoned": lambda: len(abandoned),
+        "answered": lambda: answered,
+        "abandoned": lambda: abandoned,
         "waiting": lambda: sum(len(tally.waiting) for tally in tallies),
         "longest_waiting": lambda: round(
             max((now - since for tally in tallies for since in tally.waiting.values()), default=0.0)
         ),
         "average_wait": lambda: (
-            round(sum(answered + abandoned) / len(answered + abandoned)) if answered or abandoned else 0
+            round(sum(tally.total_wait for tally in tallies) / (answered + abandoned)) if answered or abandoned else 0
         ),
     }
     if measure in counts:
         return counts[measure]()
     assert threshold is not None
     left, right = threshold
-    within = sum(1 for wait in answered if left <= wait <= right)
+    within = sum(tally.within(tally.answered_waits, left, right) for tally in tallies)
     if measure == "answered_in_range":
-        total = len(answered)
+        total = answered
     else:  # service_factor: answered, and abandoned after the second time range
         late = definition.time_range2[1] if definition.time_range2 else 0
-        total = len(answered) + sum(1 for wait in abandoned if wait > late)
+        total = answered + sum(tally.longer(tally.abandoned_waits, late) for tally in tallies)
     return round(100 * within / total, 2) if total else 0

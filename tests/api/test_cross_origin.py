@@ -4,6 +4,9 @@ nosniff). All over real HTTP, the requests written as browsers send them."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import aiohttp
 import pytest
 from conftest import LiveServer
@@ -66,7 +69,9 @@ async def test_a_preflight_from_another_origin_is_refused_without_cors_headers(s
 
 async def test_answers_to_an_allowed_origin_allow_credentials_and_expose_the_csrf_headers(serve):
     server = await serve(allow_origins=(DESKTOP,), csrf=True)
-    async with browser() as http:
+    # The page is on another site, so its cookie is Secure: browsers send it to loopback over plain HTTP.
+    jar = aiohttp.CookieJar(unsafe=True, treat_as_secure_origin=server.url)
+    async with aiohttp.ClientSession(cookie_jar=jar) as http:
         async with http.get(f"{server.url}/api/v2/me", headers={"Origin": DESKTOP, **basic(AGENT1)}) as response:
             assert response.status == 200
             assert response.headers["Access-Control-Allow-Origin"] == DESKTOP
@@ -212,6 +217,26 @@ async def test_a_cookie_change_from_a_foreign_page_is_refused(serve):
     assert status == 200
 
 
+async def test_a_login_from_an_allowed_page_of_another_site_gets_a_cookie_it_can_send_back(serve):
+    """A desktop on `localhost:3000` calling the simulator on 127.0.0.1 is on another site: a Lax cookie
+    would never come back with its requests. Pages of the simulator's own host (any port), and origins
+    not allowed, get the Lax cookie."""
+    server = await serve(allow_origins=(DESKTOP, "http://127.0.0.1:3000", "https://crm.example"))
+    for origin, attributes in (
+        (DESKTOP, {"samesite=none", "secure", "partitioned", "httponly"}),
+        ("https://crm.example", {"samesite=none", "secure", "partitioned", "httponly"}),
+        ("http://127.0.0.1:3000", {"samesite=lax", "httponly"}),
+        (EVIL, {"samesite=lax", "httponly"}),
+        (None, {"samesite=lax", "httponly"}),
+    ):
+        headers = basic(AGENT1) if origin is None else {"Origin": origin, **basic(AGENT1)}
+        _, answer, _ = await fetch("GET", f"{server.url}/api/v2/me", headers=headers)
+        [cookie] = answer.getall("Set-Cookie")
+        name, *rest = (part.strip().lower() for part in cookie.split(";"))
+        assert name.startswith("jsessionid=")
+        assert set(rest) == attributes | {"path=/"}, origin
+
+
 async def test_cookies_are_samesite_lax_and_answers_nosniff(serve):
     server = await serve()
     async with browser() as http:
@@ -222,3 +247,64 @@ async def test_cookies_are_samesite_lax_and_answers_nosniff(serve):
         for url in (f"{server.url}/api/v2/nothing", f"{server.url}/sim/state", server.notifications_url):
             async with http.get(url) as answer:
                 assert answer.headers["X-Content-Type-Options"] == "nosniff", url
+
+
+HANDSHAKE = b'[{"channel":"/meta/handshake","version":"1.0","supportedConnectionTypes":["long-polling"]}]'
+NOT_UTF8 = [
+    # (the request line, its headers, its body): each quotes a header's value in its refusal
+    ("POST /api/v2/me", [b"Origin: http://\xff", b"Cookie: JSESSIONID=x", b"Content-Type: application/json"], b"{}"),
+    ("OPTIONS /api/v2/me", [b"Origin: http://\xff", b"Access-Control-Request-Method: GET"], b""),
+    ("OPTIONS /api/v2/me", [b"Origin: " + DESKTOP.encode(), b"Access-Control-Request-Method: G\xff"], b""),
+    ("POST /api/v2/notifications", [b"Origin: http://\xff", b"Cookie: JSESSIONID=x",
+                                    b"Content-Type: application/json"], HANDSHAKE),
+    ("GET /api/v2/notifications?jsonp=cb&message=%5B%5D", [b"Referer: http://\xff/page", b"Cookie: JSESSIONID=x"],
+     b""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("line", "headers", "body"), NOT_UTF8, ids=["change", "preflight", "method", "poll", "jsonp"])
+async def test_a_header_that_is_not_utf8_is_quoted_in_the_refusal_not_a_500(serve, line, headers, body):
+    """aiohttp keeps a header's bytes that are not UTF-8 as surrogate escapes, which no JSON encoder writes."""
+    server = await serve(allow_origins=(DESKTOP,))
+    status, answer = await raw_request(server, line, headers, body)
+    assert 400 <= status < 500, (status, answer)
+    [refusal] = answer if isinstance(answer, list) else [answer]
+    message = refusal.get("statusMessage") or refusal["error"]
+    assert "\ufffd" in message  # the byte shown as a replacement character
+
+
+async def raw_request(server: LiveServer, line: str, headers: list[bytes], body: bytes) -> tuple[int, object]:
+    """One request written byte for byte, as no HTTP client library would send it."""
+    host, port = server.url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        head = [f"{line} HTTP/1.1".encode(), f"Host: {host}:{port}".encode(), *headers,
+                f"Content-Length: {len(body)}".encode(), b"Connection: close"]  # fmt: skip
+        writer.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
+        answer = await asyncio.wait_for(reader.read(), 10)
+    finally:
+        writer.close()
+    status_line, _, rest = answer.partition(b"\r\n")
+    _, _, payload = rest.partition(b"\r\n\r\n")
+    text = payload.decode()
+    if text.startswith("cb("):
+        text = text[3:].rstrip(";").rstrip(")")
+    return int(status_line.split()[1]), json.loads(text) if text.strip().startswith(("{", "[")) else text
+
+
+@pytest.mark.parametrize("origin", ["http://[", "http://[::1", "http://a]b"])
+async def test_an_origin_that_is_no_url_is_a_foreign_one_not_a_500(serve, origin):
+    """urlsplit raises on an unclosed IPv6 bracket: a login, a poll, a callback and a websocket upgrade
+    from such a page are answered as from any origin that is not allowed."""
+    server = await serve(allow_origins=("*",))
+    status, _, body = await fetch("GET", f"{server.url}/api/v2/me", headers={"Origin": origin, **basic(AGENT1)})
+    assert status == 200, body
+    server = await serve(allow_origins=(DESKTOP,))
+    cookies = {"JSESSIONID": "x"}
+    for headers in ({"Origin": origin}, {"Referer": origin + "/page"}):
+        async with aiohttp.ClientSession(cookies=cookies) as http:
+            async with http.get(f"{server.notifications_url}?jsonp=cb&message=%5B%5D", headers=headers) as answer:
+                assert answer.status == 403, (headers, await answer.text())
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await http.ws_connect(server.notifications_url, headers=headers)
+            assert refused.value.status == 403, headers

@@ -17,6 +17,8 @@ LOGIN = "features,devices,channels,settings"
 async def test_the_login_request_of_real_desktops(rest):
     me = (await rest(AGENT1).ok("GET", "/me", subresources=LOGIN))["user"]
     assert me["userName"] == AGENT1
+    # where the user lives, as on /users/{id} (desktops follow it)
+    assert me["path"] == f"/users/{me['id']}" and me["uri"] == rest(AGENT1).base + me["path"]
     assert {feature["id"] for feature in me["features"]} >= {"api-voice"}
     assert [device["phoneNumber"] for device in me["devices"]] == ["5001"]
     assert "voice" in {channel["channel"] for channel in me["channels"]}
@@ -37,6 +39,18 @@ async def test_every_path_takes_a_trailing_slash(rest):
     await agent.ok("POST", "/me/channels/voice/", {"operationName": "Ready"})
     assert (await agent.ok("GET", "/me/channels/voice/"))["channel"]["userState"]["state"] == "Ready"
     assert (await agent.get("/nothing/")).status == 404
+
+
+async def test_every_documented_path_answers_the_same_with_a_trailing_slash(rest):
+    """Each GET of the OpenAPI document without a path parameter, the control API's included."""
+    admin = rest(ADMIN)
+    document = (await admin.get("/openapi.json")).body
+    server = admin.base.removesuffix("/api/v2")
+    paths = [path for path, item in document["paths"].items() if "get" in item and "{" not in path]
+    assert "/sim/journal" in paths and "/api/v2/me" in paths
+    for path in paths:
+        plain, slashed = await admin.get(server + path), await admin.get(server + path + "/")
+        assert (slashed.status, slashed.body.get("statusCode")) == (plain.status, plain.body.get("statusCode")), path
 
 
 async def test_calls_are_a_subresource_of_me_and_contacts_show_availability(rest):
@@ -72,7 +86,13 @@ async def test_the_transfer_dialog_searches_sorts_and_pages_contacts(rest):
     assert page["totalCount"] == len(found)
     for contact in page["contacts"]:
         assert all(set(number) == {"phoneNumber", "description", "switchName"} for number in contact["phoneNumbers"])
-    for bad, field in ({"sortBy": "shoeSize"}, "sortBy"), ({"limit": "-1"}, "limit"), ({"colour": "red"}, "colour"):
+    for bad, field in (
+        ({"sortBy": "shoeSize"}, "sortBy"),
+        ({"limit": "-1"}, "limit"),
+        ({"colour": "red"}, "colour"),
+        ({"order": "sideways"}, "order"),  # also without sortBy: nothing is taken silently
+        ({"sortBy": "name", "sortOrder": "up"}, "order"),
+    ):
         reply = await agent.get("/contacts", **bad)
         assert (reply.status, reply.code) == (400, 2) and field in reply.message
 

@@ -480,8 +480,9 @@ async def test_refusals_name_the_field_and_change_nothing(office: Office):
     ):
         reply = await op(a3, chat_id, "InviteUser", **params)
         assert reply.code == code and words in reply.message, reply.body
-    reply = await op(a3, chat_id, "RequestChatHistory", eventId=99)
-    assert reply.code == 2 and "eventId" in reply.message
+    for event_id in (99, "\u00b2"):  # superscript two: a digit to str.isdigit, not to int
+        reply = await op(a3, chat_id, "RequestChatHistory", eventId=event_id)
+        assert reply.code == 2 and "eventId" in reply.message, reply.body
     reply = await op(a3, chat_id, "AttachUserData", userData=[1])
     assert reply.code == 2 and "userData" in reply.message
     reply = await op(a3, chat_id, "PlaceInWorkbin", workbin="Nope")
@@ -643,3 +644,134 @@ async def test_on_real_time_an_invitation_is_revoked_when_its_time_is_up(live_se
             assert states[:2] == ["Invited", "Revoked"] and email_id
         finally:
             await a3.close()
+
+
+# --------------------------------------------------------------------------- the rest of the reference
+
+
+async def parked_email(office: Office, subject: str = "Later") -> tuple[str, str]:
+    """An e-mail a3 accepted and placed in their InProgress workbin, subscribed: (its id, the workbin's id)."""
+    a3 = office.a3
+    await office.ready(a3, "email")
+    email_id = (await office.sim("POST", "/emails", {"from": "pat@example.org", "to": "help@example.com",
+                                                     "subject": subject})).body["id"]  # fmt: skip
+    await told(a3)
+    await ok(a3, email_id, "Accept")
+    await told(a3)
+    workbin = next(item for item in (await a3.get("/me/workbins"))["workbins"] if item["workbinName"] == "InProgress")
+    assert (await a3.post(f"/me/workbins/{workbin['workbinId']}", {"operationName": "Subscribe"})).code == 0
+    await office.advance(5)
+    await ok(a3, email_id, "PlaceInWorkbin", workbin=workbin["workbinId"])
+    return email_id, workbin["workbinId"]
+
+
+async def test_workbin_documents_carry_the_examples_properties_and_reason(office: Office):
+    a3 = office.a3
+    email_id, workbin_id = await parked_email(office)
+    _parked, notice = await a3.sync()
+    assert notice["data"]["reasonInfo"] == {
+        "reason": 0, "reasonName": "PlacedIn", "reasonDescription": "placed in InProgress by agent3@example.com"
+    }  # fmt: skip
+    [item] = (await a3.get(f"/me/workbins/{workbin_id}/interactions?fields=*"))["interactions"]
+    example = {"InQueues", "MediaType", "InteractionId", "ServiceType", "IsHeld", "IsOnline", "DeliveredAt",
+               "_ContainsAttachment", "_AttachmentsSize", "SubmittedBy", "EmailAddress", "Queue", "InteractionType",
+               "MovedToQueueAt", "_AutoReplyCount", "PlacedInQueueAt", "IsLocked", "CustomerSegment", "To",
+               "ReceivedAt", "InteractionSubtype", "Workbin", "OutQueues", "AssignedAt", "_AttachmentFileNames",
+               "Mailbox", "TenantId", "WorkbinAgentId", "SubmittedAt", "Subject", "ServiceObjective", "AssignedTo",
+               "Origination_Source", "FromAddress", "ContactId", "FromPersonal", "InteractionState"}  # fmt: skip
+    assert example <= set(item)
+    assert (item["ReceivedAt"], item["PlacedInQueueAt"]) == ("1970-01-01T00:00:00Z", "1970-01-01T00:00:05Z")
+    assert (item["Mailbox"], item["EmailAddress"], item["_ContainsAttachment"]) == ("help", "pat@example.org", "false")
+
+    # GetWorkbinContent as an operation: each interaction of the workbin told as an InteractionStateMessage
+    reply = await a3.post("/me/interactions", {"operationName": "GetWorkbinContent", "workbin": workbin_id})
+    assert reply.code == 0, reply.body
+    [content] = await told(a3)
+    assert (content["id"], content["state"], content["currentQueue"]) == (email_id, "Queued", "InProgress/PrivateQueue")
+    for body, code, named in (({}, 1, "workbin"), ({"workbin": "Attic"}, 2, "workbin: 'Attic'")):
+        refused = await a3.post("/me/interactions", {"operationName": "GetWorkbinContent", **body})
+        assert refused.code == code and named in refused.message
+    assert await a3.sync() == []
+
+
+async def test_put_on_an_interaction_updates_its_user_data(office: Office):
+    a3 = office.a3
+    await office.ready(a3, "chat")
+    chat_id = await office.chat()
+    await told(a3)
+    await ok(a3, chat_id, "Accept")
+    await told(a3)
+    reply = await a3.rest.put(f"/interactions/{chat_id}", {"userData": {"disposition": "sold"}})
+    assert reply.code == 0, reply.body
+    [changed] = await told(a3)
+    assert changed["state"] == "PropertiesChanged" and changed["userData"]["disposition"] == "sold"
+    for body, code, named in (({"userData": 3}, 2, "userData"), ({"colour": "red"}, 2, "colour"), ({}, 1, "userData")):
+        refused = await a3.rest.put(f"/interactions/{chat_id}", body)
+        assert refused.code == code and named in refused.message, refused.body
+    refused = await office.a1.rest.put(f"/interactions/{chat_id}", {"userData": {"k": "v"}})
+    assert refused.code in (2, 6)  # not a1's interaction
+    assert await a3.sync() == [] and await office.a1.sync() == []
+
+
+async def test_transfer_a_chat_to_a_queue_and_an_e_mail_to_a_skill(office: Office):
+    a1, a2, a3 = office.a1, office.a2, office.a3
+    await office.ready(a3, "chat", "email")
+    chat_id = await office.chat()
+    await told(a3)
+    await ok(a3, chat_id, "Accept")
+    await told(a3)
+    await office.ready(a1, "chat")  # Support 3: the chat queue reaches them too
+    assert (await a3.post("/me/channels/chat", {"operationName": "NotReady"})).code == 0
+    await a3.sync()
+    await ok(a3, chat_id, "SingleStepTransfer", queueName="Web chat")
+    assert [doc["state"] for doc in await told(a3)] == ["Transferred"]
+    [invited] = await told(a1)
+    assert (invited["id"], invited["state"], invited["currentQueue"]) == (chat_id, "Invited", "Web chat")
+    refused = await op(a1, chat_id, "Accept")
+    assert refused.code == 0
+    await told(a1)
+    refused = await op(a1, chat_id, "Transfer", queueName="Support mailbox")  # a queue of another channel
+    assert refused.code == 2 and "queueName: 'Support mailbox' is not a chat queue" in refused.message
+
+    email_id = (await office.sim("POST", "/emails", {"from": "pat@example.org", "subject": "Bill"})).body["id"]
+    [offer] = await told(a3)
+    assert offer["id"] == email_id
+    await ok(a3, email_id, "Accept")
+    await told(a3)
+    await office.ready(a2, "email")  # Sales, no Support: only a transfer to Sales reaches them
+    sales = next(
+        skill for skill in (await office.admin.get("/skills?fields=*")).body["skills"] if skill["name"] == "Sales"
+    )
+    for params, named in (
+        ({"skill": "Cooking"}, "skill: 'Cooking' is not a skill"),
+        ({"skill": "Sales", "queueName": "Support mailbox"}, "give one of userId, queueName and skill"),
+    ):
+        refused = await op(a3, email_id, "Transfer", **params)
+        assert refused.code == 2 and named in refused.message
+    assert await a3.sync() == [] and await a2.sync() == []
+    await ok(a3, email_id, "Transfer", skill=sales["id"])
+    assert [doc["state"] for doc in await told(a3)] == ["Transferred"]
+    [invited] = await told(a2)
+    assert (invited["id"], invited["state"]) == (email_id, "Invited")
+
+
+async def test_a_draft_updates_its_properties_before_it_is_sent(office: Office):
+    a3 = office.a3
+    await office.ready(a3)
+    reply = await a3.post("/me/interactions", {"operationName": "Create", "queueName": "Support mailbox"})
+    draft_id = reply.body["id"]
+    [created] = await told(a3)
+    assert {"Cancel", "Send", "PlaceInWorkbin", "UpdateProperties"} <= set(created["capabilities"])  # the example's
+    email = {"toAddress": "pat@example.org", "subject": "Your bill"}
+    await ok(a3, draft_id, "UpdateProperties", email_object=email, userData={"case": "7"})
+    [changed] = await told(a3)
+    assert changed["state"] == "PropertiesChanged" and changed["userData"] == {"case": "7"}
+    assert (changed["content"]["toAddress"], changed["content"]["subject"]) == ("pat@example.org", "Your bill")
+    for params, code, named in (({}, 1, "email_object or userData"), ({"email_object": {"colour": "red"}}, 2,
+                                "email_object.colour"), ({"userData": 3}, 2, "userData")):  # fmt: skip
+        refused = await op(a3, draft_id, "UpdateProperties", **params)
+        assert refused.code == code and named in refused.message, refused.body
+    assert await a3.sync() == []
+    await ok(a3, draft_id, "Send")
+    [sent] = (await office.sim("GET", "/emails")).body["emails"]
+    assert (sent["toAddress"], sent["subject"]) == ("pat@example.org", "Your bill")

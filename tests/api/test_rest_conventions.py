@@ -111,8 +111,8 @@ async def test_resolve_uri_expands_links_all_or_chosen(rest):
     assert star["routingTemplate"] == resolved["routingTemplate"]
     devices = (await rest(AGENT1).ok("GET", "/me/devices", resolveUri="*"))["devices"]
     assert devices[0]["user"]["userName"] == AGENT1
-    bad = await admin.get(f"/queues/{queue['id']}", resolveUri="phoneNumberUri")
-    assert (bad.status, bad.code) == (400, 2) and "'phoneNumberUri' is not a URI field of queue" in bad.message
+    bad = await admin.get(f"/queues/{queue['id']}", resolveUri="deviceUri")
+    assert (bad.status, bad.code) == (400, 2) and "'deviceUri' is not a URI field of queue" in bad.message
 
 
 async def test_create_answers_id_and_uri_and_the_uri_reads_the_object(rest):

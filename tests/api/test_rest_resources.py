@@ -254,3 +254,47 @@ async def test_a_disabled_feature_behaves_as_if_it_did_not_exist():
         assert (reply.status, reply.code) == (404, 6) and "feature api-voice-recording is not enabled" in reply.message
         channels = [uri.rsplit("/", 1)[1] for uri in (await admin.ok("GET", "/me/channels"))["uris"]]
         assert channels == ["voice"]
+
+
+async def test_custom_contacts_change_and_go_in_bulk_on_the_collection(rest):
+    admin = rest(ADMIN)
+    first = await admin.ok("POST", "/contacts", {"name": "Courier", "phoneNumber": "+16505550111"})
+    second = await admin.ok("POST", "/contacts", {"name": "Plumber", "phoneNumber": "+16505550112"})
+    await admin.ok("PUT", "/contacts", {"id": first["id"], "name": "Night courier"})
+    assert (await admin.ok("GET", f"/contacts/{first['id']}"))["contact"]["name"] == "Night courier"
+    users = (await admin.ok("GET", "/contacts", type="User"))["uris"]
+    reply = await admin.request(
+        "PUT",
+        "/contacts",
+        {"contacts": [{"id": second["id"], "phoneNumber": "+16505550113"}, {"id": id_of(users[0]), "name": "X"}]},
+    )
+    assert reply.code == 7 and reply.body["succeeded"] == [{"id": second["id"], "uri": second["uri"]}]
+    [failed] = reply.body["failed"]
+    assert failed["statusCode"] == 3 and failed["statusMessage"].startswith("contacts[1]: ")
+    assert (await admin.ok("GET", f"/contacts/{second['id']}"))["contact"]["phoneNumber"] == "+16505550113"
+    for body, code, named in (({"name": "x"}, 1, "id is required"), ({"id": "nope"}, 6, "'nope'"),
+                              ({"id": first["id"], "colour": "red"}, 2, "colour")):  # fmt: skip
+        refused = await admin.request("PUT", "/contacts", body)
+        assert refused.code == code and named in refused.message, refused.body
+    refused = await rest(AGENT1).request("PUT", "/contacts", {"id": first["id"], "name": "Mine"})
+    assert refused.code == 5
+
+    await admin.ok("DELETE", "/contacts", {"uris": [first["uri"], second["uri"]]})
+    assert (await admin.get(f"/contacts/{first['id']}")).code == 6
+    assert (await admin.get(f"/contacts/{second['id']}")).code == 6
+
+
+async def test_a_feature_removed_from_the_contact_center_takes_its_api_away(rest):
+    admin, agent = rest(ADMIN), rest(AGENT1)
+    [queue] = (await admin.ok("GET", "/queues", fields="*", channel="voice"))["queues"]
+    recording = f"/queues/{queue['id']}/settings/call-recording"
+    await admin.ok("GET", recording)
+    refused = await agent.request("DELETE", "/features/api-voice-recording")
+    assert refused.code == 5
+    features = (await admin.ok("GET", "/features"))["uris"]
+    await admin.ok("DELETE", "/features/api-voice-recording")
+    assert len((await admin.ok("GET", "/features"))["uris"]) == len(features) - 1
+    assert (await admin.get("/features/api-voice-recording")).code == 6
+    assert (await admin.request("DELETE", "/features/api-voice-recording")).code == 6
+    gone = await admin.get(recording)
+    assert (gone.status, gone.code) == (404, 6) and "api-voice-recording is not enabled" in gone.message

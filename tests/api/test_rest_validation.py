@@ -259,6 +259,32 @@ async def test_bad_passwords_operations(rest):
     assert (await rest(AGENT1).get("/me")).code == 0
 
 
+@pytest.mark.parametrize("digits", ["\u00b2", "\u0663"], ids=["superscript two", "arabic-indic three"])
+async def test_digits_of_other_scripts_are_not_whole_numbers(rest, digits):
+    """`str.isdigit` accepts them; `int` refuses the first (it was a 500) and reads the second as 3."""
+    for path, params, field in (
+        ("/contacts", {"limit": digits}, "limit"),
+        ("/contacts", {"offset": digits}, "offset"),
+        ("/sim/journal", {"limit": digits}, "limit"),
+        ("/sim/journal", {"status": digits}, "status"),
+    ):
+        root = rest(ADMIN).base.removesuffix("/api/v2")
+        reply = await rest(ADMIN).get(root + path if path.startswith("/sim") else path, **params)
+        assert (reply.status, reply.code) == (400, 2), (path, params, reply.body)
+        assert field in reply.message
+    for group, name in (("reporting", "defaultServiceLevelInterval"), ("general-settings", "countryDigits")):
+        await refused(rest, "PUT", f"/settings/{group}", 400, 2, name, json={"name": name, "value": digits})
+
+
+async def test_a_uri_that_does_not_parse_is_refused_naming_it(rest):
+    """urlsplit raises on an unclosed IPv6 bracket; the request names the item instead of a 500."""
+    await refused(rest, "DELETE", "/skills", 400, 2, "uris[0]", json={"uris": ["http://[/api/v2/skills/x"]})
+    reply = await rest(AGENT1).request(
+        "POST", "/me/interactions", json={"operationName": "PullInteractionFromWorkbin", "uri": "http://[/x"}
+    )
+    assert (reply.status, reply.code) == (400, 2) and "uri" in reply.message, reply.body
+
+
 async def test_bad_settings(rest):
     await refused(
         rest,

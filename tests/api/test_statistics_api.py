@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 import pytest
 from conftest import LiveServer, start_server
-from rest_client import ADMIN, AGENT1, SUPERVISOR, Rest
+from rest_client import ADMIN, AGENT1, AGENT3, SUPERVISOR, Rest
 
 from simulator.api.keys import CENTER
 from simulator.center_file import load_default
@@ -149,7 +149,6 @@ async def test_default_service_level_interval_sets_the_threshold(office: Office)
         ("{queue}/Total_Answered", {"numValues": "0"}, 400, 2, "numValues"),
         ("{queue}/Total_Answered", {"numValues": "ten"}, 400, 2, "numValues"),
         ("{queue}/Total_Answered", {"numValues": "\u00b2"}, 400, 2, "numValues"),
-        ("{chat}", {}, 404, 6, "objectId"),
         ("{queue}/Total_Answered", {"from": "-5"}, 400, 2, "from"),
         ("{queue}/Total_Answered", {"to": "1.5"}, 400, 2, "to"),
         ("{queue}/Total_Answered", {"from": "20", "to": "10"}, 400, 2, "from"),
@@ -157,12 +156,36 @@ async def test_default_service_level_interval_sets_the_threshold(office: Office)
     ],
 )
 async def test_bad_requests_name_the_parameter(office: Office, path, params, status, code, named) -> None:
-    center = office.server.app[CENTER]
-    chat = next(queue.id for queue in center.queues.values() if queue.channel == "chat")
-    path = path.format(queue=office.queue_id, agent=office.server.user_id(AGENT1), chat=chat)
+    path = path.format(queue=office.queue_id, agent=office.server.user_id(AGENT1))
     reply = await office.supervisor.request("GET", f"{office.server.url}{STATS}/{path}", params=params)
     assert (reply.status, reply.code) == (status, code)
     assert named in reply.message
+
+
+async def test_chat_and_email_queues_have_the_queue_statistics(office: Office) -> None:
+    center = office.server.app[CENTER]
+    chat_queue = next(queue.id for queue in center.queues.values() if queue.channel == "chat")
+    mail_queue = next(queue.id for queue in center.queues.values() if queue.channel == "email")
+    sim = f"{office.server.url}/sim"
+    first = (await office.admin.ok("POST", f"{sim}/chats", {"queue": "Web chat", "nickname": "Vera"}))["id"]
+    second = (await office.admin.ok("POST", f"{sim}/chats", {"queue": "Web chat", "nickname": "Ivo"}))["id"]
+    mail = {"queue": "Support mailbox", "from": "ann@example.org", "subject": "Help", "text": "It broke"}
+    await office.admin.ok("POST", f"{sim}/emails", mail)
+    await office.advance(10)
+    assert (await office.latest(chat_queue))["Current_In_Queue"] == 2
+    assert (await office.latest(mail_queue))["Current_In_Queue"] == 1
+    agent = Rest(office.agent.http, office.server.url, AGENT3)  # Support 9: the chat queue's best agent
+    await agent.ok("POST", "/me", {"operationName": "StartContactCenterSession", "channels": ["chat"]})
+    await agent.ok("POST", "/me/channels/chat", {"operationName": "Ready"})
+    [invited] = (await agent.ok("GET", "/me/interactions", fields="*"))["interactions"]
+    assert invited["id"] == first
+    await office.advance(3)
+    await agent.ok("POST", f"/me/interactions/{first}", {"operationName": "Accept"})
+    await office.admin.ok("POST", f"{sim}/chats/{second}", {"operationName": "Leave"})  # abandoned, waiting
+    await office.advance(10)
+    latest = await office.latest(chat_queue)
+    assert (latest["Total_Answered"], latest["Total_Abandoned"], latest["Current_In_Queue"]) == (1, 1, 0)
+    assert latest["ServiceLevel"] == 100  # accepted 13 s after it arrived
 
 
 async def test_the_statistics_api_needs_credentials(office: Office) -> None:

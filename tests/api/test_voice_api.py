@@ -422,7 +422,7 @@ async def test_the_control_api_refuses_what_it_cannot_do(office: Office):
     control = {path: item for path, item in document["paths"].items() if path.startswith("/sim/")}
     voice = {"/sim/calls", "/sim/calls/{call_id}", "/sim/clock", "/sim/reset", "/sim/state"}
     media = {"/sim/chats", "/sim/chats/{interaction_id}", "/sim/emails", "/sim/media"}
-    assert set(control) == voice | media | {"/sim/journal"}
+    assert set(control) == voice | media | {"/sim/journal", "/sim/recording", "/sim/faults"}
     for item in control.values():
         for operation in item.values():
             assert operation["tags"] == ["simulator control"] and operation["x-roles"] == ["ROLE_ADMIN"]
@@ -521,7 +521,7 @@ async def test_agent_states_on_me_devices_and_channels(office: Office):
     await office.quiet(a1)
 
     steps: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
-        ("/me", {"operationName": "StartContactCenterSession", "channels": ["voice"], "place": "P1"},
+        ("/me", {"operationName": "StartContactCenterSession", "channels": ["voice"], "loginCode": "1001"},
          {"state": "NotReady", "id": "900D55CC-2BB0-431F-8BF9-D3525B383BE6", "displayName": "Not Ready"}),
         ("/me", {"operationName": "Ready"},
          {"state": "Ready", "id": "9430250E-0A1B-421F-B372-F29E69366DED", "displayName": "Ready"}),

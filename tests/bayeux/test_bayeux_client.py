@@ -1,4 +1,4 @@
-"""The Python Bayeux client (bayeux/client.py) against our Bayeux server."""
+"""The Python Bayeux client (bayeux/client.py) against our Bayeux server, over both of its transports."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from bayeux.client import BayeuxClient, BayeuxError
 
 WAIT = 10  # seconds: the bound of every wait on an expected message
 
+pytestmark = pytest.mark.parametrize("transport", ["long-polling", "websocket"])
+
 
 class Inbox:
     def __init__(self) -> None:
@@ -24,10 +26,10 @@ class Inbox:
         return await asyncio.wait_for(self.queue.get(), WAIT)
 
 
-async def test_receives_what_the_server_publishes_in_order(bare) -> None:
+async def test_receives_what_the_server_publishes_in_order(bare, transport: str) -> None:
     harness, _ = await bare()
     inbox = Inbox()
-    async with BayeuxClient(harness.url, on_message=inbox) as client:
+    async with BayeuxClient(harness.url, on_message=inbox, transport=transport) as client:
         await client.subscribe("/news/*")
         for n in range(3):
             harness.server.publish("/news/today", {"n": n})
@@ -35,10 +37,13 @@ async def test_receives_what_the_server_publishes_in_order(bare) -> None:
     assert [(m["channel"], m["data"]) for m in received] == [("/news/today", {"n": n}) for n in range(3)]
 
 
-async def test_a_client_publish_reaches_another_subscriber_and_itself(bare) -> None:
+async def test_a_client_publish_reaches_another_subscriber_and_itself(bare, transport: str) -> None:
     harness, _ = await bare(bayeux.SecurityPolicy(publish_channels=("/chat",)))
     mine, theirs = Inbox(), Inbox()
-    async with BayeuxClient(harness.url, on_message=mine) as me, BayeuxClient(harness.url, on_message=theirs) as other:
+    async with (
+        BayeuxClient(harness.url, on_message=mine, transport=transport) as me,
+        BayeuxClient(harness.url, on_message=theirs, transport=transport) as other,
+    ):
         await me.subscribe("/chat")
         await other.subscribe("/chat")
         await me.publish("/chat", {"text": "hello"})
@@ -46,19 +51,21 @@ async def test_a_client_publish_reaches_another_subscriber_and_itself(bare) -> N
         assert (await mine.next())["data"] == {"text": "hello"}
 
 
-async def test_a_refused_subscription_raises_with_the_servers_error(bare) -> None:
+async def test_a_refused_subscription_raises_with_the_servers_error(bare, transport: str) -> None:
     harness, _ = await bare()
-    async with BayeuxClient(harness.url) as client:
+    async with BayeuxClient(harness.url, transport=transport) as client:
         with pytest.raises(BayeuxError) as refused:
             await client.subscribe("/meta/connect")
     assert "403" in refused.value.reply["error"]
 
 
-async def test_a_forgotten_session_handshakes_again_and_keeps_its_subscriptions(bare) -> None:
+async def test_a_forgotten_session_handshakes_again_and_keeps_its_subscriptions(bare, transport: str) -> None:
     harness, _ = await bare()
     inbox = Inbox()
     renewed: asyncio.Queue[str] = asyncio.Queue()
-    async with BayeuxClient(harness.url, on_message=inbox, on_session=renewed.put_nowait) as client:
+    async with BayeuxClient(
+        harness.url, on_message=inbox, on_session=renewed.put_nowait, transport=transport
+    ) as client:
         await client.subscribe("/news")
         first_id = client.client_id
         assert first_id is not None
@@ -70,13 +77,21 @@ async def test_a_forgotten_session_handshakes_again_and_keeps_its_subscriptions(
         assert (await inbox.next())["data"] == {"after": "rehandshake"}
 
 
-async def test_acknowledged_batches_are_counted_by_the_server(bare) -> None:
+async def test_acknowledged_batches_are_counted_by_the_server(bare, transport: str) -> None:
     harness, _ = await bare()
     inbox = Inbox()
-    async with BayeuxClient(harness.url, on_message=inbox, ack=True) as client:
+    async with BayeuxClient(harness.url, on_message=inbox, ack=True, transport=transport) as client:
         await client.subscribe("/news")
         harness.server.publish("/news", {"n": 1})
         await inbox.next()
         harness.server.publish("/news", {"n": 2})
         assert (await inbox.next())["data"] == {"n": 2}  # the first batch was acknowledged, not sent again
         assert client._acked is not None and client._acked >= 1
+
+
+async def test_the_session_is_on_the_transport_asked_for(bare, transport: str) -> None:
+    harness, _ = await bare()
+    async with BayeuxClient(harness.url, transport=transport) as client:
+        await client.subscribe("/news")
+        assert client.client_id is not None
+        assert harness.server.sessions[client.client_id].transport == transport

@@ -1,7 +1,7 @@
 """Random hostile Bayeux messages at the simulator over long-polling and websocket: wrong types for every
 field, deep nesting, huge arrays, and the clientId of another user's session. Whatever comes, no answer is
-a 5xx, nothing is logged with a traceback, the websocket keeps answering, and the other user's session is
-exactly as it was."""
+a 5xx, nothing is logged with a traceback, the websocket keeps answering, the other user's session is
+exactly as it was, and so is the simulated world."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from raw_bayeux import RawClient
 
 import bayeux
+from simulator.api.keys import WORLD
 
 WAIT = 10
 CALLS = "/v2/me/calls"
@@ -104,6 +105,11 @@ async def world(server_factory):
     await attacker.close()
 
 
+def world_state(server) -> dict[str, Any]:
+    """The whole simulated state but the clock, which a real clock moves between two looks."""
+    return {key: value for key, value in server.app[WORLD].state().items() if key != "clock"}
+
+
 def victim_state(server, victim: RawClient) -> tuple[Any, ...]:
     session = server.bayeux.sessions.get(victim.client_id)
     assert session is not None, "the victim's session was ended"
@@ -115,7 +121,7 @@ def victim_state(server, victim: RawClient) -> tuple[Any, ...]:
 async def test_hostile_batches_never_answer_5xx_nor_disturb_another_session(world, caplog, batch):
     server, victim, attacker, socket = world
     caplog.set_level(logging.WARNING)
-    before = victim_state(server, victim)
+    before, world_before = victim_state(server, victim), world_state(server)
     ids = {VICTIM: victim.client_id, OWN: attacker.client_id, DEEP: nested(150), HUGE: ["long-polling"] * 10_000}
     sent = fill(batch, ids)
 
@@ -140,5 +146,6 @@ async def test_hostile_batches_never_answer_5xx_nor_disturb_another_session(worl
             pass
 
     assert victim_state(server, victim) == before
+    assert world_state(server) == world_before
     tracebacks = [record for record in caplog.records if record.exc_info or record.levelno >= logging.ERROR]
     assert not tracebacks, tracebacks[0].getMessage()

@@ -132,3 +132,19 @@ async def test_long_poll_abandoned_by_its_client_leaves_later_messages_queued(ba
     harness.server.publish("/chat/room", {"n": 1})
     replies = await asyncio.wait_for(raw.connect(), WAIT)
     assert replies[0] == {"channel": "/chat/room", "data": {"n": 1}}
+
+
+def test_the_browser_cookie_is_read_among_others():
+    from aiohttp.test_utils import make_mocked_request
+
+    from bayeux.http_transport import browser_cookie
+
+    def cookie(*headers: str) -> str | None:
+        request = make_mocked_request("POST", "/cometd", headers=[("Cookie", header) for header in headers])
+        return browser_cookie(request, "BAYEUX_BROWSER")
+
+    assert cookie("a=1; BAYEUX_BROWSER=abc; b=2") == "abc"
+    assert cookie('BAYEUX_BROWSER="quoted"') == "quoted"
+    assert cookie("XBAYEUX_BROWSER=no; BAYEUX_BROWSERX=no") is None
+    assert cookie("a=1", "BAYEUX_BROWSER=second") == "second"
+    assert cookie() is None

@@ -11,6 +11,7 @@ from urllib.parse import quote
 import aiohttp
 import pytest
 from bayeux_harness import WAIT, until
+from yarl import URL
 
 
 def jsonp_url(url: str, callback: str, batch: list[dict[str, Any]]) -> str:
@@ -145,3 +146,77 @@ async def test_websocket_needs_no_prior_http_request(bare):
         await socket.send_str(json.dumps([{"channel": "/meta/handshake", "version": "1.0"}]))
         reply = json.loads((await asyncio.wait_for(socket.receive(), WAIT)).data)
         assert reply[0]["successful"] is True
+
+
+async def raw_post(url: str, body: bytes, extra: str = "") -> tuple[bytes, Any, bool]:
+    """One POST over a socket of its own: the response head, its decoded body, and whether the server
+    then closed the connection (read to its end, within the bound) or kept it open for the next request."""
+    parts = URL(url)
+    reader, writer = await asyncio.open_connection(parts.host, parts.port)
+    writer.write(
+        f"POST {parts.path} HTTP/1.1\r\nHost: {parts.host}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n{extra}\r\n".encode()
+        + body
+    )
+    async with asyncio.timeout(WAIT):
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(re.search(rb"Content-Length: (\d+)", head, re.I).group(1))  # type: ignore[union-attr]
+        payload = await reader.readexactly(length)
+        closing = b"connection: close" in head.lower()
+        if closing:
+            assert await reader.read() == b"", "nothing after the response"
+    writer.close()
+    return head, json.loads(payload), closing
+
+
+async def test_replies_written_directly_keep_the_connection_and_a_close_is_honoured(bare):
+    harness, client = await bare()
+    raw = client()
+    body = json.dumps([{"channel": "/meta/handshake", "version": "1.0", "id": "1"}]).encode()
+    head, replies, closing = await raw_post(raw.url, body, "Cookie: BAYEUX_BROWSER=b1\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and replies[0]["successful"] is True and not closing
+    head, replies, closing = await raw_post(raw.url, body, "Cookie: BAYEUX_BROWSER=b1\r\nConnection: close\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and replies[0]["successful"] is True and closing
+
+
+async def _connect_reply_headers(direct_writes: bool, headers: dict[str, str]) -> dict[str, str]:
+    """The headers of the first /meta/connect reply, long-polling, from a server mounted in an app whose
+    middleware marks every response it sees."""
+    import aiohttp
+    from aiohttp import web
+
+    import bayeux
+
+    @web.middleware
+    async def mark(request: web.Request, handler: Any) -> web.StreamResponse:
+        response = await handler(request)
+        response.headers["X-Seen-By-Middleware"] = "yes"
+        return response
+
+    app = web.Application(middlewares=[mark])
+    bayeux.mount(app, "/cometd", bayeux.BayeuxServer(bayeux.Options(direct_writes=direct_writes)))
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/cometd"  # type: ignore[union-attr]
+    try:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            handshake = [{"channel": "/meta/handshake", "version": "1.0", "supportedConnectionTypes": ["long-polling"]}]
+            async with http.post(url, json=handshake, headers=headers) as reply:
+                client_id = (await reply.json())[0]["clientId"]
+            connect = [{"channel": "/meta/connect", "clientId": client_id, "connectionType": "long-polling"}]
+            async with http.post(url, json=connect, headers=headers) as reply:
+                assert (await reply.json())[0]["successful"] is True
+                return dict(reply.headers)
+    finally:
+        await runner.cleanup()
+
+
+async def test_replies_pass_through_the_apps_middlewares_for_pages_and_when_direct_writes_are_off():
+    """A reply written straight onto the connection skips the application's middlewares: only for
+    clients that are not a browser's page (no Origin) and while direct writes are on."""
+    page = {"Origin": "http://desk.example.com"}
+    assert "X-Seen-By-Middleware" not in await _connect_reply_headers(True, {})
+    assert (await _connect_reply_headers(True, page))["X-Seen-By-Middleware"] == "yes"
+    assert (await _connect_reply_headers(False, {}))["X-Seen-By-Middleware"] == "yes"

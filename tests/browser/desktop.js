@@ -1,11 +1,11 @@
 // An agent desktop served from another origin than the simulator, as front-end teams work (a dev server
 // on another port). It does what desktops written for real servers do: log in with Basic credentials and
 // keep the JSESSIONID cookie (`credentials: "include"`), read the CSRF header's name and the token from the
-// login answer, send the token on every change, and follow /v2/me/calls over long-polling with the
-// official CometD client. Every step is recorded in `window.events`, which the test reads.
+// login answer, send the token on every change, and follow /v2/me/calls with the official CometD client. Every step is recorded in `window.events`, which the test reads.
 //
 // Query parameters: `api` (the simulator's origin), `user`, `password`, and `token`: `sent` (the one the
-// login answer gave, the default), `wrong` (another), `none` (no CSRF header at all).
+// login answer gave, the default), `wrong` (another), `none` (no CSRF header at all); `transport`: the
+// CometD transport, `long-polling` (the default) or `websocket`.
 
 import {CometD} from "/cometd/cometd.js";
 
@@ -51,8 +51,9 @@ async function login() {
 function follow() {
     const cometd = new CometD();
     window.cometd = cometd;
+    const transport = params.get("transport") || "long-polling";
     for (const type of cometd.getTransportTypes()) {
-        if (type !== "long-polling") {
+        if (type !== transport) {
             cometd.unregisterTransport(type);
         }
     }

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from simulator.center_file import load_default
-from simulator.core.media import INTERACTION_OPERATIONS, InteractionMessage, MediaEvent, Multimedia
+from simulator.core.media import CHAT_SPELLINGS, INTERACTION_OPERATIONS, InteractionMessage, MediaEvent, Multimedia
 from simulator.core.media.interaction import WORKING
 from simulator.core.refusals import Refusal
 from simulator.core.voice import VirtualClock
@@ -158,7 +158,7 @@ class MediaMachine(RuleBasedStateMachine):
     @rule(
         agent=st.integers(0, 2),
         index=st.integers(0, 20),
-        operation=st.sampled_from(INTERACTION_OPERATIONS),
+        operation=st.sampled_from((*INTERACTION_OPERATIONS, *CHAT_SPELLINGS)),
         pick=st.integers(0, 2),
     )
     def agent_operates(self, agent: int, index: int, operation: str, pick: int) -> None:
@@ -187,11 +187,19 @@ class MediaMachine(RuleBasedStateMachine):
             self.ids.append(answer["replyInteractionId"])
         self._take(
             replay=operation == "RequestChatHistory",
-            routed=operation not in ("InviteUser", "SingleStepTransfer", "Transfer"),
+            routed=operation not in ("InviteUser", "SingleStepConference")
+            and not (operation in ("SingleStepTransfer", "Transfer") and "userId" in (params or {})),
         )
 
     def _params(self, operation: str, interaction: Any, user_id: str, target: int) -> dict[str, Any] | None:
-        """Valid parameters for the operation, or None when there are none now (no other agent to invite)."""
+        """Valid parameters for the operation, or None when there are none now (no other agent to invite).
+        A chat's spelling of the reference's examples takes the parameters of the operation it names."""
+        if interaction.channel == "chat":
+            operation = CHAT_SPELLINGS.get(operation, operation)
+        if operation in ("SingleStepTransfer", "Transfer") and target % 3:
+            # to a queue of the interaction's channel, or to the holders of a skill: routing invites them
+            queue = "Support mailbox" if interaction.channel == "email" else "Web chat"
+            return {"queueName": queue} if target % 3 == 1 else {"skill": "Support"}
         if operation in ("InviteUser", "SingleStepTransfer", "Transfer"):
             others = [u for u in self.users if u != user_id and interaction.handling_of(u) is None]
             if not others:
@@ -206,6 +214,7 @@ class MediaMachine(RuleBasedStateMachine):
             "PlaceInQueue": {"queueName": "Support mailbox" if interaction.channel == "email" else "Web chat"},
             "PlaceInWorkbin": {"workbin": "InProgress"},
             "Send": {"email_object": {"toAddress": "pat@example.org"}},
+            "UpdateProperties": {"email_object": {"subject": "Re: later"}},
         }.get(operation, {})
 
     @rule(

@@ -228,7 +228,8 @@ def test_one_operation_does_the_same_work_with_20_and_with_2000_agents():
 
 
 async def test_one_call_of_the_control_api_lists_its_parties_with_their_roles(live_server):
-    """GET /sim/calls/{id}: what traffic runs read to learn whose phone a new call rang."""
+    """POST /sim/calls answers the new call with its parties (what traffic runs read to learn whose
+    phone it rang), the same document GET /sim/calls/{id} gives."""
     import aiohttp
     from rest_client import Rest
 
@@ -238,5 +239,27 @@ async def test_one_call_of_the_control_api_lists_its_parties_with_their_roles(li
         call = (await admin.ok("GET", f"{live_server.url}/sim/calls/{placed['id']}"))["call"]
         assert call["id"] == placed["id"]
         assert {party["role"] for party in call["parties"]} == {"agent", "external"}
+        assert placed["call"] == call
         missing = await admin.get(f"{live_server.url}/sim/calls/0000")
         assert missing.status == 404 and missing.body["statusCode"] == 6
+
+
+def test_a_session_at_a_place_ended_channel_by_channel_still_gives_the_place_back():
+    from simulator.center_file import load_default
+    from simulator.core.refusals import Refusal
+    from simulator.core.voice import VirtualClock
+    from simulator.core.world import World
+
+    world = World(load_default(), VirtualClock())
+    agent = world.center.user_named("agent1@example.com")
+    assert agent is not None
+    world.agent_operate(agent.id, "StartContactCenterSession", {"place": "Spare desk"})
+    assert [device.phoneNumber for device in world.center.devices_of(agent)] == ["5001", "5010"]
+    for channel in ("voice", "chat", "email"):
+        world.channel_operate(agent.id, channel, "EndContactCenterSession", {})
+    world.agent_operate(agent.id, "EndContactCenterSession", {})
+    assert [device.phoneNumber for device in world.center.devices_of(agent)] == ["5001"]
+    with pytest.raises(Refusal):  # no session and no place now: an End like any other
+        world.agent_operate(agent.id, "EndContactCenterSession", {})
+    world.reset()
+    assert world.places.taken == {}

@@ -22,6 +22,8 @@ from chromium import WAIT, Page, chromium
 from conftest import AGENT1, LiveServer, start_server
 from proxy import CuttableProxy
 
+import bayeux
+
 pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).parents[1]
@@ -118,7 +120,8 @@ async def open_desktop(page: Page, server: LiveServer, base: str, transport: str
     [connected] = await wait_event(page, "connected")
     assert connected["transport"] == transport
     [session] = server.bayeux.sessions_of(server.user_id(AGENT1[0]))
-    assert session.ack_enabled, "the page's AckExtension should have turned acknowledgements on"
+    acks = server.bayeux.extension(bayeux.AcknowledgeExtension)
+    assert acks is not None and acks.enabled(session), "the page's AckExtension should have turned acknowledgements on"
     assert CALLS in session.subscriptions
 
 

@@ -3,7 +3,7 @@
 The page is served by a second aiohttp app on another port, as a front-end team's dev server would
 serve it; the simulator allows that origin (`--allow-origin`). The page logs in with Basic credentials
 and from then on relies on the cookie, reads the CSRF token from the login answer and sends it, follows
-its calls over long-polling and answers an inbound call, which the caller then hangs up. With a wrong
+its calls over long-polling (or websocket) and answers an inbound call, which the caller then hangs up. With a wrong
 token its changes are refused with 403; with CSRF protection off it needs none.
 """
 
@@ -31,9 +31,11 @@ HERE = Path(__file__).parents[1]
 COMETD = HERE / "js" / "node_modules" / "cometd"
 
 
-@pytest.fixture
-async def desktop_origin() -> AsyncIterator[str]:
-    """The desktop's own origin: an app serving the page and the CometD client, nothing else."""
+@pytest.fixture(params=["127.0.0.1", "localhost"], ids=["same-site", "other-site"])
+async def desktop_origin(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """The desktop's own origin: an app serving the page and the CometD client, nothing else. On
+    127.0.0.1 it is another port of the simulator's site; on `localhost` (where dev servers run) it is
+    another site, whose page the browser sends only a cross-site cookie."""
     if not (COMETD / "cometd.js").exists():
         pytest.fail(f"{COMETD} is missing: `make test` installs the Node packages (npm ci in tests/js)")
     app = web.Application()
@@ -43,7 +45,7 @@ async def desktop_origin() -> AsyncIterator[str]:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    yield f"http://{request.param}:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
     await runner.cleanup()
 
 
@@ -64,9 +66,11 @@ async def simulator(desktop_origin: str) -> AsyncIterator[Callable]:
         await runner.cleanup()
 
 
-async def open_desktop(page: Page, origin: str, server: LiveServer, token: str) -> None:
+async def open_desktop(
+    page: Page, origin: str, server: LiveServer, token: str, transport: str = "long-polling"
+) -> None:
     user, password = AGENT1
-    query = urlencode({"api": server.url, "user": user, "password": password, "token": token})
+    query = urlencode({"api": server.url, "user": user, "password": password, "token": token, "transport": transport})
     await page.navigate(f"{origin}/desktop/desktop.html?{query}")
 
 
@@ -105,17 +109,18 @@ async def follow_an_inbound_call(page: Page, server: LiveServer) -> None:
     assert states[0] == "Ringing" and states[-1] == "Released" and "Established" in states
 
 
-async def test_with_csrf_on_the_desktop_sends_the_token_and_follows_a_call(desktop_origin, simulator):
+@pytest.mark.parametrize("transport", ["long-polling", "websocket"])
+async def test_with_csrf_on_the_desktop_sends_the_token_and_follows_a_call(desktop_origin, simulator, transport):
     server = await simulator(csrf=True)
     async with chromium() as page:
-        await open_desktop(page, desktop_origin, server, "sent")
+        await open_desktop(page, desktop_origin, server, "sent", transport)
         [login] = await events_of(page, "login", bool, "the login")
         assert login["status"] == 200 and login["header"] == "X-CSRF-TOKEN"
         assert login["token"]
         changes = await events_of(page, "change", lambda events: len(events) >= 2, "two changes")
         assert [change["status"] for change in changes] == [200, 200]
         [handshake] = await events_of(page, "handshake", bool, "the handshake")
-        assert handshake["successful"] is True and handshake["transport"] == "long-polling"
+        assert handshake["successful"] is True and handshake["transport"] == transport
         await follow_an_inbound_call(page, server)
 
 

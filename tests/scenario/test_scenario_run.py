@@ -190,3 +190,44 @@ def test_check_exits_0_for_good_files_and_1_with_every_problem(files: Path) -> N
         "broken.yaml:3: steps[0].wait must be a number of seconds, 0 or more",
         "1 problem(s) in 2 file(s)",
     ]
+
+
+TWO_TRANSPORTS = """\
+name: both transports
+agents:
+  - user: agent1@example.com
+    ready: true
+    transport: long-polling
+  - user: agent2@example.com
+    ready: true
+steps:
+  - agent: agent1
+    operation: Dial
+    params: {destination: "${agent2.phoneNumber}"}
+  - expect: {agent: agent2, match: {call.state: Ringing}}
+    save: ringing
+  - agent: agent2
+    operation: Answer
+    call: ${ringing.call.id}
+  - expect: {agent: agent1, match: {call.state: Established}}
+  - expect: {agent: agent2, match: {call.state: Established}}
+"""
+
+
+async def test_agents_on_either_transport_follow_the_same_call() -> None:
+    parsed = scenario(TWO_TRANSPORTS)
+    assert [agent.transport for agent in parsed.agents] == ["long-polling", "websocket"]
+    result = await run(parsed)
+    assert result.passed, result.failure
+
+
+def test_an_unknown_transport_is_refused_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "name: s\nagents:\n  - user: agent1@example.com\n    transport: smoke-signals\nsteps:\n  - wait: 1\n"
+    )
+    checked = subprocess.run(
+        [sys.executable, "-m", "simulator", "check", str(path)], capture_output=True, text=True, timeout=RUN_BOUND
+    )
+    assert checked.returncode == 1
+    assert f"{path}:4: agents[0].transport must be one of websocket, long-polling" in checked.stdout + checked.stderr

@@ -5,8 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from aiohttp import web
+from rest_client import ADMIN, basic
 
 from simulator.app import create_app
 from simulator.center_file import load_default
@@ -79,3 +81,36 @@ async def test_long_runs_print_progress(real_server: str, monkeypatch, capsys) -
     assert results[0].passed, results[0].failure
     progress = [line for line in capsys.readouterr().out.splitlines() if line.startswith("... ")]
     assert progress and progress[0].startswith("... 0/1 scenario runs finished after ")
+
+
+async def test_an_agent_the_running_server_does_not_have_is_named_with_the_file_it_needs(
+    virtual_server: tuple[VirtualClock, str], tmp_path
+) -> None:
+    """With --url the scenario's own contact-center file is not loaded: the report says which agent is
+    missing and which file the server would need, not the CometD refusal that follows."""
+    (tmp_path / "center.yaml").write_text(
+        "name: Elsewhere\nusers:\n  - {userName: agent01@example.com, password: password, roles: [ROLE_AGENT]}\n"
+    )
+    text = DIAL.replace("agent1@example.com", "agent01@example.com").replace("agent: agent1", "agent: agent01")
+    scenario = parse("contactCenter: center.yaml\n" + text, "<test>", tmp_path)
+    _, url = virtual_server
+    result = await run(scenario, url=url)
+    assert not result.passed
+    assert result.error is not None
+    assert "agent01@example.com cannot log in" in result.error and "401" in result.error, result.error
+    assert "center.yaml" in result.error and "gwsim serve --contact-center" in result.error, result.error
+
+
+async def test_each_run_against_a_running_server_starts_on_the_world_as_loaded(
+    virtual_server: tuple[VirtualClock, str],
+) -> None:
+    """The dial scenario leaves its call going on; the next run still finds agent1 free, as loaded."""
+    _, url = virtual_server
+    first = await run(parse(DIAL, "<test>"), url=url)
+    assert first.passed, first.failure
+    async with aiohttp.ClientSession() as http, http.get(f"{url}/sim/calls", headers=basic(ADMIN)) as response:
+        assert (await response.json())["calls"], "the first run's call is still going on"
+    second = await run(parse(DIAL, "<test>"), url=url)
+    assert second.passed, second.failure
+    async with aiohttp.ClientSession() as http, http.get(f"{url}/sim/calls", headers=basic(ADMIN)) as response:
+        assert len((await response.json())["calls"]) == 1, "only the second run's call"

@@ -80,6 +80,10 @@ DEVICE = {
     "capabilities": [str],
     "country": COUNTRY,
     "userUri": Opt(str),
+    "phoneNumberUri": str,
+    "localNumber": str,
+    "location": Opt(str),
+    "type": str,
     # what real 8.5.2 servers add
     "description": str,
     "voiceEnvironmentUri": str,
@@ -102,6 +106,8 @@ USER = {
     "emailAddress": str,
     "enabled": bool,
     "contactCenterId": str,
+    "uri": str,
+    "path": str,
 }
 LOGIN_USER = {
     **USER,

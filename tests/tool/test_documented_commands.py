@@ -29,7 +29,8 @@ DOCS = ("README.md", "scenarios/README.md", "bayeux/README.md", "bench/README.md
 PORTS = ("8080", "8081", "8082", "9000", "6379")
 BOUND = 300  # seconds any one command may take
 BLOCK = re.compile(r"^```(?:sh|bash|shell)\n(.*?)^```", re.M | re.S)
-SERVERS = ("make run", "gwsim serve", "GWSIM_", "redis-server")
+SERVERS = ("make run", "gwsim serve", "gwsim record", "GWSIM_", "redis-server")
+MADE = ("results.xml", "run.jsonl", "run.yaml", "hour.csv")  # files the docs' commands write in the checkout
 NOT_RUN = {
     "make test": "the whole test suite, of which this test is part",
     "make bench": "the benchmarks: minutes of load, measured in bench/, never in tests",
@@ -80,7 +81,8 @@ class Doc:
 
     def run(self, command: str, tmp: Path) -> None:
         line = self.local(command)
-        if command.startswith(SERVERS) and ("serve" in command or command.startswith("make run")):
+        starts_server = "serve" in command or "record" in command or command.startswith("make run")
+        if command.startswith(SERVERS) and starts_server:
             self.serve(line)
         elif command.startswith("pip install"):
             venv = tmp / "venv"
@@ -145,7 +147,8 @@ def test_every_command_of_the_doc_works_as_written(doc: str, tmp_path: Path) -> 
                 run.run(command, tmp_path)
     finally:
         run.close()
-        (ROOT / "results.xml").unlink(missing_ok=True)
+        for made in MADE:
+            (ROOT / made).unlink(missing_ok=True)
 
 
 def test_the_commands_not_run_are_documented_and_their_options_exist() -> None:
@@ -162,3 +165,12 @@ def test_the_commands_not_run_are_documented_and_their_options_exist() -> None:
         shown = subprocess.run(HELP[program], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
         for option in re.findall(r"(?<!\S)(--[a-z][a-z-]*)", command.split("#")[0].split("&")[0]):
             assert option in shown, f"{command}: {option} is not an option of {shlex.join(HELP[program])}"
+
+
+def test_the_readme_links_only_to_its_own_sections() -> None:
+    """The README is also the package's description on an index and in the installed metadata, where a
+    link relative to the checkout leads nowhere: it names other files as text, with where the package
+    installs them. (The screenshot is the one picture; its alt text says what it shows.)"""
+    text = (ROOT / "README.md").read_text()
+    relative = [target for target in re.findall(r"(?<!!)\[[^\]]*\]\(([^)]+)\)", text) if not target.startswith("#")]
+    assert relative == [], relative

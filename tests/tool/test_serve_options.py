@@ -73,7 +73,8 @@ def test_a_command_line_option_wins_over_its_variable() -> None:
 
 
 @pytest.mark.parametrize(
-    ("variable", "value"), [("GWSIM_PORT", "eighty"), ("GWSIM_CLOCK", "fast"), ("GWSIM_LOG_FORMAT", "xml")]
+    ("variable", "value"),
+    [("GWSIM_PORT", "eighty"), ("GWSIM_PORT", "\u00b2"), ("GWSIM_CLOCK", "fast"), ("GWSIM_LOG_FORMAT", "xml")],
 )
 def test_a_bad_variable_is_refused_by_name(variable: str, value: str) -> None:
     result = subprocess.run(
@@ -117,6 +118,31 @@ def test_requests_are_not_logged_by_default() -> None:
         get(port, "/api/v2/me", "agent1@example.com")
         log = stop_and_read_log(process)
     assert "/api/v2/me" not in log and "GET" not in log, log
+
+
+def malformed(port: int, request: bytes) -> bytes:
+    """Send bytes no HTTP client would, and read the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+        return answer
+
+
+MALFORMED = (b"GET /api/v2/me?x=\xff HTTP/1.1\r\nHost: a\r\n\r\n", b"NOT HTTP AT ALL\r\n\r\n")
+
+
+def test_malformed_requests_are_answered_400_and_logged_without_a_traceback() -> None:
+    """aiohttp logs a request it cannot parse as an error with its traceback: a client could fill the
+    log of a quiet server with them. Quiet, they are not logged; with -v, one line each."""
+    for args, logged in ((("--port", "0"), False), (("--port", "0", "-v"), True)):
+        with serving(*args) as (port, process):
+            for request in MALFORMED:
+                assert malformed(port, request).startswith(b"HTTP/1.0 400"), request
+            log = stop_and_read_log(process)
+        assert "Traceback" not in log and "ERROR" not in log, log
+        assert ("malformed request" in log) == logged, log
 
 
 def test_v_logs_every_request_and_json_lines_parse() -> None:

@@ -13,7 +13,7 @@ part in an interaction, `chat.py` a chat session's history, `email.py` e-mail co
 """
 
 from .events import INTERACTIONS, WORKBINS, ChannelChanged, InteractionMessage, MediaEvent, WorkbinMessage
-from .interaction import HANDLING_TRANSITIONS, INTERACTION_OPERATIONS, Handling, Interaction
+from .interaction import CHAT_SPELLINGS, HANDLING_TRANSITIONS, INTERACTION_OPERATIONS, Handling, Interaction
 from .multimedia import MediaOptions, Multimedia
 from .workbin import Workbin, workbin_id
 
@@ -21,6 +21,7 @@ __all__ = [
     "HANDLING_TRANSITIONS",
     "INTERACTIONS",
     "INTERACTION_OPERATIONS",
+    "CHAT_SPELLINGS",
     "WORKBINS",
     "ChannelChanged",
     "Handling",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..numerals import is_whole_number
 from ..refusals import INVALID, NOT_FOUND, Refusal
 from . import params as read
 from .chat import AGENT as AGENT_PARTY
@@ -55,7 +56,7 @@ class ChatWork:
     def _request_chat_history(self, handling: Handling, params: dict[str, Any]) -> None:
         chat = handling.interaction.chat
         start = params.get("eventId", 1)
-        if isinstance(start, str) and start.isdigit():
+        if isinstance(start, str) and is_whole_number(start):
             start = int(start)
         if isinstance(start, bool) or not isinstance(start, int) or not 1 <= start <= max(chat.latest_event_id, 1):
             raise Refusal(INVALID, f"eventId must be an event id between 1 and {chat.latest_event_id}")

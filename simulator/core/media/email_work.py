@@ -144,26 +144,7 @@ class EmailWork:
     def _send(self, handling: Handling, params: dict[str, Any]) -> None:
         interaction = handling.interaction
         email = interaction.email
-        overrides = params.get("email_object", {})
-        if not isinstance(overrides, dict):
-            raise Refusal(INVALID, "email_object must be a JSON object")
-        names = {
-            "toAddress": "to_address",
-            "fromAddress": "from_address",
-            "subject": "subject",
-            "text": "text",
-            "ccAddress": "cc_addresses",
-            "bccAddress": "bcc_addresses",
-        }
-        for name in overrides:
-            if name not in names:
-                raise Refusal(INVALID, f"email_object.{name} is not a field of email_object ({', '.join(names)})")
-        values = {}
-        for name, attribute in names.items():
-            if isinstance(overrides.get(name), str):
-                values[attribute] = overrides[name]
-            elif name in overrides:
-                raise Refusal(INVALID, f"email_object.{name} must be a string")
+        values = _email_values(params)
         to_address = values.get("to_address", email.to_address)
         if not to_address.strip():
             raise Refusal(MISSING, "email_object.toAddress is required: the e-mail has no recipient")
@@ -175,6 +156,18 @@ class EmailWork:
         self.outbox.append({"id": interaction.id, "parentId": interaction.parent_id, **email.document(interaction.id)})
         self._tell(handling, brief=True)
         self._finish_if_unowned(interaction)
+
+    def _update_properties(self, handling: Handling, params: dict[str, Any]) -> None:
+        """The draft's capability in the reference's Reply example: its `email_object` fields (as Send
+        takes them) and attached data (`userData`) changed before it is sent; PropertiesChanged tells it."""
+        if params.get("email_object") is None and params.get("userData") is None:
+            raise Refusal(MISSING, "email_object or userData is required: the properties to change")
+        values = _email_values(params)
+        user_data = read.optional_user_data(params.get("userData"))
+        for attribute, value in values.items():
+            setattr(handling.interaction.email, attribute, value)
+        handling.interaction.user_data.update(user_data)
+        self._properties_changed(handling.interaction)
 
     def _cancel(self, handling: Handling, params: dict[str, Any]) -> None:
         handling.fire("Cancel")
@@ -213,3 +206,30 @@ class EmailWork:
         if handling.state == INVITED:
             raise Refusal(INVALID, f"interaction {interaction_id} is Invited: accept it first")
         return handling.interaction
+
+
+_EMAIL_FIELDS = {
+    "toAddress": "to_address",
+    "fromAddress": "from_address",
+    "subject": "subject",
+    "text": "text",
+    "ccAddress": "cc_addresses",
+    "bccAddress": "bcc_addresses",
+}
+
+
+def _email_values(params: dict[str, Any]) -> dict[str, str]:
+    """The `email_object` of Send and UpdateProperties as the content's attributes, each field checked."""
+    overrides = params.get("email_object", {})
+    if not isinstance(overrides, dict):
+        raise Refusal(INVALID, "email_object must be a JSON object")
+    for name in overrides:
+        if name not in _EMAIL_FIELDS:
+            raise Refusal(INVALID, f"email_object.{name} is not a field of email_object ({', '.join(_EMAIL_FIELDS)})")
+    values = {}
+    for name, attribute in _EMAIL_FIELDS.items():
+        if isinstance(overrides.get(name), str):
+            values[attribute] = overrides[name]
+        elif name in overrides:
+            raise Refusal(INVALID, f"email_object.{name} must be a string")
+    return values

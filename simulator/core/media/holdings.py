@@ -20,6 +20,7 @@ class Holdings:
 
     def _finish(self, interaction: Interaction) -> None:
         interaction.done = True
+        self._abandoned(interaction)  # if it was still waiting to be answered
         self._live.pop(interaction.id, None)
         self._touch(interaction)
 

@@ -85,6 +85,7 @@ HANDLING_TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "Reply",                       "source": list(WORKING), "dest": None, "conditions": "is_inbound_email"},  # noqa: E501
     {"trigger": "ReplyAll",                    "source": list(WORKING), "dest": None, "conditions": "is_inbound_email"},  # noqa: E501
     {"trigger": "Send",                        "source": list(DRAFTS),  "dest": SENT},
+    {"trigger": "UpdateProperties",            "source": list(DRAFTS),  "dest": None},
     {"trigger": "Cancel",                      "source": list(DRAFTS),  "dest": CANCELLED},
     # what the contact center does
     {"trigger": "revoke",                      "source": INVITED,      "dest": REVOKED},
@@ -97,6 +98,17 @@ HANDLING_MACHINE = TableMachine([*LIVE_STATES, *FINAL_STATES], HANDLING_TRANSITI
 INTERACTION_OPERATIONS: tuple[str, ...] = tuple(
     dict.fromkeys(row["trigger"] for row in HANDLING_TRANSITIONS if row["trigger"][0].isupper())
 )
+
+
+# The reference's chat examples spell some operations their own way (an accepted chat offers `Send`,
+# `StopProcessing`, `LeaveChat`, `SingleStepConference`): on a chat each spelling is the operation it names
+# here, accepted and advertised beside it. (`Send` of an e-mail draft is the e-mail's own operation.)
+CHAT_SPELLINGS: dict[str, str] = {
+    "Send": "SendMessage",
+    "StopProcessing": "Complete",
+    "LeaveChat": "LeaveConference",
+    "SingleStepConference": "InviteUser",
+}
 
 
 @functools.cache
@@ -133,6 +145,10 @@ class Handling:
     def may(self, operation: str) -> bool:
         return HANDLING_MACHINE.allows(self, operation)
 
+    def spelled(self, operation: str) -> str:
+        """The operation `operation` names here: a chat spelling of the reference's examples, or itself."""
+        return CHAT_SPELLINGS.get(operation, operation) if self.interaction.channel == CHAT else operation
+
     def fire(self, trigger: str) -> None:
         """Run a transition already checked; a refusal here is a bug, not a client error."""
         if not getattr(self, trigger)():
@@ -142,7 +158,10 @@ class Handling:
     def capabilities(self) -> tuple[str, ...]:
         if not self.live:
             return ()
-        return tuple(name for name in _candidates(self.state) if self.may(name))
+        ours = tuple(name for name in _candidates(self.state) if self.may(name))
+        if self.interaction.channel != CHAT:
+            return ours
+        return ours + tuple(spelling for spelling, name in CHAT_SPELLINGS.items() if name in ours)
 
     # conditions named in the table
 
@@ -182,6 +201,8 @@ class Interaction:
     chat: Any = None  # a ChatSession for chats
     email: Any = None  # an EmailContent for e-mails
     workbin: tuple[str, str] | None = None  # (owner user id, workbin name) while parked
+    parked_at: float | None = None  # when it was last placed in a workbin
+    skill: str | None = None  # the skill a transfer routes it to (its holders take it), instead of its queue
     done: bool = False
 
     def live_handlings(self) -> list[Handling]:

@@ -19,6 +19,7 @@ class Invitations:
 
     def _enqueue(self, interaction: Interaction, tried: set[str] | None = None, front: bool = False) -> None:
         self.queues.add(interaction, tried, front)
+        self._entered(interaction)
 
     def _route(self) -> None:
         """Offer waiting interactions to free agents; reentrant calls only ask for one more pass."""

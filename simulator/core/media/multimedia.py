@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..changes import QueueCallChanged
 from ..contact_center import ContactCenter
 from ..refusals import INVALID, NOT_FOUND, Refusal
 from ..voice.clock import Clock
@@ -46,6 +47,7 @@ from .interaction import (
 from .invitations import Invitations
 from .operations import InteractionOperations
 from .parking import Parking
+from .queue_changes import QueueChanges
 from .queueing import MediaQueues
 from .telling import Telling
 from .workbin import DEFAULT_WORKBINS, Workbin
@@ -61,14 +63,16 @@ class MediaOptions:
     workbins: tuple[str, ...] = DEFAULT_WORKBINS
 
 
-class Multimedia(AgentChannels, InteractionOperations, ChatWork, EmailWork, Parking, Invitations, Holdings, Telling):
+class Multimedia(
+    AgentChannels, InteractionOperations, ChatWork, EmailWork, Parking, Invitations, QueueChanges, Holdings, Telling
+):
     """Chat and e-mail for the agents of `center`, on `clock`, reporting to `sink`: the one way in."""
 
     def __init__(
         self,
         center: ContactCenter,
         clock: Clock,
-        sink: Callable[[MediaEvent], None],
+        sink: Callable[[MediaEvent | QueueCallChanged], None],
         options: MediaOptions | None = None,
     ) -> None:
         self.center = center
@@ -89,6 +93,7 @@ class Multimedia(AgentChannels, InteractionOperations, ChatWork, EmailWork, Park
         self.queues = MediaQueues(center, clock, self._free)
         self._workbins: dict[tuple[str, str], Workbin] = {}
         self._routing = False
+        self._offered: dict[str, str] = {}  # interactions offered to a queue, not yet answered (queue_changes)
 
     def configure(self, values: dict[str, Any]) -> MediaOptions:
         """Change options by their control-API names (inviteTimeout, attachmentLimit, capacity); all or none.

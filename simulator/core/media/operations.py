@@ -29,6 +29,7 @@ class InteractionOperations:
         """Run one operation; answers the fields the REST answer adds to statusCode 0 (replyInteractionId)."""
         params = dict(params or {})
         handling = self._handling(user_id, interaction_id)
+        operation = handling.spelled(operation)
         if operation not in INTERACTION_OPERATIONS:
             raise Refusal(INVALID, f"operationName: {operation!r} is not an interaction operation")
         if not handling.may(operation):
@@ -43,6 +44,7 @@ class InteractionOperations:
         nickname = read.text(params, "nickname", empty=False)
         self._end_invitation(handling)
         handling.fire("Accept")
+        self._answered(interaction, handling.user_id)
         if interaction.chat is not None:
             handling.nickname = nickname or self._user_name(handling.user_id)
             self._join(handling)
@@ -98,6 +100,7 @@ class InteractionOperations:
         handling.fire("PlaceInQueue")
         self._tell(handling, brief=True)
         interaction.queue = queue.name
+        interaction.skill = None
         self._enqueue(interaction)
 
     def _single_step_transfer(self, handling: Handling, params: dict[str, Any]) -> None:
@@ -108,13 +111,33 @@ class InteractionOperations:
         self._transfer(handling, params, "Transfer")
 
     def _transfer(self, handling: Handling, params: dict[str, Any], trigger: str) -> None:
-        """The agent hands the interaction to another agent, who is invited to it (and, if the invitation
-        lapses or is rejected, it waits in its queue for the next agent)."""
-        target = read.agent(self.center, handling, params, "userId")
+        """The agent hands the interaction over: to another agent (`userId`), who is invited to it (and,
+        if the invitation lapses or is rejected, it waits in its queue for the next agent); to a queue
+        (`queueName`), where it waits as after PlaceInQueue; or to the agents holding a skill (`skill`,
+        its name or id), the "group of agents associated with a skill" of the reference."""
+        interaction = handling.interaction
+        given = [name for name in ("userId", "queueName", "skill") if params.get(name) is not None]
+        if len(given) > 1:
+            raise Refusal(INVALID, f"give one of userId, queueName and skill, not {' and '.join(given)}")
+        target = given[0] if given else "userId"
+        if target == "userId":
+            agent = read.agent(self.center, handling, params, "userId")
+        elif target == "queueName":
+            queue = read.queue(self.center, interaction.channel, read.text(params, "queueName"), "queueName")
+        else:
+            skill = read.skill(self.center, params, "skill")
         self._leave_chat(handling)
         handling.fire(trigger)
         self._tell(handling, brief=True)
-        self._invite(handling.interaction, target.id)
+        interaction.skill = None
+        if target == "userId":
+            self._invite(interaction, agent.id)
+            return
+        if target == "queueName":
+            interaction.queue = queue.name
+        else:
+            interaction.skill = skill.name
+        self._enqueue(interaction)
 
 
 # fmt: off
@@ -140,6 +163,7 @@ HANDLER_ROWS: tuple[tuple[str, Handler], ...] = (
     ("Reply",                       EmailWork._reply_to_sender),
     ("ReplyAll",                    EmailWork._reply_to_all),
     ("Send",                        EmailWork._send),
+    ("UpdateProperties",            EmailWork._update_properties),
     ("Cancel",                      EmailWork._cancel),
 )
 # fmt: on

@@ -8,6 +8,7 @@ from typing import Any
 from ..contact_center import ContactCenter
 from ..queues import Queue
 from ..refusals import INVALID, MISSING, Refusal
+from ..skills import Skill
 from ..users import AGENT, User
 from .interaction import Handling
 
@@ -53,6 +54,16 @@ def queue(center: ContactCenter, channel: str, reference: str | None, name: str)
             return candidate
     known = ", ".join(queue.name for queue in queues) or "none"
     raise Refusal(INVALID, f"{name}: {reference!r} is not a {channel} queue ({known})")
+
+
+def skill(center: ContactCenter, params: dict[str, Any], name: str) -> Skill:
+    """A skill by name or id."""
+    reference = text(params, name, required=True, empty=False) or ""
+    found = center.skills.get(reference) or center.skill_named(reference)
+    if found is None:
+        known = ", ".join(skill.name for skill in center.skills.values()) or "none"
+        raise Refusal(INVALID, f"{name}: {reference!r} is not a skill ({known})")
+    return found
 
 
 def agent(center: ContactCenter, handling: Handling, params: dict[str, Any], name: str) -> User:

@@ -7,8 +7,8 @@ from typing import Any
 
 from ..refusals import INVALID, MISSING, NOT_FOUND, Refusal
 from . import params as read
-from .document import workbin_item, workbin_message
-from .events import WorkbinMessage
+from .document import interaction_document, interaction_message, workbin_item, workbin_message
+from .events import InteractionMessage, WorkbinMessage
 from .interaction import (
     PULLED,
     Handling,
@@ -52,6 +52,15 @@ class Parking:
         name = self._user_name(user_id)
         return [workbin_item(self.interactions[ix], workbin.name, name) for ix in workbin.interaction_ids]
 
+    def tell_workbin_content(self, user_id: str, reference: Any) -> None:
+        """GetWorkbinContent as an operation: "the content comes as a CometD message", an
+        InteractionStateMessage on /v2/me/interactions for each interaction in the workbin, as anyone
+        not handling it sees it (Queued in the workbin's queue)."""
+        workbin = self._workbin_param(user_id, reference, "workbin")
+        for interaction_id in workbin.interaction_ids:
+            document = interaction_document(self.interactions[interaction_id], None)
+            self.sink(InteractionMessage(user_id, interaction_message(document)))
+
     def place_in_workbin(self, user_id: str, reference: str, interaction_id: Any) -> None:
         """AddInteractionToWorkbin: the same as PlaceInWorkbin on the interaction."""
         workbin = self.workbin(user_id, reference)
@@ -76,6 +85,7 @@ class Parking:
         handling.fire("PlaceInWorkbin")
         interaction.queue = workbin.queue
         interaction.workbin = (workbin.owner, workbin.name)
+        interaction.parked_at = self.clock.now()
         workbin.interaction_ids.append(interaction.id)
         self._tell(handling, brief=True)
         self._workbin_told(workbin, interaction, placed_in=True, state="Queued")

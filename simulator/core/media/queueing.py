@@ -29,7 +29,8 @@ from ..users import AGENT, User
 from ..voice.clock import Clock
 from .interaction import MEDIA_CHANNELS, Interaction
 
-Bucket = tuple[str, str]  # (queue name, channel)
+Bucket = tuple[str, str]  # (queue name, channel), or (SKILL + skill name, channel)
+SKILL = "skill:"  # the bucket of the interactions transferred to a skill, which its holders take
 Pair = tuple[str, str]  # (user id, channel)
 # (-level, free since, user order, token, user id): the best free agent first; the token tells an agent
 # still free from one who has been busy and free again since the entry was made.
@@ -92,7 +93,8 @@ class MediaQueues:
             turn = self._back
         self.remove(interaction.id)
         now = self.clock.now()
-        entry = Waiting(interaction.id, interaction.queue, interaction.channel, now, turn, set(tried or ()))
+        queue = interaction.queue if interaction.skill is None else SKILL + interaction.skill
+        entry = Waiting(interaction.id, queue, interaction.channel, now, turn, set(tried or ()))
         self._waiting[entry.interaction_id] = entry
         heap = self._queued.setdefault(entry.bucket, [])
         heapq.heappush(heap, (turn, entry.interaction_id))
@@ -173,6 +175,9 @@ class MediaQueues:
         for name, queue_id in first.items():
             for order, (user_id, level) in enumerate(skilled_agents(self.center, queue_id)):
                 self._skills.setdefault(user_id, []).append((name, level, order))
+        for skill in self.center.skills.values():
+            for order, (user, level) in enumerate(self.center.holders_of(skill)):
+                self._skills.setdefault(user.id, []).append((SKILL + skill.name, level, order))
         before = self._idle
         self._idle, self._free_agents, self._free_count = {}, {}, {}
         now = self.clock.now()

@@ -6,6 +6,8 @@ Build a `Telephony` over a `Directory` (who answers which number), a `Clock` and
 - REST ``POST /me/calls/{id}`` {operationName}      -> ``telephony.operate(user_id, call_id, name, body)``
 - REST ``POST /devices/{id}``, ``/me/channels/voice`` -> ``telephony.device_operate(user_id, device_id, name, body)``
 - REST ``POST /me`` (Ready, NotReady, DND, sessions) -> ``telephony.user_operate(user_id, name, body)``
+- REST ``POST /devices/{id}`` by a supervisor        -> ``telephony.supervise(supervisor_id, device_id, name, body)``
+  (ListenIn, Coach, Bargain, CancelSupervisorMonitoring: see ``monitoring``)
 - REST ``GET /me/calls[/{id}]``                     -> ``render_call(view, base_url)`` over ``calls_of_user`` /
   ``call_view``
 - the world (scenarios, control API)               -> ``inbound_call``, ``remote_answer``, ``remote_hangup``,
@@ -13,12 +15,16 @@ Build a `Telephony` over a `Directory` (who answers which number), a `Clock` and
 - CometD: every event reaching the sink            -> ``call_message`` (``/v2/me/calls``) or ``device_message``
   (``/v2/me/devices``), delivered to ``event.user_id``
 
+`Telephony` (telephony.py: its entry points, device operations and objects) is composed of bases of one
+concept each: the call operations (call_operations), supervision, the simulated network (network), the
+read-only queries (queries) and the telling of what changed (telling).
+
 A refused operation raises the core's `refusals.Refusal` (``code`` is the statusCode, ``message`` the statusMessage) and
 changes nothing; an accepted one returns at once and reports through events, as the reference's
 asynchronous operations do.
 """
 
-from .call import CALL_OPERATIONS
+from .call import CALL_OPERATIONS, CALL_SPELLINGS
 from .clock import AsyncioClock, Clock, VirtualClock
 from .device import AGENT_OPERATIONS, DEVICE_OPERATIONS
 from .directory import DEFAULT_AGENT_STATES, AgentStateDefinition, Directory, Line, StaticDirectory
@@ -45,6 +51,7 @@ from .telephony import Telephony
 __all__ = [
     "AGENT_OPERATIONS",
     "CALL_OPERATIONS",
+    "CALL_SPELLINGS",
     "DEFAULT_AGENT_STATES",
     "DEVICE_OPERATIONS",
     "AgentStateDefinition",

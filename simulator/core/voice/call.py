@@ -31,7 +31,8 @@ Further readings chosen where the reference is silent (each checked by tests/cor
 - Recording is per leg (each agent records their own side); it stops when the leg is released and is
   kept, without operations, while the leg is held.
 - Ringing offers Answer, the user-data operations and (optionally) ClearCall, which a real 8.5 server
-  shows; Dialing offers exactly the reference example's list (Hangup, SendDtmf and user data).
+  shows on ringing and established calls; Dialing offers exactly the reference example's list (Hangup,
+  SendDtmf and user data).
 - userData belongs to the call: every leg shows the same data and is told when it changes.
 """
 
@@ -39,9 +40,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .machine import TableMachine
+from .monitoring import silent
+
+if TYPE_CHECKING:
+    from .monitoring import Monitoring
 
 DIALING = "Dialing"
 RINGING = "Ringing"
@@ -65,7 +70,7 @@ USER_DATA_OPERATIONS = ("AttachUserData", "UpdateUserData", "DeleteUserData", "D
 LEG_TRANSITIONS: list[dict[str, Any]] = [
     # operation                          from                                   to           only if
     {"trigger": "Answer",               "source": RINGING,                     "dest": ESTABLISHED, "conditions": "device_free"},  # noqa: E501
-    {"trigger": "ClearCall",            "source": RINGING,                     "dest": RELEASED,    "conditions": "clear_call_enabled"},  # noqa: E501
+    {"trigger": "ClearCall",            "source": [RINGING, ESTABLISHED],      "dest": RELEASED,    "conditions": "clear_call_enabled"},  # noqa: E501
     {"trigger": "Hangup",               "source": [DIALING, ESTABLISHED, HELD], "dest": RELEASED},
     {"trigger": "Hold",                 "source": ESTABLISHED,                 "dest": HELD},
     {"trigger": "Retrieve",             "source": HELD,                        "dest": ESTABLISHED, "conditions": "device_free"},  # noqa: E501
@@ -130,6 +135,9 @@ def _operations(*tables: list[dict[str, Any]]) -> tuple[str, ...]:
 
 # Every operation a client may post on /me/calls/{id}, in the order capabilities are listed.
 CALL_OPERATIONS: tuple[str, ...] = _operations(LEG_TRANSITIONS, MUTE_TRANSITIONS, RECORDING_TRANSITIONS)
+# The reference's own spellings of call operations (its prose lists `HangUp`), each accepted as the operation
+# it names; capabilities keep the spelling of the reference's JSON examples.
+CALL_SPELLINGS: dict[str, str] = {"HangUp": "Hangup"}
 
 
 @functools.cache
@@ -201,6 +209,7 @@ class Leg:
         self.placed_by = placed_by  # the device whose operation rang this leg, told if it is not answered
         self.ever_established = initial == ESTABLISHED
         self.final_participants: tuple[str, ...] = ()  # who was on the call when this leg left it
+        self.monitor: Monitoring | None = None  # set on a supervisor's leg: the monitoring it serves
         LEG_MACHINE.attach(self, initial)
         MUTE_MACHINE.attach(self, mute)
         RECORDING_MACHINE.attach(self, recording)
@@ -212,6 +221,8 @@ class Leg:
     def may(self, operation: str) -> bool:
         """Whether the operation's transition is valid now, conditions included."""
         machine = _MACHINE_OF.get(operation)
+        if self.monitor is not None and operation not in self.monitor.leg_operations():
+            return False
         return machine is not None and machine.allows(self, operation)
 
     def fire(self, trigger: str) -> None:
@@ -232,10 +243,11 @@ class Leg:
         return not any(other is not self and other.state in (DIALING, ESTABLISHED) for other in self.device_legs)
 
     def two_party(self) -> bool:
-        return len(self.call.live_parties()) == 2
+        """A supervisor listening in or coaching is not a party here (see `monitoring`)."""
+        return self.call.talking_count() == 2
 
     def is_conference(self) -> bool:
-        return len(self.call.live_parties()) >= 3
+        return self.call.talking_count() >= 3
 
     def can_consult(self) -> bool:
         """One consultation at a time per call and device, and none started from a consult call itself."""
@@ -306,6 +318,10 @@ class Call:
 
     def live_parties(self) -> list[Leg | RemoteParty]:
         return [party for party in self.parties if party.live]
+
+    def talking_count(self) -> int:
+        """The live parties that talk: a supervisor listening in or coaching is on the call but silent."""
+        return sum(1 for party in self.parties if party.live and not silent(party))
 
     def legs(self) -> list[Leg]:
         return [party for party in self.parties if isinstance(party, Leg)]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .call import CALL_OPERATIONS, CONFERENCE, CONSULT, DIALING, HELD, TRANSFER, Call, Leg, RemoteParty
 from .events import DTMF_SENT, CallStateChanged, VoiceEvent
+from .recording_data import record_user_data
 from .refusal import NOT_FOUND, Refusal, bad_parameter, invalid_state
 
 if TYPE_CHECKING:
@@ -26,10 +27,14 @@ class CallOperations:
 
     _calls: dict[str, Call]
     _outbox: list[VoiceEvent]
+    _device_legs: dict[str, list[Leg]]
 
     if TYPE_CHECKING:  # the engine's helpers the handlers change calls through (see telephony.Telephony)
 
         def _touch(self, leg: Leg) -> None: ...
+        def _wall_time(self) -> float: ...
+        def _owned_line(self, user_id: str, device_id: str) -> Line: ...
+        def _flush(self) -> None: ...
         def _touch_call(self, call: Call) -> None: ...
         def _line(self, device_id: str) -> Line: ...
         def _new_call(self, call_type: str, *, ani: str, dnis: str, user_data: dict[str, Any]) -> Call: ...
@@ -51,7 +56,8 @@ class CallOperations:
         self._touch(leg)
 
     def _op_ClearCall(self, leg: Leg) -> None:
-        """Reading (gws-notes): ClearCall on a ringing call clears the whole call, for every party."""
+        """Reading (gws-notes): ClearCall on a ringing or established call clears the whole call, for every
+        party."""
         call = leg.call
         self._release_leg(leg, "ClearCall")
         for party in call.live_parties():
@@ -199,20 +205,35 @@ class CallOperations:
         self._touch(leg)
 
     def _op_StartCallRecording(self, leg: Leg) -> None:
-        leg.fire("StartCallRecording")
-        self._touch(leg)
+        self._recording(leg, "StartCallRecording")
 
     def _op_PauseCallRecording(self, leg: Leg) -> None:
-        leg.fire("PauseCallRecording")
-        self._touch(leg)
+        self._recording(leg, "PauseCallRecording")
 
     def _op_ResumeCallRecording(self, leg: Leg) -> None:
-        leg.fire("ResumeCallRecording")
-        self._touch(leg)
+        self._recording(leg, "ResumeCallRecording")
 
     def _op_StopCallRecording(self, leg: Leg) -> None:
-        leg.fire("StopCallRecording")
+        self._recording(leg, "StopCallRecording")
+
+    def _recording(self, leg: Leg, operation: str) -> None:
+        """A recording operation, and the call's recording user data (`recording_data`) with it."""
+        leg.fire(operation)
+        record_user_data(leg, operation == "StartCallRecording", self._wall_time())
         self._touch(leg)
+        self._touch_call(leg.call)
+
+    def stop_device_recording(self, user_id: str, device_id: str) -> None:
+        """StopCallRecording posted on a device: every recording of the device's calls stops ("Recording
+        stops when ... StopCallRecording is called either on the call or on the device"); refused (2)
+        when none is recording."""
+        self._owned_line(user_id, device_id)
+        legs = [leg for leg in self._device_legs.get(device_id, ()) if leg.may("StopCallRecording")]
+        if not legs:
+            raise invalid_state(f"StopCallRecording on device {device_id} (no call is being recorded)", "Stopped")
+        for leg in legs:
+            self._op_StopCallRecording(leg)
+        self._flush()
 
     # ------------------------------------------------------------------ resolving parameters
 

@@ -71,8 +71,8 @@ def call_id(view: CallView, profile: Profile) -> str:
 
 def render_call(view: CallView, base_url: str, profile: Profile = THE_REFERENCE) -> dict[str, Any]:
     """The reference's `call` object for one device's leg (fields in the reference's order), then the
-    fields real servers add: `connId` (the leg), `path`, and the monitoring and case fields, which the
-    simulator has no supervisor monitoring or case data to fill."""
+    fields real servers add: `connId` (the leg), `path`, the supervisor monitoring fields (see
+    `monitoring`; device ids become device URIs) and `case`, which the simulator has no data to fill."""
     base = base_url.rstrip("/")
     shown = call_id(view, profile)
     if profile.participant_objects:
@@ -101,7 +101,18 @@ def render_call(view: CallView, base_url: str, profile: Profile = THE_REFERENCE)
     }
     if view.recording_state is not None:
         document["recordingState"] = view.recording_state
-    document.update(monitoring={}, supervisorListeningIn=False, monitoredUserMuted=False, case={})
+    monitoring = {
+        name.removesuffix("Id") + "Uri" if name.endswith("DeviceId") else name: (
+            f"{base}/api/v2/devices/{value}" if name.endswith("DeviceId") else value
+        )
+        for name, value in view.monitoring.items()
+    }
+    document.update(
+        monitoring=monitoring,
+        supervisorListeningIn=view.supervisor_listening_in,
+        monitoredUserMuted=view.monitored_user_muted,
+        case={},
+    )
     return document
 
 
@@ -130,6 +141,7 @@ def render_device_state(view: DeviceView, profile: Profile = THE_REFERENCE) -> d
     }
     if view.forward_to is not None:
         document["forwardTo"] = view.forward_to
+    document.update(view.supervisor_monitoring)
     document.update(description="", channels=["voice"], dynamicPhoneNumber=False)
     return document
 

@@ -35,6 +35,10 @@ class CallView:
     mute: str
     recording_state: str | None
     capabilities: tuple[str, ...]
+    # supervisor monitoring (see `monitoring`): device ids in `monitoring` become URIs when rendered
+    monitoring: dict[str, str] = field(default_factory=dict, hash=False)
+    supervisor_listening_in: bool = False
+    monitored_user_muted: bool = False
 
     def without_duration(self) -> CallView:
         """The view with duration zeroed: what must agree between an event and a later GET."""
@@ -53,6 +57,9 @@ class DeviceView:
     do_not_disturb: str
     forward_to: str | None
     capabilities: tuple[str, ...]
+    # supervisorMonitoringState, -Mode and -Scope while a supervisor monitors the device, and who does
+    supervisor_monitoring: dict[str, str] = field(default_factory=dict, hash=False)
+    supervisor_id: str | None = None
 
 
 @dataclass(frozen=True)

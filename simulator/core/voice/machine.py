@@ -34,7 +34,9 @@ class TableMachine(Machine):  # type: ignore[misc]
         for name, event in self.events.items():
             for source, transitions in event.transitions.items():
                 for transition in transitions:
-                    conditions = tuple((condition.func, condition.target) for condition in transition.conditions)
+                    conditions = tuple(
+                        (_method_name(condition.func), condition.target) for condition in transition.conditions
+                    )
                     self._rows.setdefault((name, source), []).append(conditions)
         # per model class: the bindings add_model made on its first model, or None if they cannot be replayed
         self._bindings: dict[type, list[tuple[str, Any, tuple[Any, ...]]] | None] = {}
@@ -53,14 +55,14 @@ class TableMachine(Machine):  # type: ignore[misc]
         of a class. So the first model of a class goes through `add_model`, which also registers any
         enter/exit callbacks on the states, and its bindings (partials of the model) are recorded; later
         models of the class get the same partials of themselves, the same attributes `add_model` would
-        have set. The tables are fixed once built, so the recording cannot go stale.
+        have set. The tables are fixed once built, so the recording cannot go stale. The recorded
+        bindings become attributes of the class that bind to the model on access, as methods do: a leg
+        is made per party of every call, and storing dozens of partials on each was a twentieth of the
+        time of a simulated hour.
         """
         kind = type(model)
         bindings = self._bindings.get(kind, ())
         if bindings:
-            attributes = vars(model)
-            for name, func, args in bindings:
-                attributes[name] = partial(func, *[model if arg is _MODEL else arg for arg in args])
             setattr(model, self.model_attribute, self.get_state(initial).value)
             return
         before = dict(vars(model))
@@ -69,7 +71,9 @@ class TableMachine(Machine):  # type: ignore[misc]
             del self.models[-1]
         if bindings is None:
             return
-        self._bindings[kind] = self._recorded(model, before)
+        recorded = self._bindings[kind] = self._recorded(model, before)
+        for name, func, args in recorded or ():
+            setattr(kind, name, _Binding(func, args))
 
     def _recorded(self, model: Any, before: dict[str, Any]) -> list[tuple[str, Any, tuple[Any, ...]]] | None:
         """What add_model set on `model`, as (name, function, arguments with the model marked), or None when
@@ -103,3 +107,26 @@ class TableMachine(Machine):  # type: ignore[misc]
         if name in _GENERIC_HELPERS and hasattr(model, name):
             return
         super()._checked_assignment(model, name, func)
+
+
+class _Binding:
+    """One binding `add_model` made, as a class attribute: read on a model, it is the same partial of that
+    model `add_model` would have stored on it."""
+
+    __slots__ = ("func", "args")
+
+    def __init__(self, func: Any, args: tuple[Any, ...]) -> None:
+        self.func = func
+        self.args = args
+
+    def __get__(self, model: Any, owner: type | None = None) -> Any:
+        if model is None:
+            return self
+        return partial(self.func, *[model if arg is _MODEL else arg for arg in self.args])
+
+
+def _method_name(condition: object) -> str:
+    """The tables name their conditions as model methods, which `allows` calls by name."""
+    if not isinstance(condition, str):
+        raise TypeError(f"a condition of the tables must be a model method's name, not {condition!r}")
+    return condition

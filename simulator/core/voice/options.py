@@ -51,7 +51,7 @@ class VoiceOptions:
       examples' lists exactly (the operations are then refused).
     - `recording`: call recording is enabled in this contact center ("In contact centers where call
       recording is enabled..."): recordingState and the four recording operations.
-    - `clear_call`: offer ClearCall on a ringing call, as a real 8.5 server does (gws-notes); the
+    - `clear_call`: offer ClearCall on a ringing or established call, as a real 8.5 server does (gws-notes); the
       reference's operation table does not list it.
     - `forward_hops`: how many forwards a call follows before it counts as unreachable (loops end there).
     """

@@ -22,10 +22,9 @@ been told always equals what a GET would show, and no operation can forget to no
 
 from __future__ import annotations
 
-import copy
 import random
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import params as read
 from .agent_changes import AgentChange, read_device_change
@@ -36,7 +35,6 @@ from .call import (
     INBOUND,
     INTERNAL,
     OUTBOUND,
-    RELEASED,
     RINGING,
     Call,
     Leg,
@@ -49,20 +47,20 @@ from .clock import Clock
 from .device import (
     AGENT_OPERATIONS,
     DEVICE_OPERATIONS,
-    READY,
     DeviceVoice,
 )
 from .directory import Directory, Line
 from .events import (
     DTMF_SENT,
-    CallOperationFailed,
-    CallStateChanged,
     CallView,
-    DeviceStateChanged,
     DeviceView,
     VoiceEvent,
 )
-from .options import ANSWER, BUSY, VoiceOptions
+from .monitoring import Monitoring
+from .network import CallNetwork
+from .options import VoiceOptions
+from .queries import VoiceQueries
+from .queueing_hook import QueueRouting
 from .refusal import (
     NOT_FOUND,
     Refusal,
@@ -71,17 +69,16 @@ from .refusal import (
     no_permission,
     not_found,
 )
-from .views import call_data, kind_of_change, participants
-
-if TYPE_CHECKING:
-    from ..routing import Router
+from .supervision import SupervisorMonitoring
+from .telling import Telling
+from .views import call_data
 
 _UUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
 
 Sink = Callable[[VoiceEvent], None] | list[VoiceEvent]
 
 
-class Telephony(CallOperations):
+class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork, Telling):
     """The voice core of one contact center. Synchronous, deterministic for a given seed and clock."""
 
     def __init__(
@@ -91,23 +88,28 @@ class Telephony(CallOperations):
         sink: Sink,
         options: VoiceOptions | None = None,
         seed: int = 0,
+        wall_clock: Callable[[], float] | None = None,
     ) -> None:
+        """`wall_clock` gives seconds since the epoch for the dates the documents carry; without it the
+        clock's own reading (the same for the same inputs, as replays need)."""
         self._directory = directory
         self._clock = clock
         self._emit: Callable[[VoiceEvent], None] = sink.append if isinstance(sink, list) else sink
         self._options = options or VoiceOptions()
         self._leg_options = LegOptions(self._options.mute, self._options.recording, self._options.clear_call)
         self._random = random.Random(seed)
+        self._wall_clock = wall_clock or clock.now  # the date in recordings' names
         self._seq = 0
         self._calls: dict[str, Call] = {}
         self._devices: dict[str, DeviceVoice] = {}
         self._device_legs: dict[str, list[Leg]] = {}
+        self._monitorings: dict[str, Monitoring] = {}
         self._told_calls: dict[Leg, CallView] = {}
         self._told_devices: dict[str, DeviceView] = {}
         self._dirty_calls: dict[Call, None] = {}
         self._dirty_devices: dict[str, None] = {}
         self._outbox: list[VoiceEvent] = []
-        self.router: Router | None = None  # set by routing.Router: it takes calls to queue numbers
+        self.router: QueueRouting | None = None  # set by routing.Router: it takes calls to queue numbers
 
     @property
     def options(self) -> VoiceOptions:
@@ -156,7 +158,11 @@ class Telephony(CallOperations):
     ) -> None:
         """A device or agent-state operation on one of the user's devices (POST /devices/{id},
         /me/channels/voice): DoNotDisturbOn/Off, ForwardCallsOn/Off, Ready, NotReady, AfterCallWork,
-        StartContactCenterSession, EndContactCenterSession, or any agent-state definition's operationName."""
+        StartContactCenterSession, EndContactCenterSession, or any agent-state definition's operationName;
+        and StopCallRecording, on every call of the device."""
+        if operation_name == "StopCallRecording":
+            self.stop_device_recording(user_id, device_id)
+            return
         self._owned_line(user_id, device_id)
         change = self._plan_device_change(device_id, operation_name, self._params(params))
         self._apply_device_change(device_id, change)
@@ -252,97 +258,6 @@ class Telephony(CallOperations):
             self._release_leg(leg, "released", wrap_up=False)
             self._flush()
 
-    # ------------------------------------------------------------------ queries
-
-    def call_view(self, user_id: str, call_id: str) -> CallView:
-        """The user's leg of the call, as GET /me/calls/{id} shows it."""
-        return self._view(self._leg_for(user_id, call_id))
-
-    def calls_of_user(self, user_id: str) -> list[CallView]:
-        """The user's live legs on all their devices, as GET /me/calls lists them."""
-        devices = self._directory.devices_of_user(user_id)
-        return [view for device_id in devices for view in self.calls_of_device(device_id)]
-
-    def calls_of_device(self, device_id: str) -> list[CallView]:
-        return [self._view(leg) for leg in self._device_legs.get(device_id, [])]
-
-    def device_free(self, device_id: str) -> bool:
-        """Whether the device could take a call now: it exists, has no call at all, is Ready (not in
-        after-call work) and not in Do Not Disturb. A lookup of the device alone: what routing asks of
-        every device an action touched."""
-        if self._device_legs.get(device_id) or self._directory.line_of_device(device_id) is None:
-            return False
-        device = self._devices.get(device_id)
-        return device is not None and device.agent_state == READY and device.dnd == "Off"
-
-    def has_call(self, call_id: str) -> bool:
-        return call_id in self._calls
-
-    def leg_state(self, device_id: str, call_id: str) -> str | None:
-        """The state of the device's leg of the call, None when it has none."""
-        for leg in self._device_legs.get(device_id, ()):
-            if leg.call.id == call_id:
-                return leg.state
-        return None
-
-    def device_view(self, device_id: str) -> DeviceView:
-        line = self._directory.line_of_device(device_id)
-        if line is None:
-            raise not_found(f"device {device_id}")
-        return self._device_view(line)
-
-    def operations_of_device(self, device_id: str) -> tuple[str, ...]:
-        """The agent-state operations valid on the device now (not part of the reference's capabilities)."""
-        return self._device(device_id).agent_operations
-
-    def remote_parties(self, call_id: str) -> list[tuple[str, str]]:
-        """The external parties of a call as (number, state), for the world's control API."""
-        call = self._calls.get(call_id)
-        if call is None:
-            raise not_found(f"call {call_id}")
-        remote = [p for p in call.parties if isinstance(p, RemoteParty) and p.live and not p.unreachable]
-        return [(party.number, party.state) for party in remote]
-
-    def consultation(self, user_id: str, call_id: str) -> tuple[str, str] | None:
-        """(original call id, consult call id) if the user's leg of this call is part of a consultation it
-        started with InitiateTransfer / InitiateConference; what CompleteTransfer/Conference act on."""
-        leg = self._leg_for(user_id, call_id)
-        call = leg.call
-        if call.consult_of is not None and call.consult_device == leg.device_id:
-            return call.consult_of.id, call.id
-        consult = call.consults.get(leg.device_id)
-        return (call.id, consult.id) if consult is not None else None
-
-    def call_ids(self) -> list[str]:
-        """Every call still going on, including ones only external parties remain on."""
-        return list(self._calls)
-
-    def snapshot(self) -> dict[str, Any]:
-        """The whole state as plain data: equal before and after a refused operation, by construction."""
-        calls = {call.id: call_data(call) for call in self._calls.values()}
-        devices = {
-            device_id: {
-                "agent": device.agent_state,
-                "dnd": device.dnd,
-                "forwarding": device.forwarding,
-                "forwardTo": device.forward_to,
-                "reason": device.reason,
-                "workMode": device.work_mode,
-                "wrapUp": device.wrap_up_token,
-                "legs": [leg.call.id for leg in self._device_legs.get(device_id, [])],
-            }
-            for device_id, device in self._devices.items()
-            if not device.untouched() or self._device_legs.get(device_id)
-        }
-        pending = getattr(self._clock, "pending", None)
-        return {
-            "seq": self._seq,
-            "random": self._random.getstate(),
-            "calls": calls,
-            "devices": devices,
-            "timers": pending() if callable(pending) else None,
-        }
-
     @staticmethod
     def _params(params: Mapping[str, Any] | None) -> Mapping[str, Any]:
         if params is None:
@@ -394,167 +309,6 @@ class Telephony(CallOperations):
             device.fire("wrap_up_ended")
             device.wrap_up_token += 1
             self._dirty_devices[device_id] = None
-
-    # ------------------------------------------------------------------ the network
-
-    def _add_party(self, call: Call, number: str, placed_by: str | None) -> None:
-        """Ring `number` on the call: follow forwarding, then ring an internal device or reach a remote party.
-
-        A number that cannot ring (Do Not Disturb, a forwarding loop, a forward to someone already on the
-        call) is played as busy under the number that was dialed, which the callers have checked is not
-        on the call yet, so participants never name anyone twice.
-        """
-        target = number
-        for _hop in range(self._options.forward_hops + 1):
-            if target != number and call.party_numbered(target) is not None:
-                break
-            line = self._directory.line_of_number(target)
-            if line is None:
-                self._ring_remote(call, target, placed_by)
-                return
-            device = self._device(line.device_id)
-            if device.forwarding == "On" and device.forward_to:
-                target = device.forward_to
-                continue
-            if device.dnd == "On" or call.leg_of(line.device_id) is not None:
-                break
-            leg = self._new_leg(call, line, RINGING, placed_by=placed_by)
-            self._ring_timeout(leg)
-            return
-        self._ring_unreachable(call, number, placed_by)
-
-    def _ring_remote(self, call: Call, number: str, placed_by: str | None) -> None:
-        party = self._new_remote(call, number, RINGING, placed_by)
-        rule = self._options.remote_rule(number)
-        if rule.outcome == ANSWER:
-            self._clock.call_later(rule.delay, lambda: self._timed(self._remote_answer_due, party))
-        elif rule.outcome == BUSY:
-            self._clock.call_later(rule.delay, lambda: self._timed(self._fail_party, party, "Busy"))
-        elif self._options.no_answer_timeout is not None:
-            self._clock.call_later(self._options.no_answer_timeout, lambda: self._timed(self._no_answer, party))
-
-    def _ring_unreachable(self, call: Call, number: str, placed_by: str | None) -> None:
-        party = self._new_remote(call, number, RINGING, placed_by)
-        party.unreachable = True
-        self._clock.call_later(self._options.busy_delay, lambda: self._timed(self._fail_party, party, "Busy"))
-
-    def _ring_timeout(self, leg: Leg) -> None:
-        if self._options.no_answer_timeout is not None:
-            self._clock.call_later(self._options.no_answer_timeout, lambda: self._timed(self._no_answer, leg))
-
-    def _remote_answer_due(self, party: RemoteParty) -> None:
-        if party.state == RINGING:
-            self._remote_answers(party)
-
-    def _remote_answers(self, party: RemoteParty) -> None:
-        party.state = ESTABLISHED
-        self._connect_dialers(party.call)
-        self._touch_call(party.call)
-
-    def _no_answer(self, party: Leg | RemoteParty) -> None:
-        if party.state == RINGING:
-            self._fail_party(party, "No answer")
-
-    def _fail_party(self, party: Leg | RemoteParty, message: str) -> None:
-        """A party could not be reached: tell the device that brought it in, release it, settle the call."""
-        if not party.live:
-            return
-        call = party.call
-        if party.placed_by is not None:
-            placer = call.leg_of(party.placed_by)
-            if placer is not None:
-                self._outbox.append(
-                    CallOperationFailed(
-                        user_id=self._user_of(placer.device_id),
-                        device_id=placer.device_id,
-                        phone_number=placer.number,
-                        error_message=f"{message}: {party.number}",
-                        connection_id=call.id,
-                        call_uuid=call.uuid,
-                        call=self._view(placer),
-                    )
-                )
-        self._release_party(party)
-        self._settle(call)
-
-    def _connect_dialers(self, call: Call) -> None:
-        """Someone answered: every leg still dialing on the call is now established."""
-        for leg in call.legs():
-            if leg.state == DIALING:
-                leg.fire("connected")
-                leg.ever_established = True
-                self._touch(leg)
-
-    def _release_party(self, party: Leg | RemoteParty) -> None:
-        if isinstance(party, Leg):
-            self._release_leg(party, "released")
-        elif party.live:
-            party.state = RELEASED
-            self._touch_call(party.call)
-
-    def _release_leg(self, leg: Leg, trigger: str, *, wrap_up: bool = True) -> None:
-        """Release one leg through `trigger` (the operation's own transition, or the network's `released`);
-        recording stops, the leg leaves its device's call list, consult links through it are cut, and an
-        established call that ends starts after-call work."""
-        leg.final_participants = tuple(party.number for party in leg.call.live_parties() if party is not leg)
-        leg.fire(trigger)
-        if leg.may("call_ended"):
-            leg.fire("call_ended")
-        legs = self._device_legs[leg.device_id]
-        if leg in legs:
-            legs.remove(leg)
-        self._unlink(leg)
-        self._touch(leg)
-        if wrap_up and leg.ever_established:
-            self._wrap_up(leg.device_id)
-
-    def _unlink(self, leg: Leg) -> None:
-        call, device_id = leg.call, leg.device_id
-        consult = call.consults.pop(device_id, None)
-        if consult is not None:
-            consult.consult_of, consult.consult_device = None, None
-            self._touch_call(consult)
-        if call.consult_of is not None and call.consult_device == device_id:
-            call.consult_of.consults.pop(device_id, None)
-            self._touch_call(call.consult_of)
-            call.consult_of, call.consult_device = None, None
-
-    def _settle(self, call: Call) -> None:
-        """A call needs two parties, one of them not merely ringing: a phone rings because someone is on
-        the line calling it. When that no longer holds (the last party alone; or only ringing parties left,
-        say after a transfer away from a conference whose other members were still being rung), everyone
-        left is released and the call is over."""
-        live = call.live_parties()
-        if len(live) < 2 or all(party.state == RINGING for party in live):
-            for party in live:
-                self._release_party(party)
-        self._touch_call(call)
-
-    def _move_parties(self, source: Call, target: Call) -> None:
-        """Every live party of `source` joins `target` (agents get a new leg there, in the same state)."""
-        for party in source.live_parties():
-            if target.party_numbered(party.number) is not None:
-                self._release_party(party)
-            elif isinstance(party, Leg):
-                moved = self._new_leg(
-                    target,
-                    self._line(party.device_id),
-                    party.state,
-                    placed_by=party.placed_by,
-                    mute=party.mute,
-                    recording=party.recording_state,
-                )
-                moved.ever_established = party.ever_established
-                self._release_leg(party, "released", wrap_up=False)
-                if moved.state == RINGING:
-                    self._ring_timeout(moved)
-            else:
-                source.parties.remove(party)
-                party.call = target
-                party.seq = self._next_seq()
-                target.parties.append(party)
-        self._touch_call(source)
-        self._touch_call(target)
 
     # ------------------------------------------------------------------ objects and lookups
 
@@ -655,97 +409,3 @@ class Telephony(CallOperations):
         if call is None:
             raise not_found(f"call {call_id}")
         return call_data(call)
-
-    # ------------------------------------------------------------------ events
-
-    def _touch(self, leg: Leg) -> None:
-        self._dirty_calls[leg.call] = None
-        self._dirty_devices[leg.device_id] = None
-
-    def _touch_call(self, call: Call) -> None:
-        self._dirty_calls[call] = None
-
-    def _timed(self, action: Callable[..., None], *args: Any) -> None:
-        """A timer firing is an action like any other: change, then tell."""
-        action(*args)
-        self._flush()
-
-    def _view(self, leg: Leg) -> CallView:
-        call = leg.call
-        return CallView(
-            id=call.id,
-            state=leg.state,
-            call_uuid=call.uuid,
-            call_type=call.call_type,
-            device_id=leg.device_id,
-            phone_number=leg.number,
-            participants=participants(leg),
-            ani=call.ani,
-            dnis=call.dnis,
-            user_data=copy.deepcopy(call.user_data),
-            duration=max(0, int(self._clock.now() - leg.started_at)),
-            mute=leg.mute,
-            recording_state=leg.recording_state if self._options.recording else None,
-            capabilities=leg.capabilities,
-        )
-
-    def _call_event(
-        self, kind: str, leg: Leg, *, digits: str | None = None, sent_by: str | None = None
-    ) -> CallStateChanged:
-        return CallStateChanged(
-            kind, self._user_of(leg.device_id), leg.device_id, leg.number, self._view(leg), digits, sent_by
-        )
-
-    def _device_view(self, line: Line) -> DeviceView:
-        device = self._device(line.device_id)
-        return DeviceView(
-            device_id=line.device_id,
-            phone_number=line.phone_number,
-            user_id=line.user_id,
-            device_state=device.device_state,
-            user_state=device.user_state(tuple(self._directory.agent_states())),
-            do_not_disturb=device.dnd,
-            forward_to=device.forward_to,
-            capabilities=device.capabilities,
-        )
-
-    def _flush(self) -> None:
-        """Tell every user what changed for them in this action, then forget released legs and ended calls."""
-        calls = dict(self._dirty_calls)
-        for device_id in self._dirty_devices:
-            for leg in self._device_legs.get(device_id, []):
-                calls[leg.call] = None
-        self._dirty_calls.clear()
-        outbox, self._outbox = self._outbox, []
-        for event in outbox:
-            self._emit(event)
-        for call in sorted(calls, key=lambda c: c.seq):
-            for leg in [party for party in call.parties if isinstance(party, Leg)]:
-                view = self._view(leg)
-                told = self._told_calls.get(leg)
-                kind = kind_of_change(told, view)
-                if told is None and not leg.live:
-                    kind = None  # rung and dropped within one action: its user never saw it, nothing to undo
-                if kind is not None:
-                    self._emit(CallStateChanged(kind, self._user_of(leg.device_id), leg.device_id, leg.number, view))
-                if leg.live:
-                    self._told_calls[leg] = view
-                else:
-                    self._told_calls.pop(leg, None)
-            call.parties = [party for party in call.parties if party.live]
-            if not call.parties and self._calls.get(call.id) is call:
-                del self._calls[call.id]
-        devices = list(self._dirty_devices)
-        self._dirty_devices.clear()
-        touched = {leg.device_id for call in calls for leg in call.parties if isinstance(leg, Leg)}
-        touched.update(devices)
-        for device_id in devices:
-            line = self._directory.line_of_device(device_id)
-            if line is None or device_id not in self._devices:
-                continue
-            view = self._device_view(line)
-            if self._told_devices.get(device_id) != view:
-                self._told_devices[device_id] = view
-                self._emit(DeviceStateChanged(line.user_id, view))
-        if self.router is not None:
-            self.router.after_action(touched, [call.id for call in calls])

@@ -9,13 +9,15 @@ from typing import Any
 
 from .call import Call, Leg, RemoteParty
 from .events import ATTACHED_DATA_CHANGED, PARTICIPANTS_UPDATED, RECORDING_STATE_CHANGE, STATUS_CHANGE, CallView
+from .visibility import visible_parties
 
 
 def participants(leg: Leg) -> tuple[str, ...]:
-    """Everyone else live on the call, in joining order; a released leg keeps those it had when it left."""
+    """Everyone else live on the call the leg is shown (a silent supervisor is not, see `monitoring`), in
+    joining order; a released leg keeps those it had when it left."""
     if not leg.live:
         return leg.final_participants
-    return tuple(party.number for party in leg.call.live_parties() if party is not leg)
+    return visible_parties(leg)
 
 
 def kind_of_change(told: CallView | None, now: CallView) -> str | None:
@@ -42,6 +44,7 @@ def party_data(party: Leg | RemoteParty) -> dict[str, Any]:
             "recording": party.recording_state,
             "established": party.ever_established,
             "placedBy": party.placed_by,
+            "monitors": party.monitor.device_id if party.monitor is not None else None,
         }
     return {"number": party.number, "state": party.state, "placedBy": party.placed_by}
 

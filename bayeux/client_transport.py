@@ -1,0 +1,107 @@
+"""How the Python client's batches travel: a POST each (long-polling), or frames on one websocket.
+
+Both offer the one call the client needs, `exchange(messages)`: send a batch, return the replies to its
+messages. Over long-polling the data messages that came in the same response are returned too, after
+the replies they preceded; over a websocket the server pushes data messages whenever it likes, so they
+go to `deliver` as their frame is read, in order, before the reply that followed them in the frame.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import aiohttp
+import orjson
+
+Message = dict[str, Any]
+Waiting = dict[tuple[Any, Any], "asyncio.Future[Message]"]  # (channel, id) of a message sent -> its reply
+
+
+class LongPolling:
+    name = "long-polling"
+
+    def __init__(self, http: aiohttp.ClientSession, url: str, headers: Mapping[str, str]) -> None:
+        self._http = http
+        self._url = url
+        self._headers = headers
+
+    async def exchange(self, messages: list[Message], limit: float) -> list[Message]:
+        timeout = aiohttp.ClientTimeout(total=limit)
+        async with self._http.post(self._url, json=messages, headers=self._headers, timeout=timeout) as response:
+            body = await response.json(content_type=None)
+        return body if isinstance(body, list) else [body]
+
+    async def close(self) -> None:
+        """Nothing of its own: the connections belong to the HTTP session."""
+
+
+class WebSocket:
+    """One websocket, opened on the first exchange and again on the first exchange after it broke."""
+
+    name = "websocket"
+
+    def __init__(
+        self, http: aiohttp.ClientSession, url: str, headers: Mapping[str, str], deliver: Callable[[Message], None]
+    ) -> None:
+        self._http = http
+        self._url = url
+        self._headers = headers
+        self._deliver = deliver
+        self._socket: aiohttp.ClientWebSocketResponse | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._opening = asyncio.Lock()
+        self._waiting: Waiting = {}  # of the open socket
+
+    async def exchange(self, messages: list[Message], limit: float) -> list[Message]:
+        async with asyncio.timeout(limit):
+            socket, waiting = await self._open()
+            loop = asyncio.get_running_loop()
+            keys = [(message["channel"], message["id"]) for message in messages]
+            futures = [waiting.setdefault(key, loop.create_future()) for key in keys]
+            try:
+                if socket.closed:  # its reader may have failed its waiters before these were added
+                    raise aiohttp.ClientConnectionError("the websocket closed")
+                await socket.send_str(orjson.dumps(messages).decode())
+                return [await future for future in futures]
+            finally:
+                for key in keys:
+                    waiting.pop(key, None)
+
+    async def close(self) -> None:
+        socket, self._socket = self._socket, None
+        if socket is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(socket.close(), 2)
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+
+    async def _open(self) -> tuple[aiohttp.ClientWebSocketResponse, Waiting]:
+        async with self._opening:
+            if self._socket is None or self._socket.closed:
+                self._socket = await self._http.ws_connect(self._url, headers=self._headers, autoping=True)
+                self._waiting = {}
+                self._reader = asyncio.create_task(self._read(self._socket, self._waiting))
+            return self._socket, self._waiting
+
+    async def _read(self, socket: aiohttp.ClientWebSocketResponse, waiting: Waiting) -> None:
+        try:
+            async for frame in socket:
+                if frame.type is not aiohttp.WSMsgType.TEXT and frame.type is not aiohttp.WSMsgType.BINARY:
+                    continue
+                decoded = orjson.loads(frame.data)
+                for message in decoded if isinstance(decoded, list) else [decoded]:
+                    waiter = waiting.get((message.get("channel"), message.get("id")))
+                    if waiter is not None and "successful" in message and not waiter.done():
+                        waiter.set_result(message)
+                    else:
+                        self._deliver(message)
+        finally:
+            # The socket is gone: every exchange still waiting on it fails, and the next one reopens.
+            for waiter in waiting.values():
+                if not waiter.done():
+                    waiter.set_exception(aiohttp.ClientConnectionError("the websocket closed"))

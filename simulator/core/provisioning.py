@@ -1,0 +1,41 @@
+"""What makes a method of the contact center a change of it: the revision that indexes are keyed by, and
+the `CenterChanged` its listener (the World's event stream) hears."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from .changes import CenterChanged
+
+
+class Provisioned(Protocol):
+    """What a change needs of the contact center it changes (contact_center.ContactCenter)."""
+
+    revision: int
+    listener: Callable[[CenterChanged], None] | None
+    _changing: int
+
+    def _concerned(self, what: str, args: tuple[Any, ...]) -> tuple[str, ...]: ...
+
+
+def provisions(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a method as a change of the contact center: once it succeeds, `revision` grows (so indexes
+    built over the contact center know to rebuild) and the listener hears a `CenterChanged` naming the
+    change and the users it concerns. A change made inside another (a setting that is an agent state)
+    is reported once, as the outer one."""
+
+    @functools.wraps(method)
+    def change(self: Provisioned, *args: Any, **kwargs: Any) -> Any:
+        self._changing += 1
+        try:
+            result = method(self, *args, **kwargs)
+        finally:
+            self._changing -= 1
+        self.revision += 1
+        if self._changing == 0 and self.listener is not None:
+            self.listener(CenterChanged(method.__name__, self._concerned(method.__name__, args)))
+        return result
+
+    return change
