@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test lint bench deps test-deps browser clean
+.PHONY: run test lint bench deps test-deps browser redis clean
 
 run: $(STAMP)  ## start the simulator on the built-in default contact center
 	$(BIN)/gwsim serve --host $(HOST) --port $(PORT)
@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-test-deps: $(STAMP) tests/js/node_modules/.installed browser
+test-deps: $(STAMP) tests/js/node_modules/.installed browser redis
 
 $(VENV)/.bench-installed: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
@@ -49,6 +49,11 @@ browser:  ## Debian's chromium and its driver, for the browser tests
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; }
+
+redis:  ## Debian's redis-server, for the tests of several processes sharing one simulator (the redis package is in .[test])
+	@command -v redis-server >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server; }
 
 clean:
 	rm -rf $(VENV) tests/js/node_modules bench/node_modules .pytest_cache

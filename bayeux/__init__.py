@@ -13,6 +13,7 @@ from .options import Options
 from .policy import SecurityPolicy
 from .server import BayeuxServer
 from .session import ServerSession
+from .session_store import SessionStore
 
 __all__ = [
     "SERVER_KEY",
@@ -22,5 +23,6 @@ __all__ = [
     "Options",
     "SecurityPolicy",
     "ServerSession",
+    "SessionStore",
     "mount",
 ]

@@ -36,6 +36,14 @@ class AcknowledgeExtension(Extension):
         """Whether `session` asked for acknowledgements in its handshake (and got them)."""
         return session in self._sessions
 
+    def enable(self, session: ServerSession, after: int = 0) -> None:
+        """Number `session`'s batches from `after` on: a handshake that asked for it, or a session that
+        continues here what another server began (its client acknowledged batch `after` there)."""
+        batches = _Batches()
+        batches.number = after
+        self._sessions[session] = batches
+        session.connect_delivery_only = True
+
     def incoming(self, session: ServerSession | None, message: Message) -> bool:
         if session is None:
             return True
@@ -46,8 +54,7 @@ class AcknowledgeExtension(Extension):
                 ext.get("ack") is True or (isinstance(ext.get("ack"), dict) and ext["ack"].get("enabled") is True)
             )
             if wanted:
-                self._sessions[session] = _Batches()
-                session.connect_delivery_only = True
+                self.enable(session)
         elif name == "/meta/connect":
             batches = self._sessions.get(session)
             acked = ext.get("ack") if isinstance(ext, dict) else None
@@ -63,7 +70,7 @@ class AcknowledgeExtension(Extension):
         batches = self._sessions.get(session)
         if batches is None:
             return False
-        batches.number += 1
+        batches.number = session.next_batch(batches.number, messages)
         if messages:
             batches.unacked.append((batches.number, messages))
         reply.setdefault("ext", {})["ack"] = batches.number
@@ -71,7 +78,7 @@ class AcknowledgeExtension(Extension):
 
     def unsent(self, session: ServerSession, reply: Message, messages: list[Queued]) -> None:
         batches = self._sessions.get(session)
-        if batches is not None:
+        if batches is not None and messages:  # an empty batch may repeat an earlier number: nothing to drop
             number = reply.get("ext", {}).get("ack")
             batches.unacked = [(n, kept) for n, kept in batches.unacked if n != number]
 

@@ -25,6 +25,7 @@ from .options import Options
 from .policy import SecurityPolicy
 from .replies import error_string, fail, failure, reply_to, unknown_session
 from .session import Message, Queued, QueueFull, ServerSession, encode
+from .session_store import SessionStore
 
 log = logging.getLogger("bayeux")
 
@@ -63,10 +64,13 @@ class BayeuxServer:
         options: Options | None = None,
         policy: SecurityPolicy | None = None,
         extensions: Iterable[Extension] | None = None,
+        store: SessionStore | None = None,
     ) -> None:
-        """`extensions` default to the acknowledge extension alone; pass `()` for none."""
+        """`extensions` default to the acknowledge extension alone; pass `()` for none. `store` is where
+        sessions live beyond this server's memory (default: nowhere else)."""
         self.options = options or Options()
         self.policy = policy or SecurityPolicy()
+        self.store = store or SessionStore()
         self.extensions: list[Extension] = []
         self._hooks: dict[str, list[Extension]] = {hook: [] for hook in HOOKS}
         for extension in (AcknowledgeExtension(),) if extensions is None else extensions:
@@ -153,6 +157,7 @@ class BayeuxServer:
         session.wake()
         for extension in self._hooks["removed"]:
             extension.removed(session)
+        self.store.removed(session, reason)
         for listener in self._removed_listeners:
             listener(session, reason)
 
@@ -222,7 +227,7 @@ class BayeuxServer:
             elif name == "/meta/subscribe":
                 outcome.replies.append(self._outgoing(session, await self._subscribe(session, message)))
             elif name == "/meta/unsubscribe":
-                outcome.replies.append(self._outgoing(session, self._unsubscribe(session, message)))
+                outcome.replies.append(self._outgoing(session, await self._unsubscribe(session, message)))
             elif name == "/meta/disconnect":
                 outcome.replies.append(self._outgoing(session, self._disconnect(session, message)))
             else:
@@ -320,15 +325,14 @@ class BayeuxServer:
         if user is None:
             reply.update(successful=False, error="403::handshake_denied", advice={"reconnect": "none"})
             return reply
-        session = ServerSession(user, context.browser_id, self.options.max_queue, self.options.max_queue_bytes)
+        session = self.store.create(user, context.browser_id, self.options.max_queue, self.options.max_queue_bytes)
         if not self._incoming(session, message):
             for extension in self._hooks["removed"]:
                 extension.removed(session)
             return fail(reply, "403::extension_denied")
         session.transport = context.transport
-        session.expires_at = time.monotonic() + (self.options.interval + self.options.max_interval) / 1000
-        self.sessions[session.id] = session
-        self._by_user.setdefault(user, set()).add(session)
+        await self.store.saved(session)
+        self._adopt(session)
         reply.update(clientId=session.id, successful=True, advice=self._advice())
         return self._outgoing(session, reply)
 
@@ -381,16 +385,18 @@ class BayeuxServer:
         for name in names:
             session.subscriptions.add(name)
             self._subscribers.setdefault(name, set()).add(session)
+        await self.store.saved(session)
         reply["successful"] = True
         return reply
 
-    def _unsubscribe(self, session: ServerSession, message: Message) -> Message:
+    async def _unsubscribe(self, session: ServerSession, message: Message) -> Message:
         reply, names = self._subscription_request(session, message)
         if reply.get("successful") is False:
             return reply
         for name in names:
             session.subscriptions.discard(name)
             self._drop_subscriber(name, session)
+        await self.store.saved(session)
         reply["successful"] = True
         return reply
 
@@ -460,6 +466,11 @@ class BayeuxServer:
         """
         client_id = message.get("clientId")
         session = self.sessions.get(client_id) if isinstance(client_id, str) else None
+        if session is None and isinstance(client_id, str):
+            restored = await self.store.restore(client_id, message)  # another server's, whose client came here
+            if restored is not None and restored.id not in self.sessions:
+                self._adopt(restored)
+            session = self.sessions.get(client_id)
         if session is None:
             return None
         if context.owner is _UNRESOLVED:
@@ -474,6 +485,14 @@ class BayeuxServer:
         if session.id not in self.sessions:  # gone while the policy was asked
             return None
         return session
+
+    def _adopt(self, session: ServerSession) -> None:
+        """Serve `session` from now on: begun here, or restored from the store."""
+        self._touch(session)
+        self.sessions[session.id] = session
+        self._by_user.setdefault(session.user, set()).add(session)
+        for name in session.subscriptions:
+            self._subscribers.setdefault(name, set()).add(session)
 
     def _enqueue(self, session: ServerSession, queued: Queued) -> int:
         try:

@@ -162,6 +162,11 @@ class ServerSession:
         self._queue_bytes -= size
         return messages[:count]
 
+    def next_batch(self, last: int, messages: list[Queued]) -> int:
+        """The number of the acknowledged batch that carries `messages` after batch `last`: the next one.
+        A session whose numbers must mean something to other servers numbers them its own way."""
+        return last + 1
+
     def delivered(self, messages: list[Queued]) -> None:
         """These messages have left for good: they no longer count against the bounds."""
         self._count -= len(messages)

@@ -279,10 +279,9 @@ async def drive(server: RunningServer, agents: int, seconds: float, notification
                 progress: Callable[[str], None], rate: float | None = None) -> LoadResult:  # fmt: skip
     """Set up `agents` agents on `server`, run cycles for `seconds`, and measure the window; with `rate`,
     open loop: `rate` REST operations a second offered in all, spread evenly over the agents."""
-    base = server.url
-    port = int(base.rsplit(":", 1)[1])
+    urls = getattr(server, "urls", None) or [server.url]  # several processes of one simulator: agents spread
     result = LoadResult(server.spec.label, agents, with_notifications=notifications)
-    crowd = [Agent(index, HOST, port) for index in range(agents)]
+    crowd = [Agent(index, HOST, int(urls[index % len(urls)].rsplit(":", 1)[1])) for index in range(agents)]
     http = http_session()
     gate = asyncio.Semaphore(SETUP_CONCURRENCY)
     started = time.monotonic()
@@ -291,7 +290,7 @@ async def drive(server: RunningServer, agents: int, seconds: float, notification
         async with gate:
             try:
                 async with asyncio.timeout(30):
-                    await _set_up(agent, base, http, notifications)
+                    await _set_up(agent, urls[agent.index % len(urls)], http, notifications)
                 return agent
             except Exception as problem:  # noqa: BLE001 - an agent that fails to start is counted and reported
                 if len(result.problems) < 3:

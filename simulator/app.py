@@ -16,13 +16,14 @@ from .api import routes
 from .api.auth import Authenticator
 from .api.cors import cors_middleware
 from .api.crosssite import crosssite_middleware
-from .api.keys import AUTH, CENTER, NOTIFIER, RECORDED_CALLS, STATISTICS, WORLD
+from .api.keys import AUTH, CENTER, ENGINE, NOTIFIER, RECORDED_CALLS, STATISTICS, WORLD
 from .api.middleware import API, CONTROL, STATS, api_middleware
 from .core.contact_center import ContactCenter
 from .core.site import SiteOptions
 from .core.voice import AsyncioClock, Clock
 from .core.voice.clock import TimerHandle
 from .core.world import World
+from .engine import Engine
 from .faults import FAULTS, Faults, bayeux_faults, http_faults
 from .faults import control as faults_control
 from .recorded_calls import RecordedCalls
@@ -54,17 +55,19 @@ def create_app(
     clock: Clock | None = None,
     base_url: str | None = None,
     journal_size: int = journal.DEFAULT_SIZE,
+    engine: Engine | None = None,
 ) -> web.Application:
     """The simulator over `center`. `clock` defaults to real time; tests and scenarios pass a
     `VirtualClock`. `base_url` is the root in documents' URIs (default: learnt from the first request).
     How the app faces browsers (CORS, CSRF, the release profile, sessions) is `center.site`.
-    `journal_size` requests are kept for GET /sim/journal (0: none recorded)."""
+    `journal_size` requests are kept for GET /sim/journal (0: none recorded). `engine` shares the
+    simulator with other processes (see `simulator.engine`); without it everything is in this process."""
     clock = clock or AsyncioClock(RunningLoop())
     authenticator = Authenticator(center, clock.now, center.site)
     # The Bayeux server's own Origin checks (websocket upgrades, callback-polling) take the same allowed
     # origins when its options have them: see `_bayeux_options`.
     server = notify.create_server(authenticator, _bayeux_options(bayeux_options, center.site))
-    feed = notify.ConsoleFeed(server, center)
+    feed = notify.ConsoleFeed(server if engine is None else engine.delivery(), center)
     notifier = notify.Notifier(feed, center, base_url)
     world = World(center, clock)
     world.events.subscribe(notifier)
@@ -80,6 +83,7 @@ def create_app(
     prefixes = (API, CONTROL, STATS)
     app = web.Application(
         middlewares=[
+            *(engine.middlewares() if engine is not None else ()),  # which process answers, before all else
             *([journal.middleware(requests)] if journal_size > 0 else []),  # outermost: it records every refusal
             cors_middleware(center.site, prefixes),
             crosssite_middleware(center.site, prefixes, json_exempt=(notify.PATH,)),
@@ -102,6 +106,9 @@ def create_app(
     app[recording_capture.RECORDING] = recording
     app[FAULTS] = faults
     app[RECORDED_CALLS] = recorded_calls
+    if engine is not None:
+        app[ENGINE] = engine
+        engine.attach(app, server, world, authenticator)
     app.on_startup.append(lambda _app: _start(statistics))
     bayeux.mount(app, notify.PATH, server)
     routes.install(app, extra=(*journal.routes(), *recording_control.routes(), *faults_control.routes()))

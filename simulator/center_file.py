@@ -22,7 +22,7 @@ from .core.devices import Device
 from .core.profiles import PROFILES, REFERENCE
 from .core.refusals import Refusal
 from .core.settings import AGENT_STATES, GENERAL, REPORTING
-from .core.site import SiteOptions, is_origin
+from .core.site import SiteOptions, is_engine, is_origin
 from .core.statistic_definitions import DefinitionError, check_names, read_definition
 from .core.users import ROLES
 from .core.voice import RemoteRule, VoiceOptions
@@ -312,7 +312,7 @@ class _Builder:
         section = self.top.child("server")
         if section is None:
             return
-        section.only("allowOrigins", "csrf", "profile", "sessionIdleTimeout", "maxSessions", "statusAnswers")
+        section.only("allowOrigins", "csrf", "profile", "sessionIdleTimeout", "maxSessions", "statusAnswers", "engine")
         origins = section.strings("allowOrigins")
         for (path, node), origin in zip(section.items("allowOrigins"), origins, strict=True):
             if not is_origin(origin):
@@ -326,6 +326,9 @@ class _Builder:
         most = section.integer("maxSessions", required=False)
         if most is not None and most < 1:
             section.fail(section.fields["maxSessions"], f"{section.name('maxSessions')} must be 1 or more")
+        engine = section.string("engine", required=False)
+        if engine is not None and not is_engine(engine):
+            section.fail(section.fields["engine"], f"{section.name('engine')} must be memory or redis://HOST:PORT")
         defaults = SiteOptions()
         self.center.site = SiteOptions(
             allow_origins=tuple(origins),
@@ -333,6 +336,7 @@ class _Builder:
             profile=profile,
             session_idle_timeout=defaults.session_idle_timeout if idle is None else idle,
             max_sessions=defaults.max_sessions if most is None else most,
+            engine=engine,
             status_answers=bool(section.boolean("statusAnswers")),
         )
 

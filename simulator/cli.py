@@ -1,7 +1,8 @@
 """The `gwsim` command (also `python -m simulator`).
 
 Every option of `serve` can also come from the environment (`GWSIM_HOST`, `GWSIM_PORT`,
-`GWSIM_CONTACT_CENTER`, `GWSIM_CLOCK`, `GWSIM_LOG_LEVEL`, `GWSIM_LOG_FORMAT`, `GWSIM_JOURNAL_SIZE`), as
+`GWSIM_CONTACT_CENTER`, `GWSIM_CLOCK`, `GWSIM_LOG_LEVEL`, `GWSIM_LOG_FORMAT`, `GWSIM_JOURNAL_SIZE`,
+`GWSIM_ENGINE`, `GWSIM_ADVERTISE`), as
 containers and process managers expect; an option on the command line wins over its variable.
 """
 
@@ -58,6 +59,18 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     options.add_argument(
         "--journal-size", type=int, metavar="N", help="requests kept for GET /sim/journal (default 1000, 0: none)"
     )
+    options.add_argument(
+        "--engine",
+        metavar="URL",
+        help="memory (default: one process) or redis://HOST:PORT, shared by several processes (GWSIM_ENGINE;"
+        " also server.engine in the contact-center file)",
+    )
+    options.add_argument(
+        "--advertise",
+        metavar="URL",
+        help="with --engine redis: the URL other processes reach this one at (default http://HOST:PORT as"
+        " bound; GWSIM_ADVERTISE)",
+    )
     serve = commands.add_parser("serve", parents=[options], help="serve the REST API and CometD notifications")
     serve.set_defaults(handler=_serve)
     scenario_commands.add_commands(commands)
@@ -99,6 +112,8 @@ def _fill_from_environment(
     args.log_level = pick("log_level", None, logs.LEVELS)
     args.log_format = pick("log_format", "text", logs.FORMATS)
     args.journal_size = number("journal_size", 1000)
+    args.engine = pick("engine", None)
+    args.advertise = pick("advertise", None)
 
 
 def _serve(args: argparse.Namespace) -> int:

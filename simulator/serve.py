@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 import logging
 import signal
+import socket
 import sys
 from typing import Any, BinaryIO
 
@@ -18,6 +19,7 @@ from .center_file import load, load_default
 from .core.contact_center import ContactCenter, ContactCenterError
 from .core.site import SiteOptions
 from .core.voice import VirtualClock
+from .engine import EngineError, open_engine
 from .recording.capture import RECORDING
 from .recording.recorder import encode
 
@@ -36,8 +38,13 @@ async def serve(args: argparse.Namespace, recording: BinaryIO | None = None) -> 
     except ValueError as problem:
         print(f"gwsim: {problem}", file=sys.stderr)
         return 2
+    try:
+        engine = open_engine(args.engine or center.site.engine)
+    except EngineError as problem:
+        print(f"gwsim: {problem}", file=sys.stderr)
+        return 2
     clock = VirtualClock() if args.clock == "virtual" else None
-    app = create_app(center, clock=clock, journal_size=args.journal_size)
+    app = create_app(center, clock=clock, journal_size=args.journal_size, engine=engine)
     if recording is not None:
         app[RECORDING].contact_center = args.contact_center
         app[RECORDING].start_to(lambda line: _write(recording, line))
@@ -53,6 +60,12 @@ async def serve(args: argparse.Namespace, recording: BinaryIO | None = None) -> 
         server = site._server
         sockets = getattr(server, "sockets", None) or ()
         port = sockets[0].getsockname()[1] if sockets else args.port
+        if engine is not None:
+            try:
+                await engine.start(args.advertise or _advertised(args.host, port))
+            except ConnectionError as problem:
+                print(f"gwsim: {problem}", file=sys.stderr)
+                return 1
         print_banner(center, args.host, port)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -60,10 +73,20 @@ async def serve(args: argparse.Namespace, recording: BinaryIO | None = None) -> 
             loop.add_signal_handler(signum, stop.set)
         await stop.wait()
     finally:
+        if engine is not None:
+            await engine.stop()
         await runner.cleanup()
         if recording is not None:
             app[RECORDING].stop()
     return 0
+
+
+def _advertised(host: str, port: int) -> str:
+    """The URL other processes of a cluster forward to: the bound address, or this host's name when bound
+    to every interface."""
+    if host in ("0.0.0.0", "::", ""):
+        host = socket.getfqdn()
+    return f"http://{'[' + host + ']' if ':' in host else host}:{port}"
 
 
 def _write(file: BinaryIO, line: dict[str, Any]) -> None:

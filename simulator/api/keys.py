@@ -5,6 +5,7 @@ from aiohttp import web
 from ..core.contact_center import ContactCenter
 from ..core.users import User
 from ..core.world import World
+from ..engine import Engine
 from ..notify import Notifier
 from ..recorded_calls import RecordedCalls
 from ..statistics import Statistics
@@ -15,6 +16,7 @@ AUTH = web.AppKey("authenticator", Authenticator)
 WORLD = web.AppKey("world", World)
 NOTIFIER = web.AppKey("notifier", Notifier)
 STATISTICS = web.AppKey("statistics", Statistics)
+ENGINE = web.AppKey("engine", Engine)  # only when the simulator is shared with other processes
 RECORDED_CALLS = web.AppKey("recorded_calls", RecordedCalls)
 VIEWER = web.RequestKey("viewer", User)
 BODY = web.RequestKey("body", bytes)  # the body as read_body read it, for the request journal

@@ -17,11 +17,10 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-import bayeux
-
 from ..core.contact_center import ContactCenter
 from ..core.events import CenterChanged, Event, WorldReset
 from ..core.users import ADMIN
+from .notifier import Delivery
 
 CONSOLE = "/sim/console"
 
@@ -29,7 +28,7 @@ CONSOLE = "/sim/console"
 class ConsoleFeed:
     """Stands between the notifier and the Bayeux server; `__call__` is its event-stream subscriber."""
 
-    def __init__(self, server: bayeux.BayeuxServer, center: ContactCenter) -> None:
+    def __init__(self, server: Delivery, center: ContactCenter) -> None:
         self.server = server
         self.center = center
         self._pending: list[dict[str, Any]] = []

@@ -1,11 +1,12 @@
 """Every shell command in the docs works as written, so a doc cannot drift from the code.
 
 The ```sh blocks of each doc are run line by line, in order, from the checkout's root with its `.venv/bin`
-first on PATH, each bounded in time. The only liberties: the ports the docs name (8080, 9000) are replaced
-by free ones (also as `GWSIM_PORT` and make's `PORT`, which default to 8080), and `pip install` goes into
-a throwaway virtualenv. A line that starts a server (`gwsim serve`, `make run`) runs until the doc is done
-or another server takes its port; the next line starts once the server answers /health. The commands not
-run are listed below with the reason, and each must still appear in a doc, with options its program has.
+first on PATH, each bounded in time. The only liberties: the ports the docs name (8080 to 8082, 9000, and
+Redis's 6379) are replaced by free ones (also as `GWSIM_PORT` and make's `PORT`, which default to 8080),
+and `pip install` goes into a throwaway virtualenv. A line that starts a server (`gwsim serve`, `make run`,
+`redis-server`) runs until the doc is done or another server takes its port; the next line starts once the
+server answers /health (Redis: once it accepts connections). The commands not run are listed below with
+the reason, and each must still appear in a doc, with options its program has.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ("README.md", "scenarios/README.md", "bayeux/README.md", "bench/README.md", "simulator/contact_center.md")
-PORTS = ("8080", "9000")
+PORTS = ("8080", "8081", "8082", "9000", "6379")
 BOUND = 300  # seconds any one command may take
 BLOCK = re.compile(r"^```(?:sh|bash|shell)\n(.*?)^```", re.M | re.S)
-SERVERS = ("make run", "gwsim serve", "gwsim record", "GWSIM_")
+SERVERS = ("make run", "gwsim serve", "gwsim record", "GWSIM_", "redis-server")
 MADE = ("results.xml", "run.jsonl", "run.yaml", "hour.csv")  # files the docs' commands write in the checkout
 NOT_RUN = {
     "make test": "the whole test suite, of which this test is part",
@@ -39,6 +40,7 @@ NOT_RUN = {
     ".venv/bin/st ": "a long fuzzing run against a running server; tests/api/test_rest_fuzz.py runs a short one",
 }
 HELP = {  # how to ask a command not run which options it has
+    ".venv/bin/python -m bench.cluster": [".venv/bin/python", "-m", "bench.cluster", "--help"],
     ".venv/bin/python -m bench.hotpath": [".venv/bin/python", "-m", "bench.hotpath", "--help"],
     ".venv/bin/python -m bench": [".venv/bin/python", "-m", "bench", "--help"],
     ".venv/bin/python bench/simulated_hour.py": [".venv/bin/python", "bench/simulated_hour.py", "--help"],
@@ -75,7 +77,7 @@ class Doc:
         self.env.update(GWSIM_PORT=self.ports["8080"], PORT=self.ports["8080"])
 
     def local(self, command: str) -> str:
-        return re.sub(r"\b(8080|9000)\b", lambda match: self.ports[match.group(1)], command)
+        return re.sub(r"\b(8080|8081|8082|9000|6379)\b", lambda match: self.ports[match.group(1)], command)
 
     def run(self, command: str, tmp: Path) -> None:
         line = self.local(command)
@@ -109,6 +111,9 @@ class Doc:
         deadline = time.monotonic() + 60
         while True:
             try:
+                if line.startswith("redis-server"):  # no /health: answering on its port is being up
+                    socket.create_connection(("127.0.0.1", int(port)), timeout=5).close()
+                    return
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as answer:
                     assert answer.status == 200
                     return
