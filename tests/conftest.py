@@ -19,6 +19,8 @@ from simulator.core.voice import Clock
 AGENT1 = ("agent1@example.com", "password")
 AGENT2 = ("agent2@example.com", "password")
 
+pytest_plugins = ["cluster_fixtures"]  # redis_url, cluster, http: for tests/cluster
+
 
 @dataclass
 class LiveServer:

@@ -1,4 +1,6 @@
-"""A real redis-server for each test, started on a free port, and the `gwsim serve` processes over it."""
+"""Fixtures of the tests of several processes: a real redis-server for each test, started on a free port,
+and the `gwsim serve` processes over it. Registered by the tests' conftest (a second conftest module
+would shadow the first one's name, which the other tests import from)."""
 
 from __future__ import annotations
 
