@@ -409,9 +409,10 @@ class BayeuxServer:
         names = subscription if isinstance(subscription, list) else [subscription]
         if subscription is None or subscription == [] or subscription == "":
             return fail(reply, "403::subscription_missing"), []
-        if not all(channel.is_valid(name) for name in names):
+        valid = [name for name in names if isinstance(name, str) and channel.is_valid(name)]
+        if len(valid) != len(names):
             return fail(reply, "405::channel_invalid"), []
-        return reply, names
+        return reply, valid
 
     def _drop_subscriber(self, name: str, session: ServerSession) -> None:
         subscribers = self._subscribers.get(name)
