@@ -197,25 +197,12 @@ def _request_body(route: Route) -> dict[str, Any] | None:
             variants.append(route.body.openapi(partial=True))
         return {"oneOf": variants}
     if route.answer == "created" and route.kind is not None and route.body is not None:
-        single = route.body.openapi()
-        bulk = {
-            "type": "object",
-            "required": [route.kind.plural],
-            "properties": {route.kind.plural: _items(single)},
-            "additionalProperties": False,
-        }
-        return {"oneOf": [single, bulk]}
+        return _one_or_many(route.kind.plural, route.body.openapi())
     if route.answer == "updated" and route.kind is not None and route.body is not None:
         single = route.body.openapi(partial=True)
         single["properties"] = {"id": {"type": "string", "minLength": 1}, **single.get("properties", {})}
         single["required"] = ["id"]
-        bulk = {
-            "type": "object",
-            "required": [route.kind.plural],
-            "properties": {route.kind.plural: _items(single)},
-            "additionalProperties": False,
-        }
-        return {"oneOf": [single, bulk]}
+        return _one_or_many(route.kind.plural, single)
     if route.answer == "bulk" and route.method == "DELETE":
         return {
             "type": "object",
@@ -304,6 +291,17 @@ def _answer(route: Route) -> dict[str, Any]:
     if route.answer == "document":
         return {"type": "object"}
     return {"$ref": f"#/components/schemas/{reference}"}
+
+
+def _one_or_many(plural: str, single: dict[str, Any]) -> dict[str, Any]:
+    """A body of one object, or of several under the resource's plural name (as bulk creates and updates take)."""
+    bulk = {
+        "type": "object",
+        "required": [plural],
+        "properties": {plural: _items(single)},
+        "additionalProperties": False,
+    }
+    return {"oneOf": [single, bulk]}
 
 
 def _object(fields: tuple[str, ...]) -> dict[str, Any]:
