@@ -62,8 +62,7 @@ async def _websocket(faults: Faults, request: web.Request, handler: Handler) -> 
     kept until it closes, not until its handler returns."""
     transport = request.transport
     if transport is not None:
-        faults.sockets.difference_update([socket for socket in faults.sockets if socket.is_closing()])
-        faults.sockets.add(transport)
+        faults.watch(transport)
     return await handler(request)
 
 

@@ -44,6 +44,7 @@ class Faults:
         self._drop_timer: TimerHandle | None = None
         self.to_drop: set[str] = set()  # Bayeux sessions whose next connect reply is lost with its connection
         self.sockets: set[asyncio.BaseTransport] = set()  # the websockets open now, to cut at a drop
+        self._pruned_at = 0  # how many sockets were kept when closed ones were last forgotten
 
     # ------------------------------------------------------------------ the plan
 
@@ -111,6 +112,14 @@ class Faults:
         return None
 
     # ------------------------------------------------------------------ dropped connections
+
+    def watch(self, socket: asyncio.BaseTransport) -> None:
+        """Keep an open websocket's connection, to cut at a drop. Closed ones are forgotten each time the set
+        has doubled, so opening one costs the same however many are open."""
+        if len(self.sockets) >= 2 * self._pruned_at:
+            self.sockets.difference_update([kept for kept in self.sockets if kept.is_closing()])
+            self._pruned_at = max(len(self.sockets), 16)
+        self.sockets.add(socket)
 
     def _arm(self, every: float) -> None:
         def tick() -> None:
