@@ -218,12 +218,13 @@ class Leg:
     def live(self) -> bool:
         return self.state != RELEASED
 
-    def may(self, operation: str) -> bool:
-        """Whether the operation's transition is valid now, conditions included."""
+    def may(self, operation: str, known: dict[str, bool] | None = None) -> bool:
+        """Whether the operation's transition is valid now, conditions included (`known`: conditions
+        already evaluated since the last change, see `TableMachine.allows`)."""
         machine = _MACHINE_OF.get(operation)
         if self.monitor is not None and operation not in self.monitor.leg_operations():
             return False
-        return machine is not None and machine.allows(self, operation)
+        return machine is not None and machine.allows(self, operation, known)
 
     def fire(self, trigger: str) -> None:
         """Run a transition the engine has already checked; a refusal here is a bug, not a client error."""
@@ -234,7 +235,8 @@ class Leg:
     def capabilities(self) -> tuple[str, ...]:
         if not self.live:
             return ()
-        return tuple(name for name in _candidates(self.state, self.mute, self.recording_state) if self.may(name))
+        known: dict[str, bool] = {}
+        return tuple(name for name in _candidates(self.state, self.mute, self.recording_state) if self.may(name, known))
 
     # conditions named in the tables
 

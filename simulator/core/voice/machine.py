@@ -87,15 +87,27 @@ class TableMachine(Machine):  # type: ignore[misc]
             recorded.append((name, value.func, tuple(_MODEL if arg is model else arg for arg in value.args)))
         return recorded
 
-    def allows(self, model: Any, trigger: str) -> bool:
+    def allows(self, model: Any, trigger: str, known: dict[str, bool] | None = None) -> bool:
         """Whether `trigger` has a transition from the model's current state whose conditions all hold.
 
         The same answer as transitions' `may_<trigger>()`, read straight from the table: that helper
         lists every trigger of the state on each call, which made capabilities the engine's hot spot.
         The tables' conditions are model method names taking no argument, so they are called directly.
+        `known` carries the conditions already evaluated on this model while nothing changed, so asking
+        for every operation of a leg (its capabilities, in every notification) evaluates each condition
+        once, not once per operation that names it.
         """
         for conditions in self._rows.get((trigger, getattr(model, self.model_attribute)), ()):
-            if all(bool(getattr(model, name)()) == target for name, target in conditions):
+            for name, target in conditions:
+                if known is None:
+                    holds = bool(getattr(model, name)())
+                else:
+                    holds = known.get(name)  # type: ignore[assignment]
+                    if holds is None:
+                        holds = known[name] = bool(getattr(model, name)())
+                if holds != target:
+                    break
+            else:
                 return True
         return False
 
