@@ -10,7 +10,9 @@ agent-states settings, custom ones included.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from ..core.refusals import INVALID, NOT_FOUND
@@ -73,7 +75,14 @@ def me_operations() -> dict[str, Operation]:
 
 def defined_agent_states(ctx: Context) -> Mapping[str, Operation]:
     """The agent-state definitions' operationNames (AuxWork, Offline, custom ones) as operations."""
-    return {name: _user_operation(name) for name in ctx.center.agent_states}
+    return _user_operations(tuple(ctx.center.agent_states))
+
+
+@functools.lru_cache(maxsize=64)
+def _user_operations(names: tuple[str, ...]) -> Mapping[str, Operation]:
+    """Built once per list of definitions, not on every request that posts an agent state: the
+    operations hold no state of their own."""
+    return MappingProxyType({name: _user_operation(name) for name in names})
 
 
 def _channel_operation(name: str) -> Operation:
@@ -92,7 +101,12 @@ def channel_operations(names: tuple[str, ...]) -> dict[str, Operation]:
 
 
 def defined_channel_states(ctx: Context) -> Mapping[str, Operation]:
-    return channel_operations(tuple(ctx.center.agent_states))
+    return _channel_operations(tuple(ctx.center.agent_states))
+
+
+@functools.lru_cache(maxsize=64)
+def _channel_operations(names: tuple[str, ...]) -> Mapping[str, Operation]:
+    return MappingProxyType(channel_operations(names))
 
 
 def _device_operation(name: str) -> Operation:

@@ -268,6 +268,18 @@ def operations_route(
     which a contact center with `server.statusAnswers` gets."""
     roles = frozenset().union(*(operation.roles for operation in operations.values()))
 
+    def offered(ctx: Context, name: str) -> Operation | None:
+        """The operation `name` if this resource offers it now: one lookup, not a list of them all."""
+        operation = operations.get(name)
+        if operation is None and defined is not None:
+            operation = defined(ctx).get(name)
+        return operation if operation is not None and operation_enabled(name, ctx.center.feature_ids) else None
+
+    def available(ctx: Context) -> dict[str, Operation]:
+        """Every operation offered now, the contact center's own first, for the messages that list them."""
+        every = {**(defined(ctx) if defined is not None else {}), **operations}
+        return {key: op for key, op in every.items() if operation_enabled(key, ctx.center.feature_ids)}
+
     async def run(ctx: Context) -> web.Response:
         if not (status_form and ctx.center.site.status_answers):
             return await operate(ctx, await read_body(ctx.request), ok)
@@ -278,17 +290,15 @@ def operations_route(
 
     async def operate(ctx: Context, body: dict[str, Any], answer: Callable[..., web.Response]) -> web.Response:
         name = body.get("operationName")
-        offered = {**(defined(ctx) if defined is not None else {}), **operations}
-        available = {key: op for key, op in offered.items() if operation_enabled(key, ctx.center.feature_ids)}
         if name is None:
             if otherwise is not None:
                 return await otherwise(ctx, body)
-            raise Failure(MISSING, f"operationName is required (one of {', '.join(available)})")
-        operation = available.get(name) if isinstance(name, str) else None
+            raise Failure(MISSING, f"operationName is required (one of {', '.join(available(ctx))})")
+        operation = offered(ctx, name) if isinstance(name, str) else None
         if operation is None:
             raise Failure(
                 INVALID,
-                f"operationName {name!r} is not an operation of {API}{path} (operations: {', '.join(available)})",
+                f"operationName {name!r} is not an operation of {API}{path} (operations: {', '.join(available(ctx))})",
             )
         if not ctx.viewer.has_role(*operation.roles):
             raise Failure(

@@ -298,3 +298,25 @@ async def test_a_feature_removed_from_the_contact_center_takes_its_api_away(rest
     assert (await admin.request("DELETE", "/features/api-voice-recording")).code == 6
     gone = await admin.get(recording)
     assert (gone.status, gone.code) == (404, 6) and "api-voice-recording is not enabled" in gone.message
+
+
+async def test_an_agent_state_defined_at_run_time_is_an_operation_until_it_is_deleted(rest):
+    """The operations of the contact center's own agent states follow its definitions as they change,
+    whatever was posted before."""
+    admin, agent = rest(ADMIN), rest(AGENT1)
+    await agent.ok("POST", "/me", {"operationName": "StartContactCenterSession"})
+    await agent.ok("POST", "/me", {"operationName": "OutToLunch"})
+    unknown = await agent.post("/me", {"operationName": "Training"})
+    assert unknown.status == 400 and "'Training'" in unknown.message
+    await admin.ok(
+        "POST",
+        "/settings/agent-states",
+        {"operationName": "Training", "displayName": "In training", "state": "NotReady", "reason": "Training"},
+    )
+    await agent.ok("POST", "/me", {"operationName": "Training"})
+    voice = (await agent.ok("GET", "/me/channels/voice"))["channel"]["userState"]
+    assert voice["displayName"] == "In training" and voice["reason"] == "Training"
+    await agent.ok("POST", "/me", {"operationName": "OutToLunch"})  # a state in use cannot be deleted
+    await admin.ok("DELETE", "/settings/agent-states", {"operationName": "Training"})
+    gone = await agent.post("/me", {"operationName": "Training"})
+    assert gone.status == 400 and "operationName 'Training'" in gone.message and "OutToLunch" in gone.message
