@@ -29,6 +29,7 @@ from .tally import IN_CALL, NOT_READY, READY, QueueTally, Tally
 _AGENT_STATUS = {"ready": READY, "not_ready": NOT_READY, "in_call": IN_CALL}  # measure -> AgentStatus
 MAX_SAMPLES = 8640  # per statistic of an object: a day of samples every 10 seconds
 Sample = tuple[int, float]  # (ms since the epoch, value)
+Row = tuple[int, tuple[str, ...], list[float]]  # one sampling of an object: time, statistics' names, values
 
 
 class Statistics:
@@ -39,7 +40,9 @@ class Statistics:
         self.clock = clock
         self.epoch = 0.0  # wall-clock seconds at the clock's zero, set by `start`
         self.tally = Tally()
-        self.samples: dict[tuple[str, str], deque[Sample]] = {}
+        # (object id, object type, frequency) -> the rows of its samplings, oldest first: one row per object
+        # and sampling for all its statistics of that frequency, which share the tuple of their names
+        self.samples: dict[tuple[str, str, int], deque[Row]] = {}
         self._started = False
 
     # ------------------------------------------------------------------ the event stream
@@ -78,14 +81,14 @@ class Statistics:
             if definition.frequency == frequency:
                 by_type.setdefault(definition.object_type, []).append(definition)
         for object_type, definitions in by_type.items():
+            names = tuple(definition.name for definition in definitions)
             for object_id in self.objects(object_type):
-                # what an object's statistics are computed from is read once for all of them: with a
-                # thousand agents, a sample is thousands of values every few simulated seconds
-                for definition, value in zip(definitions, self.values(definitions, object_id), strict=True):
-                    series = self.samples.get((object_id, definition.name))
-                    if series is None:
-                        series = self.samples[(object_id, definition.name)] = deque(maxlen=MAX_SAMPLES)
-                    series.append((stamp, value))
+                # an object's statistics are computed together and kept as one row: with a thousand
+                # agents, a sampling is thousands of values every few simulated seconds
+                rows = self.samples.get((object_id, object_type, frequency))
+                if rows is None:
+                    rows = self.samples[(object_id, object_type, frequency)] = deque(maxlen=MAX_SAMPLES)
+                rows.append((stamp, names, self.values(definitions, object_id)))
 
     def objects(self, object_type: str) -> list[str]:
         """The ids of the objects a statistic of `object_type` is sampled for."""
@@ -106,7 +109,9 @@ class Statistics:
         if object_type in (QUEUE, SKILL_Q):
             tallies = self._queues_of(object_type, object_id)
             return [_call_value(definition, tallies, now, self._threshold(definition)) for definition in definitions]
-        users = [object_id] if object_type == AGENT else self._agents_with(object_id)
+        if object_type == AGENT:
+            return self._agent_values(definitions, object_id, now)
+        users = self._agents_with(object_id)
         statuses = [self.tally.agent_status.get(user_id, ("", now)) for user_id in users]
         counts = Counter(status for status, _since in statuses)
         values: list[float] = []
@@ -116,6 +121,16 @@ class Statistics:
             else:
                 values.append(counts[_AGENT_STATUS[definition.measure]])
         return values
+
+    def _agent_values(self, definitions: list[StatisticDefinition], user_id: str, now: float) -> list[float]:
+        """`values` of one agent: the same counts over a single status, without tallying a list of them."""
+        status, since = self.tally.agent_status.get(user_id, ("", now))
+        return [
+            (round(now - since) if status == READY else 0)
+            if definition.measure == "longest_idle"
+            else int(status == _AGENT_STATUS[definition.measure])
+            for definition in definitions
+        ]
 
     def _queues_of(self, object_type: str, object_id: str) -> list[QueueTally]:
         if object_type == QUEUE:
@@ -155,7 +170,15 @@ class Statistics:
 
     def series(self, object_id: str, name: str) -> list[Sample]:
         """The samples of one statistic of one object, oldest first."""
-        return list(self.samples.get((object_id, name), ()))
+        found: list[Sample] = []
+        for definition in self.definitions_of(object_id):
+            if definition.name == name:
+                for stamp, names, values in self.samples.get(
+                    (object_id, definition.object_type, definition.frequency), ()
+                ):
+                    if name in names:  # rows taken before the statistic was defined do not hold it
+                        found.append((stamp, values[names.index(name)]))
+        return found
 
 
 def _call_value(

@@ -99,6 +99,9 @@ async def test_agent_and_skill_statistics_count_ready_and_in_call_agents(office:
     skill = await office.latest(office.sales_id)
     assert skill["CurrentReadyAgents"] == 1 and skill["CurrNumberInCall"] == 0
     assert skill["LongestIdleTime"] == 30
+    agent = await office.latest(agent_id)  # the agent's own sample says what the skill's says of them
+    assert agent["CurrentReadyAgents"] == 1 and agent["LongestIdleTime"] == 30 and agent["CurrNumberInCall"] == 0
+    assert agent["CurrentNotReadyAgents"] == 0
     await office.call()
     await office.advance(10)
     agent = await office.latest(agent_id)
