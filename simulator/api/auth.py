@@ -15,6 +15,7 @@ clients that do not keep theirs send. Each session holds the CSRF token that pro
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import math
 import secrets
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from aiohttp import web
+
+from bayeux.http_transport import browser_cookie
 
 from ..core.contact_center import ContactCenter
 from ..core.site import SiteOptions
@@ -62,7 +65,7 @@ class Authenticator:
 
     def session_of(self, request: web.Request) -> Session | None:
         """The live session the request's cookie names (and marks as used), or None."""
-        token = request.cookies.get(SESSION_COOKIE)
+        token = browser_cookie(request, SESSION_COOKIE)
         if token is None:
             return None
         session = self._sessions.pop(token, None) or self._unclaimed.pop(token, None)
@@ -173,4 +176,11 @@ def _hostname(origin: str) -> str | None:
 
 
 def _digest(user: User) -> bytes:
-    return hashlib.sha256(user.password.encode("utf-8", "surrogatepass")).digest()
+    return _password_digest(user.password)
+
+
+@functools.lru_cache(maxsize=4096)
+def _password_digest(password: str) -> bytes:
+    """Every request with a session cookie checks that its user's password is still the one the session
+    was opened with: hashed once per password, not on every request."""
+    return hashlib.sha256(password.encode("utf-8", "surrogatepass")).digest()
