@@ -20,6 +20,8 @@ class CenterDirectory:
         self.center = center
         self._numbers: dict[str, str] = {}  # phone number -> device id, as of `_revision`
         self._revision = -1
+        self._states: tuple[AgentStateDefinition, ...] = ()  # as of `_states_revision`
+        self._states_revision = -1
 
     def line_of_number(self, number: str) -> Line | None:
         """A lookup in the numbering plan, rebuilt only when the contact center changed."""
@@ -40,9 +42,14 @@ class CenterDirectory:
         return [] if user is None else list(user.device_ids)
 
     def agent_states(self) -> Sequence[AgentStateDefinition]:
-        return [
-            AgentStateDefinition(
-                state.id, state.operationName, state.displayName, state.state, state.workMode, state.reason
+        """Every device document matches its state against these: rebuilt only when the contact center
+        changed, not for each document."""
+        if self._states_revision != self.center.revision:
+            self._states = tuple(
+                AgentStateDefinition(
+                    state.id, state.operationName, state.displayName, state.state, state.workMode, state.reason
+                )
+                for state in self.center.agent_states.values()
             )
-            for state in self.center.agent_states.values()
-        ]
+            self._states_revision = self.center.revision
+        return self._states
