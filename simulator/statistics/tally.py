@@ -102,15 +102,16 @@ class Tally:
     def _status_of(self, user_id: str | None, now: float) -> None:
         if user_id is None:
             return
-        devices = [self._devices[device_id] for device_id in self._devices_of.get(user_id, ())]
-        if any(device.calls for device in devices):
-            status = IN_CALL
-        elif any(device.state == "Ready" for device in devices):
-            status = READY
-        elif any(device.state == "NotReady" for device in devices):
-            status = NOT_READY
-        else:
-            status = LOGGED_OUT
+        status = LOGGED_OUT  # in a call on any device, else ready on one, else not ready on one
+        for device_id in self._devices_of.get(user_id, ()):
+            device = self._devices[device_id]
+            if device.calls:
+                status = IN_CALL
+                break
+            if device.state == "Ready":
+                status = READY
+            elif device.state == "NotReady" and status == LOGGED_OUT:
+                status = NOT_READY
         current = self.agent_status.get(user_id)
         if current is None or current[0] != status:
             self.agent_status[user_id] = (status, now)
