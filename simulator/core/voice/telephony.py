@@ -196,7 +196,7 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
         The called device rings (or its forward destination does); if it is on Do Not Disturb the caller
         hears busy after `busy_delay` and the call ends. `dnis` is the number the caller actually dialed
         when it is not the device's (a queue's number, for a call routing hands to an agent).
-        A voice queue's number, with a router attached, puts the call in that queue (see `routing.Router`).
+        A voice queue's number, with a router attached, puts the call in that queue (see `routing.calls.Router`).
         """
         caller = read.number({"from": from_number}, "from")
         called = read.number({"to": to_number}, "to")
