@@ -8,7 +8,8 @@ Rules (each checked by tests/core/test_routing.py):
 - Among free agents the highest level in the queue's skills wins, then the one idle longest (free since
   the earliest time), then the earlier user in the contact center.
 - Calls are served first come, first served across all queues.
-- An offer rings for `ring_timeout` seconds (by default the contact center's no-answer timeout,
+- An offer rings for the queue's ring timeout (`ringTimeout` of the queue in the contact-center file)
+  or else `ring_timeout` seconds (by default the contact center's no-answer timeout,
   `telephony.noAnswerTimeout` in its file: 30 s unless set; None: until someone acts); unanswered, the
   ringing stops and the call goes back to the head of its queue, to be offered to the next agent (an agent
   who let it ring is tried again only when nobody else is free).
@@ -231,8 +232,10 @@ class Router:
 
     def _offer(self, queued: _Queued, user_id: str, device_id: str, tried: set[str]) -> None:
         self._agent_counters(user_id).offered += 1
+        queue = self.center.queues.get(queued.queue_id)
+        timeout = queue.ring_timeout if queue is not None and queue.ring_timeout is not None else self.ring_timeout
         queued.offer = start_offer(
-            self.clock, queued.call_id, user_id, self.ring_timeout, self._ring_timed_out, agent=device_id, tried=tried
+            self.clock, queued.call_id, user_id, timeout, self._ring_timed_out, agent=device_id, tried=tried
         )
         self._lanes.busy(device_id)
         self.telephony.offer(queued.call_id, device_id)
