@@ -1,5 +1,9 @@
 """Routing calls: calls to a queue's number wait until a suitable agent is free, then ring that agent.
 
+A call reaches a queue when a customer calls its number, or when an agent dials it, transfers or
+conferences a call to it (single-step, or by a consultation): the telephony hands every call to a voice
+queue's number here (`enqueue`), and keeps the parties of a call waiting in a queue (`waits`).
+
 Rules (each checked by tests/core/test_routing.py):
 
 - An agent is free for a queue when one of their devices is Ready on voice (not in after-call work), not in
@@ -107,6 +111,14 @@ class Router:
         self._lanes.wait(call_id, queue_id, queued.turn, queued.since)
         self._queue_counters(queue_id).offered += 1
         self._emit(QueueCallChanged(ENTERED, call_id, queue_id))
+
+    def queued(self, call_id: str) -> bool:
+        """Whether the call is in a queue, waiting or being offered to an agent."""
+        return call_id in self._calls
+
+    def waits(self, call_id: str) -> bool:
+        """Whether the call waits in a queue, not being offered to an agent."""
+        return call_id in self._lanes
 
     def after_action(self, devices: Iterable[str] = (), calls: Iterable[str] = ()) -> None:
         """Look at the devices and calls the last action touched, then offer waiting calls to free agents.
