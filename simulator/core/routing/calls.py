@@ -131,10 +131,9 @@ class Router:
             if queued is not None:
                 self._looked += 1
                 self._observe_call(queued)
-        index = self._index()
         for device_id in devices:
             self._looked += 1
-            self._observe_device(device_id, index)
+            self._observe_device(device_id)
         if self._acting:
             return
         self._acting = True
@@ -147,11 +146,10 @@ class Router:
         """The contact center was provisioned (skills, users, devices, queues): look at every agent's
         device once, then offer what can be offered. Provisioning is rare; this is the one place that
         visits every agent."""
-        index = self._index()
-        for user_id in index.groups_of:
+        for user_id in self._index().groups_of:
             for device_id in self.center.users[user_id].device_ids:
                 self._looked += 1
-                self._observe_device(device_id, index)
+                self._observe_device(device_id)
         self.after_action()
 
     # ------------------------------------------------------------------ statistics
@@ -191,14 +189,14 @@ class Router:
             elif state != "Ringing":  # the agent's leg is gone (cleared): back to the queue
                 self._back_to_queue(queued, queued.offer.tried)
 
-    def _observe_device(self, device_id: str, index: SkillIndex) -> None:
+    def _observe_device(self, device_id: str) -> None:
         free = self.telephony.device_free(device_id)
         device = self.center.devices.get(device_id) if free else None
         user = self.center.users.get(device.user_id) if device is not None and device.user_id else None
         if user is None or not user.has_role(AGENT):
             self._lanes.busy(device_id)
         elif not self._lanes.is_free(device_id):
-            self._file(device_id, user.id, self.clock.now(), index)
+            self._file(device_id, user.id, self.clock.now(), self._index())
 
     def _file(self, device_id: str, user_id: str, since: float, index: SkillIndex) -> None:
         """The device is free since `since` for the queues its user may take."""
