@@ -20,7 +20,7 @@ from typing import Protocol
 from ..contact_center import ContactCenter
 from ..users import AGENT, User
 from ..voice.clock import Clock
-from .lanes import Lanes, Waiting
+from .lanes import Bucket, Lanes, Waiting
 from .skills import SKILL, SkillIndex, skill_index
 
 Pair = tuple[str, str]  # (user id, channel): an agent free, or not, for one channel
@@ -51,6 +51,7 @@ class InteractionQueues:
         self._channels = tuple(channels)
         self._lanes: Lanes[Pair] = Lanes()
         self._skills: SkillIndex | None = None  # None: to be worked out again
+        self._buckets: dict[Pair, list[tuple[Bucket, int]]] = {}  # of the same index: where a pair is filed
 
     @property
     def evaluations(self) -> int:
@@ -95,7 +96,10 @@ class InteractionQueues:
         if user is None or not user.has_role(AGENT) or not self._free(user, channel):
             self._lanes.busy(pair)
         elif not self._lanes.is_free(pair):
-            buckets = [((group, channel), level) for group, level in index.groups_of.get(user_id, ())]
+            buckets = self._buckets.get(pair)
+            if buckets is None:
+                groups = index.groups_of.get(user_id, ())
+                buckets = self._buckets[pair] = [((group, channel), level) for group, level in groups]
             self._lanes.free(pair, user_id, since, buckets, index.order[user_id])
 
     def _index(self) -> SkillIndex:
@@ -107,6 +111,7 @@ class InteractionQueues:
         for queue_id, queue in self.center.queues.items():
             first.setdefault(queue.name, queue_id)
         index = self._skills = skill_index(self.center, first, skills=True)
+        self._buckets = {}
         before = self._lanes.forget_agents()
         now = self.clock.now()
         for user_id in self.center.users:

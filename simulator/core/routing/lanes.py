@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -34,7 +34,7 @@ Bucket = Hashable
 FreeEntry = tuple[int, float, int, int, int, Agent, str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Waiting:
     """A piece of work waiting in a bucket, and the users tried for it before."""
 
@@ -45,12 +45,8 @@ class Waiting:
     tried: set[str] = field(default_factory=set)
 
 
-@dataclass
-class _Free(Generic[Agent]):
-    since: float
-    token: int
-    user_id: str
-    buckets: list[Bucket]
+# A free agent: (free since, token, user id, the buckets it is filed under with their levels)
+_Free = tuple[float, int, str, Sequence[tuple[Bucket, int]]]
 
 
 class Lanes(Generic[Agent]):
@@ -62,7 +58,7 @@ class Lanes(Generic[Agent]):
         self._queued_count: dict[Bucket, int] = {}
         self._front = 0  # turns at the head count down, turns at the back count up
         self._back = 0
-        self._free: dict[Agent, _Free[Agent]] = {}
+        self._free: dict[Agent, _Free] = {}
         self._tokens = itertools.count()
         self._free_agents: dict[Bucket, list[FreeEntry[Agent]]] = {}
         self._free_count: dict[Bucket, int] = {}
@@ -141,45 +137,47 @@ class Lanes(Generic[Agent]):
         agent: Agent,
         user_id: str,
         since: float,
-        buckets: Iterable[tuple[Bucket, int]],
+        buckets: Sequence[tuple[Bucket, int]],
         order: int,
         place: int = 0,
     ) -> None:
         """`agent` (of `user_id`, the `order`-th user, its `place`-th device) is free since `since` for
-        `buckets`, each at a level; nothing changes if it is free already."""
+        `buckets`, each at a level (a sequence the caller no longer changes); nothing changes if it is
+        free already."""
         if agent in self._free:
             return
         token = next(self._tokens)
-        filed: list[Bucket] = []
+        self._free[agent] = (since, token, user_id, buckets)
+        free_agents, free_count = self._free_agents, self._free_count
         for bucket, level in buckets:
-            heap = self._free_agents.setdefault(bucket, [])
+            heap = free_agents.get(bucket)
+            if heap is None:
+                heap = free_agents[bucket] = []
             heapq.heappush(heap, (-level, since, order, place, token, agent, user_id))
-            self._free_count[bucket] = self._free_count.get(bucket, 0) + 1
-            filed.append(bucket)
-            if len(heap) > 2 * self._free_count[bucket] + 32:  # mostly agents no longer free
+            count = free_count[bucket] = free_count.get(bucket, 0) + 1
+            if len(heap) > 2 * count + 32:  # mostly agents no longer free
                 heap[:] = [item for item in heap if self._current_agent(item)]
                 heapq.heapify(heap)
             self._dirty.add(bucket)
-        self._free[agent] = _Free(since, token, user_id, filed)
 
     def busy(self, agent: Agent) -> None:
         """`agent` is no longer free; its heap entries go stale and are dropped when met."""
         free = self._free.pop(agent, None)
         if free is not None:
-            for bucket in free.buckets:
+            for bucket, _level in free[3]:
                 self._free_count[bucket] -= 1
 
     def forget_agents(self) -> dict[Agent, float]:
         """Forget every free agent (who may take what has changed), answering since when each was free,
         for the adapter to file again. Every bucket with work is looked at again."""
-        before = {agent: free.since for agent, free in self._free.items()}
+        before = {agent: free[0] for agent, free in self._free.items()}
         self._free, self._free_agents, self._free_count = {}, {}, {}
         self._dirty.update(self._queued)
         return before
 
     def _current_agent(self, item: FreeEntry[Agent]) -> bool:
         free = self._free.get(item[5])
-        return free is not None and free.token == item[4]
+        return free is not None and free[1] == item[4]
 
     # ------------------------------------------------------------------ routing
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..voice.clock import Clock, TimerHandle
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Offer:
     """Work `work_id` offered to `user_id` (on `agent`: their device, for a call)."""
 
