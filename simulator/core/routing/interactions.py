@@ -85,7 +85,9 @@ class InteractionQueues:
     def observe(self, pairs: Iterable[Pair]) -> None:
         """Note who became free (from now) and who is no longer free, among the (user, channel) pairs an
         operation touched; everyone, once, after the contact center changed."""
-        index = self._index()
+        index = self._skills
+        if index is None or index.revision != self.center.revision:
+            index = self._index()
         now = self.clock.now()
         for pair in pairs:
             self._observe(pair, now, index)
@@ -95,7 +97,7 @@ class InteractionQueues:
         user = self.center.users.get(user_id)
         if user is None or not user.has_role(AGENT) or not self._free(user, channel):
             self._lanes.busy(pair)
-        elif not self._lanes.is_free(pair):
+        else:  # free: filed under its buckets unless it is already
             buckets = self._buckets.get(pair)
             if buckets is None:
                 groups = index.groups_of.get(user_id, ())
@@ -125,7 +127,8 @@ class InteractionQueues:
     def next_ready(self) -> Waiting | None:
         """The first waiting interaction, across every queue, that a free agent may take; None when there
         is none. The caller takes it out of its queue (or the same one is answered again)."""
-        self._index()
+        if self._skills is None or self._skills.revision != self.center.revision:
+            self._index()
         return self._lanes.next_ready()
 
     def choose(self, entry: Waiting) -> str | None:
