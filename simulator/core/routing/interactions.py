@@ -14,7 +14,7 @@ nothing of the engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Protocol
 
 from ..contact_center import ContactCenter
@@ -82,15 +82,16 @@ class InteractionQueues:
         """Work out again who is free and who may take what (the engine's capacity changed)."""
         self._skills = None
 
-    def observe(self, pairs: Iterable[Pair]) -> None:
+    def observe(self, pairs: Collection[Pair]) -> None:
         """Note who became free (from now) and who is no longer free, among the (user, channel) pairs an
         operation touched; everyone, once, after the contact center changed."""
         index = self._skills
         if index is None or index.revision != self.center.revision:
             index = self._index()
-        now = self.clock.now()
-        for pair in pairs:
-            self._observe(pair, now, index)
+        if pairs:
+            now = self.clock.now()
+            for pair in pairs:
+                self._observe(pair, now, index)
 
     def _observe(self, pair: Pair, since: float, index: SkillIndex) -> None:
         user_id, channel = pair
