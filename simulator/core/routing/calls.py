@@ -108,7 +108,7 @@ class Router:
             raise ValueError(f"{number} is not a voice queue's number")
         queued = _Queued(call_id, queue_id, self.clock.now(), self._lanes.turn_at_back())
         self._calls[call_id] = queued
-        self._lanes.wait(call_id, queue_id, queued.turn, queued.since)
+        self._lanes.wait(call_id, queue_id, queued.turn)
         self._queue_counters(queue_id).offered += 1
         self._emit(QueueCallChanged(ENTERED, call_id, queue_id))
 
@@ -225,7 +225,7 @@ class Router:
         if queued.offer is not None:
             queued.offer.end()
             queued.offer = None
-        self._lanes.wait(queued.call_id, queued.queue_id, queued.turn, queued.since, tried)
+        self._lanes.wait(queued.call_id, queued.queue_id, queued.turn, tried)
 
     # ------------------------------------------------------------------ offering
 

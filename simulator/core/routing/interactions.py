@@ -71,7 +71,7 @@ class InteractionQueues:
         """Wait at the back, or at the head (an offer that came back keeps its turn)."""
         turn = self._lanes.turn_at_front() if front else self._lanes.turn_at_back()
         group = interaction.queue if interaction.skill is None else SKILL + interaction.skill
-        self._lanes.wait(interaction.id, (group, interaction.channel), turn, self.clock.now(), tried or ())
+        self._lanes.wait(interaction.id, (group, interaction.channel), turn, tried or ())
 
     def remove(self, interaction_id: str) -> None:
         self._lanes.remove(interaction_id)

@@ -41,7 +41,6 @@ class Waiting:
     work_id: str
     bucket: Bucket
     turn: int  # serving order across every bucket: lower first
-    since: float
     tried: set[str] = field(default_factory=set)
 
 
@@ -80,21 +79,14 @@ class Lanes(Generic[Agent]):
     def __contains__(self, work_id: object) -> bool:
         return work_id in self._waiting
 
-    def get(self, work_id: str) -> Waiting | None:
-        return self._waiting.get(work_id)
-
     def ids(self) -> list[str]:
         """The waiting work in serving order (for reading, not for routing)."""
         return [entry.work_id for entry in sorted(self._waiting.values(), key=lambda entry: entry.turn)]
 
-    def count(self, bucket: Bucket) -> int:
-        """How much work waits in `bucket`."""
-        return self._queued_count.get(bucket, 0)
-
-    def wait(self, work_id: str, bucket: Bucket, turn: int, since: float, tried: Iterable[str] = ()) -> Waiting:
+    def wait(self, work_id: str, bucket: Bucket, turn: int, tried: Iterable[str] = ()) -> Waiting:
         """`work_id` waits in `bucket` at `turn` (in place of any earlier wait of it)."""
         self.remove(work_id)
-        entry = Waiting(work_id, bucket, turn, since, set(tried))
+        entry = Waiting(work_id, bucket, turn, set(tried))
         self._waiting[work_id] = entry
         heapq.heappush(self._queued.setdefault(bucket, []), (turn, work_id))
         self._queued_count[bucket] = self._queued_count.get(bucket, 0) + 1
