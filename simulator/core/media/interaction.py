@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..routing.offers import Offer
 from ..voice.machine import TableMachine
 
+if TYPE_CHECKING:
+    from ..routing.offers import Offer  # an invitation is a timed offer
 INVITED = "Invited"
 ACCEPTED = "Accepted"
 PULLED = "Pulled"
