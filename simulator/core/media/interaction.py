@@ -28,6 +28,7 @@ from ..voice.machine import TableMachine
 
 if TYPE_CHECKING:
     from ..routing.offers import Offer  # an invitation is a timed offer
+
 INVITED = "Invited"
 ACCEPTED = "Accepted"
 PULLED = "Pulled"
