@@ -146,9 +146,21 @@ class _Builder:
                 "skills",
                 "routingTemplate",
                 "callRecording",
+                "ringTimeout",
             )
             name = entry.string("name")
             channel = entry.string("channel")
+            ring_timeout = entry.seconds("ringTimeout")
+            if ring_timeout is not None:
+                node = entry.fields["ringTimeout"]
+                if ring_timeout == 0:
+                    entry.fail(node, f"{entry.name('ringTimeout')} must be above 0 seconds")
+                if channel != "voice":
+                    entry.fail(
+                        node,
+                        f"{entry.name('ringTimeout')}: only a voice queue rings agents "
+                        "(chat and e-mail invitations wait multimedia.inviteTimeout)",
+                    )
             number = entry.string("phoneNumber", required=False)
             internal = entry.boolean("internal")
             skills = entry.strings("skills")
@@ -171,6 +183,7 @@ class _Builder:
                     entry.string("routingTemplate", required=False),
                     percentage,
                     entry.string("id", required=False),
+                    ring_timeout,
                 )
             except Refusal as refusal:
                 entry.refused(refusal)

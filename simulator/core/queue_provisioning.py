@@ -46,6 +46,7 @@ class QueueProvisioning:
         routingTemplate: str | None = None,
         recording_percentage: int = 0,
         id: str | None = None,
+        ring_timeout: float | None = None,
     ) -> Queue:
         if channel not in CHANNELS:
             raise Refusal(INVALID, f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
@@ -55,9 +56,13 @@ class QueueProvisioning:
         skill_ids = self._skill_ids(skills)
         template = self._template_for(channel, routingTemplate)
         self._check_percentage(recording_percentage)
+        if ring_timeout is not None and (channel != "voice" or ring_timeout <= 0):
+            what = "ringTimeout must be a number of seconds above 0, on a voice queue"
+            raise Refusal(INVALID, what, field="ringTimeout")
         queue = Queue(
             id or self.new_id(), name, channel, number, internal, description, skill_ids, template, recording_percentage
         )
+        queue.ring_timeout = ring_timeout
         if queue.id in self.queues:
             raise exists("queue", "id", queue.id)
         self.queues[queue.id] = queue

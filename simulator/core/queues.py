@@ -18,6 +18,7 @@ class Queue:
     skill_ids: list[str] = field(default_factory=list)
     routing_template_id: str | None = None
     recording_percentage: int = 0
+    ring_timeout: float | None = None  # seconds routing rings an agent with a call (None: the center's default)
 
     def document(self) -> dict[str, object]:
         doc: dict[str, object] = {

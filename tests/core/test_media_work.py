@@ -18,7 +18,8 @@ import pytest
 
 from simulator.center_file import load_default
 from simulator.core.contact_center import ContactCenter
-from simulator.core.media import Handling, Interaction, Multimedia, queueing
+from simulator.core.media import Handling, Interaction, Multimedia
+from simulator.core.routing import skills
 from simulator.core.voice import VirtualClock
 
 CASES = {"small": (20, 10), "many agents": (2000, 10), "many interactions": (20, 500)}
@@ -32,7 +33,7 @@ class Counted:
         self._wrap(monkeypatch, Multimedia, "_free")
         self._wrap(monkeypatch, Interaction, "handling_of")
         self._wrap(monkeypatch, Interaction, "live_handlings")
-        self._wrap(monkeypatch, queueing, "skilled_agents")
+        self._wrap(monkeypatch, skills, "skilled_agents")
         capabilities = Handling.capabilities.fget  # type: ignore[attr-defined]
         monkeypatch.setattr(Handling, "capabilities", property(self._counting("capabilities", capabilities)))
 

@@ -6,9 +6,10 @@ is made of: `agent_channels.py` the agents' chat and e-mail channels and when an
 `operations.py` the operations on an interaction and their table of handlers, `chat_work.py` what agents
 and visitors do in a chat, `email_work.py` e-mail arrivals, replies, drafts and attachments, `parking.py`
 workbins, `invitations.py` routing as invitations revoked on the clock, `holdings.py` the indexes of who
-holds what, `telling.py` what agents are told. Beneath them: `interaction.py` the table of an agent's
+holds what, `telling.py` what agents are told. The queues and free agents are routing's
+(`simulator.core.routing.interactions`). Beneath them: `interaction.py` the table of an agent's
 part in an interaction, `chat.py` a chat session's history, `email.py` e-mail content and replies,
-`workbin.py` a workbin, `queueing.py` the queues and free agents, `params.py` how parameters are read,
+`workbin.py` a workbin, `params.py` how parameters are read,
 `document.py` the reference's documents and `events.py` what the notifier is handed.
 """
 

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..changes import QueueCallChanged
 from ..contact_center import ContactCenter
+from ..routing.interactions import InteractionQueues
 from ..voice.clock import Clock
 from .chat import Party
 from .events import MediaEvent
 from .interaction import Handling, Interaction
 from .options import MediaOptions
-from .queueing import MediaQueues
 from .workbin import Workbin
 
 
@@ -37,7 +37,7 @@ class MediaEngine:
     _observe: set[tuple[str, str]]  # (user id, channel) whose freedom may have changed
     outbox: list[dict[str, Any]]  # e-mails sent, as the world receives them
     _ids: itertools.count[int]
-    queues: MediaQueues
+    queues: InteractionQueues
     _workbins: dict[tuple[str, str], Workbin]
     _routing: bool  # a routing pass is under way
     _offered: dict[str, str]  # interaction id -> the id of the queue it was offered to

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..voice.machine import TableMachine
+
+if TYPE_CHECKING:
+    from ..routing.offers import Offer  # an invitation is a timed offer
 
 INVITED = "Invited"
 ACCEPTED = "Accepted"
@@ -132,9 +135,8 @@ class Handling:
         self.nickname = nickname
         self.joined = False
         self.told = 0
-        self.timer: Any = None  # the revocation timer while Invited
+        self.offer: Offer | None = None  # the invitation, revoked when its time is up
         self.conference = False  # invited by another agent to join a chat
-        self.tried: set[str] = set()  # agents who let this offer lapse or rejected it before
         self.told_capabilities: tuple[str, ...] = ()  # the capabilities the agent was last told
         HANDLING_MACHINE.attach(self, initial)
 

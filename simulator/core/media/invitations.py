@@ -1,9 +1,11 @@
 """Routing waiting interactions to free agents as invitations, revoked on the clock: the queues
-(`queueing.py`) say which interaction and which agent; this says what an invitation does, lapsed or
-rejected (back to the head of its queue), and when an interaction nobody holds is over."""
+(`routing.interactions`) say which interaction and which agent; this says what an invitation does, lapsed
+or rejected (back to the head of its queue), and when an interaction nobody holds is over. An invitation
+is a timed offer (`routing.offers`), which carries the agents tried for the interaction before."""
 
 from __future__ import annotations
 
+from ..routing.offers import Offer, start_offer
 from .engine_state import MediaEngine
 from .interaction import (
     INVITED,
@@ -30,11 +32,11 @@ class Invitations(MediaEngine):
         try:
             self._settle()
             while (entry := self.queues.next_ready()) is not None:
-                interaction = self.interactions[entry.interaction_id]
+                interaction = self.interactions[entry.work_id]
                 choice = self.queues.choose(entry)
                 if choice is None:
                     continue
-                self.queues.remove(entry.interaction_id)
+                self.queues.remove(entry.work_id)
                 self._invite(interaction, choice, tried=entry.tried)
                 self._settle()
             self._refresh_capabilities()
@@ -47,23 +49,27 @@ class Invitations(MediaEngine):
         handling = Handling(interaction, user_id, INVITED)
         handling.conference = conference
         interaction.handlings.append(handling)
-        handling.tried = set(tried or ())
-        handling.timer = self.clock.call_later(self.options.invite_timeout, lambda: self._invitation_lapsed(handling))
+        handling.offer = start_offer(
+            self.clock,
+            interaction.id,
+            user_id,
+            self.options.invite_timeout,
+            lambda offer: self._invitation_lapsed(handling, offer),
+            tried=tried or (),
+        )
         self._tell(handling, brief=True)
 
-    def _invitation_lapsed(self, handling: Handling) -> None:
-        if handling.state != INVITED:
+    def _invitation_lapsed(self, handling: Handling, offer: Offer) -> None:
+        if handling.state != INVITED or handling.offer is not offer:
             return
-        handling.timer = None
         handling.fire("revoke")
         self._tell(handling, brief=True)
         self._after_invitation(handling)
         self._route()
 
     def _end_invitation(self, handling: Handling) -> None:
-        if handling.timer is not None:
-            handling.timer.cancel()
-            handling.timer = None
+        if handling.offer is not None:
+            handling.offer.end()
 
     def _after_invitation(self, handling: Handling) -> None:
         """A rejected or revoked invitation: a conference invitation is simply over; an offer goes back to
@@ -74,7 +80,7 @@ class Invitations(MediaEngine):
         if interaction.chat is not None and not interaction.chat.open:
             self._finish(interaction)
             return
-        tried = handling.tried | {handling.user_id}
+        tried = handling.offer.tried_after() if handling.offer is not None else {handling.user_id}
         self._enqueue(interaction, tried, front=True)
 
     def _finish_if_unowned(self, interaction: Interaction) -> None:

@@ -16,7 +16,7 @@ the reference's statusCode and a message naming the field), and reports through 
   ``visitor_typing``, ``visitor_leave``, ``receive_email``
 - timers                                                  -> an invitation's revocation
 
-Routing (`queueing.py`) follows the voice router's rules: an agent is free for a channel when Ready on
+Routing (`routing.interactions`) follows the voice router's rules: an agent is free for a channel when Ready on
 it, not in Do Not Disturb and holding fewer than `capacity` interactions of it; the queue's skills and
 levels decide, then who has been free longest. An invitation not accepted within `invite_timeout`
 seconds is revoked and offered to the next agent.
@@ -32,6 +32,7 @@ from typing import Any
 from ..changes import QueueCallChanged
 from ..contact_center import ContactCenter
 from ..refusals import INVALID, NOT_FOUND, Refusal
+from ..routing.interactions import InteractionQueues
 from ..voice.clock import Clock
 from .agent_channels import AgentChannels
 from .chat_work import ChatWork
@@ -40,6 +41,7 @@ from .email_work import EmailWork
 from .events import MediaEvent
 from .holdings import Holdings
 from .interaction import (
+    MEDIA_CHANNELS,
     Handling,
     Interaction,
 )
@@ -48,7 +50,6 @@ from .operations import InteractionOperations
 from .options import MediaOptions
 from .parking import Parking
 from .queue_changes import QueueChanges
-from .queueing import MediaQueues
 from .telling import Telling
 
 
@@ -80,7 +81,7 @@ class Multimedia(
         self._observe = set()
         self.outbox = []
         self._ids = itertools.count(1)
-        self.queues = MediaQueues(center, clock, self._free)
+        self.queues = InteractionQueues(center, clock, self._free, MEDIA_CHANNELS)
         self._workbins = {}
         self._routing = False
         self._offered = {}

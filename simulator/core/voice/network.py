@@ -14,6 +14,7 @@ from .device import DeviceVoice
 from .directory import Directory, Line
 from .events import CallOperationFailed, CallView, VoiceEvent
 from .options import ANSWER, BUSY, VoiceOptions
+from .queueing_hook import QueueRouting
 from .visibility import talking_parties, visible_parties
 
 
@@ -26,6 +27,7 @@ class CallNetwork:
     _calls: dict[str, Call]
     _device_legs: dict[str, list[Leg]]
     _outbox: list[VoiceEvent]
+    router: QueueRouting | None
 
     if TYPE_CHECKING:  # the engine's own helpers (see telephony.Telephony and supervision)
 
@@ -52,12 +54,19 @@ class CallNetwork:
         def _wrap_up(self, device_id: str) -> None: ...
 
     def _add_party(self, call: Call, number: str, placed_by: str | None) -> None:
-        """Ring `number` on the call: follow forwarding, then ring an internal device or reach a remote party.
+        """Ring `number` on the call: a voice queue's number puts the call in that queue, for routing to
+        offer to an agent; otherwise follow forwarding, then ring an internal device or reach a remote party.
 
         A number that cannot ring (Do Not Disturb, a forwarding loop, a forward to someone already on the
-        call) is played as busy under the number that was dialed, which the callers have checked is not
-        on the call yet, so participants never name anyone twice.
+        call, a queue the call is in already) is played as busy under the number that was dialed, which
+        the callers have checked is not on the call yet, so participants never name anyone twice.
         """
+        if self.router is not None and self.router.queue_of_number(number) is not None:
+            if self.router.queued(call.id):
+                self._ring_unreachable(call, number, placed_by)
+            else:
+                self.router.enqueue(call.id, number)
+            return
         target = number
         for _hop in range(self._options.forward_hops + 1):
             if target != number and call.party_numbered(target) is not None:
@@ -179,9 +188,11 @@ class CallNetwork:
         """A call needs two parties, one of them not merely ringing: a phone rings because someone is on
         the line calling it. When that no longer holds (the last party alone; or only ringing parties left,
         say after a transfer away from a conference whose other members were still being rung), everyone
-        left is released and the call is over."""
+        left is released and the call is over. A call waiting in a queue keeps its parties until an agent
+        is offered it."""
         talking = talking_parties(call)
-        if len(talking) < 2 or all(party.state == RINGING for party in talking):
+        waits = self.router is not None and self.router.waits(call.id)
+        if not waits and (len(talking) < 2 or all(party.state == RINGING for party in talking)):
             for party in call.live_parties():
                 self._release_party(party)
         self._touch_call(call)

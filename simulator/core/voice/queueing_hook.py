@@ -16,7 +16,14 @@ class QueueRouting(Protocol):
         """The id of the voice queue answering `number`, or None."""
 
     def enqueue(self, call_id: str, number: str) -> None:
-        """A new call reached the queue on `number`."""
+        """A call reached the queue on `number`: a customer's, or one an agent dialed or transferred there."""
+
+    def queued(self, call_id: str) -> bool:
+        """Whether the call is in a queue, waiting or being offered to an agent."""
+
+    def waits(self, call_id: str) -> bool:
+        """Whether the call waits in a queue for an agent, not being offered: the parties left on it stay
+        (a customer transferred to a queue is alone on the call until an agent answers)."""
 
     def after_action(self, devices: Iterable[str] = (), calls: Iterable[str] = ()) -> None:
         """The devices and calls the last action touched."""

@@ -121,7 +121,9 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
         """Dial from the user's device (POST /devices/{id}/calls); returns the new call's id.
 
         `destination` is a number string or `{"phoneNumber": ...}`. An internal number rings that device
-        (callType Internal); any other number reaches a simulated remote party (callType Outbound).
+        (callType Internal); a voice queue's number puts the call in that queue, Dialing until routing
+        offers it to an agent who answers (callType Internal); any other number reaches a simulated remote
+        party (callType Outbound).
         A device has one active call at a time: Dial is refused (2) while another call is Dialing or
         Established on it; hold that call first.
         """
@@ -134,7 +136,8 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
         if active is not None:
             what = f"Dial on device {device_id} while call {active.call.id} is {active.state}"
             raise invalid_state(what, active.state)
-        call_type = INTERNAL if self._directory.line_of_number(number) is not None else OUTBOUND
+        queue = self.router is not None and self.router.queue_of_number(number) is not None
+        call_type = INTERNAL if queue or self._directory.line_of_number(number) is not None else OUTBOUND
         call = self._new_call(call_type, ani=line.phone_number, dnis=number, user_data=data)
         self._new_leg(call, line, DIALING)
         self._add_party(call, number, placed_by=device_id)
@@ -196,7 +199,7 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
         The called device rings (or its forward destination does); if it is on Do Not Disturb the caller
         hears busy after `busy_delay` and the call ends. `dnis` is the number the caller actually dialed
         when it is not the device's (a queue's number, for a call routing hands to an agent).
-        A voice queue's number, with a router attached, puts the call in that queue (see `routing.Router`).
+        A voice queue's number, with a router attached, puts the call in that queue (see `routing.calls.Router`).
         """
         caller = read.number({"from": from_number}, "from")
         called = read.number({"to": to_number}, "to")
@@ -209,10 +212,7 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
             raise Refusal(NOT_FOUND, f"to: no device answers {called}", field="to")
         call = self._new_call(INBOUND, ani=caller, dnis=dialed, user_data=data)
         self._new_remote(call, caller, ESTABLISHED, placed_by=None)
-        if self.router is not None and queued:
-            self.router.enqueue(call.id, called)  # the caller waits in the queue until routing offers it
-        else:
-            self._add_party(call, called, placed_by=None)
+        self._add_party(call, called, placed_by=None)  # a queue's number: the caller waits for an agent
         self._flush()
         return call.id
 
