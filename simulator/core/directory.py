@@ -7,10 +7,11 @@ the REST API is at once what the telephony sees, with no copy to keep in step.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .contact_center import ContactCenter
-from .voice.directory import AgentStateDefinition, Line
+from .settings import AgentState
+from .voice.directory import Line
 
 
 class CenterDirectory:
@@ -39,10 +40,6 @@ class CenterDirectory:
         user = self.center.users.get(user_id)
         return [] if user is None else list(user.device_ids)
 
-    def agent_states(self) -> Sequence[AgentStateDefinition]:
-        return [
-            AgentStateDefinition(
-                state.id, state.operationName, state.displayName, state.state, state.workMode, state.reason
-            )
-            for state in self.center.agent_states.values()
-        ]
+    def agent_states(self) -> Mapping[str, AgentState]:
+        """The contact center's own definitions, live: a definition added or changed is read at once."""
+        return self.center.agent_states

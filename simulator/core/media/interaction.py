@@ -24,7 +24,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..voice.machine import TableMachine
+from ..machine import TableMachine
 
 INVITED = "Invited"
 ACCEPTED = "Accepted"
