@@ -118,8 +118,12 @@ def _not_ready(reason: str | None, work_mode: str | None) -> AgentChange:
 
 
 _MACHINE_OF = {trigger: machine for machine in (AGENT_MACHINE, DND_MACHINE) for trigger in machine.events}
-# The state each operation of an agent leads to from any state logged in (see AGENT_TRANSITIONS).
-_MANUAL = {"EndContactCenterSession": LOGGED_OUT, READY: READY, NOT_READY: NOT_READY, AFTER_CALL_WORK: AFTER_CALL_WORK}
+# The state each change a definition asks for leads to from any state logged in, read from the table.
+_DESTINATION = {
+    row["trigger"]: row["dest"]
+    for row in AGENT_TRANSITIONS
+    if row["trigger"] in ("EndContactCenterSession", READY, NOT_READY, AFTER_CALL_WORK)
+}
 
 
 class AgentStateModel:
@@ -157,7 +161,7 @@ class AgentStateModel:
         """Put the channel in a definition's state directly, without a transition: the state a channel
         starts in, as a contact-center file or a benchmark may set it."""
         change = _change_of(definition)
-        self.agent_state, self.reason, self.work_mode = _MANUAL[change.trigger], change.reason, change.work_mode
+        self.agent_state, self.reason, self.work_mode = _DESTINATION[change.trigger], change.reason, change.work_mode
 
     @property
     def logged_in(self) -> bool:
