@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from . import params as read
 from .machine import TableMachine
@@ -135,6 +135,8 @@ class AgentStateModel:
 
     agent_state: str
     dnd: str
+    # the machine of each operation: a kind of channel with a machine of its own (forwarding) adds it
+    machines: ClassVar[Mapping[str, TableMachine]] = _MACHINE_OF
 
     def __init__(self) -> None:
         self.reason: str | None = None
@@ -143,8 +145,8 @@ class AgentStateModel:
         DND_MACHINE.attach(self, DND_OFF)
 
     def may(self, operation: str) -> bool:
-        """Whether the agent-state or Do Not Disturb machine has a transition for `operation` now."""
-        machine = _MACHINE_OF.get(operation)
+        """Whether the machine of `operation` has a transition for it now."""
+        machine = self.machines.get(operation)
         return machine is not None and machine.allows(self, operation)
 
     def fire(self, trigger: str) -> None:

@@ -30,13 +30,13 @@ FORWARD_TRANSITIONS: list[dict[str, Any]] = [
 FORWARD_MACHINE = TableMachine(["Off", "On"], FORWARD_TRANSITIONS, "Off", "forwarding")
 
 DEVICE_OPERATIONS = ("DoNotDisturbOn", "DoNotDisturbOff", "ForwardCallsOn", "ForwardCallsOff")
-FORWARDING_OPERATIONS = ("ForwardCallsOn", "ForwardCallsOff")
 
 
 class DeviceVoice(AgentStateModel):
     """The voice state of one device; the model of the agent, DND and forwarding machines."""
 
     forwarding: str
+    machines = {**AgentStateModel.machines, **dict.fromkeys(FORWARD_MACHINE.events, FORWARD_MACHINE)}
 
     def __init__(self, device_id: str) -> None:
         super().__init__()
@@ -48,11 +48,6 @@ class DeviceVoice(AgentStateModel):
     def untouched(self) -> bool:
         """Still as created: looking a device up must not count as changing it."""
         return (self.agent_state, self.dnd, self.forwarding, self.wrap_up_token) == (LOGGED_OUT, DND_OFF, "Off", 0)
-
-    def may(self, operation: str) -> bool:
-        if operation in FORWARDING_OPERATIONS:
-            return FORWARD_MACHINE.allows(self, operation)
-        return super().may(operation)
 
     @property
     def capabilities(self) -> tuple[str, ...]:
