@@ -185,17 +185,13 @@ class AgentStateModel:
 
     def definition(self, definitions: Iterable[AgentState]) -> AgentState | None:
         """The first definition whose state, workMode and reason are the model's, if any."""
-        shown = self.shown
-        for definition in definitions:
-            if (definition.state, definition.workMode, definition.reason) == shown:
-                return definition
-        return None
+        return _matching(definitions, self.shown)
 
     def render_user_state(self, definitions: Iterable[AgentState]) -> dict[str, str]:
         """The reference's `userState`: state, workMode and reason, plus id and displayName when a definition
         matches the combination."""
-        state, work_mode, reason = self.shown
-        definition = self.definition(definitions)
+        shown = state, work_mode, reason = self.shown
+        definition = _matching(definitions, shown)
         document = {} if definition is None else {"id": definition.id, "displayName": definition.displayName}
         document["state"] = state
         if work_mode is not None:
@@ -203,3 +199,10 @@ class AgentStateModel:
         if reason is not None:
             document["reason"] = reason
         return document
+
+
+def _matching(definitions: Iterable[AgentState], shown: tuple[str, str | None, str | None]) -> AgentState | None:
+    for definition in definitions:
+        if (definition.state, definition.workMode, definition.reason) == shown:
+            return definition
+    return None

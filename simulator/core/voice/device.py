@@ -60,4 +60,4 @@ class DeviceVoice(AgentStateModel):
     @property
     def device_state(self) -> str:
         """Active while an agent session runs on the device, Inactive otherwise (the reference's two values)."""
-        return "Active" if self.logged_in else "Inactive"
+        return "Inactive" if self.agent_state == LOGGED_OUT else "Active"
