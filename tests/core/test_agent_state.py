@@ -169,3 +169,15 @@ def test_random_operations_on_me_never_leave_voice_and_media_disagreeing(steps: 
         if not apart:
             shown = _shown(world, agent)
             assert shown["voice"] == shown["chat"] == shown["email"], (operation, params)
+
+
+def test_a_session_ended_on_a_channel_logged_out_is_refused_there_and_no_change_on_me() -> None:
+    world, agent = _world()
+    for operation in ("EndContactCenterSession", "Offline"):  # the Offline definition ends the session
+        with pytest.raises(Refusal) as refused:
+            world.channel_operate(agent, "email", operation, {})
+        assert refused.value.code == 2 and "in state Logout: start a contact-center session" in refused.value.message
+    world.agent_operate(agent, "StartContactCenterSession", {"channels": ["chat"]})
+    seen = world.events.seq
+    world.agent_operate(agent, "StartContactCenterSession", {"channels": ["chat", "email"]})  # chat: as it was
+    assert _media(world, agent, "email").logged_in and world.events.seq == seen + 1

@@ -3,15 +3,16 @@ is free for a channel (Ready, not in Do Not Disturb, under capacity) as routing 
 
 Each channel is a model of the one agent-state machine (`core.agent_state`), the voice devices' own: an
 operation reads the same and is allowed in the same states. What differs is what a channel makes of an
-operation the machine refuses: an agent state on a channel logged out is refused, while Do Not Disturb
-already as asked, or a session already started or ended, is no change.
+operation the machine refuses: Do Not Disturb already as asked is no change (a device refuses it), and on
+/me a channel whose machine refuses the operation is left as it is (an agent state on the channels
+logged in, a session started on those logged out).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..agent_state import DND_OPERATIONS, SESSION_OPERATIONS, AgentChange, read_change
+from ..agent_state import DND_OPERATIONS, AgentChange, read_change
 from ..channels import Channel
 from ..refusals import INVALID, NOT_FOUND, Refusal
 from ..users import User
@@ -20,8 +21,6 @@ from .events import ChannelChanged
 from .interaction import (
     MEDIA_CHANNELS,
 )
-
-_NO_CHANGE_WHEN_REFUSED = frozenset((*DND_OPERATIONS, *SESSION_OPERATIONS))
 
 
 def _media_channel(user: User, name: str) -> Channel:
@@ -43,13 +42,13 @@ class AgentChannels(MediaEngine):
             raise Refusal(NOT_FOUND, f"channel: you have no {channel} channel")
         change = self._read(operation, params)
         state = _media_channel(user, channel)
-        if not state.may(change.trigger) and change.trigger not in _NO_CHANGE_WHEN_REFUSED:
-            raise Refusal(
-                INVALID,
-                f"{operation} is not valid on channel {channel} in state {state.agent_state}: "
-                f"start a contact-center session with channels including {channel} first",
-            )
-        self._set_channels(user, [channel] if state.may(change.trigger) else [], change)
+        allowed = state.may(change.trigger)
+        if not allowed and change.trigger not in DND_OPERATIONS:
+            problem = f"{operation} is not valid on channel {channel} in state {state.agent_state}"
+            if not state.logged_in:
+                problem += f": start a contact-center session with channels including {channel} first"
+            raise Refusal(INVALID, problem, state=state.agent_state)
+        self._set_channels(user, [channel] if allowed else [], change)
 
     def user_operate(self, user_id: str, operation: str, params: dict[str, Any] | None = None) -> None:
         """The same operation posted on /me, on the agent's media channels: a session starts on those it
