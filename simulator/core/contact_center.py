@@ -374,7 +374,7 @@ class ContactCenter(SkillDeviceProvisioning, QueueProvisioning, SettingsProvisio
             user.channels.clear()
             return
         for name in self._channel_names():
-            user.channels.setdefault(name, VoiceChannel(user.id) if name == VOICE else Channel(name, OFFLINE))
+            user.channels.setdefault(name, VoiceChannel(user.id) if name == VOICE else Channel(name, self.agent_states))
 
     def _channel_names(self) -> list[str]:
         """Voice, and each channel a queue serves, when the contact center has the channel's feature."""

@@ -7,10 +7,11 @@ the REST API is at once what the telephony sees, with no copy to keep in step.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .contact_center import ContactCenter
-from .voice.directory import AgentStateDefinition, Line
+from .settings import AgentState
+from .voice.directory import Line
 
 
 class CenterDirectory:
@@ -20,8 +21,6 @@ class CenterDirectory:
         self.center = center
         self._numbers: dict[str, str] = {}  # phone number -> device id, as of `_revision`
         self._revision = -1
-        self._states: tuple[AgentStateDefinition, ...] = ()  # as of `_states_revision`
-        self._states_revision = -1
 
     def line_of_number(self, number: str) -> Line | None:
         """A lookup in the numbering plan, rebuilt only when the contact center changed."""
@@ -41,15 +40,6 @@ class CenterDirectory:
         user = self.center.users.get(user_id)
         return [] if user is None else list(user.device_ids)
 
-    def agent_states(self) -> Sequence[AgentStateDefinition]:
-        """Every device document matches its state against these: rebuilt only when the contact center
-        changed, not for each document."""
-        if self._states_revision != self.center.revision:
-            self._states = tuple(
-                AgentStateDefinition(
-                    state.id, state.operationName, state.displayName, state.state, state.workMode, state.reason
-                )
-                for state in self.center.agent_states.values()
-            )
-            self._states_revision = self.center.revision
-        return self._states
+    def agent_states(self) -> Mapping[str, AgentState]:
+        """The contact center's own definitions, live: a definition added or changed is read at once."""
+        return self.center.agent_states

@@ -116,11 +116,7 @@ class SettingsProvisioning:
         values = {**current.__dict__, **changes}
         updated = AgentState(**values)
         self._check_agent_state(updated)
-        self.agent_states[updated.operationName] = updated
-        for user in self.users.values():  # agents in the state see its new name at once (voice reads it live)
-            for channel in user.channels.values():
-                if isinstance(channel, Channel) and channel.user_state.id == updated.id:
-                    channel.user_state = updated
+        self.agent_states[updated.operationName] = updated  # every channel reads the definitions live
         return updated
 
     @provisions

@@ -17,6 +17,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from .agent_state import DND_OPERATIONS, LOGGED_OUT
 from .catalog import SERVICE_STATES
 from .contact_center import ContactCenter
 from .directory import CenterDirectory
@@ -29,10 +30,7 @@ from .refusals import INVALID, NOT_FOUND, Refusal
 from .routing import Router
 from .users import User
 from .voice import CallView, Clock, DeviceView, Telephony, VirtualClock
-from .voice.device import LOGGED_OUT
 
-SESSION = ("StartContactCenterSession", "EndContactCenterSession")
-DND = ("DoNotDisturbOn", "DoNotDisturbOff")
 MONITORING_FEATURE = "api-supervisor-monitoring"
 # errorCode of PasswordChangeError (reference, /v2/me): 1 guidelines not met, 2 wrong old password.
 PASSWORD_GUIDELINES = 1
@@ -168,7 +166,8 @@ class World:
             try:
                 voice_plan = self.telephony.plan_user_operation(user_id, operation, params)
             except Refusal as refusal:
-                skippable = refusal.state == LOGGED_OUT and operation not in ("StartContactCenterSession", *DND)
+                voice_own = operation == "StartContactCenterSession" or operation in DND_OPERATIONS
+                skippable = refusal.state == LOGGED_OUT and not voice_own
                 if not (skippable and self.media.logged_in(user_id)):
                     raise
         media_plan = self.media.plan_user_operation(user_id, operation, dict(params))

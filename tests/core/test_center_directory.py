@@ -17,7 +17,7 @@ def test_lines_and_agent_states_come_from_the_contact_center():
     assert directory.devices_of_user(agent.id) == [line.device_id]
     assert directory.line_of_number("8000") is None  # a queue number is not a device
     assert directory.line_of_number("+15550000") is None
-    names = [state.operation_name for state in directory.agent_states()]
+    names = [state.operationName for state in directory.agent_states().values()]
     assert names[:5] == ["AfterCallWork", "AuxWork", "NotReady", "Offline", "Ready"] and "OutToLunch" in names
 
 

@@ -1,8 +1,9 @@
 """The multimedia core: chat and e-mail interactions, agents' chat and e-mail channels, workbins.
 
-Built on the voice core's machinery (tables of `transitions`, the clock, refusals before any change):
+Built on the core's machinery (tables of `transitions`, the clock, refusals before any change):
 `Multimedia` (`multimedia.py`) is the engine every change enters through, one facade over the concepts it
-is made of: `agent_channels.py` the agents' chat and e-mail channels and when an agent is free,
+is made of: `agent_channels.py` the agents' chat and e-mail channels (models of the agent-state machine
+every channel has, `core.agent_state`) and when an agent is free,
 `operations.py` the operations on an interaction and their table of handlers, `chat_work.py` what agents
 and visitors do in a chat, `email_work.py` e-mail arrivals, replies, drafts and attachments, `parking.py`
 workbins, `invitations.py` routing as invitations revoked on the clock, `holdings.py` the indexes of who

@@ -24,7 +24,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..voice.machine import TableMachine
+from ..machine import TableMachine
 
 if TYPE_CHECKING:
     from ..routing.offers import Offer  # an invitation is a timed offer

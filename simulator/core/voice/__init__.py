@@ -1,5 +1,8 @@
 """The voice core: calls, devices and agent states as state machines, with no I/O and no real time.
 
+A device's agent state and Do Not Disturb are the agent-state machine of every channel (`core.agent_state`);
+forwarding and calls are the voice core's own.
+
 Build a `Telephony` over a `Directory` (who answers which number), a `Clock` and an event sink, then:
 
 - REST ``POST /devices/{id}/calls`` (Dial)          -> ``telephony.dial(user_id, device_id, destination, user_data)``

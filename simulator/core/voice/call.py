@@ -42,7 +42,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .machine import TableMachine
+from ..machine import TableMachine
 from .monitoring import silent
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import params as read
+from .. import params as read
 from .call import CALL_OPERATIONS, Leg
 from .refusal import Refusal, invalid_state
 

@@ -8,9 +8,11 @@ which user holds a device, which devices a user holds, and which agent states ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from ..settings import BUILTIN_AGENT_STATES, AgentState
 
 
 @dataclass(frozen=True)
@@ -22,31 +24,10 @@ class Line:
     user_id: str | None
 
 
-@dataclass(frozen=True)
-class AgentStateDefinition:
-    """One entry of /settings/agent-states: the operation that sets it and the state it stands for.
-
-    `state` is the reference's value: "Ready", "NotReady" or "Logout".
-    """
-
-    id: str
-    operation_name: str
-    display_name: str
-    state: str
-    work_mode: str | None = None
-    reason: str | None = None
-
-
-# The five read-only definitions every contact center starts with (reference, "Agent States").
-DEFAULT_AGENT_STATES: tuple[AgentStateDefinition, ...] = (
-    AgentStateDefinition(
-        "D3663509-3D82-4DD3-A82E-2EA8EFA02AEF", "AfterCallWork", "AfterCallWork", "NotReady", "AfterCallWork"
-    ),
-    AgentStateDefinition("2B36138D-C564-4562-A8CB-3C32D564F296", "AuxWork", "AuxWork", "NotReady", "AuxWork"),
-    AgentStateDefinition("900D55CC-2BB0-431F-8BF9-D3525B383BE6", "NotReady", "Not Ready", "NotReady"),
-    AgentStateDefinition("0F7F5003-EF26-4D13-A6Ef-D0C7EC819BEB", "Offline", "Offline", "Logout"),
-    AgentStateDefinition("9430250E-0A1B-421F-B372-F29E69366DED", "Ready", "Ready", "Ready"),
-)
+# The contact center's agent-state definitions are the voice core's too (one reading of them for every
+# channel, see `agent_state`); under these names the voice core's users build a directory.
+AgentStateDefinition = AgentState
+DEFAULT_AGENT_STATES = BUILTIN_AGENT_STATES
 
 
 class Directory(Protocol):
@@ -64,21 +45,19 @@ class Directory(Protocol):
         """The ids of the devices the user holds, in a stable order."""
         ...
 
-    def agent_states(self) -> Sequence[AgentStateDefinition]:
-        """The agent-state definitions of the contact center (at least the five defaults)."""
+    def agent_states(self) -> Mapping[str, AgentState]:
+        """The agent-state definitions of the contact center by operationName (at least the five defaults)."""
         ...
 
 
 class StaticDirectory:
     """A fixed set of lines, for tests, scenarios and the property machine."""
 
-    def __init__(
-        self, lines: Iterable[Line], agent_states: Sequence[AgentStateDefinition] = DEFAULT_AGENT_STATES
-    ) -> None:
+    def __init__(self, lines: Iterable[Line], agent_states: Sequence[AgentState] = BUILTIN_AGENT_STATES) -> None:
         self._lines = list(lines)
         self._by_number = {line.phone_number: line for line in self._lines}
         self._by_device = {line.device_id: line for line in self._lines}
-        self._agent_states = tuple(agent_states)
+        self._agent_states = {state.operationName: state for state in agent_states}
 
     def line_of_number(self, number: str) -> Line | None:
         return self._by_number.get(number)
@@ -89,5 +68,5 @@ class StaticDirectory:
     def devices_of_user(self, user_id: str) -> Sequence[str]:
         return [line.device_id for line in self._lines if line.user_id == user_id]
 
-    def agent_states(self) -> Sequence[AgentStateDefinition]:
+    def agent_states(self) -> Mapping[str, AgentState]:
         return self._agent_states

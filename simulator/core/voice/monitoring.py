@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .machine import TableMachine
+from ..machine import TableMachine
 from .refusal import bad_parameter
 
 OFF = "Off"  # not a value of the reference's: the attribute is absent then

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .call import Call, Leg, RemoteParty
 from .clock import Clock
-from .device import READY, DeviceVoice
+from .device import DeviceVoice
 from .directory import Directory, Line
 from .events import CallView, DeviceView
 from .monitoring import Monitoring
@@ -56,7 +56,7 @@ class VoiceQueries:
         if self._device_legs.get(device_id) or self._directory.line_of_device(device_id) is None:
             return False
         device = self._devices.get(device_id)
-        return device is not None and device.agent_state == READY and device.dnd == "Off"
+        return device is not None and device.available
 
     def has_call(self, call_id: str) -> bool:
         return call_id in self._calls

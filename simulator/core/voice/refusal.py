@@ -6,16 +6,21 @@ A refusal is raised before anything changes, so the caller can answer `{"statusC
 
 from __future__ import annotations
 
+from ..params import bad_parameter
 from ..refusals import FORBIDDEN, NO_PERMISSION, NOT_FOUND, Refusal
 
 MISSING_OR_INVALID = 1
 INVALID_STATE = 2
 
-__all__ = ["FORBIDDEN", "INVALID_STATE", "MISSING_OR_INVALID", "NOT_FOUND", "NO_PERMISSION", "Refusal"]
-
-
-def bad_parameter(field: str, problem: str) -> Refusal:
-    return Refusal(MISSING_OR_INVALID, f"{field}: {problem}", field=field)
+__all__ = [
+    "FORBIDDEN",
+    "INVALID_STATE",
+    "MISSING_OR_INVALID",
+    "NOT_FOUND",
+    "NO_PERMISSION",
+    "Refusal",
+    "bad_parameter",
+]
 
 
 def invalid_state(what: str, state: str) -> Refusal:

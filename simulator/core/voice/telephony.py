@@ -26,8 +26,9 @@ import random
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import params as read
-from .agent_changes import AgentChange, read_device_change
+from .. import params as read
+from ..agent_state import DND_OPERATIONS, AgentChange
+from .agent_changes import DeviceChange, read_device_change
 from .call import (
     CALL_OPERATIONS,
     DIALING,
@@ -44,11 +45,7 @@ from .call import (
 from .call_operations import CallOperations
 from .call_params import read_call_params, refusal_on_leg
 from .clock import Clock
-from .device import (
-    AGENT_OPERATIONS,
-    DEVICE_OPERATIONS,
-    DeviceVoice,
-)
+from .device import DEVICE_OPERATIONS, DeviceVoice
 from .directory import Directory, Line
 from .events import (
     DTMF_SENT,
@@ -281,13 +278,10 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
 
     def _apply_device_change(self, device_id: str, change: AgentChange) -> None:
         device = self._device(device_id)
-        device.fire(change.trigger)
-        if change.trigger == "ForwardCallsOn":
+        device.apply(change)
+        if isinstance(change, DeviceChange):
             device.forward_to = change.forward_to
-        elif change.trigger == "ForwardCallsOff":
-            device.forward_to = None
-        elif change.trigger in AGENT_OPERATIONS:
-            device.reason, device.work_mode = change.reason, change.work_mode
+        elif change.trigger not in DND_OPERATIONS:
             device.wrap_up_token += 1  # a manual state change ends any running wrap-up
         self._dirty_devices[device_id] = None
 

@@ -99,7 +99,7 @@ class Telling:
             phone_number=line.phone_number,
             user_id=line.user_id,
             device_state=device.device_state,
-            user_state=device.user_state(tuple(self._directory.agent_states())),
+            user_state=device.render_user_state(self._directory.agent_states().values()),
             do_not_disturb=device.dnd,
             forward_to=device.forward_to,
             capabilities=device.capabilities,

@@ -1,4 +1,5 @@
-"""Reading an operation's parameters: each reader returns a clean value or refuses with statusCode 1.
+"""Reading the parameters of voice and agent-state operations: each reader returns a clean value or
+refuses with statusCode 1.
 
 Parameters are checked before the state is, and before anything changes; the message names the field
 and says what was wrong with it. Unknown extra parameters are ignored, as a lenient server would.
@@ -10,10 +11,15 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .refusal import bad_parameter
+from .refusals import MISSING, Refusal
 
 _NUMBER = re.compile(r"^\+?[0-9*#]{1,32}$")
 _DIGITS = re.compile(r"^[0-9*#]+$")
+
+
+def bad_parameter(field: str, problem: str) -> Refusal:
+    """A parameter missing or wrong: statusCode 1, the message and `field` naming it."""
+    return Refusal(MISSING, f"{field}: {problem}", field=field)
 
 
 def number(params: Mapping[str, Any], name: str = "destination") -> str:

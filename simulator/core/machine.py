@@ -1,7 +1,8 @@
-"""The `transitions` Machine the voice tables are built with.
+"""The `transitions` Machine every table of the core is built with: calls, devices, agent states, interactions.
 
-A leg is the model of three machines (call state, mute, recording) and a device of three more (agent
-state, Do Not Disturb, forwarding). Each machine would bind its own generic `trigger` / `may_trigger`
+A leg is the model of three machines (call state, mute, recording), a voice device of three more (agent
+state, Do Not Disturb, forwarding) and a chat or e-mail channel of two (agent state, Do Not Disturb).
+Each machine would bind its own generic `trigger` / `may_trigger`
 helpers to the model and log a warning when the previous machine already did; the core never uses those
 helpers (it calls the per-operation `may_<Operation>` and `<Operation>` methods), so the first binding
 is kept silently. Everything else is plain `transitions`.
@@ -58,7 +59,8 @@ class TableMachine(Machine):  # type: ignore[misc]
         have set. The tables are fixed once built, so the recording cannot go stale. The recorded
         bindings become attributes of the class that bind to the model on access, as methods do: a leg
         is made per party of every call, and storing dozens of partials on each was a twentieth of the
-        time of a simulated hour.
+        time of a simulated hour. So a model holds only its state: copying one (a contact center's
+        channels are copied at reset) copies no machine.
         """
         kind = type(model)
         bindings = self._bindings.get(kind, ())
@@ -74,6 +76,7 @@ class TableMachine(Machine):  # type: ignore[misc]
         recorded = self._bindings[kind] = self._recorded(model, before)
         for name, func, args in recorded or ():
             setattr(kind, name, _Binding(func, args))
+            delattr(model, name)  # the first model holds no more than the later ones (a copy stays plain)
 
     def _recorded(self, model: Any, before: dict[str, Any]) -> list[tuple[str, Any, tuple[Any, ...]]] | None:
         """What add_model set on `model`, as (name, function, arguments with the model marked), or None when
