@@ -5,10 +5,10 @@ Each change is one method that checks everything it needs before it touches anyt
 `Refusal` otherwise, so a refused change leaves the contact center exactly as it was. Whatever asks for a
 change (a REST request, the file loader, later a scenario step) goes through these methods.
 
-This module holds the contact center's data, its lookups, its users, features, services and places; the
-changes of skills and devices, of queues and contacts, and of settings and agent states are its bases
-(`skill_device_provisioning`, `queue_provisioning`, `settings_provisioning`), and `provisioning` makes a
-method a change (the revision, the `CenterChanged` event).
+This module holds the contact center's data, its lookups, its features, services and places; the changes
+of users, of skills and devices, of queues and contacts, and of settings and agent states are its bases
+(`user_provisioning`, `skill_device_provisioning`, `queue_provisioning`, `settings_provisioning`), and
+`provisioning` makes a method a change (the revision, the `CenterChanged` event).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from .catalog import (
     Service,
 )
 from .changes import CenterChanged
-from .channels import CHANNEL_FEATURES, CHANNELS, VOICE, Channel, VoiceChannel
+from .channels import Channel
 from .contacts import QUEUE, USER, Contact
 from .devices import Device
 from .numbering import Numbering
@@ -39,7 +39,7 @@ from .profiles import PROFILES
 from .provisioning import provisions
 from .queue_provisioning import QueueProvisioning
 from .queues import Queue
-from .refusals import FORBIDDEN, INVALID, NOT_FOUND, Refusal, exists, not_found
+from .refusals import INVALID, NOT_FOUND, Refusal, exists, not_found
 from .settings import (
     AGENT_STATES,
     BUILTIN_AGENT_STATES,
@@ -57,7 +57,8 @@ from .site import SiteOptions
 from .skill_device_provisioning import SkillDeviceProvisioning
 from .skills import Skill, SkillAssignment
 from .statistic_definitions import StatisticDefinition, default_statistics
-from .users import AGENT, ROLES, User
+from .user_provisioning import UserProvisioning
+from .users import User
 from .voice import DeviceView, Telephony, VoiceOptions, render_device_state
 
 DEFAULT = "default_contact_center.yaml"
@@ -71,7 +72,7 @@ class ContactCenterError(ValueError):
 
 
 @dataclass
-class ContactCenter(SkillDeviceProvisioning, QueueProvisioning, SettingsProvisioning):
+class ContactCenter(UserProvisioning, SkillDeviceProvisioning, QueueProvisioning, SettingsProvisioning):
     name: str = "Contact center"
     seed: int = 0
     users: dict[str, User] = field(default_factory=dict)
@@ -297,89 +298,6 @@ class ContactCenter(SkillDeviceProvisioning, QueueProvisioning, SettingsProvisio
 
     def agent_state(self, operation_name: str) -> AgentState:
         return _get(self.agent_states, operation_name, "agent state")
-
-    # ----------------------------------------------------------------- users
-
-    @provisions
-    def add_user(
-        self,
-        userName: str,
-        password: str,
-        firstName: str = "",
-        lastName: str = "",
-        roles: Iterable[str] = (AGENT,),
-        employeeId: str | None = None,
-        changePasswordOnFirstLogin: bool = False,
-        id: str | None = None,
-    ) -> User:
-        roles = list(roles)
-        self._check_roles(roles)
-        if self.user_named(userName) is not None:
-            raise exists("user", "userName", userName)
-        user_id = id or self.new_id()
-        if user_id in self.users:
-            raise exists("user", "id", user_id)
-        user = User(user_id, userName, password, firstName, lastName, roles, employeeId, changePasswordOnFirstLogin)
-        self._open_channels(user)
-        self.users[user.id] = user
-        return user
-
-    @provisions
-    def update_user(self, user: User, changes: dict[str, Any]) -> None:
-        """Change the attributes given; `roles` replaces the role set, as in the reference."""
-        if "roles" in changes:
-            self._check_roles(changes["roles"])
-        allowed = {"firstName", "lastName", "roles", "password", "employeeId", "changePasswordOnFirstLogin"}
-        unknown = set(changes) - allowed
-        if unknown:
-            raise Refusal(INVALID, f"{sorted(unknown)[0]} cannot be changed")
-        for name, value in changes.items():
-            setattr(user, name, list(value) if name == "roles" else value)
-        self._open_channels(user)
-
-    @provisions
-    def remove_user(self, user: User, by: User | None = None) -> None:
-        if by is not None and by.id == user.id:
-            raise Refusal(FORBIDDEN, "Operation forbidden, a user cannot delete themself")
-        self._existing(self.users, user.id, "user")
-        for device in self.devices_of(user):
-            self._check_no_calls(device, "released from its user")
-        for device in self.devices_of(user):
-            device.user_id = None
-        del self.users[user.id]
-
-    @provisions
-    def change_password(self, user: User, old_password: str, new_password: str) -> None:
-        if not user.has_password(old_password):
-            raise Refusal(INVALID, "oldPassword does not match the user's current password")
-        self.reset_password(user, new_password)
-
-    @provisions
-    def reset_password(self, user: User, new_password: str) -> None:
-        if not new_password:
-            raise Refusal(INVALID, "newPassword must not be empty")
-        user.password = new_password
-        user.changePasswordOnFirstLogin = False
-
-    def _check_roles(self, roles: list[str]) -> None:
-        if not roles:
-            raise Refusal(INVALID, "roles must name at least one role")
-        for index, role in enumerate(roles):
-            if role not in ROLES:
-                raise Refusal(INVALID, f"roles[{index}] {role!r} is not one of {', '.join(ROLES)}")
-
-    def _open_channels(self, user: User) -> None:
-        """Agents work on every channel a queue serves; a user without ROLE_AGENT has none."""
-        if AGENT not in user.roles:
-            user.channels.clear()
-            return
-        for name in self._channel_names():
-            user.channels.setdefault(name, VoiceChannel(user.id) if name == VOICE else Channel(name, self.agent_states))
-
-    def _channel_names(self) -> list[str]:
-        """Voice, and each channel a queue serves, when the contact center has the channel's feature."""
-        served = {queue.channel for queue in self.queues.values()} | {"voice"}
-        return [name for name in CHANNELS if name in served and CHANNEL_FEATURES[name] in self.feature_ids]
 
     # ----------------------------------------------------------------- features and services
 
