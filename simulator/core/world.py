@@ -17,7 +17,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from .agent_state import DND_OPERATIONS, LOGGED_OUT
+from .agent_state import DND_OPERATIONS, LOGGED_OUT, read_change
 from .catalog import SERVICE_STATES
 from .contact_center import ContactCenter
 from .directory import CenterDirectory
@@ -133,6 +133,7 @@ class World:
     def _start_at_place(self, user_id: str, params: Mapping[str, Any]) -> None:
         """The reference's steps: the place's devices, refused if one is another user's; all assigned to the
         agent; then the session starts on them. A session the agent cannot start gives them back."""
+        read_change(self.center.agent_states, "StartContactCenterSession", params)  # parameters, then state
         name = params["place"]
         place = self.center.places.get(name) if isinstance(name, str) else None
         if place is None:
@@ -162,7 +163,12 @@ class World:
     def _operate_everywhere(self, user_id: str, operation: str, params: Mapping[str, Any]) -> None:
         channels = params.get("channels") if operation == "StartContactCenterSession" else None
         voice_plan = None
-        if not isinstance(channels, list) or "voice" in channels:
+        user = self.center.user(user_id)
+        if isinstance(channels, list):
+            wants_voice = "voice" in channels
+        else:  # every channel: an agent with no device yet (created over REST) still works on chat and e-mail
+            wants_voice = bool(user.device_ids) or not any(name != "voice" for name in user.channels)
+        if wants_voice:
             try:
                 voice_plan = self.telephony.plan_user_operation(user_id, operation, params)
             except Refusal as refusal:

@@ -263,3 +263,34 @@ def test_a_session_at_a_place_ended_channel_by_channel_still_gives_the_place_bac
         world.agent_operate(agent.id, "EndContactCenterSession", {})
     world.reset()
     assert world.places.taken == {}
+
+
+@pytest.mark.parametrize("params", [{"channels": 5}, {"loginCode": ""}, {"queue": ["x"]}])
+def test_a_session_at_a_place_with_a_bad_parameter_takes_nothing(params: dict[str, Any]):
+    """Parameters are read before the place's devices are taken: a refusal leaves no trace in the stream."""
+    world, seen = _world()
+    agent = _user(world, "agent1@example.com")
+    revision = world.center.revision
+    with pytest.raises(Refusal) as refused:
+        world.agent_operate(agent, "StartContactCenterSession", {"place": "Spare desk", **params})
+    assert refused.value.code == 1 and refused.value.field == next(iter(params))
+    assert seen == [] and world.center.revision == revision and world.places.taken == {}
+    assert [device.phoneNumber for device in world.center.devices_of(world.center.users[agent])] == ["5001"]
+
+
+def test_an_agent_with_no_device_yet_works_on_chat_and_email_through_me():
+    """An agent created over REST has no device until one is assigned; /me still starts, sets and ends
+    the session on the channels they have, and asking for voice by name is refused."""
+    world, _seen = _world()
+    user = world.center.add_user("new.agent@example.com", "secret", roles=["ROLE_AGENT"])
+    assert user.device_ids == [] and {"chat", "email"} <= set(user.channels)
+    world.agent_operate(user.id, "StartContactCenterSession", {})
+    world.agent_operate(user.id, "Ready", {})
+    assert {name: user.channels[name].user_state.state for name in ("chat", "email")} == {
+        "chat": "Ready",
+        "email": "Ready",
+    }
+    world.agent_operate(user.id, "EndContactCenterSession", {})
+    assert all(user.channels[name].user_state.id == OFFLINE.id for name in ("chat", "email"))
+    with pytest.raises(Refusal):
+        world.agent_operate(user.id, "StartContactCenterSession", {"channels": ["voice"]})
