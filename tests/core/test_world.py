@@ -104,7 +104,7 @@ def test_provisioning_and_passwords_are_events_like_any_other():
     world.center.add_skill("Spanish")
     world.change_password(agent, admin, None, "secret")
     kinds = [event.kind for event in seen]
-    assert kinds == ["CenterChanged", "CenterChanged", "PasswordChanged"], kinds  # reset_password is one too
+    assert kinds == ["CenterChanged", "PasswordChanged"], kinds  # the password's change is told once
     assert plain(seen[-1])["user_id"] == agent.id
 
 
@@ -294,3 +294,17 @@ def test_an_agent_with_no_device_yet_works_on_chat_and_email_through_me():
     assert all(user.channels[name].user_state.id == OFFLINE.id for name in ("chat", "email"))
     with pytest.raises(Refusal):
         world.agent_operate(user.id, "StartContactCenterSession", {"channels": ["voice"]})
+
+
+def test_a_password_change_is_one_event_and_rebuilds_nothing():
+    """Nothing built over the contact center reads a password: changing one is told as PasswordChanged
+    alone, and the routing indexes, keyed by the contact center's revision, stay as they are."""
+    from simulator.core.changes import PasswordChanged
+
+    world, seen = _world()
+    agent = world.center.user_named("agent1@example.com")
+    assert agent is not None
+    revision = world.center.revision
+    world.change_password(agent, agent, "password", "n3w-password")
+    assert [type(event.change) for event in seen] == [PasswordChanged]
+    assert world.center.revision == revision and agent.has_password("n3w-password")
