@@ -215,13 +215,16 @@ class ContactCenter(UserProvisioning, SkillDeviceProvisioning, QueueProvisioning
         return doc
 
     def voice_state_of(self, user_id: str) -> tuple[dict[str, Any], str]:
-        """(userState, dndState) of a user's voice channel: those of their first device, which agent-state
-        operations on /me and /me/channels/voice keep equal to the others'; Offline without a device."""
+        """(userState, dndState) of a user's voice channel: the userState of their first device, which
+        agent-state operations on /me and /me/channels/voice keep equal to the others'; Do Not Disturb On
+        when any device is (a device can be set alone), as the user's document says; Offline without a
+        device."""
         user = self.users.get(user_id)
         if user is None or not user.device_ids:
             return {"id": OFFLINE.id, "displayName": OFFLINE.displayName, "state": OFFLINE.state}, "Off"
-        view = self.telephony.device_view(user.device_ids[0])
-        return dict(view.user_state), view.do_not_disturb
+        views = [self.telephony.device_view(device_id) for device_id in user.device_ids]
+        dnd = "On" if any(view.do_not_disturb == "On" for view in views) else "Off"
+        return dict(views[0].user_state), dnd
 
     def do_not_disturb_of(self, user: User) -> str:
         """On when any of the user's devices or channels is on Do Not Disturb."""

@@ -308,3 +308,16 @@ def test_a_password_change_is_one_event_and_rebuilds_nothing():
     world.change_password(agent, agent, "password", "n3w-password")
     assert [type(event.change) for event in seen] == [PasswordChanged]
     assert world.center.revision == revision and agent.has_password("n3w-password")
+
+
+def test_do_not_disturb_on_one_of_two_devices_shows_on_the_voice_channel_as_on_the_user():
+    world, _seen = _world()
+    agent = world.center.user_named("agent1@example.com")
+    assert agent is not None
+    world.agent_operate(agent.id, "StartContactCenterSession", {"place": "Spare desk"})
+    second = [device for device in world.center.devices_of(agent) if device.phoneNumber == "5010"][0]
+    world.device_operate(agent.id, second.id, "DoNotDisturbOn", {})
+    voice = agent.channels["voice"].document(world.center)
+    assert voice["dndState"] == "On" == world.center.do_not_disturb_of(agent)
+    world.device_operate(agent.id, second.id, "DoNotDisturbOff", {})
+    assert agent.channels["voice"].document(world.center)["dndState"] == "Off"
