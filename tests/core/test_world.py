@@ -321,3 +321,22 @@ def test_do_not_disturb_on_one_of_two_devices_shows_on_the_voice_channel_as_on_t
     assert voice["dndState"] == "On" == world.center.do_not_disturb_of(agent)
     world.device_operate(agent.id, second.id, "DoNotDisturbOff", {})
     assert agent.channels["voice"].document(world.center)["dndState"] == "Off"
+
+
+def test_an_agent_state_on_me_goes_to_the_devices_logged_in_when_a_new_one_is_not():
+    """A device assigned while the session goes on starts logged out; /me changes the devices logged in
+    (as it changes the channels logged in), and is refused only when no device is."""
+    world, _seen = _world()
+    agent = world.center.user_named("agent1@example.com")
+    assert agent is not None
+    world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["voice"]})
+    first = agent.device_ids[0]
+    added = world.center.add_device("5077")
+    world.center.assign_device(agent, added)
+    world.agent_operate(agent.id, "Ready", {})
+    assert world.device_state(first).user_state["state"] == "Ready"
+    assert world.device_state(added.id).user_state["state"] == "Logout"
+    world.agent_operate(agent.id, "EndContactCenterSession", {})
+    with pytest.raises(Refusal) as refused:
+        world.agent_operate(agent.id, "Ready", {})
+    assert refused.value.state == "Logout"

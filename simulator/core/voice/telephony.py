@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .. import params as read
-from ..agent_state import DND_OPERATIONS, AgentChange
+from ..agent_state import DND_OPERATIONS, LOGGED_OUT, AgentChange
 from .agent_changes import DeviceChange, read_device_change
 from .call import (
     CALL_OPERATIONS,
@@ -181,7 +181,20 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
         if not devices:
             raise not_found(f"devices of user {user_id}")
         params = self._params(params)
-        return [(device_id, self._plan_device_change(device_id, operation_name, params)) for device_id in devices]
+        plan: list[tuple[str, AgentChange]] = []
+        logged_out: Refusal | None = None
+        for device_id in devices:
+            try:
+                plan.append((device_id, self._plan_device_change(device_id, operation_name, params)))
+            except Refusal as refusal:
+                # an agent state goes to the devices logged in, as to the channels logged in: a device
+                # assigned since the session started does not stop it (it refuses only when all are out)
+                if refusal.state != LOGGED_OUT:
+                    raise
+                logged_out = logged_out or refusal
+        if logged_out is not None and not plan:
+            raise logged_out
+        return plan
 
     def apply_user_plan(self, plan: list[tuple[str, AgentChange]]) -> None:
         for device_id, change in plan:
