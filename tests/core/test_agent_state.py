@@ -181,3 +181,22 @@ def test_a_session_ended_on_a_channel_logged_out_is_refused_there_and_no_change_
     seen = world.events.seq
     world.agent_operate(agent, "StartContactCenterSession", {"channels": ["chat", "email"]})  # chat: as it was
     assert _media(world, agent, "email").logged_in and world.events.seq == seen + 1
+
+
+def test_an_unknown_operation_is_refused_alike_on_chat_and_on_voice():
+    """The same wrong operationName gets the same statusCode and field whichever channel reads it."""
+    from simulator.center_file import load_default
+    from simulator.core.refusals import Refusal
+    from simulator.core.voice import VirtualClock
+    from simulator.core.world import World
+
+    world = World(load_default(), VirtualClock())
+    agent = world.center.user_named("agent1@example.com")
+    assert agent is not None
+    world.agent_operate(agent.id, "StartContactCenterSession", {})
+    refusals = []
+    for channel in ("voice", "chat"):
+        with pytest.raises(Refusal) as refused:
+            world.channel_operate(agent.id, channel, "Dance", {})
+        refusals.append((refused.value.code, refused.value.field))
+    assert refusals[0] == refusals[1] == (1, "operationName")

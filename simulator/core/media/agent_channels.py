@@ -14,6 +14,7 @@ from typing import Any
 
 from ..agent_state import DND_OPERATIONS, AgentChange, read_change
 from ..channels import Channel
+from ..params import bad_parameter
 from ..refusals import INVALID, NOT_FOUND, Refusal
 from ..users import User
 from .engine_state import MediaEngine
@@ -81,7 +82,7 @@ class AgentChannels(MediaEngine):
         change = read_change(self.center.agent_states, operation, params or {})
         if change is None:
             known = ", ".join([*self.center.agent_states, *DND_OPERATIONS])
-            raise Refusal(INVALID, f"operationName: {operation!r} is not an agent-state operation ({known})")
+            raise bad_parameter("operationName", f"{operation!r} is not an agent-state operation ({known})")
         return change
 
     def _set_channels(self, user: User, names: list[str], change: AgentChange) -> None:
