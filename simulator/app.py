@@ -18,10 +18,10 @@ from .api.cors import cors_middleware
 from .api.crosssite import crosssite_middleware
 from .api.keys import AUTH, CENTER, ENGINE, NOTIFIER, RECORDED_CALLS, STATISTICS, WORLD
 from .api.middleware import API, CONTROL, STATS, api_middleware
+from .core.clock import TimerHandle
 from .core.contact_center import ContactCenter
 from .core.site import SiteOptions
 from .core.voice import AsyncioClock, Clock
-from .core.voice.clock import TimerHandle
 from .core.world import World
 from .engine import Engine
 from .faults import FAULTS, Faults, bayeux_faults, http_faults

@@ -1,7 +1,7 @@
 """Chat and e-mail interactions over REST: `/interactions`, `/me/interactions` and their operations, and
 the attachments of e-mail interactions.
 
-The handlers read the request and hand it to the multimedia core (`World.media`), which checks the
+The handlers read the request and hand it to the World, whose multimedia core, which checks the
 parameters and the state and reports what changed as `/v2/me/interactions` messages. A GET renders the
 same `interaction` object those messages carry, as the viewer sees it (their state and capabilities).
 """

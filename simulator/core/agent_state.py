@@ -18,7 +18,7 @@ Readings of the reference chosen here:
 - The contact center's agent-state definitions (`settings.AgentState`, AfterCallWork, AuxWork, NotReady,
   Offline, Ready and the custom ones) are read here and only here: an operation named after one sets
   its state, work mode and reason (`read_change`), and a `userState` carries the id and displayName of
-  the first definition matching the combination (`AgentStateModel.user_state`), as the reference says of
+  the first definition matching the combination (`AgentStateModel.render_user_state`), as the reference says of
   devices and shows of channels.
 """
 
@@ -66,7 +66,6 @@ DND_MACHINE = TableMachine([DND_OFF, DND_ON], DND_TRANSITIONS, DND_OFF, "dnd")
 
 AGENT_OPERATIONS = ("StartContactCenterSession", "EndContactCenterSession", "Ready", "NotReady", "AfterCallWork")
 DND_OPERATIONS = ("DoNotDisturbOn", "DoNotDisturbOff")
-SESSION_OPERATIONS = ("StartContactCenterSession", "EndContactCenterSession")
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .changes import CenterChanged, PasswordChanged, QueueCallChanged, ServiceStateChanged, WorldReset
+from .clock import Clock
 from .media.events import ChannelChanged, InteractionMessage, WorkbinMessage
-from .voice.clock import Clock
 from .voice.events import CallOperationFailed, CallStateChanged, DeviceStateChanged
 
 Change = (

@@ -21,8 +21,8 @@ from aiohttp import web
 import bayeux
 
 from ..api.responses import Failure
+from ..core.clock import TimerHandle
 from ..core.refusals import INVALID
-from ..core.voice.clock import TimerHandle
 from ..core.world import World
 from .plan import FaultPlan, document
 

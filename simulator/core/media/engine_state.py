@@ -10,9 +10,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..changes import QueueCallChanged
+from ..clock import Clock
 from ..contact_center import ContactCenter
 from ..routing.interactions import InteractionQueues
-from ..voice.clock import Clock
 from .chat import Party
 from .events import MediaEvent
 from .interaction import Handling, Interaction

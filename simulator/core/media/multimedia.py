@@ -5,7 +5,9 @@ Like the voice core it is synchronous, deterministic and free of I/O. Every chan
 the entry points below, is checked completely before anything changes (a refusal raises `Refusal` with
 the reference's statusCode and a message naming the field), and reports through the sink:
 
-- REST ``POST /me/channels/{chat|email}``, ``POST /me``    -> ``channel_operate``, ``user_operate``
+- REST ``POST /me/channels/{chat|email}``                 -> ``channel_operate``
+- REST ``POST /me``                                       -> ``plan_user_operation`` then ``apply_user_plan``,
+  planned beside voice by the World
 - REST ``POST /me/interactions/{id}`` {operationName}      -> ``operate``
 - REST ``POST /me/interactions`` (Create, Pull)            -> ``create``, ``pull``
 - REST attachments                                         -> ``add_attachment``, ``attachment``,
@@ -30,10 +32,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..changes import QueueCallChanged
+from ..clock import Clock
 from ..contact_center import ContactCenter
 from ..refusals import INVALID, NOT_FOUND, Refusal
 from ..routing.interactions import InteractionQueues
-from ..voice.clock import Clock
 from .agent_channels import AgentChannels
 from .chat_work import ChatWork
 from .document import interaction_document

@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..changes import ABANDONED, ANSWERED, ENTERED, QueueCallChanged
+from ..clock import Clock
 from ..contact_center import ContactCenter
 from ..users import AGENT
-from ..voice.clock import Clock
 from ..voice.telephony import Telephony
 from .counters import AgentCounters, QueueCounters
 from .lanes import Lanes

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from typing import Protocol
 
+from ..clock import Clock
 from ..contact_center import ContactCenter
 from ..users import AGENT, User
-from ..voice.clock import Clock
 from .lanes import Bucket, Lanes, Waiting
 from .skills import SKILL, SkillIndex, skill_index
 

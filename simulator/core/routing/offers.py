@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..voice.clock import Clock, TimerHandle
+from ..clock import Clock, TimerHandle
 
 
 @dataclass(eq=False, slots=True)

@@ -7,8 +7,10 @@ Build a `Telephony` over a `Directory` (who answers which number), a `Clock` and
 
 - REST ``POST /devices/{id}/calls`` (Dial)          -> ``telephony.dial(user_id, device_id, destination, user_data)``
 - REST ``POST /me/calls/{id}`` {operationName}      -> ``telephony.operate(user_id, call_id, name, body)``
-- REST ``POST /devices/{id}``, ``/me/channels/voice`` -> ``telephony.device_operate(user_id, device_id, name, body)``
-- REST ``POST /me`` (Ready, NotReady, DND, sessions) -> ``telephony.user_operate(user_id, name, body)``
+- REST ``POST /devices/{id}``                     -> ``telephony.device_operate(user_id, device_id, name, body)``
+- REST ``POST /me/channels/voice``                 -> ``telephony.user_operate(user_id, name, body)``
+- REST ``POST /me`` (Ready, NotReady, DND, sessions) -> ``telephony.plan_user_operation`` then
+  ``apply_user_plan``, planned beside the media channels by the World
 - REST ``POST /devices/{id}`` by a supervisor        -> ``telephony.supervise(supervisor_id, device_id, name, body)``
   (ListenIn, Coach, Bargain, CancelSupervisorMonitoring: see ``monitoring``)
 - REST ``GET /me/calls[/{id}]``                     -> ``render_call(view, base_url)`` over ``calls_of_user`` /
@@ -27,8 +29,8 @@ changes nothing; an accepted one returns at once and reports through events, as 
 asynchronous operations do.
 """
 
+from ..clock import AsyncioClock, Clock, VirtualClock
 from .call import CALL_OPERATIONS, CALL_SPELLINGS
-from .clock import AsyncioClock, Clock, VirtualClock
 from .device import AGENT_OPERATIONS, DEVICE_OPERATIONS
 from .directory import DEFAULT_AGENT_STATES, AgentStateDefinition, Directory, Line, StaticDirectory
 from .document import (

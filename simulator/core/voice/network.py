@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..clock import Clock
 from .call import DIALING, ESTABLISHED, RELEASED, RINGING, Call, Leg, RemoteParty
-from .clock import Clock
 from .device import DeviceVoice
 from .directory import Directory, Line
 from .events import CallOperationFailed, CallView, VoiceEvent

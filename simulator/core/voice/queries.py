@@ -8,8 +8,8 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
+from ..clock import Clock
 from .call import Call, Leg, RemoteParty
-from .clock import Clock
 from .device import DeviceVoice
 from .directory import Directory, Line
 from .events import CallView, DeviceView

@@ -7,15 +7,11 @@ A refusal is raised before anything changes, so the caller can answer `{"statusC
 from __future__ import annotations
 
 from ..params import bad_parameter
-from ..refusals import FORBIDDEN, NO_PERMISSION, NOT_FOUND, Refusal
-
-MISSING_OR_INVALID = 1
-INVALID_STATE = 2
+from ..refusals import FORBIDDEN, INVALID, NO_PERMISSION, NOT_FOUND, Refusal
 
 __all__ = [
     "FORBIDDEN",
-    "INVALID_STATE",
-    "MISSING_OR_INVALID",
+    "INVALID",
     "NOT_FOUND",
     "NO_PERMISSION",
     "Refusal",
@@ -24,7 +20,7 @@ __all__ = [
 
 
 def invalid_state(what: str, state: str) -> Refusal:
-    return Refusal(INVALID_STATE, f"{what} is not valid in state {state}", state=state)
+    return Refusal(INVALID, f"{what} is not valid in state {state}", state=state)
 
 
 def not_found(what: str) -> Refusal:

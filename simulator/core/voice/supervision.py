@@ -24,7 +24,7 @@ from .monitoring import (
     Monitoring,
     read_monitor_params,
 )
-from .refusal import INVALID_STATE, Refusal, bad_parameter, invalid_state, not_found
+from .refusal import INVALID, Refusal, bad_parameter, invalid_state, not_found
 
 if TYPE_CHECKING:
     from .device import DeviceVoice
@@ -63,7 +63,7 @@ class SupervisorMonitoring:
         monitor = self._monitorings.get(device_id) or Monitoring(device_id)
         if monitor.active and monitor.supervisor_id != supervisor_id:
             what = f"{operation} on device {device_id}: another supervisor is monitoring it"
-            raise Refusal(INVALID_STATE, what, state=monitor.state)
+            raise Refusal(INVALID, what, state=monitor.state)
         if not monitor.may(operation):
             state = monitor.state if monitor.active else "absent"
             raise invalid_state(f"{operation} on device {device_id} (supervisorMonitoringState {state})", monitor.state)

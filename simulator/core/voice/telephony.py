@@ -28,6 +28,7 @@ from typing import Any
 
 from .. import params as read
 from ..agent_state import DND_OPERATIONS, LOGGED_OUT, AgentChange
+from ..clock import Clock
 from .agent_changes import DeviceChange, read_device_change
 from .call import (
     CALL_OPERATIONS,
@@ -44,7 +45,6 @@ from .call import (
 )
 from .call_operations import CallOperations
 from .call_params import read_call_params, refusal_on_leg
-from .clock import Clock
 from .device import DEVICE_OPERATIONS, DeviceVoice
 from .directory import Directory, Line
 from .events import (
@@ -156,8 +156,8 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
     def device_operate(
         self, user_id: str, device_id: str, operation_name: str, params: Mapping[str, Any] | None = None
     ) -> None:
-        """A device or agent-state operation on one of the user's devices (POST /devices/{id},
-        /me/channels/voice): DoNotDisturbOn/Off, ForwardCallsOn/Off, Ready, NotReady, AfterCallWork,
+        """A device or agent-state operation on one of the user's devices (POST /devices/{id}):
+        DoNotDisturbOn/Off, ForwardCallsOn/Off, Ready, NotReady, AfterCallWork,
         StartContactCenterSession, EndContactCenterSession, or any agent-state definition's operationName;
         and StopCallRecording, on every call of the device."""
         if operation_name == "StopCallRecording":

@@ -9,8 +9,8 @@ import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..clock import Clock
 from .call import Call, Leg
-from .clock import Clock
 from .device import DeviceVoice
 from .directory import Directory, Line
 from .events import CallStateChanged, CallView, DeviceStateChanged, DeviceView, VoiceEvent

@@ -1,4 +1,5 @@
-"""Time for the voice core: a clock interface, and a virtual clock that tests and scenarios advance.
+"""Time for the core (voice, media, routing, statistics): a clock interface, and a virtual clock that
+tests and scenarios advance.
 
 The core never sleeps and never reads the wall clock. Everything that happens "later" (a remote party
 answering, a ringing timeout, the end of after-call work) is a callback scheduled on the clock it was given,
