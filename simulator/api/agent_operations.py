@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from ..core.agent_state import STATE_PARAMETERS, TEXT_LIST, StateParameter
 from ..core.refusals import INVALID, NOT_FOUND
 from . import passwords
 from .keys import WORLD
@@ -28,18 +29,16 @@ FORWARDING = ("ForwardCallsOn", "ForwardCallsOff")
 SESSION = ("StartContactCenterSession", "EndContactCenterSession")
 AGENT_STATES = ("Ready", "NotReady", "AfterCallWork")
 
+
+def _field(parameter: StateParameter) -> Field:
+    if parameter.kind == TEXT_LIST:
+        return Field(parameter.name, type="array", items="string", description=parameter.description)
+    choices = f" ({', '.join(parameter.choices)})" if parameter.choices else ""
+    return Field(parameter.name, description=parameter.description + choices)
+
+
 _PARAMETERS: dict[str, tuple[Field, ...]] = {
-    "StartContactCenterSession": (
-        Field("channels", type="array", items="string", description="The channels to log in on, e.g. [voice]"),
-        Field("place", description="The place (of the contact center's places) whose devices the session takes"),
-        Field("loginCode", description="The agent login to use (accepted, not simulated)"),
-        Field("queue", description="The queue to log in to (accepted, not simulated)"),
-    ),
-    "Ready": (Field("workMode", description="ManualIn, AutoIn or ReturnBack"),),
-    "NotReady": (
-        Field("reason", description="Why the agent is not ready"),
-        Field("workMode", description="AfterCallWork, AuxWork, LegalGuard, NoCallDisconnect or WalkAway"),
-    ),
+    **{name: tuple(_field(parameter) for parameter in row) for name, row in STATE_PARAMETERS.items()},
     "ForwardCallsOn": (Field("destination", type="any", description="The number calls are forwarded to"),),
 }
 

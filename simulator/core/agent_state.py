@@ -68,6 +68,50 @@ AGENT_OPERATIONS = ("StartContactCenterSession", "EndContactCenterSession", "Rea
 DND_OPERATIONS = ("DoNotDisturbOn", "DoNotDisturbOff")
 
 
+TEXT, CHOICE, TEXT_LIST = "text", "choice", "text list"  # the kinds of an agent-state parameter
+
+
+@dataclass(frozen=True)
+class StateParameter:
+    """One optional parameter of an agent-state operation: its name in the request, its kind, the values a
+    choice allows, and what it is for."""
+
+    name: str
+    kind: str
+    description: str
+    choices: tuple[str, ...] = ()
+
+
+# The one declaration of what the agent-state operations take: `read_change` reads a request through it
+# and the REST layer publishes it in the OpenAPI document.
+STATE_PARAMETERS: dict[str, tuple[StateParameter, ...]] = {
+    "StartContactCenterSession": (
+        StateParameter("channels", TEXT_LIST, "The channels to log in on, e.g. [voice]"),
+        StateParameter("place", TEXT, "The place (of the contact center's places) whose devices the session takes"),
+        StateParameter("loginCode", TEXT, "The agent login to use (accepted, not simulated)"),
+        StateParameter("queue", TEXT, "The queue to log in to (accepted, not simulated)"),
+    ),
+    READY: (StateParameter("workMode", CHOICE, "How the next call is taken", READY_WORK_MODES),),
+    NOT_READY: (
+        StateParameter("reason", TEXT, "Why the agent is not ready"),
+        StateParameter("workMode", CHOICE, "What the agent does meanwhile", NOT_READY_WORK_MODES),
+    ),
+}
+
+
+def _read_parameters(operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The operation's parameters by name, each read by its kind (statusCode 1 naming a wrong one)."""
+    values: dict[str, Any] = {}
+    for parameter in STATE_PARAMETERS[operation]:
+        if parameter.kind == TEXT_LIST:
+            values[parameter.name] = read.string_list(params, parameter.name)
+        elif parameter.kind == CHOICE:
+            values[parameter.name] = read.choice(params, parameter.name, parameter.choices)
+        else:
+            values[parameter.name] = read.text(params, parameter.name, required=False)
+    return values
+
+
 @dataclass(frozen=True)
 class AgentChange:
     """A checked agent-state or Do Not Disturb operation: the machine's trigger, and the reason and work
@@ -85,15 +129,13 @@ def read_change(definitions: Mapping[str, AgentState], operation: Any, params: M
     if operation in DND_OPERATIONS or operation == "EndContactCenterSession":
         return AgentChange(operation)
     if operation == "StartContactCenterSession":
-        read.string_list(params, "channels")
-        for name in ("place", "loginCode", "queue"):
-            read.text(params, name, required=False)
+        _read_parameters(operation, params)
         return AgentChange(operation)
     if operation == READY:
-        return AgentChange(READY, work_mode=read.choice(params, "workMode", READY_WORK_MODES))
+        return AgentChange(READY, work_mode=_read_parameters(READY, params)["workMode"])
     if operation == NOT_READY:
-        work_mode = read.choice(params, "workMode", NOT_READY_WORK_MODES)
-        return _not_ready(read.text(params, "reason", required=False), work_mode)
+        values = _read_parameters(NOT_READY, params)
+        return _not_ready(values["reason"], values["workMode"])
     if operation == AFTER_CALL_WORK:
         return AgentChange(AFTER_CALL_WORK)
     definition = definitions.get(operation) if isinstance(operation, str) else None
