@@ -16,7 +16,7 @@ from aiohttp import HttpVersion11, web
 from aiohttp.web_request import BaseRequest
 
 from . import origin, websocket_transport
-from .held import HeldConnect, expire
+from .held import HeldConnect
 from .replies import error_string
 from .server import BayeuxServer, Context
 
@@ -172,20 +172,20 @@ class _HeldPoll(asyncio.Protocol):
     response itself and gives the connection back to aiohttp, with those bytes, for the next request.
     """
 
-    __slots__ = ("server", "held", "replies", "browser", "transport", "handler", "timer", "early", "over")
+    __slots__ = ("server", "held", "replies", "browser", "transport", "handler", "early", "over")
 
     def __init__(
         self, server: BayeuxServer, held: HeldConnect, replies: list[Any], browser: str | None, request: web.Request
     ) -> None:
         self.server = server
         self.held = held
-        self.replies = replies  # the batch's other replies, which go first
+        self.replies = replies or None  # the batch's other replies, which go first (most connects have none)
         self.browser = browser
         self.transport: asyncio.Transport = request.transport  # type: ignore[assignment]
         self.handler: asyncio.Protocol = request.protocol  # type: ignore[assignment]
         self.early: bytes = b""  # what the client sent while its connect was held
         self.over = False  # answered, or its client gone: whichever came first, the other does nothing
-        self.timer = asyncio.get_running_loop().call_later(held.timeout, expire, held.waiter)
+        server.deadlines.start(held)
         held.waiter.add_done_callback(self._due)
         self.transport.set_protocol(self)
 
@@ -200,24 +200,26 @@ class _HeldPoll(asyncio.Protocol):
         if self.over:
             return
         self.over = True
-        self.timer.cancel()
-        waiter = self.held.waiter
+        server, held = self.server, self.held
+        server.deadlines.stop(held)
+        waiter = held.waiter
         waiter.remove_done_callback(self._due)
-        self.held.session.release(waiter)
-        self.server.held_over(self.held, self.browser)
+        held.session.release(waiter)
+        server.held_over(held, self.browser)
 
     def _due(self, waiter: asyncio.Future[None]) -> None:
         if self.over:
             return
         self.over = True
-        self.timer.cancel()
         server, held, transport = self.server, self.held, self.transport
+        server.deadlines.stop(held)
         server.held_over(held, self.browser)
         transport.set_protocol(self.handler)  # before writing: a full buffer pauses aiohttp's writer
         if transport.is_closing():
             held.session.release(held.waiter)
             return
-        body = orjson.dumps(self.replies + server.finish(held))
+        finished = server.finish(held)
+        body = orjson.dumps(finished if self.replies is None else self.replies + finished)
         transport.write(_HEAD % len(body) + body)
         if self.early:
             self.handler.data_received(self.early)

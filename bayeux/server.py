@@ -20,7 +20,7 @@ from aiohttp import web
 from . import channel, message_check
 from .ack import AcknowledgeExtension
 from .extension import HOOKS, Extension, overrides
-from .held import HeldConnect, expire
+from .held import Deadlines, HeldConnect
 from .options import Options
 from .policy import SecurityPolicy
 from .replies import error_string, fail, failure, reply_to, unknown_session
@@ -82,6 +82,7 @@ class BayeuxServer:
         self._listeners: list[tuple[str, PublishListener]] = []
         self._removed_listeners: list[RemovedListener] = []
         self._sweeper: asyncio.Task[None] | None = None
+        self.deadlines = Deadlines()  # the timeouts of held connects, on every transport
         # Open connections the server's transports own outright (websockets), closed when it stops.
         self.connections: set[Any] = set()
         # One advice object for every connect reply (the options do not change): held connects are many.
@@ -256,18 +257,16 @@ class BayeuxServer:
         """Wait for a held connect to be due: messages are queued, its timeout passed, or it was superseded."""
         browser = self.holding(context)
         waiter = held.waiter
-        timer = None
         try:
             if held.timeout > 0 and not waiter.done():
-                # The session's own future and one timer: no future, task or coroutine more per connect.
-                timer = asyncio.get_running_loop().call_later(held.timeout, expire, waiter)
+                # The session's own future and a place among the deadlines: no future, task or timer more.
+                self.deadlines.start(held)
                 await waiter
         except asyncio.CancelledError:
             held.session.release(waiter)
             raise
         finally:
-            if timer is not None:
-                timer.cancel()
+            self.deadlines.stop(held)
             self.held_over(held, browser)
 
     def finish(self, held: HeldConnect) -> list[Any]:
@@ -303,9 +302,9 @@ class BayeuxServer:
 
     def undelivered(self, held: HeldConnect) -> None:
         """A transport could not write a connect reply: keep its messages for the next connect."""
-        taken, held.taken = held.taken, []
+        taken, held.taken = held.taken, None
         session = held.session
-        if session.id not in self.sessions:
+        if taken is None or session.id not in self.sessions:
             return
         if held.kept:
             for extension in self._hooks["unsent"]:
