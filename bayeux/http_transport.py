@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 from aiohttp import HttpVersion11, web
+from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
 from . import origin, websocket_transport
@@ -78,7 +79,7 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
     plain = server.options.direct_writes and callback is None and new_browser is None and _keeps_alive(request)
     if held is not None and plain and _detachable(request, held):
         _HeldPoll(server, held, replies, server.holding(context), request)
-        return _DETACHED
+        return _RELEASED
     if held is not None:
         await server.wait(held, context)
         replies = replies + server.finish(held)
@@ -145,8 +146,8 @@ def _detachable(request: web.Request, held: HeldConnect) -> bool:
 
 
 class _Detached(web.StreamResponse):
-    """What the handler returns when it wrote its reply itself, or when `_HeldPoll` will: aiohttp writes
-    nothing and keeps the connection for the client's next request."""
+    """What the handler returns when it wrote its reply itself: aiohttp writes nothing and keeps the
+    connection for the client's next request."""
 
     @property
     def keep_alive(self) -> bool:
@@ -159,17 +160,31 @@ class _Detached(web.StreamResponse):
         return None
 
 
+class _Released(_Detached):
+    """What the handler returns when `_HeldPoll` has taken the connection: aiohttp's request loop for it
+    ends (with the transport gone from its handler, it closes nothing), and with it the last request,
+    its headers and payload, the loop's coroutine and task, none of which a held connect needs."""
+
+    @property
+    def keep_alive(self) -> bool:
+        return False
+
+
 _DETACHED = _Detached()
+_RELEASED = _Released()
 _HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: %d\r\n\r\n"
 
 
 class _HeldPoll(asyncio.Protocol):
     """A held long poll without its request, its handler coroutine or its task: an idle long-polling
-    session costs its socket, this object and the held connect.
+    session costs its socket, this object, the held connect and aiohttp's idle protocol object.
 
     While the connect waits, this is the connection's protocol (it learns at once when the client goes
-    away, and keeps whatever the client sends meanwhile); when the connect is due it writes the HTTP
-    response itself and gives the connection back to aiohttp, with those bytes, for the next request.
+    away, and keeps whatever the client sends meanwhile), and aiohttp's handler of the connection has no
+    transport, so that its request loop ends instead of waiting for the next request with the last one.
+    When the connect is due, this writes the HTTP response itself and gives the connection back to the
+    handler as a connection anew (its request loop starts again, and its keep-alive timer, which closes
+    a connection that sends nothing), with what the client sent meanwhile.
     """
 
     __slots__ = ("server", "held", "replies", "browser", "transport", "handler", "early", "over")
@@ -182,18 +197,20 @@ class _HeldPoll(asyncio.Protocol):
         self.replies = replies or None  # the batch's other replies, which go first (most connects have none)
         self.browser = browser
         self.transport: asyncio.Transport = request.transport  # type: ignore[assignment]
-        self.handler: asyncio.Protocol = request.protocol  # type: ignore[assignment]
+        self.handler: RequestHandler = request.protocol
         self.early: bytes = b""  # what the client sent while its connect was held
         self.over = False  # answered, or its client gone: whichever came first, the other does nothing
         server.deadlines.start(held)
         held.waiter.add_done_callback(self._due)
         self.transport.set_protocol(self)
+        self.handler.transport = None  # its request loop ends, closing nothing
 
     def data_received(self, data: bytes) -> None:
         self.early += data
 
     def eof_received(self) -> bool | None:
-        return self.handler.eof_received()
+        self.handler.eof_received()
+        return None  # the transport closes: the connect is over (`connection_lost`)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.handler.connection_lost(exc)
@@ -214,15 +231,18 @@ class _HeldPoll(asyncio.Protocol):
         server, held, transport = self.server, self.held, self.transport
         server.deadlines.stop(held)
         server.held_over(held, self.browser)
-        transport.set_protocol(self.handler)  # before writing: a full buffer pauses aiohttp's writer
+        handler = self.handler
+        transport.set_protocol(handler)  # before writing: a full buffer pauses aiohttp's writer
         if transport.is_closing():
             held.session.release(held.waiter)
             return
+        handler.keep_alive(True)  # a keep-alive timer still pending gives way to the one started anew
+        handler.connection_made(transport)
         finished = server.finish(held)
         body = orjson.dumps(finished if self.replies is None else self.replies + finished)
         transport.write(_HEAD % len(body) + body)
         if self.early:
-            self.handler.data_received(self.early)
+            handler.data_received(self.early)
 
 
 def _error(status: int, text: str, name: str | None = None) -> web.Response:
