@@ -51,12 +51,15 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
         if length is not None and length > limit:
             return _error(413, f"body of {length} bytes is over the limit of {limit} bytes")
         chunks, size = [], 0
-        while chunk := await request.content.read(65536):  # a read returns what has arrived so far
+        content = request.content
+        while chunk := await content.read(65536):  # a read returns what has arrived so far
             size += len(chunk)
             if size > limit:
                 return _error(413, f"body is over the limit of {limit} bytes")
             chunks.append(chunk)
-        body = b"".join(chunks)
+            if content.at_eof():  # the usual body, whole in one read: no second read to learn it ended
+                break
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         del chunks
         transport = "long-polling"
     if len(body) > server.options.max_message_size:

@@ -298,7 +298,9 @@ class BayeuxServer:
         held.kept = kept
         if not kept:
             session.delivered(taken)
-        return [*(fragment for fragment, _ in taken), self._outgoing(session, held.reply)]
+        encoded: list[Any] = [fragment for fragment, _ in taken]
+        encoded.append(self._outgoing(session, held.reply))
+        return encoded
 
     def undelivered(self, held: HeldConnect) -> None:
         """A transport could not write a connect reply: keep its messages for the next connect."""
@@ -337,7 +339,9 @@ class BayeuxServer:
 
     def _connect(self, session: ServerSession, message: Message, context: Context) -> HeldConnect:
         reply = reply_to(message)
-        reply.update(clientId=session.id, successful=True, advice=self._connect_advice)
+        reply["clientId"] = session.id
+        reply["successful"] = True
+        reply["advice"] = self._connect_advice
         session.transport = context.transport
         if context.transport in HTTP_TRANSPORTS:
             session.on_queued = None  # no longer pushed to by a websocket: its held connect is woken instead
@@ -449,7 +453,10 @@ class BayeuxServer:
     # ----- internals -------------------------------------------------------------------------------
 
     def _incoming(self, session: ServerSession | None, message: Message) -> bool:
-        return all(extension.incoming(session, message) for extension in self._hooks["incoming"])
+        for extension in self._hooks["incoming"]:  # noqa: SIM110 - no generator for every message
+            if not extension.incoming(session, message):
+                return False
+        return True
 
     def _outgoing(self, session: ServerSession | None, reply: Message) -> Message:
         if session is not None:
