@@ -38,6 +38,7 @@ RemovedListener = Callable[[ServerSession, str], None]
 _SESSION_META = frozenset(("/meta/connect", "/meta/subscribe", "/meta/unsubscribe", "/meta/disconnect"))
 E = TypeVar("E", bound=Extension)
 _UNRESOLVED = object()  # the owner of a batch's request, before the policy has been asked
+_NUMBER = (int, float)  # a tuple, not `int | float`, which would be made anew at each connect
 
 
 @dataclass(slots=True)
@@ -87,6 +88,7 @@ class BayeuxServer:
         self.connections: set[Any] = set()
         # One advice object for every connect reply (the options do not change): held connects are many.
         self._connect_advice = self._advice()
+        self._lifetime = (self.options.interval + self.options.max_interval) / 1000  # of a session, after a connect
 
     # ----- server-side API -------------------------------------------------------------------------
 
@@ -348,7 +350,7 @@ class BayeuxServer:
         self._touch(session)
         timeout = self.options.timeout / 1000
         advice = message.get("advice")
-        if isinstance(advice, dict) and isinstance(advice.get("timeout"), int | float):
+        if isinstance(advice, dict) and isinstance(advice.get("timeout"), _NUMBER):
             timeout = min(timeout, max(0.0, advice["timeout"] / 1000))
         if not session.connected:
             session.connected = True
@@ -511,7 +513,7 @@ class BayeuxServer:
         return 1
 
     def _touch(self, session: ServerSession) -> None:
-        session.expires_at = time.monotonic() + (self.options.interval + self.options.max_interval) / 1000
+        session.expires_at = time.monotonic() + self._lifetime
 
     def _advice(self) -> dict[str, Any]:
         return {"reconnect": "retry", "interval": self.options.interval, "timeout": self.options.timeout}

@@ -170,7 +170,8 @@ class ServerSession:
     def delivered(self, messages: list[Queued]) -> None:
         """These messages have left for good: they no longer count against the bounds."""
         self._count -= len(messages)
-        self._bytes -= sum(size for _, size in messages)
+        for _, size in messages:  # mostly one or two: no generator for them
+            self._bytes -= size
 
     def requeue(self, messages: list[Queued], *, recount: bool = False) -> None:
         """Taken messages that must leave again (not written, or not acknowledged): back to the front.

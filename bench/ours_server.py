@@ -32,7 +32,7 @@ def main() -> None:
         "--loop",
         choices=("uvloop", "asyncio"),
         default="uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
-        help="the event loop (default: uvloop when it is installed, as `gwsim serve` chooses)",
+        help="the event loop (default: uvloop when it is installed)",
     )
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
