@@ -239,29 +239,34 @@ class _HeldPoll(asyncio.Protocol):
         if transport.is_closing():
             held.session.release(held.waiter)
             return
-        _resume(handler, transport)
         finished = server.finish(held)
         body = orjson.dumps(finished if self.replies is None else self.replies + finished)
         transport.write(_HEAD % len(body) + body)
-        if self.early:
+        if _resume(handler, transport) and self.early:
             handler.data_received(self.early)
 
 
-def _resume(handler: RequestHandler, transport: asyncio.Transport) -> None:
+def _resume(handler: RequestHandler, transport: asyncio.Transport) -> bool:
     """Give a connection back to aiohttp's handler after a held poll: what its `connection_made` does for a
     new connection, less what this one kept (its socket options, its place among the server's
     connections), which on uvloop cost as much again as the rest of the connect cycle.
 
     Its request loop starts again, and its keep-alive timer runs from now: the one the handler has, if
     still pending, is moved to the new closing time when it fires, as aiohttp does between requests.
+    Unless the server is shutting down (it closed the handler while the poll was held, a poll its
+    shutdown answered): then the connection closes once the reply is written, and this says False.
     """
     loop = asyncio.get_running_loop()
     handler.transport = transport
+    if handler._close or handler._force_close:
+        transport.close()
+        return False
     handler._keepalive = True  # the loop ended on a response that did not keep alive
     handler._next_keepalive_close_time = close = loop.time() + handler._keepalive_timeout
     if handler._keepalive_handle is None:
         handler._keepalive_handle = loop.call_at(close, handler._process_keepalive)
     handler._task_handler = loop.create_task(handler.start())
+    return True
 
 
 def _error(status: int, text: str, name: str | None = None) -> web.Response:

@@ -170,3 +170,26 @@ async def test_a_connection_given_back_after_a_held_poll_is_closed_when_it_stays
     finally:
         connection.writer.close()
         await runner.cleanup()
+
+
+async def test_a_server_shutting_down_answers_its_held_polls_and_closes_their_connections():
+    server = bayeux.BayeuxServer(bayeux.Options())
+    app = web.Application()
+    bayeux.mount(app, "/cometd", server)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    connection = await KeptAlive.open(f"http://127.0.0.1:{port}/cometd")
+    try:
+        client_id = await connection.session("/room")
+        connection.send([connection.connect(client_id)])
+        await until(lambda: len(server.deadlines) == 1)
+        await asyncio.wait_for(runner.cleanup(), WAIT)  # not held up by the poll, which waits 30 s
+        replies = await connection.receive()
+        assert replies[-1]["channel"] == "/meta/connect" and replies[-1]["advice"]["reconnect"] == "handshake"
+        async with asyncio.timeout(WAIT):
+            assert await connection.reader.read() == b"", "the server closed the connection"
+    finally:
+        connection.writer.close()
