@@ -7,6 +7,7 @@ replies are wrapped, so they share one handler.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import re
 import secrets
 from typing import Any
@@ -242,19 +243,22 @@ class _HeldPoll(asyncio.Protocol):
         finished = server.finish(held)
         body = orjson.dumps(finished if self.replies is None else self.replies + finished)
         transport.write(_HEAD % len(body) + body)
-        if _resume(handler, transport) and self.early:
+        if _resume(handler, transport, server.connection_context) and self.early:
             handler.data_received(self.early)
 
 
-def _resume(handler: RequestHandler, transport: asyncio.Transport) -> bool:
+def _resume(handler: RequestHandler, transport: asyncio.Transport, context: contextvars.Context) -> bool:
     """Give a connection back to aiohttp's handler after a held poll: what its `connection_made` does for a
     new connection, less what this one kept (its socket options, its place among the server's
     connections), which on uvloop cost as much again as the rest of the connect cycle.
 
     Its request loop starts again, and its keep-alive timer runs from now: the one the handler has, if
     still pending, is moved to the new closing time when it fires, as aiohttp does between requests.
-    Unless the server is shutting down (it closed the handler while the poll was held, a poll its
-    shutdown answered): then the connection closes once the reply is written, and this says False.
+    The loop runs in a copy of `context`, the one connections begin in, as it did when the connection
+    was new: not in the context of the request that was held, whose middlewares may have set variables
+    in it that must not reach the connection's next requests. Unless the server is shutting down (it
+    closed the handler while the poll was held, a poll its shutdown answered): then the connection
+    closes once the reply is written, and this says False.
     """
     loop = asyncio.get_running_loop()
     handler.transport = transport
@@ -265,7 +269,7 @@ def _resume(handler: RequestHandler, transport: asyncio.Transport) -> bool:
     handler._next_keepalive_close_time = close = loop.time() + handler._keepalive_timeout
     if handler._keepalive_handle is None:
         handler._keepalive_handle = loop.call_at(close, handler._process_keepalive)
-    handler._task_handler = loop.create_task(handler.start())
+    handler._task_handler = loop.create_task(handler.start(), context=context.copy())
     return True
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
 from collections.abc import Awaitable, Callable, Hashable, Iterable
@@ -84,6 +85,9 @@ class BayeuxServer:
         self._removed_listeners: list[RemovedListener] = []
         self._sweeper: asyncio.Task[None] | None = None
         self.deadlines = Deadlines()  # the timeouts of held connects, on every transport
+        # The context the application's connections begin in (its startup's, once started): a transport
+        # that gives a connection back to aiohttp starts the connection's work in a copy of it.
+        self.connection_context = contextvars.Context()
         # Open connections the server's transports own outright (websockets), closed when it stops.
         self.connections: set[Any] = set()
         # One advice object for every connect reply (the options do not change): held connects are many.
@@ -165,6 +169,7 @@ class BayeuxServer:
             listener(session, reason)
 
     async def start(self) -> None:
+        self.connection_context = contextvars.copy_context()
         if self._sweeper is None:
             self._sweeper = asyncio.create_task(self._sweep(), name="bayeux-sweeper")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import gc
 import json
 import re
@@ -193,3 +194,50 @@ async def test_a_server_shutting_down_answers_its_held_polls_and_closes_their_co
             assert await connection.reader.read() == b"", "the server closed the connection"
     finally:
         connection.writer.close()
+
+
+TAG: contextvars.ContextVar[str] = contextvars.ContextVar("tag", default="none")
+
+
+async def test_what_a_request_set_in_its_context_does_not_reach_the_next_request_after_a_held_poll():
+    """A middleware's context variable, set for one request, is not seen by a later request on the same
+    connection because a held poll came between them."""
+
+    @web.middleware
+    async def tag(request: web.Request, handler: Any) -> web.StreamResponse:
+        if "X-Tag" in request.headers:
+            TAG.set(request.headers["X-Tag"])
+        return await handler(request)
+
+    async def probe(request: web.Request) -> web.Response:
+        return web.Response(text=TAG.get())
+
+    server = bayeux.BayeuxServer(bayeux.Options())
+    app = web.Application(middlewares=[tag])
+    app.router.add_get("/probe", probe)
+    bayeux.mount(app, "/cometd", server)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    connection = await KeptAlive.open(f"http://127.0.0.1:{port}/cometd")
+    try:
+        client_id = await connection.session("/room")
+        body = json.dumps([connection.connect(client_id)]).encode()
+        connection.writer.write(
+            f"POST /cometd HTTP/1.1\r\nHost: x\r\nX-Tag: secret\r\nCookie: BAYEUX_BROWSER=b{id(connection)}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        await until(lambda: len(server.deadlines) == 1)
+        server.publish("/room", {"n": 1})
+        await connection.receive()
+        connection.writer.write(b"GET /probe HTTP/1.1\r\nHost: x\r\n\r\n")
+        async with asyncio.timeout(WAIT):
+            head = await connection.reader.readuntil(b"\r\n\r\n")
+            length = int(re.search(rb"Content-Length: (\d+)", head, re.I).group(1))  # type: ignore[union-attr]
+            assert await connection.reader.readexactly(length) == b"none"
+    finally:
+        connection.writer.close()
+        await runner.cleanup()
