@@ -1,4 +1,5 @@
-"""Held long polls: their timeouts kept in shared slots, and what a held poll keeps of its connection."""
+"""Held long polls: their timeouts kept in shared slots, what a held poll keeps of its connection and of
+its request, and the one encoding of a message that every reply carries."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 import re
 from typing import Any
 
+import orjson
 from aiohttp import web
 from bayeux_harness import WAIT, until
 from yarl import URL
@@ -241,3 +243,26 @@ async def test_what_a_request_set_in_its_context_does_not_reach_the_next_request
     finally:
         connection.writer.close()
         await runner.cleanup()
+
+
+async def test_a_message_is_encoded_once_and_that_encoding_is_in_every_held_connect_reply():
+    server = bayeux.BayeuxServer(bayeux.Options())
+    context = bayeux.server.Context("long-polling", None, None)  # type: ignore[arg-type]
+    held: list[HeldConnect] = []
+    for _ in range(3):
+        handshake = [{"channel": "/meta/handshake", "version": "1.0", "supportedConnectionTypes": ["long-polling"]}]
+        client_id = (await server.process(handshake, context)).replies[0]["clientId"]
+        first = (await server.process([KeptAlive.connect(client_id)], context)).held
+        assert first is not None
+        server.finish(first)  # the first connect is answered at once
+        subscribe = {"channel": "/meta/subscribe", "clientId": client_id, "subscription": "/room"}
+        assert (await server.process([subscribe], context)).replies[0]["successful"] is True
+        outcome = await server.process([KeptAlive.connect(client_id)], context)
+        assert outcome.held is not None
+        held.append(outcome.held)
+    assert server.publish("/room", {"n": 1}) == 3
+    replies = [server.finish(connect) for connect in held]
+    encoded = replies[0][0]
+    assert all(reply[0] is encoded for reply in replies), "one encoding, shared by every reply"
+    assert json.loads(orjson.dumps(replies[1]))[0] == {"channel": "/room", "data": {"n": 1}}
+    await server.stop()
