@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+import sys
 import time
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -393,6 +394,7 @@ class BayeuxServer:
             reply.update(unknown_session(message))
             return reply
         for name in names:
+            name = sys.intern(name)  # one string of a channel's name, however many sessions subscribe to it
             session.subscriptions.add(name)
             self._subscribers.setdefault(name, set()).add(session)
         await self.store.saved(session)
@@ -498,6 +500,8 @@ class BayeuxServer:
             return None
         if session.id not in self.sessions:  # gone while the policy was asked
             return None
+        if browser is not None and browser == session.browser_id:
+            context.browser_id = session.browser_id  # the same cookie: the session's string, not a copy, is kept
         return session
 
     def _adopt(self, session: ServerSession) -> None:
