@@ -144,8 +144,9 @@ def _detachable(request: web.Request, held: HeldConnect) -> bool:
         held.timeout > 0
         and not held.waiter.done()
         and not getattr(handler, "_messages", True)
-        # aiohttp closes a keep-alive connection that has been quiet this long: it must outlast the wait.
-        and getattr(handler, "_keepalive_timeout", 0) > held.timeout + 1
+        # aiohttp closes a connection quiet for this long, but not while its request loop has ended for a
+        # held poll (whatever the poll's timeout): the timer starts again with the loop (`_resume`).
+        and getattr(handler, "_keepalive_timeout", 0) > 0
     )
 
 

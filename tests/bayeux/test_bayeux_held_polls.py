@@ -266,3 +266,30 @@ async def test_a_message_is_encoded_once_and_that_encoding_is_in_every_held_conn
     assert all(reply[0] is encoded for reply in replies), "one encoding, shared by every reply"
     assert json.loads(orjson.dumps(replies[1]))[0] == {"channel": "/room", "data": {"n": 1}}
     await server.stop()
+
+
+async def test_a_poll_held_longer_than_the_keep_alive_timeout_keeps_its_connection():
+    server = bayeux.BayeuxServer(bayeux.Options(timeout=1000))
+    app = web.Application()
+    bayeux.mount(app, "/cometd", server)
+    runner = web.AppRunner(app, keepalive_timeout=0.3)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    connection = await KeptAlive.open(f"http://127.0.0.1:{port}/cometd")
+    try:
+        client_id = await connection.session("/room")
+        before = _live_requests()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        connection.send([connection.connect(client_id)])
+        await until(lambda: len(server.deadlines) == 1)
+        assert _live_requests() <= before, "held without its request"
+        replies = await connection.receive()
+        assert loop.time() - started >= 1.0 and replies[-1]["successful"] is True
+        async with asyncio.timeout(WAIT):
+            assert await connection.reader.read() == b"", "then closed, once quiet for the keep-alive timeout"
+    finally:
+        connection.writer.close()
+        await runner.cleanup()
