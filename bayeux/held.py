@@ -39,6 +39,7 @@ class Deadlines:
         self._slots: dict[int, dict[asyncio.Future[None], None]] = {}
 
     def __len__(self) -> int:
+        """How many held connects wait for their timeout (counted over the slots: for tests and tools)."""
         return sum(len(due) for due in self._slots.values())
 
     def start(self, held: HeldConnect) -> None:
