@@ -10,29 +10,38 @@ from __future__ import annotations
 
 from typing import Any
 
-_STRING_FIELDS = ("clientId", "connectionType", "version", "minimumVersion")
-_OBJECT_FIELDS = ("ext", "advice")
+# The type each field the server reads must have, as the error says it.
+_KINDS: dict[str, tuple[type, str]] = {
+    "clientId": (str, "a string"),
+    "connectionType": (str, "a string"),
+    "version": (str, "a string"),
+    "minimumVersion": (str, "a string"),
+    "ext": (dict, "an object"),
+    "advice": (dict, "an object"),
+}
 MAX_ID = 256  # characters of an `id`, which every reply echoes
+_NESTING = (dict, list)  # a tuple, not `dict | list`, which would be made anew at each check
 
 
 def problem(message: dict[str, Any], max_depth: int) -> str | None:
-    """What is wrong with `message`, naming the field; None when the server may read it."""
-    if "id" in message and not valid_id(message["id"]):
-        return f"id must be a number or a string of at most {MAX_ID} characters"
-    for name in _STRING_FIELDS:
-        if name in message and not isinstance(message[name], str):
-            return f"{name} must be a string"
-    for name in _OBJECT_FIELDS:
-        if name in message and not isinstance(message[name], dict):
-            return f"{name} must be an object"
-    offered = message.get("supportedConnectionTypes")
-    if "supportedConnectionTypes" in message and not _strings(offered):
-        return "supportedConnectionTypes must be a list of strings"
-    subscription = message.get("subscription")
-    if subscription is not None and not isinstance(subscription, str) and not _strings(subscription):
-        return "subscription must be a string or a list of strings"
+    """What is wrong with `message`, naming the field; None when the server may read it.
+
+    One pass over the fields, since every message of every batch comes here: a message with several
+    wrong fields is answered about the first of them."""
     for name, value in message.items():
-        if isinstance(value, dict | list) and depth(value, max_depth) > max_depth:
+        kind = _KINDS.get(name)
+        if kind is not None:
+            if not isinstance(value, kind[0]):
+                return f"{name} must be {kind[1]}"
+        elif name == "id":
+            if not valid_id(value):
+                return f"id must be a number or a string of at most {MAX_ID} characters"
+        elif name == "supportedConnectionTypes":
+            if not _strings(value):
+                return "supportedConnectionTypes must be a list of strings"
+        elif name == "subscription" and value is not None and not isinstance(value, str) and not _strings(value):
+            return "subscription must be a string or a list of strings"
+        if isinstance(value, _NESTING) and depth(value, max_depth) > max_depth:
             return f"{name} is nested deeper than {max_depth} levels"
     return None
 
@@ -60,6 +69,6 @@ def depth(value: object, limit: int) -> int:
                 return deepest
         children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
         for child in children:
-            if isinstance(child, dict | list):
+            if isinstance(child, _NESTING):
                 stack.append((child, level + 1))
     return deepest

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
+import sys
 import time
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ from aiohttp import web
 from . import channel, message_check
 from .ack import AcknowledgeExtension
 from .extension import HOOKS, Extension, overrides
-from .held import HeldConnect, expire
+from .held import Deadlines, HeldConnect
 from .options import Options
 from .policy import SecurityPolicy
 from .replies import error_string, fail, failure, reply_to, unknown_session
@@ -38,6 +40,7 @@ RemovedListener = Callable[[ServerSession, str], None]
 _SESSION_META = frozenset(("/meta/connect", "/meta/subscribe", "/meta/unsubscribe", "/meta/disconnect"))
 E = TypeVar("E", bound=Extension)
 _UNRESOLVED = object()  # the owner of a batch's request, before the policy has been asked
+_NUMBER = (int, float)  # a tuple, not `int | float`, which would be made anew at each connect
 
 
 @dataclass(slots=True)
@@ -82,10 +85,15 @@ class BayeuxServer:
         self._listeners: list[tuple[str, PublishListener]] = []
         self._removed_listeners: list[RemovedListener] = []
         self._sweeper: asyncio.Task[None] | None = None
+        self.deadlines = Deadlines()  # the timeouts of held connects, on every transport
+        # The context the application's connections begin in (its startup's, once started): a transport
+        # that gives a connection back to aiohttp starts the connection's work in a copy of it.
+        self.connection_context = contextvars.Context()
         # Open connections the server's transports own outright (websockets), closed when it stops.
         self.connections: set[Any] = set()
         # One advice object for every connect reply (the options do not change): held connects are many.
         self._connect_advice = self._advice()
+        self._lifetime = (self.options.interval + self.options.max_interval) / 1000  # of a session, after a connect
 
     # ----- server-side API -------------------------------------------------------------------------
 
@@ -162,6 +170,7 @@ class BayeuxServer:
             listener(session, reason)
 
     async def start(self) -> None:
+        self.connection_context = contextvars.copy_context()
         if self._sweeper is None:
             self._sweeper = asyncio.create_task(self._sweep(), name="bayeux-sweeper")
 
@@ -256,18 +265,16 @@ class BayeuxServer:
         """Wait for a held connect to be due: messages are queued, its timeout passed, or it was superseded."""
         browser = self.holding(context)
         waiter = held.waiter
-        timer = None
         try:
             if held.timeout > 0 and not waiter.done():
-                # The session's own future and one timer: no future, task or coroutine more per connect.
-                timer = asyncio.get_running_loop().call_later(held.timeout, expire, waiter)
+                # The session's own future and a place among the deadlines: no future, task or timer more.
+                self.deadlines.start(held)
                 await waiter
         except asyncio.CancelledError:
             held.session.release(waiter)
             raise
         finally:
-            if timer is not None:
-                timer.cancel()
+            self.deadlines.stop(held)
             self.held_over(held, browser)
 
     def finish(self, held: HeldConnect) -> list[Any]:
@@ -299,13 +306,15 @@ class BayeuxServer:
         held.kept = kept
         if not kept:
             session.delivered(taken)
-        return [*(fragment for fragment, _ in taken), self._outgoing(session, held.reply)]
+        encoded: list[Any] = [fragment for fragment, _ in taken]
+        encoded.append(self._outgoing(session, held.reply))
+        return encoded
 
     def undelivered(self, held: HeldConnect) -> None:
         """A transport could not write a connect reply: keep its messages for the next connect."""
-        taken, held.taken = held.taken, []
+        taken, held.taken = held.taken, None
         session = held.session
-        if session.id not in self.sessions:
+        if taken is None or session.id not in self.sessions:
             return
         if held.kept:
             for extension in self._hooks["unsent"]:
@@ -338,14 +347,16 @@ class BayeuxServer:
 
     def _connect(self, session: ServerSession, message: Message, context: Context) -> HeldConnect:
         reply = reply_to(message)
-        reply.update(clientId=session.id, successful=True, advice=self._connect_advice)
+        reply["clientId"] = session.id
+        reply["successful"] = True
+        reply["advice"] = self._connect_advice
         session.transport = context.transport
         if context.transport in HTTP_TRANSPORTS:
             session.on_queued = None  # no longer pushed to by a websocket: its held connect is woken instead
         self._touch(session)
         timeout = self.options.timeout / 1000
         advice = message.get("advice")
-        if isinstance(advice, dict) and isinstance(advice.get("timeout"), int | float):
+        if isinstance(advice, dict) and isinstance(advice.get("timeout"), _NUMBER):
             timeout = min(timeout, max(0.0, advice["timeout"] / 1000))
         if not session.connected:
             session.connected = True
@@ -383,6 +394,7 @@ class BayeuxServer:
             reply.update(unknown_session(message))
             return reply
         for name in names:
+            name = sys.intern(name)  # one string of a channel's name, however many sessions subscribe to it
             session.subscriptions.add(name)
             self._subscribers.setdefault(name, set()).add(session)
         await self.store.saved(session)
@@ -450,7 +462,10 @@ class BayeuxServer:
     # ----- internals -------------------------------------------------------------------------------
 
     def _incoming(self, session: ServerSession | None, message: Message) -> bool:
-        return all(extension.incoming(session, message) for extension in self._hooks["incoming"])
+        for extension in self._hooks["incoming"]:  # noqa: SIM110 - no generator for every message
+            if not extension.incoming(session, message):
+                return False
+        return True
 
     def _outgoing(self, session: ServerSession | None, reply: Message) -> Message:
         if session is not None:
@@ -485,6 +500,8 @@ class BayeuxServer:
             return None
         if session.id not in self.sessions:  # gone while the policy was asked
             return None
+        if browser is not None and browser == session.browser_id:
+            context.browser_id = session.browser_id  # the same cookie: the session's string, not a copy, is kept
         return session
 
     def _adopt(self, session: ServerSession) -> None:
@@ -505,7 +522,7 @@ class BayeuxServer:
         return 1
 
     def _touch(self, session: ServerSession) -> None:
-        session.expires_at = time.monotonic() + (self.options.interval + self.options.max_interval) / 1000
+        session.expires_at = time.monotonic() + self._lifetime
 
     def _advice(self) -> dict[str, Any]:
         return {"reconnect": "retry", "interval": self.options.interval, "timeout": self.options.timeout}

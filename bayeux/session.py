@@ -76,14 +76,16 @@ class ServerSession:
         # Called when the queue goes from empty to not empty, instead of waking the held connect: how the
         # websocket the session is connected on learns that it has something to write.
         self.on_queued: Callable[[ServerSession], None] | None = None
-        self._queue: list[Queued] = []  # not a deque: an empty deque weighs 600 bytes, a list 56
+        # Not a deque (an empty one weighs 600 bytes), and no list while nothing is queued (an idle session
+        # has none to keep, and a reply that takes everything leaves none to make anew).
+        self._queue: list[Queued] | None = None
         self._count = 0  # messages pending: queued, or kept by an extension until acknowledged
         self._bytes = 0  # their encoded size
         self._queue_bytes = 0  # the encoded size of what is queued, not yet sent
         self._waiter: asyncio.Future[None] | None = None
 
     def __repr__(self) -> str:
-        return f"<ServerSession {self.id[:8]} user={self.user!r} queued={len(self._queue)}>"
+        return f"<ServerSession {self.id[:8]} user={self.user!r} queued={len(self._queue or ())}>"
 
     @property
     def pending(self) -> int:
@@ -105,8 +107,12 @@ class ServerSession:
             raise QueueFull(f"session {self.id} has {self._count} undelivered messages")
         if self._bytes + queued[1] > self.max_queue_bytes:
             raise QueueFull(f"session {self.id} has {self._bytes} bytes of undelivered messages")
-        was_empty = not self._queue
-        self._queue.append(queued)
+        queue = self._queue
+        was_empty = not queue
+        if queue is None:
+            self._queue = [queued]
+        else:
+            queue.append(queued)
         self._count += 1
         self._bytes += queued[1]
         self._queue_bytes += queued[1]
@@ -118,7 +124,7 @@ class ServerSession:
 
     def discard(self) -> None:
         """Forget every pending message: the session has ended, and what it held must not outlive it."""
-        self._queue = []
+        self._queue = None
         self._count = self._bytes = self._queue_bytes = 0
 
     def wake(self) -> None:
@@ -148,8 +154,10 @@ class ServerSession:
         stays queued for the next reply, which then goes at once: a large backlog leaves in bounded
         replies. They are still pending until `delivered` (or an extension) says they have left."""
         messages = self._queue
+        if messages is None:
+            return []
         if self._queue_bytes <= max_bytes:  # the usual case: everything fits in one reply
-            self._queue = []
+            self._queue = None
             self._queue_bytes = 0
             return messages
         count, size = 0, 0
@@ -158,7 +166,7 @@ class ServerSession:
                 break
             count += 1
             size += item_size
-        self._queue = messages[count:]
+        self._queue = messages[count:] or None
         self._queue_bytes -= size
         return messages[:count]
 
@@ -170,7 +178,8 @@ class ServerSession:
     def delivered(self, messages: list[Queued]) -> None:
         """These messages have left for good: they no longer count against the bounds."""
         self._count -= len(messages)
-        self._bytes -= sum(size for _, size in messages)
+        for _, size in messages:  # mostly one or two: no generator for them
+            self._bytes -= size
 
     def requeue(self, messages: list[Queued], *, recount: bool = False) -> None:
         """Taken messages that must leave again (not written, or not acknowledged): back to the front.
@@ -181,7 +190,7 @@ class ServerSession:
             self._bytes += sum(size for _, size in messages)
         if messages:
             was_empty = not self._queue
-            self._queue = messages + self._queue
+            self._queue = messages + (self._queue or [])
             self._queue_bytes += sum(size for _, size in messages)
             if was_empty:
                 if self.on_queued is None:

@@ -11,7 +11,7 @@ end of the event loop's turn, in one frame with whatever else became due in that
 for a `/meta/connect` round trip and without a task per delivery. A session whose messages must leave in
 connect replies (`connect_delivery_only`, the acknowledge extension's sessions, whose batches are
 numbered) has its held connect answered at once instead, in that same frame. A held `/meta/connect` is
-its session's waiter future and a timer.
+its session's waiter future and a place among the server's deadlines.
 
 A client that does not read must cost bounded memory: while the transport's buffer is over its
 high-water mark nothing more is taken from the session, so messages wait where its bounds count them;
@@ -37,7 +37,6 @@ from .websocket_frames import FrameError
 
 log = logging.getLogger("bayeux")
 INBOX = 16  # frames read and not yet answered before the socket stops being read
-Entry = tuple[HeldConnect, asyncio.TimerHandle | None]
 
 
 async def handle(server: BayeuxServer, request: web.Request) -> web.StreamResponse:
@@ -104,7 +103,7 @@ class _Connection(asyncio.Protocol):
         self.reader: asyncio.Task[None] | None = None  # processes the inbox, while it is not empty
         self.writing_paused = False
         self.drain: asyncio.Future[None] | None = None
-        self.held: dict[asyncio.Future[None], Entry] = {}  # by the session's waiter future
+        self.held: dict[asyncio.Future[None], HeldConnect] = {}  # by the session's waiter future
         self.sessions: list[ServerSession] = []  # those whose queue tells this connection (`on_queued`)
         self.due: set[ServerSession] | None = None  # sessions with messages to push, None for none
         self.scheduled = False
@@ -166,9 +165,8 @@ class _Connection(asyncio.Protocol):
         """The socket is done: held connects are let go (their sessions can expire), nothing more is written."""
         self.transport = None
         self.server.connections.discard(self)
-        for held, timer in self.held.values():
-            if timer is not None:
-                timer.cancel()
+        for held in self.held.values():
+            self.server.deadlines.stop(held)
             held.waiter.remove_done_callback(self._woken)
             held.session.release(held.waiter)
         self.held.clear()
@@ -261,13 +259,12 @@ class _Connection(asyncio.Protocol):
                 self.sessions = [s for s in self.sessions if s.on_queued is self.notify]
                 self.sessions.append(session)
             waiter = held.waiter
-            timer = None
             if held.timeout > 0 and not waiter.done():
-                timer = asyncio.get_running_loop().call_later(held.timeout, expire, waiter)
+                self.server.deadlines.start(held)
                 waiter.add_done_callback(self._woken)
             else:
                 expire(waiter)
-            self.held[waiter] = (held, timer)
+            self.held[waiter] = held
         self._flush(replies, held)
 
     def queued(self, session: ServerSession) -> None:
@@ -305,12 +302,12 @@ class _Connection(asyncio.Protocol):
         if not paused:
             server = self.server
             tail: list[Any] = []
-            for waiter, (held, timer) in list(self.held.items()):
+            for waiter, held in list(self.held.items()):
                 session = held.session
                 if waiter.done() or (session.connect_delivery_only and session.has_messages()):
                     del self.held[waiter]
-                    if timer is not None:
-                        timer.cancel()
+                    if held.slot:
+                        server.deadlines.stop(held)
                         waiter.remove_done_callback(self._woken)
                     if self.due is not None:
                         self.due.discard(session)

@@ -156,7 +156,7 @@ async def run(args: argparse.Namespace) -> Results:
                         tried[(spec.label, transport)] = steps
             fanouts.extend(combined(results) for results in rounds.values())
         if not args.no_memory:
-            for spec in (s for s in specs if s.name in ("ours", "baseline")):
+            for spec in (s for s in specs if s.name in ("ours", "ours-asyncio", "baseline")):
                 for transport in transports:
                     print(f"== memory: {spec.label}, {transport}, {args.memory_sessions} idle sessions", flush=True)
                     measured = await measure(spec, transport, args.memory_sessions, ROOT)

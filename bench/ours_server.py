@@ -7,6 +7,8 @@ exactly as the peer servers run in their Node processes.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import importlib.util
 import resource
 
 from aiohttp import web
@@ -26,10 +28,22 @@ def make_app() -> web.Application:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument(
+        "--loop",
+        choices=("uvloop", "asyncio"),
+        default="uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
+        help="the event loop (default: uvloop when it is installed)",
+    )
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    web.run_app(make_app(), host="127.0.0.1", port=args.port, backlog=4096, print=None, access_log=None)
+    if args.loop == "uvloop":
+        import uvloop
+
+        loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()
+    else:
+        loop = asyncio.new_event_loop()
+    web.run_app(make_app(), host="127.0.0.1", port=args.port, backlog=4096, print=None, access_log=None, loop=loop)
 
 
 if __name__ == "__main__":

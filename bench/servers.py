@@ -39,6 +39,13 @@ SERVERS: dict[str, ServerSpec] = {
     "ours": ServerSpec(
         "ours", "bayeux (ours)", ("websocket", "long-polling"), (sys.executable, "-m", "bench.ours_server", "--port")
     ),
+    # the same server on asyncio's own event loop, for when uvloop (which `ours` runs on if installed) is not
+    "ours-asyncio": ServerSpec(
+        "ours-asyncio",
+        "bayeux (ours, asyncio loop)",
+        ("websocket", "long-polling"),
+        (sys.executable, "-m", "bench.ours_server", "--loop", "asyncio", "--port"),
+    ),
     "faye": ServerSpec("faye", "Faye", ("websocket", "long-polling"), ("node", str(HERE / "peers/faye_server.js"))),
     "cometd": ServerSpec("cometd", "CometD Node", ("long-polling",), ("node", str(HERE / "peers/cometd_server.js"))),
 }

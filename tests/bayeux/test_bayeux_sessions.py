@@ -6,6 +6,8 @@ import asyncio
 
 from bayeux_harness import WAIT, subscribed, until
 
+from bayeux.session import ServerSession, encode
+
 
 async def test_session_without_connect_expires_and_is_freed(bare):
     harness, client = await bare(max_interval=100, sweep_period=20)
@@ -148,3 +150,25 @@ def test_the_browser_cookie_is_read_among_others():
     assert cookie("XBAYEUX_BROWSER=no; BAYEUX_BROWSERX=no") is None
     assert cookie("a=1", "BAYEUX_BROWSER=second") == "second"
     assert cookie() is None
+
+
+async def test_a_session_queue_made_only_when_needed_keeps_order_and_counts():
+    """A session holds no queue while nothing waits: taking everything, discarding, requeueing and
+    partial takes still keep the messages in order and the counts right."""
+    session = ServerSession("someone", None, 100, 1 << 20)
+    assert not session.has_messages() and session.take(1000) == [] and session.pending == 0
+    first, second, third = (encode({"channel": "/c", "data": n}) for n in range(3))
+    session.enqueue(first)
+    session.enqueue(second)
+    assert session.has_messages() and session.pending == 2
+    taken = session.take(1 << 20)
+    assert taken == [first, second] and not session.has_messages()
+    session.requeue(taken)  # not written after all: back in front, still pending
+    session.enqueue(third)
+    assert session.take(first[1]) == [first], "a reply bound of one message takes one"
+    assert session.take(1 << 20) == [second, third] and session.pending == 3
+    session.delivered([first, second, third])
+    assert session.pending == 0 and session.pending_bytes == 0
+    session.enqueue(first)
+    session.discard()
+    assert not session.has_messages() and session.take(1000) == [] and session.pending == 0
