@@ -18,9 +18,10 @@ from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
 from . import origin, websocket_transport
+from .context import Context
 from .held import HeldConnect
 from .replies import error_string
-from .server import BayeuxServer, Context
+from .server import BayeuxServer
 
 _CALLBACK = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$")
 _MAX_CALLBACK = 128

@@ -1,7 +1,7 @@
 """The Bayeux protocol engine: meta channels, sessions, subscriptions and delivery.
 
 Transports hand it decoded batches and get back the replies; a `/meta/connect` that must wait comes back
-as a `HeldConnect` the transport awaits. Everything about the protocol lives here, so the long-polling,
+as a `HeldConnect` the transport awaits (`connects`). Everything about the protocol lives here, so the long-polling,
 callback-polling and websocket transports only move bytes.
 """
 
@@ -14,13 +14,13 @@ import logging
 import sys
 import time
 from collections.abc import Awaitable, Callable, Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
-
-from aiohttp import web
 
 from . import channel, message_check
 from .ack import AcknowledgeExtension
+from .connects import ConnectHolding
+from .context import UNRESOLVED, Context
 from .extension import HOOKS, Extension, overrides
 from .held import Deadlines, HeldConnect
 from .options import Options
@@ -33,24 +33,11 @@ log = logging.getLogger("bayeux")
 
 VERSION = "1.0"
 TRANSPORTS = ("websocket", "long-polling", "callback-polling")
-HTTP_TRANSPORTS = ("long-polling", "callback-polling")
 
 PublishListener = Callable[[ServerSession, Message], Awaitable[None] | None]
 RemovedListener = Callable[[ServerSession, str], None]
 _SESSION_META = frozenset(("/meta/connect", "/meta/subscribe", "/meta/unsubscribe", "/meta/disconnect"))
 E = TypeVar("E", bound=Extension)
-_UNRESOLVED = object()  # the owner of a batch's request, before the policy has been asked
-_NUMBER = (int, float)  # a tuple, not `int | float`, which would be made anew at each connect
-
-
-@dataclass(slots=True)
-class Context:
-    """Where a batch came from: the transport and the HTTP request (the websocket's upgrade request)."""
-
-    transport: str
-    request: web.Request
-    browser_id: str | None = None
-    owner: object = field(default=_UNRESOLVED, repr=False)  # who the request speaks for, asked once a batch
 
 
 @dataclass(slots=True)
@@ -59,7 +46,7 @@ class Outcome:
     held: HeldConnect | None = None
 
 
-class BayeuxServer:
+class BayeuxServer(ConnectHolding):
     """A Bayeux 1.0 server. Mount it with `bayeux.mount(app, path, server)`."""
 
     def __init__(
@@ -190,7 +177,7 @@ class BayeuxServer:
     async def process(self, batch: list[Any], context: Context) -> Outcome:
         """Answer one batch. Non-connect replies are immediate; a connect may come back held."""
         outcome = Outcome(replies=[])
-        context.owner = _UNRESOLVED  # credentials can change between a websocket's frames: ask again
+        context.owner = UNRESOLVED  # credentials can change between a websocket's frames: ask again
         try:
             await self._process(batch, context, outcome)
         except BaseException:
@@ -242,85 +229,6 @@ class BayeuxServer:
             else:
                 outcome.replies.append(self._outgoing(session, await self._publish(session, message)))
 
-    def holding(self, context: Context) -> str | None:
-        """A long poll of this browser is being held: what `max_sessions_per_browser` counts. Returns the
-        browser to give `held_over` when it is no longer held."""
-        browser = context.browser_id if context.transport in HTTP_TRANSPORTS else None
-        if browser is not None:
-            self._held_per_browser[browser] = self._held_per_browser.get(browser, 0) + 1
-        return browser
-
-    def held_over(self, held: HeldConnect, browser: str | None) -> None:
-        """A held connect is due (or gone): it no longer counts, and its session is renewed, so that the
-        sweeper does not take it before its reply is written."""
-        if browser is not None:
-            left = self._held_per_browser[browser] - 1
-            if left:
-                self._held_per_browser[browser] = left
-            else:
-                del self._held_per_browser[browser]
-        self._touch(held.session)
-
-    async def wait(self, held: HeldConnect, context: Context) -> None:
-        """Wait for a held connect to be due: messages are queued, its timeout passed, or it was superseded."""
-        browser = self.holding(context)
-        waiter = held.waiter
-        try:
-            if held.timeout > 0 and not waiter.done():
-                # The session's own future and a place among the deadlines: no future, task or timer more.
-                self.deadlines.start(held)
-                await waiter
-        except asyncio.CancelledError:
-            held.session.release(waiter)
-            raise
-        finally:
-            self.deadlines.stop(held)
-            self.held_over(held, browser)
-
-    def finish(self, held: HeldConnect) -> list[Any]:
-        """Complete a held connect: what to encode, its reply last, after the messages it carries.
-
-        Transports call it just before they write, so that a client that does not read keeps its messages
-        in its session, where the bounds count them, rather than in a transport's buffers.
-        """
-        session = held.session
-        current = session.is_current(held.waiter)
-        session.release(held.waiter)
-        if session.id not in self.sessions:
-            if session.left:
-                # The client said goodbye: as the reference server does, its held connect succeeds and tells
-                # it not to come back. `session_unknown` would send the CometD client to handshake again if
-                # this reply reached it before the /meta/disconnect reply.
-                held.reply["advice"] = {**held.reply.get("advice", {}), "reconnect": "none"}
-            else:
-                held.reply.update(unknown_session(held.reply))
-            return [held.reply]
-        self._touch(session)
-        if not current:
-            # Superseded by a newer connect of the same session: that one carries the messages.
-            return [self._outgoing(session, held.reply)]
-        taken = held.taken = session.take(self.options.max_reply_bytes)
-        kept = False
-        for extension in self._hooks["sending"]:
-            kept = extension.sending(session, held.reply, taken) or kept
-        held.kept = kept
-        if not kept:
-            session.delivered(taken)
-        encoded: list[Any] = [fragment for fragment, _ in taken]
-        encoded.append(self._outgoing(session, held.reply))
-        return encoded
-
-    def undelivered(self, held: HeldConnect) -> None:
-        """A transport could not write a connect reply: keep its messages for the next connect."""
-        taken, held.taken = held.taken, None
-        session = held.session
-        if taken is None or session.id not in self.sessions:
-            return
-        if held.kept:
-            for extension in self._hooks["unsent"]:
-                extension.unsent(session, held.reply, taken)
-        session.requeue(taken, recount=not held.kept)
-
     async def _handshake(self, message: Message, context: Context) -> Message:
         reply = reply_to(message)
         reply.update(version=VERSION, minimumVersion=VERSION, supportedConnectionTypes=list(TRANSPORTS))
@@ -344,38 +252,6 @@ class BayeuxServer:
         self._adopt(session)
         reply.update(clientId=session.id, successful=True, advice=self._advice())
         return self._outgoing(session, reply)
-
-    def _connect(self, session: ServerSession, message: Message, context: Context) -> HeldConnect:
-        reply = reply_to(message)
-        reply["clientId"] = session.id
-        reply["successful"] = True
-        reply["advice"] = self._connect_advice
-        session.transport = context.transport
-        if context.transport in HTTP_TRANSPORTS:
-            session.on_queued = None  # no longer pushed to by a websocket: its held connect is woken instead
-        self._touch(session)
-        timeout = self.options.timeout / 1000
-        advice = message.get("advice")
-        if isinstance(advice, dict) and isinstance(advice.get("timeout"), _NUMBER):
-            timeout = min(timeout, max(0.0, advice["timeout"] / 1000))
-        if not session.connected:
-            session.connected = True
-            timeout = 0.0
-        if (
-            timeout > 0
-            and context.transport in HTTP_TRANSPORTS
-            and context.browser_id is not None
-            and not session.held
-            and self._held_per_browser.get(context.browser_id, 0) >= self.options.max_sessions_per_browser
-        ):
-            reply["advice"] = {
-                "reconnect": "retry",
-                "interval": self.options.multi_session_interval,
-                "timeout": self.options.timeout,
-                "multiple-clients": True,
-            }
-            timeout = 0.0
-        return HeldConnect(session, reply, timeout, session.hold())
 
     async def _subscribe(self, session: ServerSession, message: Message) -> Message:
         reply, names = self._subscription_request(session, message)
@@ -489,7 +365,7 @@ class BayeuxServer:
             session = self.sessions.get(client_id)
         if session is None:
             return None
-        if context.owner is _UNRESOLVED:
+        if context.owner is UNRESOLVED:
             context.owner = await self.policy.identify(context.request)
         if context.owner is None or context.owner != session.user:
             log.info("session %s named by a request that does not speak for its user", session.id[:8])

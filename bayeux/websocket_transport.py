@@ -29,9 +29,10 @@ import orjson
 from aiohttp import web
 
 from . import origin, websocket_frames
+from .context import Context
 from .held import HeldConnect, expire
 from .replies import error_string
-from .server import BayeuxServer, Context
+from .server import BayeuxServer
 from .session import ServerSession
 from .websocket_frames import FrameError
 
