@@ -85,15 +85,25 @@ class BayeuxServer(ConnectHolding):
     # ----- server-side API -------------------------------------------------------------------------
 
     def publish(self, name: str, data: Any) -> int:
-        """Send `data` on `name` to every subscribed session; returns how many sessions got it."""
+        """Send `data` on `name` to every subscribed session, once however many of its subscriptions match
+        (the channel and wildcards over it); returns how many sessions got it."""
         queued: Queued | None = None
         reached = 0
+        first: tuple[ServerSession, ...] | None = None  # the sessions of the first pattern subscribed to
+        served: set[ServerSession] | None = None  # made only when a second pattern has subscribers too
         for pattern in channel.matching_patterns(name):
             subscribers = self._subscribers.get(pattern)
-            if subscribers:
-                queued = queued or encode({"channel": name, "data": data})
-                for session in tuple(subscribers):
-                    reached += self._enqueue(session, queued)
+            if not subscribers:
+                continue
+            queued = queued or encode({"channel": name, "data": data})
+            if first is None:
+                targets = first = tuple(subscribers)
+            else:
+                served = set(first) if served is None else served
+                targets = tuple(session for session in subscribers if session not in served)
+                served.update(targets)
+            for session in targets:
+                reached += self._enqueue(session, queued)
         return reached
 
     def deliver(self, user: Hashable, name: str, data: Any) -> int:

@@ -95,3 +95,15 @@ async def test_the_session_is_on_the_transport_asked_for(bare, transport: str) -
         await client.subscribe("/news")
         assert client.client_id is not None
         assert harness.server.sessions[client.client_id].transport == transport
+
+
+async def test_a_message_matching_several_subscriptions_of_a_session_reaches_it_once(bare, transport: str) -> None:
+    """As the reference server does: one copy per session, whichever of its subscriptions match."""
+    harness, _ = await bare()
+    inbox = Inbox()
+    async with BayeuxClient(harness.url, on_message=inbox, transport=transport) as client:
+        await client.subscribe("/news/today", "/news/*", "/**")
+        assert harness.server.publish("/news/today", {"n": 0}) == 1
+        harness.server.publish("/weather", {"n": 1})  # matches /** alone: it comes next, nothing between
+        received = [await inbox.next() for _ in range(2)]
+    assert [(m["channel"], m["data"]) for m in received] == [("/news/today", {"n": 0}), ("/weather", {"n": 1})]
