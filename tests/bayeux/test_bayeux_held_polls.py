@@ -20,6 +20,19 @@ from bayeux.held import Deadlines, HeldConnect
 from bayeux.session import ServerSession
 
 
+async def _serving(server: bayeux.BayeuxServer, **runner_options: Any) -> tuple[web.AppRunner, str]:
+    """`server` mounted at /cometd of an application served on a free loopback port: its runner, to clean
+    up, and the endpoint's URL."""
+    app = web.Application()
+    bayeux.mount(app, "/cometd", server)
+    runner = web.AppRunner(app, **runner_options)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, f"http://127.0.0.1:{port}/cometd"
+
+
 def _held(timeout: float) -> HeldConnect:
     session = ServerSession("someone", None, 10, 1 << 20)
     return HeldConnect(session, {"channel": "/meta/connect"}, timeout, session.hold())
@@ -154,14 +167,8 @@ async def test_a_connection_given_back_after_a_held_poll_is_closed_when_it_stays
     """aiohttp's keep-alive timeout applies again once a held poll is answered: a client that never
     sends another request does not keep its connection open for good."""
     server = bayeux.BayeuxServer(bayeux.Options(timeout=200))
-    app = web.Application()
-    bayeux.mount(app, "/cometd", server)
-    runner = web.AppRunner(app, keepalive_timeout=1.5)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    connection = await KeptAlive.open(f"http://127.0.0.1:{port}/cometd")
+    runner, url = await _serving(server, keepalive_timeout=1.5)
+    connection = await KeptAlive.open(url)
     try:
         client_id = await connection.session("/room")
         connection.send([connection.connect(client_id)])
@@ -177,14 +184,8 @@ async def test_a_connection_given_back_after_a_held_poll_is_closed_when_it_stays
 
 async def test_a_server_shutting_down_answers_its_held_polls_and_closes_their_connections():
     server = bayeux.BayeuxServer(bayeux.Options())
-    app = web.Application()
-    bayeux.mount(app, "/cometd", server)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    connection = await KeptAlive.open(f"http://127.0.0.1:{port}/cometd")
+    runner, url = await _serving(server)
+    connection = await KeptAlive.open(url)
     try:
         client_id = await connection.session("/room")
         connection.send([connection.connect(client_id)])
@@ -270,14 +271,8 @@ async def test_a_message_is_encoded_once_and_that_encoding_is_in_every_held_conn
 
 async def test_a_poll_held_longer_than_the_keep_alive_timeout_keeps_its_connection():
     server = bayeux.BayeuxServer(bayeux.Options(timeout=1000))
-    app = web.Application()
-    bayeux.mount(app, "/cometd", server)
-    runner = web.AppRunner(app, keepalive_timeout=0.3)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    connection = await KeptAlive.open(f"http://127.0.0.1:{port}/cometd")
+    runner, url = await _serving(server, keepalive_timeout=0.3)
+    connection = await KeptAlive.open(url)
     try:
         client_id = await connection.session("/room")
         before = _live_requests()
