@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import os
 import sys
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ from .core.profiles import PROFILES, REFERENCE
 from .recording import command as recording_commands
 from .scenario import command as scenario_commands
 
+LOOPS = ("auto", "asyncio", "uvloop")
 CLOCKS = ("real", "virtual")
 
 
@@ -71,6 +73,12 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
         help="with --engine redis: the URL other processes reach this one at (default http://HOST:PORT as"
         " bound; GWSIM_ADVERTISE)",
     )
+    options.add_argument(
+        "--loop",
+        choices=LOOPS,
+        help="the event loop: uvloop when it is installed (auto, the default; the uvloop extra installs it),"
+        " or asyncio's own (GWSIM_LOOP)",
+    )
     serve = commands.add_parser("serve", parents=[options], help="serve the REST API and CometD notifications")
     serve.set_defaults(handler=_serve)
     scenario_commands.add_commands(commands)
@@ -114,6 +122,9 @@ def _fill_from_environment(
     args.journal_size = number("journal_size", 1000)
     args.engine = pick("engine", None)
     args.advertise = pick("advertise", None)
+    args.loop = pick("loop", "auto", LOOPS)
+    if args.loop == "uvloop" and importlib.util.find_spec("uvloop") is None:
+        parser.error("--loop uvloop: uvloop is not installed (pip install 'gws-simulator[uvloop]')")
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -121,13 +132,24 @@ def _serve(args: argparse.Namespace) -> int:
 
     logs.configure(logs.level_of(args.verbose, args.log_level), args.log_format)
     if args.command != "record":
-        return asyncio.run(serve(args))
+        with _runner(args.loop) as runner:
+            return runner.run(serve(args))
     if args.contact_center:  # the recording names the file wherever it is replayed from
         args.contact_center = str(Path(args.contact_center).resolve())
-    with open(args.output, "wb") as recording:
-        code = asyncio.run(serve(args, recording))
+    with open(args.output, "wb") as recording, _runner(args.loop) as runner:
+        code = runner.run(serve(args, recording))
     print(f"gwsim: recorded to {args.output}", file=sys.stderr)
     return code
+
+
+def _runner(loop: str) -> asyncio.Runner:
+    """uvloop's event loop where it is installed (its sockets and timers are C, which the Bayeux server's
+    long-polling measures at Faye's CPU per message, against 1.2 times on asyncio's), else asyncio's own."""
+    if loop == "asyncio" or importlib.util.find_spec("uvloop") is None:
+        return asyncio.Runner()
+    import uvloop
+
+    return asyncio.Runner(loop_factory=uvloop.new_event_loop)
 
 
 if __name__ == "__main__":

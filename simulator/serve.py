@@ -123,6 +123,7 @@ def print_banner(center: ContactCenter, host: str, port: int) -> None:
         f"  OpenAPI description: {base}/api/v2/openapi.json",
         f"  Statistics API: {base}/api/v1/stats/{{objectId}}",
         f"  profile {site.profile}; CSRF {'on' if site.csrf else 'off'}; browser origins: {origins}",
+        f"  event loop: {type(asyncio.get_running_loop()).__module__.split('.')[0]}",
         f"  health (no credentials): {base}/health",
         f"  simulator control (admins): {base}/sim/calls, /sim/clock, /sim/journal, /sim/recording, /sim/reset,"
         " /sim/state",

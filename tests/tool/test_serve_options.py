@@ -3,6 +3,7 @@ the banner after the bind, a clear bind error; and GET /health and the request j
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -41,7 +42,8 @@ def serving(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[int
             banner.append(line)
             if BANNER_END in line:
                 break
-        port = re.search(r"http://[^:]+:(\d+)/api/v2", "".join(banner))
+        process.banner = "".join(banner)  # type: ignore[attr-defined]
+        port = re.search(r"http://[^:]+:(\d+)/api/v2", process.banner)  # type: ignore[attr-defined]
         assert port, "".join(banner) + process.stderr.read() if process.stderr else ""
         yield int(port.group(1)), process
     finally:
@@ -214,3 +216,29 @@ async def test_the_journal_filters_is_bounded_clears_and_is_for_admins(served) -
         assert (await answer.json())["statusCode"] == 0
     async with http.get(f"{url}/sim/journal", headers=ADMIN) as answer:
         assert (await answer.json())["requests"] == []
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+async def test_the_chosen_event_loop_serves_rest_and_long_polling(loop: str) -> None:
+    """uvloop where it is installed (the default) or asyncio's own: either serves a CometD long-polling
+    session the notification a REST request causes, and the banner names the loop."""
+    from bayeux.client import BayeuxClient
+
+    if loop == "uvloop":
+        pytest.importorskip("uvloop")  # the test extra installs it wherever uvloop exists
+    with serving("--port", "0", "--loop", loop) as (port, process):
+        base = f"http://127.0.0.1:{port}"
+        arrived: asyncio.Queue[dict] = asyncio.Queue()
+        headers = basic_auth("agent1@example.com", "password")
+        async with aiohttp.ClientSession() as http, BayeuxClient(
+            f"{base}/api/v2/notifications", http=http, headers=headers, on_message=arrived.put_nowait,
+            transport="long-polling",
+        ) as client:  # fmt: skip
+            await client.subscribe("/v2/me/devices")
+            answer = await http.post(f"{base}/api/v2/me", json={"operationName": "StartContactCenterSession"},
+                                     headers=headers)  # fmt: skip
+            assert answer.status == 200
+            message = await asyncio.wait_for(arrived.get(), 10)
+        banner = getattr(process, "banner", "")
+    assert message["channel"] == "/v2/me/devices"
+    assert f"event loop: {loop}" in banner, banner
