@@ -369,3 +369,18 @@ def test_an_agent_state_on_me_goes_to_the_devices_logged_in_when_a_new_one_is_no
     with pytest.raises(Refusal) as refused:
         world.agent_operate(agent.id, "Ready", {})
     assert refused.value.state == "Logout"
+
+
+def test_do_not_disturb_on_me_sets_the_devices_not_yet_on_and_is_refused_when_all_are():
+    world, _seen = _world()
+    agent = world.center.user_named("agent1@example.com")
+    assert agent is not None
+    world.agent_operate(agent.id, "StartContactCenterSession", {"place": "Spare desk"})
+    first, second = agent.device_ids
+    world.device_operate(agent.id, second, "DoNotDisturbOn", {})
+    world.agent_operate(agent.id, "DoNotDisturbOn", {})
+    assert [world.device_state(device).do_not_disturb for device in (first, second)] == ["On", "On"]
+    assert agent.channels["chat"].document(world.center)["dndState"] == "On"
+    with pytest.raises(Refusal) as refused:
+        world.agent_operate(agent.id, "DoNotDisturbOn", {})
+    assert refused.value.code == 2

@@ -182,18 +182,19 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
             raise not_found(f"devices of user {user_id}")
         params = self._params(params)
         plan: list[tuple[str, AgentChange]] = []
-        logged_out: Refusal | None = None
+        passed_over: Refusal | None = None
         for device_id in devices:
             try:
                 plan.append((device_id, self._plan_device_change(device_id, operation_name, params)))
             except Refusal as refusal:
-                # an agent state goes to the devices logged in, as to the channels logged in: a device
-                # assigned since the session started does not stop it (it refuses only when all are out)
-                if refusal.state != LOGGED_OUT:
+                # an agent state goes to the devices logged in, as to the channels logged in (a device
+                # assigned since the session started does not stop it), and Do Not Disturb to the devices
+                # not yet as asked (one set alone on POST /devices/{id}); refused only when no device takes it
+                if refusal.state != LOGGED_OUT and operation_name not in DND_OPERATIONS:
                     raise
-                logged_out = logged_out or refusal
-        if logged_out is not None and not plan:
-            raise logged_out
+                passed_over = passed_over or refusal
+        if passed_over is not None and not plan:
+            raise passed_over
         return plan
 
     def apply_user_plan(self, plan: list[tuple[str, AgentChange]]) -> None:
