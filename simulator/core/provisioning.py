@@ -25,17 +25,7 @@ def provisions(method: Callable[..., Any]) -> Callable[..., Any]:
     built over the contact center know to rebuild) and the listener hears a `CenterChanged` naming the
     change and the users it concerns. A change made inside another (a setting that is an agent state)
     is reported once, as the outer one."""
-    return _change(method, revises=True)
 
-
-def reassigns(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a method that gives a device to a user or takes it back: a change told like any other, but
-    one no index over the contact center is built on (each reads who holds a device when it looks), so
-    the revision stays and a session at a place rebuilds nothing over the other agents."""
-    return _change(method, revises=False)
-
-
-def _change(method: Callable[..., Any], revises: bool) -> Callable[..., Any]:
     @functools.wraps(method)
     def change(self: Provisioned, *args: Any, **kwargs: Any) -> Any:
         self._changing += 1
@@ -43,8 +33,7 @@ def _change(method: Callable[..., Any], revises: bool) -> Callable[..., Any]:
             result = method(self, *args, **kwargs)
         finally:
             self._changing -= 1
-        if revises:
-            self.revision += 1
+        self.revision += 1
         if self._changing == 0 and self.listener is not None:
             self.listener(CenterChanged(method.__name__, self._concerned(method.__name__, args)))
         return result

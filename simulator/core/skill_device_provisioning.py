@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .devices import Device
-from .provisioning import provisions, reassigns
+from .provisioning import provisions
 from .queues import Queue
 from .refusals import FORBIDDEN, INVALID, NOT_FOUND, Refusal, exists
 from .skills import MAX_LEVEL, Skill, SkillAssignment
@@ -14,10 +14,6 @@ from .users import User
 
 if TYPE_CHECKING:
     from .voice import Telephony
-
-
-# The changes `reassigns` marks: who holds a device, which no index over the contact center is built on.
-REASSIGNMENTS = ("assign_device", "unassign_device")
 
 
 class SkillDeviceProvisioning:
@@ -116,7 +112,7 @@ class SkillDeviceProvisioning:
             owner.device_ids.remove(device.id)
         del self.devices[device.id]
 
-    @reassigns
+    @provisions
     def assign_device(self, user: User, device: Device) -> None:
         self._existing(self.devices, device.id, "device")
         if device.user_id == user.id:
@@ -129,7 +125,7 @@ class SkillDeviceProvisioning:
         device.user_id = user.id
         user.device_ids.append(device.id)
 
-    @reassigns
+    @provisions
     def unassign_device(self, user: User, device: Device) -> None:
         if device.user_id != user.id:
             raise Refusal(NOT_FOUND, f"user {user.userName!r} has no device {device.id!r}")

@@ -21,14 +21,13 @@ from .agent_state import DND_OPERATIONS, LOGGED_OUT, read_change
 from .catalog import SERVICE_STATES
 from .contact_center import ContactCenter
 from .directory import CenterDirectory
-from .events import CenterChanged, Change, EventStream, PasswordChanged, ServiceStateChanged, WorldReset
+from .events import Change, EventStream, PasswordChanged, ServiceStateChanged, WorldReset
 from .media import Interaction, MediaOptions, Multimedia, Workbin
 from .media.email import Attachment
 from .places import SessionPlaces
 from .queues import Queue
 from .refusals import INVALID, NOT_FOUND, Refusal
 from .routing import Router
-from .skill_device_provisioning import REASSIGNMENTS
 from .users import User
 from .voice import CallView, Clock, DeviceView, Telephony, VirtualClock
 
@@ -85,9 +84,7 @@ class World:
 
     def _center_changed(self, change: Change) -> None:
         self.events.append(change)
-        self.router.center_changed(
-            change.user_ids if isinstance(change, CenterChanged) and change.what in REASSIGNMENTS else None
-        )
+        self.router.center_changed()
 
     def reset(self) -> None:
         """Back to the contact center as loaded (users, devices, settings), with no call or interaction.

@@ -227,35 +227,6 @@ def test_one_operation_does_the_same_work_with_20_and_with_2000_agents():
     assert small["evaluations"] > 0  # the count measures something
 
 
-def _work_of_a_session_at_a_place(agents: int) -> dict[str, int]:
-    """The lookups and routing evaluations of one agent's session at a place (the place's device taken,
-    the agent Ready, the session ended and the device given back) among `agents` agents all Ready."""
-    center = _center(agents)
-    center.add_device("5999")
-    center.add_place("Desk", ["5999"])
-    world, _seen = _world(center)
-    users = list(world.center.users.values())
-    for user in users[1:]:
-        world.agent_operate(user.id, "StartContactCenterSession", {})
-        world.agent_operate(user.id, "Ready", {})
-    counts: dict[str, int] = {}
-    evaluations, revision = world.router.evaluations, world.center.revision
-    with _counting(counts):
-        world.agent_operate(users[0].id, "StartContactCenterSession", {"place": "Desk"})
-        world.agent_operate(users[0].id, "Ready", {})
-        world.agent_operate(users[0].id, "EndContactCenterSession", {})
-    assert world.center.revision == revision, "who holds a device is no revision of the contact center"
-    assert [device.phoneNumber for device in world.center.devices_of(users[0])] == ["6000"]
-    counts["evaluations"] = world.router.evaluations - evaluations
-    return counts
-
-
-def test_a_session_at_a_place_does_the_same_work_with_20_and_with_2000_agents():
-    small, large = _work_of_a_session_at_a_place(20), _work_of_a_session_at_a_place(2000)
-    assert small == large
-    assert small["evaluations"] > 0 and small["device_free"] > 0  # the counts measure something
-
-
 async def test_one_call_of_the_control_api_lists_its_parties_with_their_roles(live_server):
     """POST /sim/calls answers the new call with its parties (what traffic runs read to learn whose
     phone it rang), the same document GET /sim/calls/{id} gives."""

@@ -142,13 +142,11 @@ class Router:
         finally:
             self._acting = False
 
-    def center_changed(self, user_ids: Iterable[str] | None = None) -> None:
+    def center_changed(self) -> None:
         """The contact center was provisioned (skills, users, devices, queues): look at every agent's
         device once, then offer what can be offered. Provisioning is rare; this is the one place that
-        visits every agent. A device given or taken back (`user_ids`: its users) changes only theirs."""
-        index = self._index()
-        looked_at = index.groups_of if user_ids is None else [u for u in user_ids if u in index.groups_of]
-        for user_id in looked_at:
+        visits every agent."""
+        for user_id in self._index().groups_of:
             for device_id in self.center.users[user_id].device_ids:
                 self._looked += 1
                 self._observe_device(device_id)
