@@ -355,3 +355,15 @@ def test_do_not_disturb_on_me_sets_the_devices_not_yet_on_and_is_refused_when_al
     with pytest.raises(Refusal) as refused:
         world.agent_operate(agent.id, "DoNotDisturbOn", {})
     assert refused.value.code == 2
+
+
+def test_a_device_taken_from_a_ready_agent_is_offered_no_call_of_the_queue():
+    world, _seen = _world()
+    agent = world.center.user_named("agent1@example.com")
+    assert agent is not None
+    world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["voice"]})
+    world.agent_operate(agent.id, "Ready", {})
+    device = world.center.devices[agent.device_ids[0]]
+    world.center.unassign_device(agent, device)
+    world.place_call("+15551230000", "8000")  # the Sales line
+    assert world.telephony.calls_of_device(device.id) == []
