@@ -112,7 +112,7 @@ class World:
         at a `place` takes the place's devices for its length (see `places.py`)."""
         if operation == "StartContactCenterSession" and params.get("place") is not None:
             self._start_at_place(user_id, params)
-        elif operation == "EndContactCenterSession" and user_id in self.places.taken:
+        elif user_id in self.places.taken and self._ends_session(operation, params):
             held = (self.center.devices.get(device_id) for device_id in self.places.taken[user_id])
             devices = [device for device in held if device is not None and device.user_id == user_id]
             for device in devices:  # checked first, so the session does not end with the devices kept
@@ -129,6 +129,11 @@ class World:
             del self.places.taken[user_id]
         else:
             self._operate_everywhere(user_id, operation, params)
+
+    def _ends_session(self, operation: str, params: Mapping[str, Any]) -> bool:
+        """EndContactCenterSession, or a definition whose state is Logout (Offline): either gives a place back."""
+        change = read_change(self.center.agent_states, operation, params)
+        return change is not None and change.trigger == "EndContactCenterSession"
 
     def _start_at_place(self, user_id: str, params: Mapping[str, Any]) -> None:
         """The reference's steps: the place's devices, refused if one is another user's; all assigned to the
@@ -168,15 +173,20 @@ class World:
             wants_voice = "voice" in channels
         else:  # every channel: an agent with no device yet (created over REST) still works on chat and e-mail
             wants_voice = bool(user.device_ids) or not any(name != "voice" for name in user.channels)
+        already: Refusal | None = None  # Do Not Disturb already as asked on every device
         if wants_voice:
             try:
                 voice_plan = self.telephony.plan_user_operation(user_id, operation, params)
             except Refusal as refusal:
-                voice_own = operation == "StartContactCenterSession" or operation in DND_OPERATIONS
-                skippable = refusal.state == LOGGED_OUT and not voice_own
-                if not (skippable and self.media.logged_in(user_id)):
-                    raise
+                if operation in DND_OPERATIONS:
+                    already = refusal  # no change on voice; refused only if no channel changes either
+                else:
+                    skippable = refusal.state == LOGGED_OUT and operation != "StartContactCenterSession"
+                    if not (skippable and self.media.logged_in(user_id)):
+                        raise
         media_plan = self.media.plan_user_operation(user_id, operation, dict(params))
+        if already is not None and not media_plan[1]:
+            raise already
         if voice_plan is not None:
             self.telephony.apply_user_plan(voice_plan)
         self.media.apply_user_plan(media_plan)

@@ -367,3 +367,31 @@ def test_a_device_taken_from_a_ready_agent_is_offered_no_call_of_the_queue():
     world.center.unassign_device(agent, device)
     world.place_call("+15551230000", "8000")  # the Sales line
     assert world.telephony.calls_of_device(device.id) == []
+
+
+def test_do_not_disturb_on_me_reaches_chat_and_email_when_every_device_already_has_it():
+    world, _seen = _world()
+    agent = world.center.user_named("agent1@example.com")
+    assert agent is not None
+    world.agent_operate(agent.id, "StartContactCenterSession", {})
+    for device in agent.device_ids:
+        world.device_operate(agent.id, device, "DoNotDisturbOn", {})
+    world.agent_operate(agent.id, "DoNotDisturbOn", {})
+    assert {name: agent.channels[name].document(world.center)["dndState"] for name in ("chat", "email")} == {
+        "chat": "On",
+        "email": "On",
+    }
+
+
+def test_offline_ends_a_session_at_a_place_and_gives_the_place_back():
+    """Any definition whose state is Logout ends the session as EndContactCenterSession does."""
+    world, _seen = _world()
+    agent = world.center.user_named("agent1@example.com")
+    assert agent is not None
+    world.agent_operate(agent.id, "StartContactCenterSession", {"place": "Spare desk"})
+    world.agent_operate(agent.id, "Offline", {})
+    assert [device.phoneNumber for device in world.center.devices_of(agent)] == ["5001"]
+    assert world.places.taken == {}
+    other = world.center.user_named("agent2@example.com")
+    assert other is not None
+    world.agent_operate(other.id, "StartContactCenterSession", {"place": "Spare desk"})  # free again
