@@ -77,14 +77,17 @@ class Entry:
     def integer(self, key: str, required: bool = True) -> int | None:
         return self._scalar(key, INT, "an integer", required)
 
-    def seconds(self, key: str) -> float | None:
-        """A duration in seconds, 0 or more, written as an integer or a decimal number."""
+    def seconds(self, key: str, *, positive: bool = False) -> float | None:
+        """A duration in seconds, 0 or more (above 0 when `positive`), written as an integer or a decimal
+        number."""
         node = self.fields.get(key)
         if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == NULL):
             return None
         if not isinstance(node, yaml.ScalarNode) or node.tag not in (INT, FLOAT):
             self.fail(node, f"{self.name(key)} must be a number of seconds")
         value = float(yaml.SafeLoader("").construct_object(node))
+        if positive and value <= 0:
+            self.fail(node, f"{self.name(key)} must be above 0 seconds")
         if value < 0:
             self.fail(node, f"{self.name(key)} must be 0 or more seconds")
         return value

@@ -150,11 +150,9 @@ class _Builder:
             )
             name = entry.string("name")
             channel = entry.string("channel")
-            ring_timeout = entry.seconds("ringTimeout")
+            ring_timeout = entry.seconds("ringTimeout", positive=True)
             if ring_timeout is not None:
                 node = entry.fields["ringTimeout"]
-                if ring_timeout == 0:
-                    entry.fail(node, f"{entry.name('ringTimeout')} must be above 0 seconds")
                 if channel != "voice":
                     entry.fail(
                         node,

@@ -64,7 +64,7 @@ def test_without_its_own_ring_timeout_a_queue_rings_for_the_no_answer_timeout() 
     ("queue", "expected"),
     [
         (SALES.replace("}}", "}, ringTimeout: 0}"), "queues[0].ringTimeout must be above 0 seconds"),
-        (SALES.replace("}}", "}, ringTimeout: -1}"), "queues[0].ringTimeout must be 0 or more seconds"),
+        (SALES.replace("}}", "}, ringTimeout: -1}"), "queues[0].ringTimeout must be above 0 seconds"),
         (SALES.replace("}}", "}, ringTimeout: soon}"), "queues[0].ringTimeout must be a number of seconds"),
         (
             "{name: Sales line, channel: chat, internal: true, ringTimeout: 5}",
