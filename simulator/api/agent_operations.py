@@ -61,6 +61,9 @@ def _user_operation(name: str) -> Operation:
 
 
 def _check_channels(ctx: Context, channels: list[Any]) -> None:
+    if not channels:
+        have = ", ".join(ctx.viewer.channels) or "none"
+        raise Failure(INVALID, f"channels must name at least one of your channels ({have}), or be left out for all")
     for index, name in enumerate(channels):
         if name not in ctx.viewer.channels:
             have = ", ".join(ctx.viewer.channels) or "none"

@@ -320,3 +320,12 @@ async def test_an_agent_state_defined_at_run_time_is_an_operation_until_it_is_de
     await admin.ok("DELETE", "/settings/agent-states", {"operationName": "Training"})
     gone = await agent.post("/me", {"operationName": "Training"})
     assert gone.status == 400 and "operationName 'Training'" in gone.message and "OutToLunch" in gone.message
+
+
+async def test_a_session_started_on_no_channel_at_all_is_refused_naming_channels(rest):
+    agent = rest(AGENT1)
+    for channels, named in (([], "channels must name"), (["sms"], "channels[0] 'sms'")):
+        reply = await agent.post("/me", {"operationName": "StartContactCenterSession", "channels": channels})
+        assert reply.status == 400 and reply.code == 2 and named in reply.message, reply.body
+    voice = (await agent.ok("GET", "/me/channels/voice"))["channel"]["userState"]
+    assert voice["state"] == "Logout"  # nothing was started
