@@ -156,24 +156,14 @@ class StepReader(FieldReader):
 
     def _customer(self, entry: Marked, path: str, number: int) -> Step | None:
         self.only(entry, path, ("name", "save", "customer", "call", "from", "to", "party", "digits", "userData"))
-        action = self.text(entry, "customer", path, required=True)
+        needs: dict[str, tuple[str, ...]] = {"call": ("from", "to"), "dtmf": ("call", "digits")}
+        action = self._action(entry, path, "customer", tuple(WORLD_ACTIONS), "call", needs)
         if action is None:
             return None
-        if action not in WORLD_ACTIONS:
-            self.fail(entry.lines["customer"], f"{path}.customer must be one of {', '.join(WORLD_ACTIONS)}")
-            return None
-        needed = {"call": ("from", "to"), "dtmf": ("call", "digits")}.get(action, ("call",))
-        for key in needed:
-            if entry.get(key) is None:
-                self.fail(entry.line, f"{path}: customer {action} needs {key}")
-        if action == "call" and "call" in entry:
-            self.fail(entry.lines["call"], f"{path}.call: a new call has no id yet; save it with save:")
         user_data = entry.get("userData")
         if user_data is not None and not isinstance(user_data, dict):
             self.fail(entry.lines["userData"], f"{path}.userData must be a mapping")
-        common = self._common(entry, path, number)
-        if action == "call" and common["save"] is None:
-            common["save"] = "call"  # what ${call.id} refers to
+        common = self._common_saved(entry, path, number, action == "call", "call")
         return World(
             **common,
             action=action,
@@ -187,21 +177,11 @@ class StepReader(FieldReader):
 
     def _visitor(self, entry: Marked, path: str, number: int) -> Step | None:
         self.only(entry, path, ("name", "save", "visitor", "chat", "queue", "nickname", "subject", "text"))
-        action = self.text(entry, "visitor", path, required=True)
+        needs: dict[str, tuple[str, ...]] = {"chat": ("nickname",), "message": ("chat", "text")}
+        action = self._action(entry, path, "visitor", tuple(VISITOR_ACTIONS), "chat", needs)
         if action is None:
             return None
-        if action not in VISITOR_ACTIONS:
-            self.fail(entry.lines["visitor"], f"{path}.visitor must be one of {', '.join(VISITOR_ACTIONS)}")
-            return None
-        needed = {"chat": ("nickname",), "message": ("chat", "text")}.get(action, ("chat",))
-        for key in needed:
-            if entry.get(key) is None:
-                self.fail(entry.line, f"{path}: visitor {action} needs {key}")
-        if action == "chat" and "chat" in entry:
-            self.fail(entry.lines["chat"], f"{path}.chat: a new chat has no id yet; save it with save:")
-        common = self._common(entry, path, number)
-        if action == "chat" and common["save"] is None:
-            common["save"] = "chat"  # what ${chat.id} refers to
+        common = self._common_saved(entry, path, number, action == "chat", "chat")
         return Visitor(
             **common,
             action=action,
@@ -211,6 +191,38 @@ class StepReader(FieldReader):
             subject=entry.get("subject"),
             text=entry.get("text"),
         )
+
+    def _action(
+        self,
+        entry: Marked,
+        path: str,
+        role: str,
+        actions: tuple[str, ...],
+        thing: str,
+        needs: dict[str, tuple[str, ...]],
+    ) -> str | None:
+        """The action of a customer or visitor step, checked alike: one of `actions`, with the keys it needs
+        (`needs`, else the id of the `thing` it acts on); the action that makes a new `thing` names none."""
+        action = self.text(entry, role, path, required=True)
+        if action is None:
+            return None
+        if action not in actions:
+            self.fail(entry.lines[role], f"{path}.{role} must be one of {', '.join(actions)}")
+            return None
+        for key in needs.get(action, (thing,)):
+            if entry.get(key) is None:
+                self.fail(entry.line, f"{path}: {role} {action} needs {key}")
+        if action == thing and thing in entry:
+            self.fail(entry.lines[thing], f"{path}.{thing}: a new {thing} has no id yet; save it with save:")
+        return action
+
+    def _common_saved(self, entry: Marked, path: str, number: int, creates: bool, thing: str) -> dict[str, Any]:
+        """The step's common fields; a step that makes a new `thing` is saved as `thing` (what ${call.id}
+        or ${chat.id} refers to) unless it says where."""
+        common = self._common(entry, path, number)
+        if creates and common["save"] is None:
+            common["save"] = thing
+        return common
 
     def _email(self, entry: Marked, path: str, number: int) -> Step | None:
         self.only(entry, path, ("name", "save", "email", "to", "cc", "queue", "subject", "text", "attachments"))
