@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .core.center_reads import CenterReads
 from .core.changes import WorldReset
-from .core.contact_center import ContactCenter
 from .core.events import Event
 from .core.voice.events import CallStateChanged
 from .core.voice.recording_data import GSIP_REC_FN
@@ -37,7 +37,7 @@ class Recording:
     end_time: int | None = None
     state: str = "Recording"
 
-    def document(self, center: ContactCenter) -> dict[str, Any]:
+    def document(self, center: CenterReads) -> dict[str, Any]:
         user = center.users.get(self.user_id or "")
         document: dict[str, Any] = {
             "id": self.id,
@@ -58,7 +58,7 @@ class Recording:
 class RecordedCalls:
     """Every recording since the World started or was reset, oldest first."""
 
-    def __init__(self, center: ContactCenter, wall_time: Callable[[], float]) -> None:
+    def __init__(self, center: CenterReads, wall_time: Callable[[], float]) -> None:
         self.center = center
         self._wall_time = wall_time  # seconds since the epoch in simulated time, now
         self.recordings: list[Recording] = []

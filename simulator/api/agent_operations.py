@@ -18,7 +18,6 @@ from typing import Any
 from ..core.agent_state import STATE_PARAMETERS, TEXT_LIST, StateParameter
 from ..core.refusals import INVALID, NOT_FOUND
 from . import passwords
-from .keys import WORLD
 from .resources import AGENTS, Context
 from .responses import Failure
 from .route_factories import Operation
@@ -55,7 +54,7 @@ def _user_operation(name: str) -> Operation:
         channels = values.get("channels") if name == "StartContactCenterSession" else None
         if isinstance(channels, list):
             _check_channels(ctx, channels)
-        ctx.request.app[WORLD].agent_operate(ctx.viewer.id, name, values)
+        ctx.world.agent_operate(ctx.viewer.id, name, values)
 
     return Operation(_schema(name), AGENTS, run, f"{name} on every device and channel of the current user")
 
@@ -93,7 +92,7 @@ def _channel_operation(name: str) -> Operation:
         if channel not in ctx.viewer.channels:
             have = ", ".join(ctx.viewer.channels) or "none"
             raise Failure(NOT_FOUND, f"you have no channel {channel!r} (channels: {have})")
-        ctx.request.app[WORLD].channel_operate(ctx.viewer.id, channel, name, values)
+        ctx.world.channel_operate(ctx.viewer.id, channel, name, values)
 
     return Operation(_schema(name), AGENTS, run, f"{name} on one channel of the current user (voice: every device)")
 
@@ -113,7 +112,7 @@ def _channel_operations(names: tuple[str, ...]) -> Mapping[str, Operation]:
 
 def _device_operation(name: str) -> Operation:
     async def run(ctx: Context, values: dict[str, Any]) -> None:
-        ctx.request.app[WORLD].device_operate(ctx.viewer.id, ctx.arg("device_id"), name, values)
+        ctx.world.device_operate(ctx.viewer.id, ctx.arg("device_id"), name, values)
 
     return Operation(_schema(name), AGENTS, run, f"{name} on one of the current user's devices")
 

@@ -28,7 +28,7 @@ from aiohttp import web
 
 from bayeux.http_transport import browser_cookie
 
-from ..core.contact_center import ContactCenter
+from ..core.center_reads import CenterReads
 from ..core.site import SiteOptions
 from ..core.users import User
 from .throttle import PasswordThrottle
@@ -45,7 +45,7 @@ class Session:
 
 
 class Authenticator:
-    def __init__(self, center: ContactCenter, now: Callable[[], float], site: SiteOptions | None = None) -> None:
+    def __init__(self, center: CenterReads, now: Callable[[], float], site: SiteOptions | None = None) -> None:
         self.center = center
         self.site = site or SiteOptions()
         self._now = now

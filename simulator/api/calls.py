@@ -19,7 +19,7 @@ from aiohttp import web
 from ..core.refusals import INVALID, MISSING, NOT_FOUND
 from ..core.voice import CALL_OPERATIONS, CALL_SPELLINGS, CallView, call_id, render_call
 from ..core.voice.call_params import CALL_PARAMETERS, NUMBER, USER_DATA
-from .keys import NOTIFIER, WORLD
+from .keys import NOTIFIER
 from .resources import AGENTS, EVERYONE, Context, Kind, Route, RouteTable, register
 from .responses import Failure, ok
 from .route_factories import Operation, custom_route, list_route, operations_route, read_route
@@ -96,7 +96,7 @@ def _leg(ctx: Context, shown: str) -> str:
     """The voice core's id of the viewer's leg that clients know as `shown`."""
     if not ctx.request.app[NOTIFIER].profile.id_is_call_uuid:
         return shown
-    for view in ctx.request.app[WORLD].calls_of(ctx.viewer.id):
+    for view in ctx.world.calls_of(ctx.viewer.id):
         if view.call_uuid == shown:
             return view.id
     return shown  # not one of the viewer's calls: the voice core says so
@@ -114,18 +114,18 @@ def _legs_in(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def my_calls(ctx: Context) -> Iterator[RenderedCall]:
-    for view in ctx.request.app[WORLD].calls_of(ctx.viewer.id):
+    for view in ctx.world.calls_of(ctx.viewer.id):
         yield rendered(ctx, view)
 
 
 def _my_call(ctx: Context) -> RenderedCall:
-    return rendered(ctx, ctx.request.app[WORLD].call_of(ctx.viewer.id, _leg(ctx, ctx.arg("call_id"))))
+    return rendered(ctx, ctx.world.call_of(ctx.viewer.id, _leg(ctx, ctx.arg("call_id"))))
 
 
 def _call_operation(name: str) -> Operation:
     async def run(ctx: Context, values: dict[str, Any]) -> None:
         leg = _leg(ctx, ctx.arg("call_id"))
-        ctx.request.app[WORLD].call_operate(ctx.viewer.id, leg, name, _legs_in(ctx, values))
+        ctx.world.call_operate(ctx.viewer.id, leg, name, _legs_in(ctx, values))
 
     return Operation(_schema(name), AGENTS, run, f"{name} on the current user's leg of the call")
 
@@ -142,7 +142,7 @@ def _dial_route(path: str, summary: str) -> Route:
                 raise Failure(MISSING, "operationName is required (Dial)")
             raise Failure(INVALID, f"operationName {name!r} is not an operation of {path} (operations: Dial)")
         values = DIAL.check({key: value for key, value in body.items() if key != "operationName"})
-        world = ctx.request.app[WORLD]
+        world = ctx.world
         leg = world.dial(ctx.viewer.id, ctx.arg("device_id"), values.get("destination"), values.get("userData"))
         view = next(view for view in world.calls_of(ctx.viewer.id) if view.id == leg)
         shown = call_id(view, ctx.request.app[NOTIFIER].profile)

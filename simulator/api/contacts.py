@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..core.contact_center import ContactCenter
+from ..core.center_reads import CenterReads
 from ..core.contacts import CUSTOM, QUEUE, USER, Contact
 from ..core.numerals import is_whole_number
 from ..core.refusals import INVALID
@@ -44,6 +44,7 @@ CONTACT = register(
         "/contacts",
         document=lambda center, contact: document(center, contact),
         find=lambda center, contact_id: center.contact(contact_id),
+        for_viewer=lambda ctx, contact, doc: with_availability(ctx, contact, doc),
         fields=(
             "id", "name", "type", "phoneNumber", "userName", "firstName", "lastName", "employeeId", "availability",
         ),
@@ -52,28 +53,34 @@ CONTACT = register(
 )  # fmt: skip
 
 
-def document(center: ContactCenter, contact: Contact) -> dict[str, Any]:
-    """The contact with the numbers and availability real servers send."""
+def document(center: CenterReads, contact: Contact) -> dict[str, Any]:
+    """The contact with the numbers real servers send, and the place of its availability, which depends on
+    calls going on: only the World knows them, and `with_availability` fills it in."""
     doc: dict[str, Any] = contact.document()
     numbers = [] if contact.phoneNumber is None else [contact.phoneNumber]
     description = {USER: "Work", QUEUE: "Queue", CUSTOM: "Contact"}[contact.type]
     doc["phoneNumbers"] = [{"phoneNumber": n, "description": description, "switchName": SWITCH} for n in numbers]
-    doc["availability"] = availability(center, contact)
+    doc["availability"] = None
     return doc
 
 
-def availability(center: ContactCenter, contact: Contact) -> str:
+def with_availability(ctx: Context, contact: Contact, doc: dict[str, Any]) -> dict[str, Any]:
+    doc["availability"] = availability(ctx, contact)
+    return doc
+
+
+def availability(ctx: Context, contact: Contact) -> str:
     """Available (Ready, no call), Busy (on a call or Do Not Disturb), NotAvailable (NotReady, after-call
     work), Offline (logged out); queues are Available and custom contacts Unknown."""
     if contact.type == QUEUE:
         return "Available"
-    user = center.users.get(contact.id) if contact.type == USER else None
+    user = ctx.center.users.get(contact.id) if contact.type == USER else None
     if user is None:
         return "Unknown"
-    state, dnd = center.voice_state_of(user.id)
+    state, dnd = ctx.center.voice_state_of(user.id)
     if state.get("state") in ("Logout", "LoggedOut"):
         return "Offline"
-    if dnd == "On" or center.telephony.calls_of_user(user.id):
+    if dnd == "On" or ctx.world.calls_of(user.id):
         return "Busy"
     return "Available" if state.get("state") == "Ready" else "NotAvailable"
 
@@ -82,7 +89,7 @@ async def _list(ctx: Context) -> web.Response:
     """The list convention, after a search, a sort and a page (tuning parameters set aside)."""
     query = ctx.request.query
     kept = {name: value for name, value in query.items() if name not in PAGING and not name.startswith(TUNING_PREFIXES)}
-    inner = Context(ctx.request.clone(rel_url=ctx.request.rel_url.with_query(kept)), ctx.center, ctx.viewer)
+    inner = replace(ctx, request=ctx.request.clone(rel_url=ctx.request.rel_url.with_query(kept)))
     options = parse_query(inner, CONTACT, listing=True)
     contacts = ctx.center.contacts()
     term = query.get("searchTerm", "").strip().lower()
@@ -97,7 +104,7 @@ async def _list(ctx: Context) -> web.Response:
             raise Failure(
                 INVALID, f"sortBy {sort_by!r} is not a field of contact (fields: {', '.join(CONTACT.fields)})"
             )
-        contacts.sort(key=lambda contact: str(document(ctx.center, contact).get(sort_by) or "").lower(),
+        contacts.sort(key=lambda contact: str(_sort_document(ctx, contact).get(sort_by) or "").lower(),
                       reverse=order.startswith("desc"))  # fmt: skip
     offset, limit = _count(query, "offset") or 0, _count(query, "limit")
     body = listing(inner, CONTACT, contacts, options)
@@ -107,6 +114,10 @@ async def _list(ctx: Context) -> web.Response:
     total = len(body[key])
     body[key] = body[key][offset : None if limit is None else offset + limit]
     return ok(**body, totalCount=total)  # a page says how many there are in all
+
+
+def _sort_document(ctx: Context, contact: Contact) -> dict[str, Any]:
+    return with_availability(ctx, contact, document(ctx.center, contact))
 
 
 def _searched(contact: Contact) -> str:
@@ -148,7 +159,7 @@ UPDATE = Schema(
 
 def _create(ctx: Context, values: dict[str, Any]) -> Contact:
     values.pop("type", None)
-    return ctx.center.add_contact(**values)
+    return ctx.world.add_contact(**values)
 
 
 def _contact(ctx: Context) -> Contact:
@@ -176,14 +187,14 @@ def add_routes(table: RouteTable) -> None:
             "/contacts",
             CONTACT,
             UPDATE,
-            lambda ctx, contact, values: ctx.center.update_contact(contact, values),
+            lambda ctx, contact, values: ctx.world.update_contact(contact, values),
             ADMINS,
             "Update custom contacts: one `{id, ...}`, or several under `contacts`",
         ),
         bulk_delete_route(
             "/contacts",
             CONTACT,
-            lambda ctx, contact: ctx.center.remove_contact(contact),
+            lambda ctx, contact: ctx.world.remove_contact(contact),
             ADMINS,
             "Delete the custom contacts whose URIs are given",
         ),
@@ -193,7 +204,7 @@ def add_routes(table: RouteTable) -> None:
             CONTACT,
             _contact,
             UPDATE,
-            lambda ctx, contact, values: ctx.center.update_contact(contact, values),
+            lambda ctx, contact, values: ctx.world.update_contact(contact, values),
             ADMINS,
             "Update a custom contact (user and queue contacts are read-only)",
         ),
@@ -201,7 +212,7 @@ def add_routes(table: RouteTable) -> None:
             "/contacts/{contact_id}",
             CONTACT,
             _contact,
-            lambda ctx, contact: ctx.center.remove_contact(contact),
+            lambda ctx, contact: ctx.world.remove_contact(contact),
             ADMINS,
             "Delete a custom contact",
         ),

@@ -15,7 +15,6 @@ from aiohttp import web
 
 from ..core.refusals import INVALID, MISSING
 from ..core.voice import VirtualClock
-from .keys import WORLD
 from .resources import ADMINS, Context, Route, RouteTable
 from .responses import Failure, ok
 from .route_factories import custom_route
@@ -56,7 +55,7 @@ def _control(method: str, path: str, run: Any, summary: str, answer: str, body: 
 
 async def _place_call(ctx: Context) -> web.Response:
     values = PLACE_CALL.check(await read_body(ctx.request))
-    world = ctx.request.app[WORLD]
+    world = ctx.world
     call_id = world.place_call(values["from"], values["to"], values.get("userData"))
     call = world.call_if_going_on(call_id)  # with its parties: who rings, without a second request
     extra = {} if call is None else {"call": call}
@@ -65,7 +64,7 @@ async def _place_call(ctx: Context) -> web.Response:
 
 async def _remote_operation(ctx: Context) -> web.Response:
     values = REMOTE.check(await read_body(ctx.request))
-    world = ctx.request.app[WORLD]
+    world = ctx.world
     call_id = ctx.arg("call_id")
     party = values.get("party")
     if party is None:
@@ -79,11 +78,11 @@ async def _remote_operation(ctx: Context) -> web.Response:
 
 
 async def _calls(ctx: Context) -> web.Response:
-    return ok(calls=ctx.request.app[WORLD].calls())
+    return ok(calls=ctx.world.calls())
 
 
 async def _call(ctx: Context) -> web.Response:
-    return ok(call=ctx.request.app[WORLD].call(ctx.arg("call_id")))
+    return ok(call=ctx.world.call(ctx.arg("call_id")))
 
 
 async def _clock(ctx: Context) -> web.Response:
@@ -91,7 +90,7 @@ async def _clock(ctx: Context) -> web.Response:
     `create_app(clock=...)`): timers already scheduled on one clock cannot move to another, so switching
     modes and changing real time's speed are refused with statusCode 2."""
     values = CLOCK.check(await read_body(ctx.request))
-    world = ctx.request.app[WORLD]
+    world = ctx.world
     mode = "virtual" if isinstance(world.clock, VirtualClock) else "real"
     if not values:
         raise Failure(MISSING, "give one of advance, mode or speed")
@@ -110,12 +109,12 @@ async def _clock(ctx: Context) -> web.Response:
 
 
 async def _reset(ctx: Context) -> web.Response:
-    ctx.request.app[WORLD].reset()
+    ctx.world.reset()
     return ok()
 
 
 async def _state(ctx: Context) -> web.Response:
-    return ok(state=ctx.request.app[WORLD].state())
+    return ok(state=ctx.world.state())
 
 
 def add_routes(table: RouteTable) -> None:

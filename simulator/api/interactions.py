@@ -21,7 +21,6 @@ from aiohttp.http_exceptions import HttpProcessingError
 from ..core.media import CHAT_SPELLINGS, INTERACTION_OPERATIONS, Interaction
 from ..core.refusals import INVALID, MISSING
 from . import bounds
-from .keys import WORLD
 from .resources import AGENTS, EVERYONE, Context, Kind, RouteTable, register
 from .responses import Failure, ok
 from .route_factories import Operation, custom_route, list_route, operations_route, read_route, update_route
@@ -125,36 +124,36 @@ def _schema(operation: str) -> Schema:
 
 
 def _rendered(ctx: Context, interaction: Interaction) -> RenderedInteraction:
-    return RenderedInteraction(interaction.id, ctx.request.app[WORLD].interaction_document(interaction, ctx.viewer.id))
+    return RenderedInteraction(interaction.id, ctx.world.interaction_document(interaction, ctx.viewer.id))
 
 
 def _all(ctx: Context) -> Iterator[RenderedInteraction]:
-    for interaction in ctx.request.app[WORLD].interactions():
+    for interaction in ctx.world.interactions():
         yield _rendered(ctx, interaction)
 
 
 def mine(ctx: Context) -> Iterator[RenderedInteraction]:
-    for interaction in ctx.request.app[WORLD].interactions_of(ctx.viewer.id):
+    for interaction in ctx.world.interactions_of(ctx.viewer.id):
         yield _rendered(ctx, interaction)
 
 
 def _one(ctx: Context) -> RenderedInteraction:
-    return _rendered(ctx, ctx.request.app[WORLD].interaction(ctx.arg("interaction_id")))
+    return _rendered(ctx, ctx.world.interaction(ctx.arg("interaction_id")))
 
 
 def _update(ctx: Context, rendered: RenderedInteraction, values: dict[str, Any]) -> None:
-    ctx.request.app[WORLD].interaction_operate(ctx.viewer.id, rendered.id, "UpdateUserData", values)
+    ctx.world.interaction_operate(ctx.viewer.id, rendered.id, "UpdateUserData", values)
 
 
 def _operation(name: str) -> Operation:
     async def run(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
-        return ctx.request.app[WORLD].interaction_operate(ctx.viewer.id, ctx.arg("interaction_id"), name, values)
+        return ctx.world.interaction_operate(ctx.viewer.id, ctx.arg("interaction_id"), name, values)
 
     return Operation(_schema(name), AGENTS, run, f"{name} on one of the current user's interactions")
 
 
 async def _create(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
-    interaction_id = ctx.request.app[WORLD].create_email(ctx.viewer.id, values)
+    interaction_id = ctx.world.create_email(ctx.viewer.id, values)
     return {"id": interaction_id, "uri": ctx.uri(f"/interactions/{interaction_id}")}
 
 
@@ -165,7 +164,7 @@ GET_WORKBIN_CONTENT = Schema(
 
 
 async def _workbin_content(ctx: Context, values: dict[str, Any]) -> None:
-    ctx.request.app[WORLD].tell_workbin_content(ctx.viewer.id, values["workbin"])
+    ctx.world.tell_workbin_content(ctx.viewer.id, values["workbin"])
 
 
 async def _pull(ctx: Context, values: dict[str, Any]) -> None:
@@ -178,13 +177,13 @@ async def _pull(ctx: Context, values: dict[str, Any]) -> None:
         parts = []
     if len(parts) < 5 or parts[-2] != "interactions" or parts[-4] != "workbins":
         raise Failure(INVALID, f"uri {uri!r} is not .../me/workbins/{{workbinId}}/interactions/{{interactionId}}")
-    ctx.request.app[WORLD].pull(ctx.viewer.id, parts[-3], parts[-1])
+    ctx.world.pull(ctx.viewer.id, parts[-3], parts[-1])
 
 
 async def _upload(ctx: Context) -> web.Response:
     """Multipart, the file bound to `attachment`; read in pieces so an oversized file is refused without
     holding it all."""
-    world = ctx.request.app[WORLD]
+    world = ctx.world
     interaction_id = ctx.arg("interaction_id")
     limit = world.media_options.attachment_limit
     if not ctx.request.content_type.startswith("multipart/"):
@@ -222,7 +221,7 @@ async def _attachment_part(request: web.Request, limit: int) -> tuple[str, str, 
 
 
 async def _download(ctx: Context) -> web.Response:
-    attachment = ctx.request.app[WORLD].attachment(ctx.viewer.id, ctx.arg("interaction_id"), ctx.arg("document_id"))
+    attachment = ctx.world.attachment(ctx.viewer.id, ctx.arg("interaction_id"), ctx.arg("document_id"))
     return web.Response(
         body=attachment.data,
         content_type=attachment.mime_type.split(";")[0],
@@ -231,7 +230,7 @@ async def _download(ctx: Context) -> web.Response:
 
 
 async def _delete(ctx: Context) -> web.Response:
-    ctx.request.app[WORLD].delete_attachment(ctx.viewer.id, ctx.arg("interaction_id"), ctx.arg("document_id"))
+    ctx.world.delete_attachment(ctx.viewer.id, ctx.arg("interaction_id"), ctx.arg("document_id"))
     return ok()
 
 

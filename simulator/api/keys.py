@@ -2,7 +2,7 @@
 
 from aiohttp import web
 
-from ..core.contact_center import ContactCenter
+from ..core.center_reads import CenterReads
 from ..core.users import User
 from ..core.world import World
 from ..engine import Engine
@@ -11,7 +11,7 @@ from ..recorded_calls import RecordedCalls
 from ..statistics import Statistics
 from .auth import Authenticator
 
-CENTER = web.AppKey("contact_center", ContactCenter)
+CENTER: web.AppKey[CenterReads] = web.AppKey("contact_center")  # read-only: changes go through WORLD
 AUTH = web.AppKey("authenticator", Authenticator)
 WORLD = web.AppKey("world", World)
 NOTIFIER = web.AppKey("notifier", Notifier)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.center_reads import CenterReads
 from ..core.channels import Channel, VoiceChannel
 from ..core.devices import Device
 from ..core.profiles import PROFILES
@@ -40,7 +41,7 @@ CHANNEL = register(
 )
 
 
-def _channel_document(center: Any, channel: Any) -> dict[str, Any]:
+def _channel_document(center: CenterReads, channel: Channel | VoiceChannel) -> dict[str, Any]:
     """The channel as the release profile names its logged-out state."""
     document = channel.document(center)
     return {**document, "userState": user_state(document["userState"], PROFILES[center.site.profile])}

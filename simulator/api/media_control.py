@@ -15,7 +15,6 @@ from aiohttp import web
 
 from ..core.refusals import INVALID, MISSING
 from .control import CONTROL
-from .keys import WORLD
 from .resources import ADMINS, Context, Route, RouteTable
 from .responses import Failure, ok
 from .route_factories import custom_route
@@ -69,7 +68,7 @@ def _route(method: str, path: str, run: Any, summary: str, answer: str, body: Sc
 
 async def _start_chat(ctx: Context) -> web.Response:
     values = START_CHAT.check(await read_body(ctx.request))
-    interaction_id = ctx.request.app[WORLD].start_chat(
+    interaction_id = ctx.world.start_chat(
         values.get("queue"), values["nickname"], values.get("subject"), values.get("text"), values.get("userData")
     )
     return ok(id=interaction_id, uri=ctx.uri(f"/chats/{interaction_id}", CONTROL))
@@ -77,7 +76,7 @@ async def _start_chat(ctx: Context) -> web.Response:
 
 async def _visitor(ctx: Context) -> web.Response:
     values = VISITOR.check(await read_body(ctx.request))
-    ctx.request.app[WORLD].visitor_operate(ctx.arg("interaction_id"), values["operationName"], values.get("text"))
+    ctx.world.visitor_operate(ctx.arg("interaction_id"), values["operationName"], values.get("text"))
     return ok()
 
 
@@ -103,7 +102,7 @@ def _attachments(items: list[Any]) -> list[tuple[str, str, bytes]]:
 
 async def _receive_email(ctx: Context) -> web.Response:
     values = RECEIVE_EMAIL.check(await read_body(ctx.request))
-    interaction_id = ctx.request.app[WORLD].receive_email(
+    interaction_id = ctx.world.receive_email(
         values.get("queue"),
         values["from"],
         values.get("to"),
@@ -117,11 +116,11 @@ async def _receive_email(ctx: Context) -> web.Response:
 
 
 async def _sent(ctx: Context) -> web.Response:
-    return ok(emails=ctx.request.app[WORLD].sent_emails())
+    return ok(emails=ctx.world.sent_emails())
 
 
 async def _options(ctx: Context) -> web.Response:
-    options = ctx.request.app[WORLD].configure_media(OPTIONS.check(await read_body(ctx.request)))
+    options = ctx.world.configure_media(OPTIONS.check(await read_body(ctx.request)))
     return ok(
         options={
             "inviteTimeout": options.invite_timeout,

@@ -12,7 +12,6 @@ from typing import Any
 
 from ..core.users import SUPERVISOR
 from ..core.voice.monitoring import MONITOR_PARAMETERS
-from .keys import WORLD
 from .resources import Context
 from .route_factories import Operation
 from .validation import Field, Schema
@@ -36,7 +35,7 @@ def _schema(name: str) -> Schema:
 
 def _operation(name: str) -> Operation:
     async def run(ctx: Context, values: dict[str, Any]) -> None:
-        ctx.request.app[WORLD].supervise(ctx.viewer.id, ctx.arg("device_id"), name, values)
+        ctx.world.supervise(ctx.viewer.id, ctx.arg("device_id"), name, values)
 
     description = f"{name} on an agent's device (supervisors; one supervisor at a time per device)"
     return Operation(_schema(name), SUPERVISORS, run, description)
@@ -51,7 +50,7 @@ def with_supervisor_capabilities(ctx: Context, device: Any, document: dict[str, 
     may post on it now (the reference: "users who have the role ROLE_SUPERVISOR may see ...")."""
     if not ctx.viewer.has_role(SUPERVISOR):
         return document
-    extra = ctx.request.app[WORLD].supervisor_capabilities(device.id, ctx.viewer.id)
+    extra = ctx.world.supervisor_capabilities(device.id, ctx.viewer.id)
     if extra and "capabilities" in document:
         document["capabilities"] = [*document["capabilities"], *extra]
     return document

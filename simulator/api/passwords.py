@@ -7,7 +7,7 @@ import base64
 
 from ..core.refusals import FORBIDDEN, INVALID
 from ..core.users import User
-from .keys import AUTH, WORLD
+from .keys import AUTH
 from .resources import Context
 from .responses import Failure
 from .validation import Field, Schema
@@ -52,5 +52,5 @@ def change(ctx: Context, user: User, old_password: str | None, new_password: str
     """Change (with the old password) or reset a password through the World, which reports the outcome;
     a refusal is also the request's answer. A change ends the user's HTTP sessions, and their CometD
     sessions unless they changed their own (their desktop is told on /v2/me, as the reference says)."""
-    ctx.request.app[WORLD].change_password(user, ctx.viewer, old_password, new_password)
+    ctx.world.change_password(user, ctx.viewer, old_password, new_password)
     ctx.request.app[AUTH].end_sessions(user.id, own_change=user.id == ctx.viewer.id)

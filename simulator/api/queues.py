@@ -6,8 +6,8 @@ from typing import Any
 
 from aiohttp import web
 
+from ..core.center_reads import CenterReads
 from ..core.channels import CHANNELS
-from ..core.contact_center import ContactCenter
 from ..core.queues import Queue
 from ..core.refusals import MISSING
 from .resources import ADMINS, STAFF, Context, Kind, Link, Query, RouteTable, register, render
@@ -25,7 +25,7 @@ from .system import ROUTING_TEMPLATE
 from .validation import PHONE, Field, Schema, read_body
 
 
-def _document(center: ContactCenter, queue: Queue) -> dict[str, Any]:
+def _document(center: CenterReads, queue: Queue) -> dict[str, Any]:
     doc = queue.document()
     doc["skills"] = [center.skills[skill_id].name for skill_id in queue.skill_ids]
     return doc
@@ -117,7 +117,7 @@ RECORDING = Schema(
 def _create(ctx: Context, values: dict[str, Any]) -> Queue:
     if "phoneNumber" not in values and not values.get("internal"):
         raise Failure(MISSING, "phoneNumber is required unless internal is true")
-    return ctx.center.add_queue(**values)
+    return ctx.world.add_queue(**values)
 
 
 def _queue(ctx: Context) -> Queue:
@@ -131,7 +131,7 @@ async def _read_recording(ctx: Context) -> web.Response:
 async def _write_recording(ctx: Context) -> web.Response:
     queue = _queue(ctx)
     values = RECORDING.check(await read_body(ctx.request))
-    ctx.center.set_call_recording(queue, values["percentage"])
+    ctx.world.set_call_recording(queue, values["percentage"])
     return ok()
 
 
@@ -142,7 +142,7 @@ def add_routes(table: RouteTable) -> None:
         bulk_delete_route(
             "/queues",
             QUEUE,
-            lambda ctx, queue: ctx.center.remove_queue(queue),
+            lambda ctx, queue: ctx.world.remove_queue(queue),
             ADMINS,
             "Delete the queues whose URIs are given",
         ),
@@ -152,7 +152,7 @@ def add_routes(table: RouteTable) -> None:
             QUEUE,
             _queue,
             UPDATE,
-            lambda ctx, queue, values: ctx.center.update_queue(queue, values),
+            lambda ctx, queue, values: ctx.world.update_queue(queue, values),
             ADMINS,
             "Update a queue",
         ),
@@ -160,7 +160,7 @@ def add_routes(table: RouteTable) -> None:
             "/queues/{queue_id}",
             QUEUE,
             _queue,
-            lambda ctx, queue: ctx.center.remove_queue(queue),
+            lambda ctx, queue: ctx.world.remove_queue(queue),
             ADMINS,
             "Delete a queue",
         ),

@@ -28,10 +28,11 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from ..core.contact_center import ContactCenter
+from ..core.center_reads import CenterReads
 from ..core.refusals import INVALID, NO_PERMISSION
 from ..core.users import ADMIN, AGENT, ROLES, SUPERVISOR, User
-from .keys import CENTER, VIEWER
+from ..core.world import World
+from .keys import CENTER, VIEWER, WORLD
 from .responses import Failure
 from .validation import Schema
 
@@ -47,15 +48,18 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @dataclass
 class Context:
-    """One request as the resources see it: the contact center, who asks, and how to spell URIs."""
+    """One request as the resources see it: the contact center to read, the World to change it through,
+    who asks, and how to spell URIs. The contact center is held read-only (`CenterReads`): every change
+    is a method of the World."""
 
     request: web.Request
-    center: ContactCenter
+    center: CenterReads
     viewer: User
+    world: World
 
     @classmethod
     def of(cls, request: web.Request) -> Context:
-        return cls(request, request.app[CENTER], request[VIEWER])
+        return cls(request, request.app[CENTER], request[VIEWER], request.app[WORLD])
 
     def uri(self, path: str, base: str = API) -> str:
         """The absolute URI of `path` under `base` (the reference API, or the control API's /sim)."""
@@ -83,7 +87,7 @@ class Link:
     """A field holding the URI of another object (`userUri`), which `resolveUri` can expand."""
 
     kind: str
-    target: Callable[[ContactCenter, Any], Any | None]
+    target: Callable[[CenterReads, Any], Any | None]
     into: str | None = None  # where resolveUri puts the object: the field's name without Uri, unless given
 
 
@@ -95,8 +99,8 @@ class Kind:
     plural: str
     singular: str
     collection: str  # the path of the canonical collection, relative to /api/v2: "/users"
-    document: Callable[[ContactCenter, Any], dict[str, Any]]
-    find: Callable[[ContactCenter, str], Any]  # raises Refusal(6) for an unknown id
+    document: Callable[[CenterReads, Any], dict[str, Any]]
+    find: Callable[[CenterReads, str], Any]  # raises Refusal(6) for an unknown id
     fields: tuple[str, ...]
     links: Mapping[str, Link] = field(default_factory=dict)
     subresources: Mapping[str, Callable[[Context, Any], Any]] = field(default_factory=dict)

@@ -127,7 +127,7 @@ async def _add(ctx: Context) -> web.Response:
         )
     else:
         setting = _free_form(group).check(body)
-    ctx.center.add_setting(group.name, setting)
+    ctx.world.add_setting(group.name, setting)
     return ok()
 
 
@@ -146,7 +146,7 @@ async def _change(ctx: Context) -> web.Response:
         changes["value"] = value
     else:
         changes = _free_form(group).check(body)
-    ctx.center.update_setting(group.name, changes)
+    ctx.world.update_setting(group.name, changes)
     return ok()
 
 
@@ -155,18 +155,18 @@ async def _remove(ctx: Context) -> web.Response:
     body = await read_body(ctx.request)
     if group.key not in body:
         raise Failure(MISSING, f"{group.key} is required: it identifies the setting to remove")
-    ctx.center.remove_setting(group.name, body[group.key])
+    ctx.world.remove_setting(group.name, body[group.key])
     return ok()
 
 
 async def _remove_group(ctx: Context) -> web.Response:
     values = DELETE_GROUP.check(await read_body(ctx.request))
-    ctx.center.remove_settings_group(values["name"])
+    ctx.world.remove_settings_group(values["name"])
     return ok()
 
 
 def _create_group(ctx: Context, values: dict[str, Any]):
-    return ctx.center.add_settings_group(values["name"], values["displayName"], values.get("key", "name"))
+    return ctx.world.add_settings_group(values["name"], values["displayName"], values.get("key", "name"))
 
 
 def add_routes(table: RouteTable) -> None:

@@ -5,27 +5,27 @@ reference's Cloud Admin may; here an admin)."""
 from __future__ import annotations
 
 from ..core.catalog import SYSTEM_FEATURES, Feature, Service
-from ..core.contact_center import ContactCenter
+from ..core.center_reads import CenterReads
 from ..core.refusals import not_found
 from .resources import ADMINS, EVERYONE, STAFF, Context, Kind, RouteTable, register
 from .route_factories import delete_route, list_route, read_route
 
 
-def _feature(center: ContactCenter, feature_id: str) -> Feature:
+def _feature(center: CenterReads, feature_id: str) -> Feature:
     for feature in center.features():
         if feature.id == feature_id:
             return feature
     raise not_found("feature", feature_id)
 
 
-def _system_feature(center: ContactCenter, feature_id: str) -> Feature:
+def _system_feature(center: CenterReads, feature_id: str) -> Feature:
     for feature in SYSTEM_FEATURES:
         if feature.id == feature_id:
             return feature
     raise not_found("feature", feature_id)
 
 
-def _service(center: ContactCenter, service_id: str) -> Service:
+def _service(center: CenterReads, service_id: str) -> Service:
     service = center.services.get(service_id)
     if service is None:
         raise not_found("service", service_id)
@@ -96,7 +96,7 @@ def add_routes(table: RouteTable) -> None:
             "/features/{feature_id}",
             FEATURE,
             _by_id(FEATURE, "feature_id"),
-            lambda ctx, feature: ctx.center.set_features(i for i in ctx.center.feature_ids if i != feature.id),
+            lambda ctx, feature: ctx.world.set_features(i for i in ctx.center.feature_ids if i != feature.id),
             ADMINS,
             "Remove a feature from the contact center: its API behaves as if it did not exist",
         ),

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..core.contact_center import ContactCenter
+from ..core.center_reads import CenterReads
 from ..core.refusals import NO_PERMISSION, NOT_FOUND
 from ..core.users import ADMIN, ROLES, User
 from . import passwords
@@ -59,12 +59,12 @@ USER_FIELDS = (
 )
 
 
-def contact_center_id(center: ContactCenter) -> str:
+def contact_center_id(center: CenterReads) -> str:
     """The id real servers give the contact center a user belongs to: stable for a contact center's name."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"gws-simulator:{center.name}"))
 
 
-def document(center: ContactCenter, user: User) -> dict[str, Any]:
+def document(center: CenterReads, user: User) -> dict[str, Any]:
     """The user with the fields real servers send besides the reference's (`uri` and `path` come from the
     kind): the e-mail address (the user name, when it is one), enabled, the contact center's id."""
     doc: dict[str, Any] = user.document(center.do_not_disturb_of(user))
@@ -125,7 +125,7 @@ UPDATE = Schema(
 
 
 def _create(ctx: Context, values: dict[str, Any]) -> User:
-    return ctx.center.add_user(**values)
+    return ctx.world.add_user(**values)
 
 
 def _user(ctx: Context) -> User:
@@ -138,7 +138,7 @@ def _own_user(ctx: Context) -> User:
 
 
 def _update(ctx: Context, user: User, values: dict[str, Any]) -> None:
-    ctx.center.update_user(user, values)
+    ctx.world.update_user(user, values)
 
 
 async def _update_by_post(ctx: Context, body: dict[str, Any]) -> web.Response:
@@ -163,7 +163,7 @@ async def _reset_password(ctx: Context, values: dict[str, str]) -> None:
 
 def _delete(ctx: Context, user: User) -> None:
     """A deleted user's HTTP and CometD sessions end with it."""
-    ctx.center.remove_user(user, by=ctx.viewer)
+    ctx.world.remove_user(user, by=ctx.viewer)
     ctx.request.app[AUTH].end_sessions(user.id)
 
 
@@ -173,7 +173,7 @@ def _user_skill(ctx: Context):
 
 
 def _assign_skill(ctx: Context, user: User, skill, values: dict[str, Any]) -> None:
-    ctx.center.assign_skill(user, skill, values.get("level", 0))
+    ctx.world.assign_skill(user, skill, values.get("level", 0))
 
 
 def _user_device(ctx: Context):
@@ -186,9 +186,7 @@ def _user_device(ctx: Context):
 
 def _create_and_assign_device(ctx: Context, user: User, values: dict[str, Any]):
     """A hybrid operation: the device is created only if it can also be assigned."""
-    device = ctx.center.add_device(**values)
-    ctx.center.assign_device(user, device)
-    return device
+    return ctx.world.add_device_for(user, **values)
 
 
 def add_routes(table: RouteTable) -> None:
@@ -243,7 +241,7 @@ def add_routes(table: RouteTable) -> None:
             USER_SKILL,
             _user_skill,
             CHANGE_LEVEL,
-            lambda ctx, assignment, values: ctx.center.set_skill_level(_user(ctx), assignment.skill, values["level"]),
+            lambda ctx, assignment, values: ctx.world.set_skill_level(_user(ctx), assignment.skill, values["level"]),
             ADMINS,
             "Change the level at which a user holds a skill",
         ),
@@ -251,7 +249,7 @@ def add_routes(table: RouteTable) -> None:
             "/users/{user_id}/skills/{skill_id}",
             USER_SKILL,
             _user_skill,
-            lambda ctx, assignment: ctx.center.unassign_skill(_user(ctx), assignment.skill),
+            lambda ctx, assignment: ctx.world.unassign_skill(_user(ctx), assignment.skill),
             ADMINS,
             "Unassign a skill from a user",
         ),
@@ -266,7 +264,7 @@ def add_routes(table: RouteTable) -> None:
             "/users/{user_id}/devices",
             DEVICE,
             _user,
-            lambda ctx, user, device, values: ctx.center.assign_device(user, device),
+            lambda ctx, user, device, values: ctx.world.assign_device(user, device),
             ADMINS,
             "Assign devices to a user (`uris`, `uri` or `id`), or create one and assign it (`phoneNumber`...)",
             create=_create_and_assign_device,
@@ -277,7 +275,7 @@ def add_routes(table: RouteTable) -> None:
             "/users/{user_id}/devices/{device_id}",
             DEVICE,
             _user_device,
-            lambda ctx, device: ctx.center.unassign_device(_user(ctx), device),
+            lambda ctx, device: ctx.world.unassign_device(_user(ctx), device),
             ADMINS,
             "Unassign a device from a user (the device remains)",
         ),

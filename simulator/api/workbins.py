@@ -9,7 +9,6 @@ from typing import Any
 
 from aiohttp import web
 
-from .keys import WORLD
 from .resources import AGENTS, Context, Kind, RouteTable, register
 from .responses import ok
 from .route_factories import Operation, custom_route, list_route, operations_route
@@ -42,26 +41,26 @@ NONE = Schema("workbin operation", ())
 
 
 async def _types_info(ctx: Context) -> web.Response:
-    workbins = ctx.request.app[WORLD].workbins_of(ctx.viewer.id)
+    workbins = ctx.world.workbins_of(ctx.viewer.id)
     return ok(workbins=[workbin.info() for workbin in workbins])
 
 
 def _content(ctx: Context) -> Iterator[WorkbinEntry]:
     workbin_id = ctx.arg("workbin_id")
-    for item in ctx.request.app[WORLD].workbin_content(ctx.viewer.id, workbin_id):
+    for item in ctx.world.workbin_content(ctx.viewer.id, workbin_id):
         yield WorkbinEntry(item["InteractionId"], workbin_id, item)
 
 
 async def _add(ctx: Context) -> web.Response:
     values = ADD.check(await read_body(ctx.request))
     workbin_id = ctx.arg("workbin_id")
-    ctx.request.app[WORLD].place_in_workbin(ctx.viewer.id, workbin_id, values["interactionId"])
+    ctx.world.place_in_workbin(ctx.viewer.id, workbin_id, values["interactionId"])
     return ok(uri=ctx.uri(f"/me/workbins/{workbin_id}/interactions/{values['interactionId']}"))
 
 
 def _subscription(on: bool) -> Operation:
     async def run(ctx: Context, values: dict[str, Any]) -> None:
-        ctx.request.app[WORLD].subscribe_workbin(ctx.viewer.id, ctx.arg("workbin_id"), on)
+        ctx.world.subscribe_workbin(ctx.viewer.id, ctx.arg("workbin_id"), on)
 
     what = "Receive" if on else "Stop receiving"
     return Operation(NONE, AGENTS, run, f"{what} this workbin's events on /v2/me/workbins")

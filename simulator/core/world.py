@@ -1,9 +1,9 @@
 """The World: one contact center brought to life, and the only way into it at run time.
 
 Every change (a REST request, a /sim request, a scenario step, a timer, an admin provisioning the
-contact center) is a method of the World or of the contact center it holds, and every change is appended
-to the World's one ordered stream of events (`events`), which notification, statistics, the console and
-recording subscribe to. The World is synchronous and free of I/O; time comes from its clock.
+contact center) is a method of the World (provisioning is its base `world_provisioning.WorldProvisioning`),
+and every change is appended to the World's one ordered stream of events (`events`), which notification,
+statistics, the console and recording subscribe to. The World is synchronous and free of I/O; time comes from its clock.
 
 An operation that spans channels (an agent state posted on /me applies to voice, chat and e-mail) is
 planned on every core it touches and applied only when all of them accept it.
@@ -21,23 +21,20 @@ from .agent_state import DND_OPERATIONS, LOGGED_OUT, read_change
 from .catalog import SERVICE_STATES
 from .contact_center import ContactCenter
 from .directory import CenterDirectory
-from .events import Change, EventStream, PasswordChanged, ServiceStateChanged, WorldReset
+from .events import Change, EventStream, ServiceStateChanged, WorldReset
 from .media import Interaction, MediaOptions, Multimedia, Workbin
 from .media.email import Attachment
 from .places import SessionPlaces
 from .queues import Queue
 from .refusals import INVALID, NOT_FOUND, Refusal
 from .routing import Router
-from .users import User
 from .voice import CallView, Clock, DeviceView, Telephony, VirtualClock
+from .world_provisioning import WorldProvisioning
 
 MONITORING_FEATURE = "api-supervisor-monitoring"
-# errorCode of PasswordChangeError (reference, /v2/me): 1 guidelines not met, 2 wrong old password.
-PASSWORD_GUIDELINES = 1
-PASSWORD_WRONG_OLD = 2
 
 
-class World:
+class World(WorldProvisioning):
     """A contact center brought to life. `reset` returns it to what was loaded, with no call going on."""
 
     def __init__(self, center: ContactCenter, clock: Clock) -> None:
@@ -213,20 +210,6 @@ class World:
         if MONITORING_FEATURE not in self.center.feature_ids:
             return ()
         return self.telephony.supervisor_capabilities(device_id, supervisor_id)
-
-    def change_password(self, user: User, by: User, old_password: str | None, new_password: str) -> None:
-        """Change (with the old password) or reset (without) a password; the outcome, success or refusal,
-        is an event, as the reference's asynchronous password operations report it."""
-        try:
-            if old_password is None:
-                self.center.reset_password(user, new_password)
-            else:
-                self.center.change_password(user, old_password, new_password)
-        except Refusal as refusal:  # the contact center names the attribute at fault first
-            code = PASSWORD_WRONG_OLD if refusal.message.startswith("oldPassword") else PASSWORD_GUIDELINES
-            self.events.append(PasswordChanged(user.id, by.id, (code, refusal.message)))
-            raise
-        self.events.append(PasswordChanged(user.id, by.id))
 
     # ------------------------------------------------------------------ calls
 
