@@ -1,5 +1,8 @@
 """The REST API v2: parses, authenticates, authorises and validates; holds no contact-center state.
 
+Every change it makes is a method of the World (`Context.world`); it reads the contact center as a
+`core.center_reads.CenterReads` (`Context.center`), which has no method that changes anything.
+
 `resources` implements the reference's conventions once (lists, fields, subresources, resolveUri,
 filters, create/assign/bulk answers, roles); each resource module (`me`, `calls`, `users`, `skills`,
 `devices`, `queues`, `recordings`, `contacts`, `settings`, `system`) declares its kinds and routes as

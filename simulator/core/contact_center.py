@@ -3,7 +3,8 @@ change made to them.
 
 Each change is one method that checks everything it needs before it touches anything and raises a
 `Refusal` otherwise, so a refused change leaves the contact center exactly as it was. Whatever asks for a
-change (a REST request, the file loader, later a scenario step) goes through these methods.
+change goes through these methods: the file loader directly, everything at run time (a REST or /sim
+request, a scenario step) through the World that runs the contact center (`world_provisioning`).
 
 This module holds the contact center's data, its lookups, its features, services and places; the changes
 of users, of skills and devices, of queues and contacts, and of settings and agent states are its bases

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..api.keys import WORLD
 from ..api.resources import ADMINS, Context, Route
 from ..api.responses import Failure, ok
 from ..api.route_factories import custom_route
@@ -36,7 +35,7 @@ async def _act(ctx: Context) -> web.Response:
     if values["operationName"] == "Start":
         if recording.active:
             raise Failure(INVALID, "operationName: a recording is already going on; Stop it first")
-        ctx.request.app[WORLD].reset()
+        ctx.world.reset()
         recording.start_in_memory()
         return ok()
     recorder = recording.stop() if recording.active else None
