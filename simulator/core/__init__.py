@@ -10,6 +10,6 @@ way in: its voice and media engines, routing, the clock, the callers outside and
 the REST layer may read of the contact center directly; `routing` offers the calls and interactions
 waiting in queues to agents. `agent_state` is the one agent-state machine of every channel (voice
 devices, chat, e-mail), `machine` the `transitions` table every machine is built with, `params` how
-operations' parameters are read, `clock` the time every timer of the core runs on. `numerals` says what a whole number written as text
-is, for every reader of requests, files and options.
+operations' parameters are read, `clock` the time every timer of the core runs on. `numerals` says what
+a whole number written as text is, for every reader of requests, files and options.
 """
