@@ -1,9 +1,10 @@
 """The REST layer changes the contact center only through the World.
 
-mypy refuses a write on `Context.center` (a `CenterReads`); these tests hold the same line where types
-do not reach (a parameter typed `Any`, a module that is not annotated) by reading the source of every
-module of simulator.api: whatever is called or read on the contact center is one of the reads
-`CenterReads` lists, and nothing reaches the contact center the World holds (`world.center`).
+mypy refuses a write on `Context.center` (a `CenterReads`), which the first test shows on a probe
+module; the others hold the same line where types do not reach (a parameter typed `Any`, a function
+left unannotated) by reading the source of every module of simulator.api: whatever is called or read
+on the contact center is one of the reads `CenterReads` lists, and nothing reaches the contact center
+the World holds (`world.center`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import typing
 from pathlib import Path
 
 import pytest
+from mypy import api as mypy
 
 import simulator.api
 from simulator.api.resources import Context
@@ -59,6 +61,27 @@ def _offences(source: str) -> list[str]:
         if node.attr == "center" and _is_world(node.value):
             offences.append(f"line {node.lineno}: reaches past the World to its contact center")
     return offences
+
+
+PROBE = """
+from simulator.api.resources import Context
+
+
+def create(ctx: Context, values: dict) -> None:
+    ctx.world.add_user(**values)
+    ctx.center.user_named("ann@example.com")
+    ctx.center.add_user(**values)
+"""
+
+
+def test_mypy_refuses_a_write_on_the_request_context_center(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(PROBE)
+    out, _err, status = mypy.run(
+        ["--cache-dir", str(tmp_path / "cache"), "--follow-imports=silent", "--no-error-summary", str(probe)]
+    )
+    assert status == 1
+    assert out.splitlines() == [f'{probe}:8: error: "CenterReads" has no attribute "add_user"  [attr-defined]']
 
 
 def test_the_writes_are_known_and_none_is_a_read() -> None:
