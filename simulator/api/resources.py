@@ -109,7 +109,8 @@ class Kind:
     lists_objects: bool = False  # lists answer objects even without `fields` (the reference's /settings)
     self_link: bool = False  # documents say where they live, `uri` and `path`, as real servers' do
     identity: str = "id"
-    # the document as this viewer sees it (a supervisor sees monitoring capabilities on a device)
+    # what only the request gives the document: what this viewer sees (a supervisor sees monitoring
+    # capabilities on a device), what only the World knows (a contact's availability reads calls going on)
     for_viewer: Callable[[Context, Any, dict[str, Any]], dict[str, Any]] | None = None
 
     def path(self, obj: Any) -> str:

@@ -69,6 +69,11 @@ async def test_calls_are_a_subresource_of_me_and_contacts_show_availability(rest
     device = id_of((await agent.ok("GET", "/me/devices"))["uris"][0])
     await agent.ok("POST", f"/devices/{device}/calls", {"operationName": "Dial", "destination": "5002"})
     assert await availability(AGENT1) == "Busy"
+    busy = (await agent.ok("GET", "/contacts", fields="userName", availability="Busy"))["contacts"]
+    assert {contact["userName"] for contact in busy} == {AGENT1, AGENT2}  # the caller and the ringing agent
+    ordered = (await agent.ok("GET", "/contacts", fields="*", sortBy="availability"))["contacts"]
+    states = [contact["availability"] for contact in ordered]
+    assert "Busy" in states and states == sorted(states, key=str.lower)
     calls = (await agent.ok("GET", "/me", subresources="calls"))["user"]["calls"]
     assert len(calls) == 1 and calls[0]["state"] == "Dialing"
     assert calls == (await agent.ok("GET", "/me/calls", fields="*"))["calls"]
