@@ -2,9 +2,9 @@
 
 mypy refuses a write on `Context.center` (a `CenterReads`), which the first test shows on a probe
 module; the others hold the same line where types do not reach (a parameter typed `Any`, a function
-left unannotated) by reading the source of every module of simulator.api: whatever is called or read
-on the contact center is one of the reads `CenterReads` lists, and nothing reaches the contact center
-the World holds (`world.center`).
+left unannotated) by reading the source of every module of simulator.api, and of the modules adding
+routes with it: whatever is called or read on the contact center is one of the reads `CenterReads`
+lists, and nothing reaches the contact center the World holds (`world.center`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,13 @@ from simulator.core.center_reads import CenterReads
 from simulator.core.contact_center import ContactCenter
 from simulator.core.world import World
 
-API_MODULES = sorted(Path(simulator.api.__file__).parent.glob("*.py"))
+PACKAGE = Path(simulator.__file__).parent
+# simulator.api, and the modules elsewhere that add REST routes with it (/sim/faults, /sim/recording...)
+API_MODULES = sorted(Path(simulator.api.__file__).parent.glob("*.py")) + sorted(
+    path
+    for path in PACKAGE.glob("*/*.py")
+    if path.parent.name != "api" and "from ..api.route_factories import" in path.read_text()
+)
 READS = frozenset(name for name in vars(CenterReads) if not name.startswith("_"))
 # Every change of the contact center: what @provisions wraps, and the passwords (changed without a revision).
 WRITES = frozenset(
@@ -106,13 +112,19 @@ def test_every_write_the_api_needs_is_a_method_of_the_world() -> None:
     assert all(callable(getattr(World, name, None)) for name in used)
 
 
+def test_the_route_modules_outside_the_api_are_read_too() -> None:
+    assert {"faults/control.py", "statistics/api.py", "recording/control.py"} <= {
+        str(path.relative_to(PACKAGE)) for path in API_MODULES
+    }
+
+
 def test_the_request_context_holds_the_contact_center_read_only() -> None:
     hints = typing.get_type_hints(Context)
     assert hints["center"] is CenterReads
     assert hints["world"] is World
 
 
-@pytest.mark.parametrize("path", API_MODULES, ids=lambda path: path.name)
+@pytest.mark.parametrize("path", API_MODULES, ids=lambda path: str(path.relative_to(PACKAGE)))
 def test_no_api_module_changes_the_contact_center_past_the_world(path: Path) -> None:
     assert _offences(path.read_text()) == []
 
