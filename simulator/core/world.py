@@ -1,9 +1,10 @@
 """The World: one contact center brought to life, and the only way into it at run time.
 
 Every change (a REST request, a /sim request, a scenario step, a timer, an admin provisioning the
-contact center) is a method of the World (provisioning is its base `world_provisioning.WorldProvisioning`),
-and every change is appended to the World's one ordered stream of events (`events`), which notification,
-statistics, the console and recording subscribe to. The World is synchronous and free of I/O; time comes from its clock.
+contact center) is a method of the World (provisioning is its base, `world_provisioning`), and every
+change is appended to the World's one ordered stream of events (`events`), which notification,
+statistics, the console and recording subscribe to. The World is synchronous and free of I/O; time
+comes from its clock.
 
 An operation that spans channels (an agent state posted on /me applies to voice, chat and e-mail) is
 planned on every core it touches and applied only when all of them accept it.
