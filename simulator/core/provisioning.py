@@ -23,7 +23,8 @@ class Provisioned(Protocol):
 def provisions(method: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a method as a change of the contact center: once it succeeds, `revision` grows (so indexes
     built over the contact center know to rebuild) and the listener hears a `CenterChanged` naming the
-    change and the users it concerns. A change made inside another (a setting that is an agent state)
+    change and the users it concerns (those among its arguments and its result, so a new user is
+    named too). A change made inside another (a setting that is an agent state)
     is reported once, as the outer one."""
 
     @functools.wraps(method)
@@ -35,7 +36,7 @@ def provisions(method: Callable[..., Any]) -> Callable[..., Any]:
             self._changing -= 1
         self.revision += 1
         if self._changing == 0 and self.listener is not None:
-            self.listener(CenterChanged(method.__name__, self._concerned(method.__name__, args)))
+            self.listener(CenterChanged(method.__name__, self._concerned(method.__name__, (*args, result))))
         return result
 
     return change

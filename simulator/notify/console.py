@@ -23,6 +23,7 @@ from ..core.users import ADMIN
 from .notifier import Delivery
 
 CONSOLE = "/sim/console"
+ROLE_CHANGES = frozenset({"add_user", "update_user", "remove_user"})  # the changes that can make or unmake an admin
 
 
 class ConsoleFeed:
@@ -34,8 +35,17 @@ class ConsoleFeed:
         self._pending: list[dict[str, Any]] = []
         self._admins = self._admins_now()
 
-    def _admins_now(self) -> tuple[str, ...]:
-        return tuple(user.id for user in self.center.users.values() if user.has_role(ADMIN))
+    def _admins_now(self) -> dict[str, None]:
+        return {user.id: None for user in self.center.users.values() if user.has_role(ADMIN)}
+
+    def _recheck(self, user_ids: tuple[str, ...]) -> None:
+        """Only the users a change names can have gained or lost the admin role: look at those alone."""
+        for user_id in user_ids:
+            user = self.center.users.get(user_id)
+            if user is not None and user.has_role(ADMIN):
+                self._admins[user_id] = None
+            else:
+                self._admins.pop(user_id, None)
 
     def deliver(self, user: Hashable, name: str, data: Any) -> int:
         """Deliver to the user's sessions as the Bayeux server does, and keep the notification for the feed."""
@@ -43,8 +53,11 @@ class ConsoleFeed:
         return self.server.deliver(user, name, data)
 
     def __call__(self, event: Event) -> None:
-        if isinstance(event.change, CenterChanged | WorldReset):
-            self._admins = self._admins_now()  # users and roles may have changed
+        change = event.change
+        if isinstance(change, WorldReset):
+            self._admins = self._admins_now()
+        elif isinstance(change, CenterChanged) and change.what in ROLE_CHANGES:
+            self._recheck(change.user_ids)
         pending, self._pending = self._pending, []
         for notification in pending:
             data = {"seq": event.seq, "time": event.time, "kind": event.kind, **notification}

@@ -91,3 +91,37 @@ async def test_admin_may_not_publish_on_the_feed_either(admin: RawClient) -> Non
     assert (await admin.handshake())["successful"] is True
     published = await admin.send(CONSOLE, data={"forged": True})
     assert published["successful"] is False, published
+
+
+async def test_a_user_made_admin_at_run_time_gets_the_feed_until_demoted(
+    live_server: LiveServer, admin: RawClient
+) -> None:
+    """The feed follows roles as they change: a new admin is fed at once, a demoted one no longer."""
+    watcher_login = ("watcher@example.com", "password")
+    async with aiohttp.ClientSession(headers=basic(ADMIN)) as http:
+        new = {"userName": watcher_login[0], "password": watcher_login[1], "roles": ["ROLE_ADMIN"]}
+        async with http.post(f"{live_server.url}/api/v2/users", json=new) as reply:
+            assert reply.status == 200, await reply.text()
+        watcher = RawClient(live_server.notifications_url, watcher_login)
+        try:
+            assert (await watcher.handshake())["successful"] is True
+            assert (await watcher.send("/meta/subscribe", subscription=CONSOLE))["successful"] is True
+            await watcher.connect()
+            async with http.post(f"{live_server.url}/sim/calls", json={"from": "+15550001", "to": "5002"}) as reply:
+                assert reply.status == 200, await reply.text()
+            assert any(m["channel"] == "/v2/me/calls" for m in await feed(watcher, 1))
+
+            watcher_id = live_server.user_id(watcher_login[0])
+            demoted = {"roles": ["ROLE_SUPERVISOR"]}
+            async with http.put(f"{live_server.url}/api/v2/users/{watcher_id}", json=demoted) as reply:
+                assert reply.status == 200, await reply.text()
+            assert (await admin.handshake())["successful"] is True
+            assert (await admin.send("/meta/subscribe", subscription=CONSOLE))["successful"] is True
+            await admin.connect()
+            async with http.post(f"{live_server.url}/sim/calls", json={"from": "+15550002", "to": "5001"}) as reply:
+                assert reply.status == 200, await reply.text()
+            assert any(m["channel"] == "/v2/me/calls" for m in await feed(admin, 1))  # the feed went out
+            batch = await watcher.connect(advice={"timeout": 0})
+            assert not [m for m in batch if m.get("channel") == CONSOLE], batch
+        finally:
+            await watcher.close()
