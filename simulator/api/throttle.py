@@ -31,6 +31,8 @@ class PasswordThrottle:
 
     def wait(self, user_name: str, address: str) -> float:
         """Seconds until an attempt for `user_name` from `address` is heard again; 0 when it is now."""
+        if not self._failures:  # the usual case: every request with a password asks, nothing failed
+            return 0.0
         now = self._now()
         longest = 0.0
         for key, limit in ((self._user_key(user_name), PER_USER), (self._address_key(address), PER_ADDRESS)):

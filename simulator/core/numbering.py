@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .catalog import Service
@@ -44,7 +45,10 @@ QUEUE_TYPE = "RoutingPoint"
 SWITCH = "SIP_Switch"  # the switch of every DN unless the contact center's telephony.tserver names another
 
 
+@lru_cache(maxsize=8192)
 def phone_number_id(number: str) -> str:
+    """A number's id is a name-based UUID, the same on every run; every device document asks for it,
+    and hashing it anew each time showed in profiles."""
     return str(uuid.uuid5(_NAMESPACE, number))
 
 
