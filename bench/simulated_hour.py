@@ -24,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from simulator import collector
 from simulator.scenario import read, run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     when = time.strftime("%Y-%m-%d %H:%M")
     print(f"  {when}, {os.cpu_count()} cores, {memory:.0f} GiB, command: {' '.join(sys.argv)}")
+    collector.tune()  # as `gwsim scenario run` does
     walls: list[float] = []
     for round_number in range(1, args.rounds + 1):
         started = time.perf_counter()

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import __version__, logs
+from . import __version__, collector, logs
 from .core.numerals import is_whole_number
 from .core.profiles import PROFILES, REFERENCE
 from .recording import command as recording_commands
@@ -131,6 +131,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .serve import serve  # the server imports the whole simulator: `gwsim --version` needs none of it
 
     logs.configure(logs.level_of(args.verbose, args.log_level), args.log_format)
+    collector.tune()
     if args.command != "record":
         with _runner(args.loop) as runner:
             return runner.run(serve(args))

@@ -11,6 +11,7 @@ import asyncio
 import sys
 import time
 
+from .. import collector
 from . import library
 from .model import Scenario, Traffic
 from .reader import ScenarioError, read
@@ -132,6 +133,7 @@ def run_command(args: argparse.Namespace) -> int:
     except OSError as problem:
         print(f"gwsim: --stats-csv: {problem}", file=sys.stderr)
         return 2
+    collector.tune()
     started = time.perf_counter()
     try:
         results = asyncio.run(_run_all(scenarios, args.url, args.repeat, args.interval, stats))
