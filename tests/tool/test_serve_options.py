@@ -242,3 +242,18 @@ async def test_the_chosen_event_loop_serves_rest_and_long_polling(loop: str) -> 
         banner = getattr(process, "banner", "")
     assert message["channel"] == "/v2/me/devices"
     assert f"event loop: {loop}" in banner, banner
+
+
+def test_the_collector_is_tuned_for_a_long_running_server() -> None:
+    """gwsim's processes let the young generation grow well past CPython's 700 allocations; restored after."""
+    import gc
+
+    from simulator import collector
+
+    before = gc.get_threshold()
+    try:
+        collector.tune()
+        assert gc.get_threshold() == collector.THRESHOLDS
+        assert collector.THRESHOLDS[0] >= 10 * 700
+    finally:
+        gc.set_threshold(*before)
