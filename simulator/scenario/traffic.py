@@ -166,8 +166,12 @@ class TrafficRun:
         await self.simulator.control("POST", f"/sim/calls/{call_id}", {"operationName": "Hangup", "party": caller})
 
     async def _react(self) -> None:
-        """Agents whose phone rang answer: every notification caused so far is read first."""
+        """Agents whose phone rang answer: every notification caused so far is read first. An agent
+        going Ready is offered a waiting call or nothing: with no call waiting, nothing can ring, and the
+        marker's round trip is spared."""
         checked, self._check = self._check, {}
+        if not self._arrived:
+            return
         await asyncio.gather(*(agent.settle() for agent in checked.values()))
         for name, agent in checked.items():
             while (ringing := agent.take("/v2/me/calls", RINGING)) is not None:
