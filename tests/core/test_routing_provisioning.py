@@ -1,0 +1,226 @@
+"""Provisioning that touches one agent (a session at a place, a skill given or taken, a device given)
+brings routing up to date for that agent only: counted, not timed, with 20 and with 2,000 agents Ready on
+voice and chat. And what the agent is offered follows at once: work of a skill given is offered to them,
+work of a skill or a device taken back is not, and an agent free all along keeps the time they became free.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from simulator.core.contact_center import ContactCenter
+from simulator.core.media import Multimedia
+from simulator.core.routing import skills
+from simulator.core.voice import Telephony, VirtualClock
+from simulator.core.world import World
+
+CUSTOMER = "+15551230000"
+SALES, SPANISH = "8000", "8100"
+
+
+def _center(agents: int) -> ContactCenter:
+    """`agents` agents with a device each, all holding Sales (a voice and a chat queue require it); a
+    Spanish line and chat nobody can take yet; a place with one device."""
+    center = ContactCenter(name=f"{agents} agents")
+    sales = center.add_skill("Sales")
+    center.add_skill("Spanish")
+    center.add_queue("Sales line", "voice", phoneNumber=SALES, skills=["Sales"])
+    center.add_queue("Spanish line", "voice", phoneNumber=SPANISH, skills=["Spanish"])
+    center.add_queue("Sales chat", "chat", internal=True, skills=["Sales"])
+    center.add_queue("Spanish chat", "chat", internal=True, skills=["Spanish"])
+    for number in range(agents):
+        user = center.add_user(f"agent{number}@example.com", "password")
+        center.assign_device(user, center.add_device(f"{6000 + number}"))
+        center.assign_skill(user, sales, 5)
+    center.add_device("5999")
+    center.add_place("Desk", ["5999"])
+    return center
+
+
+def _world(agents: int, ready: Callable[[int], bool] = lambda index: True) -> World:
+    """The world of `_center`, its agents (those `ready` picks) in a session and Ready on every channel."""
+    world = World(_center(agents), VirtualClock())
+    for index, user in enumerate(world.center.users.values()):
+        if ready(index):
+            world.agent_operate(user.id, "StartContactCenterSession", {})
+            world.agent_operate(user.id, "Ready", {})
+    return world
+
+
+@contextlib.contextmanager
+def _counting(counts: dict[str, int]) -> Iterator[None]:
+    """Count the voice core's lookups, the engine's checks of who is free on chat and every look-up of who
+    may take a whole queue's work."""
+    names = ("calls_of_device", "device_view", "device_free", "leg_state", "has_call", "call_ids", "calls_of_user")
+    patched: list[tuple[Any, str, Any]] = [(Telephony, name, getattr(Telephony, name)) for name in names]
+    patched += [(Multimedia, "_free", Multimedia._free), (skills, "skilled_agents", skills.skilled_agents)]
+
+    def counted(name: str, original: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            counts[name] = counts.get(name, 0) + 1
+            return original(*args, **kwargs)
+
+        return wrapper
+
+    for owner, name, original in patched:
+        setattr(owner, name, counted(name, original))
+    try:
+        yield
+    finally:
+        for owner, name, original in patched:
+            setattr(owner, name, original)
+
+
+def _work(agents: int, change: Callable[[World, str], None]) -> dict[str, int]:
+    """What `change` of the first agent costs routing among `agents` agents all Ready: the lookups, the
+    agents and work examined, and the users whose index entries were worked out, on voice and chat."""
+    world = _world(agents, ready=lambda index: index > 0)
+    agent = next(iter(world.center.users))
+    router, queues = world.router, world.media.queues
+    before = (router.evaluations, router.index_updates, queues.evaluations, queues.index_updates)
+    counts: dict[str, int] = {}
+    with _counting(counts):
+        change(world, agent)
+    after = (router.evaluations, router.index_updates, queues.evaluations, queues.index_updates)
+    names = ("call evaluations", "call index updates", "chat evaluations", "chat index updates")
+    counts.update({name: a - b for name, a, b in zip(names, after, before, strict=True)})
+    return counts
+
+
+def _session_at_a_place(world: World, agent: str) -> None:
+    world.agent_operate(agent, "StartContactCenterSession", {"place": "Desk"})
+    world.agent_operate(agent, "Ready", {})
+    world.agent_operate(agent, "EndContactCenterSession", {})
+    assert [device.phoneNumber for device in world.center.devices_of(world.center.users[agent])] == ["6000"]
+
+
+def _skill_given(world: World, agent: str) -> None:
+    spanish = world.center.skill_named("Spanish")
+    assert spanish is not None
+    world.center.assign_skill(world.center.users[agent], spanish, 3)
+
+
+def _device_given(world: World, agent: str) -> None:
+    world.center.assign_device(world.center.users[agent], world.center.add_device("5998"))
+
+
+@pytest.mark.parametrize("change", [_session_at_a_place, _skill_given, _device_given])
+def test_a_change_of_one_agent_does_the_same_work_with_20_and_with_2000_agents(
+    change: Callable[[World, str], None],
+) -> None:
+    small, large = _work(20, change), _work(2000, change)
+    assert small == large
+    assert small["call index updates"] > 0 and small["chat index updates"] > 0  # the counts measure something
+    assert small["call evaluations"] > 0 and small["chat evaluations"] > 0
+
+
+def test_a_change_of_a_queue_still_works_out_every_agent() -> None:
+    """The counts above would see a rebuild: one over every agent is counted as such."""
+    world = _world(20)
+    updates = world.router.index_updates
+    world.center.update_queue(next(iter(world.center.queues.values())), {"description": "the sales line"})
+    assert world.router.index_updates - updates == 20
+
+
+# ---------------------------------------------------------------------- what the agent is offered
+
+
+def _ringing(world: World, user_id: str) -> list[str]:
+    return [call.id for call in world.calls_of(user_id) if call.state == "Ringing"]
+
+
+def _agent(world: World, index: int) -> str:
+    return list(world.center.users)[index]
+
+
+def test_a_call_of_a_skill_given_to_a_ready_agent_rings_them_and_not_once_it_is_taken_back() -> None:
+    world = _world(3)
+    spanish = world.center.skill_named("Spanish")
+    assert spanish is not None
+    first = world.place_call(CUSTOMER, SPANISH)
+    assert all(_ringing(world, user) == [] for user in world.center.users)
+    taker = world.center.users[_agent(world, 1)]
+    world.center.assign_skill(taker, spanish, 2)
+    assert _ringing(world, taker.id) == [first]  # offered at once, not at the next action
+    world.call_operate(taker.id, first, "Answer", {})
+    world.call_operate(taker.id, first, "Hangup", {})
+    world.agent_operate(taker.id, "Ready", {})
+    world.center.unassign_skill(taker, spanish)
+    second = world.place_call(CUSTOMER, SPANISH)
+    assert all(_ringing(world, user) == [] for user in world.center.users)
+    assert world.router.waiting(world.router.queue_of_number(SPANISH) or "") == [second]
+
+
+def test_a_chat_of_a_skill_given_to_a_ready_agent_is_offered_to_them_and_not_once_it_is_taken_back() -> None:
+    world = _world(3)
+    spanish = world.center.skill_named("Spanish")
+    assert spanish is not None
+    first = world.start_chat("Spanish chat", "Visitor", None, "hola")
+    assert world.media.waiting() == [first]
+    taker = world.center.users[_agent(world, 2)]
+    world.center.assign_skill(taker, spanish, 2)
+    assert [interaction.id for interaction in world.interactions_of(taker.id)] == [first]
+    world.interaction_operate(taker.id, first, "Accept", {})
+    world.interaction_operate(taker.id, first, "Complete", {})
+    world.center.unassign_skill(taker, spanish)
+    second = world.start_chat("Spanish chat", "Vera", None, "hola")
+    assert world.media.waiting() == [second]
+    assert all(second not in [i.id for i in world.interactions_of(user)] for user in world.center.users)
+
+
+def test_a_skill_level_changed_decides_the_next_call_at_once() -> None:
+    world = _world(3)
+    sales = world.center.skill_named("Sales")
+    assert sales is not None
+    best = world.center.users[_agent(world, 2)]
+    world.center.set_skill_level(best, sales, 9)
+    call = world.place_call(CUSTOMER, SALES)
+    assert _ringing(world, best.id) == [call]
+
+
+def test_an_agent_free_all_along_keeps_the_time_they_became_free_through_a_change_of_theirs() -> None:
+    """agent0 is Ready 10 s before agent1, at the same level; a skill given to agent0 later files them
+    again, still free since then: the call goes to agent0, free longest."""
+    world = _world(2, ready=lambda index: index == 0)
+    world.advance(10)
+    second = _agent(world, 1)
+    world.agent_operate(second, "StartContactCenterSession", {})
+    world.agent_operate(second, "Ready", {})
+    world.advance(10)
+    spanish = world.center.skill_named("Spanish")
+    assert spanish is not None
+    world.center.assign_skill(world.center.users[_agent(world, 0)], spanish, 1)
+    call = world.place_call(CUSTOMER, SALES)
+    assert _ringing(world, _agent(world, 0)) == [call]
+
+
+def test_a_device_taken_back_from_a_ready_agent_is_not_rung_and_their_other_device_is() -> None:
+    world = _world(1, ready=lambda index: False)
+    agent = _agent(world, 0)
+    world.agent_operate(agent, "StartContactCenterSession", {"place": "Desk"})
+    world.agent_operate(agent, "Ready", {})
+    own, desk = (world.center.devices[device] for device in world.center.users[agent].device_ids)
+    world.center.unassign_device(world.center.users[agent], own)
+    call = world.place_call(CUSTOMER, SALES)
+    assert [view.id for view in world.telephony.calls_of_device(desk.id)] == [call]
+    assert world.telephony.calls_of_device(own.id) == []
+
+
+def test_a_device_given_to_another_agent_takes_calls_of_that_agents_skills_only() -> None:
+    """A free device given from an agent with Spanish to one without is offered no Spanish call."""
+    world = _world(2, ready=lambda index: False)
+    spanish = world.center.skill_named("Spanish")
+    assert spanish is not None
+    holder, other = (world.center.users[_agent(world, index)] for index in (0, 1))
+    world.center.assign_skill(holder, spanish, 4)
+    world.agent_operate(holder.id, "StartContactCenterSession", {"channels": ["voice"]})
+    world.agent_operate(holder.id, "Ready", {})
+    device = world.center.devices[holder.device_ids[0]]
+    world.center.unassign_device(holder, device)
+    world.center.assign_device(other, device)
+    world.place_call(CUSTOMER, SPANISH)
+    assert world.telephony.calls_of_device(device.id) == []
