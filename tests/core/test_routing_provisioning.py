@@ -118,11 +118,28 @@ def test_a_change_of_one_agent_does_the_same_work_with_20_and_with_2000_agents(
     assert small["call evaluations"] > 0 and small["chat evaluations"] > 0
 
 
-def test_a_change_of_a_queue_still_works_out_every_agent() -> None:
-    """The counts above would see a rebuild: one over every agent is counted as such."""
+def test_a_queue_changed_works_out_its_agents_before_and_after_only() -> None:
+    """Among 20 agents, the Spanish line goes from Spanish (agents 1 and 2) to French (agent 3): three
+    agents' entries are worked out, and its next call rings the French speaker; a description changed
+    works out nobody's. A queue added changes every agent's channels: everyone is worked out."""
     world = _world(20)
+    users = list(world.center.users.values())
+    spanish = world.center.skill_named("Spanish")
+    assert spanish is not None
+    french = world.center.add_skill("French")
+    for user in users[1:3]:
+        world.center.assign_skill(user, spanish, 7)
+    world.center.assign_skill(users[3], french, 1)
+    line = next(queue for queue in world.center.queues.values() if queue.phoneNumber == SPANISH)
     updates = world.router.index_updates
-    world.center.update_queue(next(iter(world.center.queues.values())), {"description": "the sales line"})
+    world.center.update_queue(line, {"description": "Spanish speakers"})
+    assert world.router.index_updates == updates
+    world.center.update_queue(line, {"skills": ["French"]})
+    assert world.router.index_updates - updates == 3
+    call = world.place_call(CUSTOMER, SPANISH)
+    assert _ringing(world, users[3].id) == [call]
+    updates = world.router.index_updates
+    world.center.add_queue("French line", "voice", phoneNumber="8200", skills=["French"])
     assert world.router.index_updates - updates == 20
 
 

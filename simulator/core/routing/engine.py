@@ -8,10 +8,12 @@ free, the buckets an agent's groups make, and the place of a device among its us
 Provisioning reaches routing as the change just made (`provisioned`). A change that touches users one by
 one (a skill given, taken or leveled, a device given or taken back, a user added, changed or removed)
 works out those users' entries of the index and files their agents again, each keeping the time it has
-been free since; a change that routes nothing differently only notes the revision; any other change (a
-queue's skills, features, agent states), or a revision the index did not hear of, builds the index again
-over every agent. `evaluations` counts the agents and work examined and `index_updates` the users whose
-entries were worked out, so tests can check what a change costs without timing it.
+been free since; a queue changed does the same for the agents of that queue, before and after; a change
+that routes nothing differently only notes the revision; any other change (features, agent states, a
+queue added or removed: the channels every agent works on), or a revision the index did not hear of,
+builds the index again over every agent. `evaluations` counts the agents and work examined and
+`index_updates` the users whose entries were worked out, so tests can check what a change costs without
+timing it.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ BY_USER = frozenset(
         "remove_user",
     }
 )
+# A change of one queue (its name, skills, description or template): its agents, before and after.
+QUEUE_CHANGED = "update_queue"
 # Changes that route nothing differently: no group, level, user or device of a user changes.
 UNROUTED = frozenset(
     {"add_device", "add_skill", "add_service", "add_contact", "update_contact", "remove_contact", "set_call_recording"}
@@ -128,10 +132,16 @@ class Routing(Generic[Agent]):
         if index is None:
             return  # built when first needed
         users = users_changed(self.center, change)
-        if users is None or index.revision != self.center.revision - 1:
+        if index.revision != self.center.revision - 1 or (users is None and change.what != QUEUE_CHANGED):
             self._build()
             return
         index.revision = self.center.revision
+        if users is None:  # a queue changed: its agents, before and after
+            users = index.update_queues(self.center, self._groups())
+            self._indexed(index)
+        else:
+            for user_id in users:
+                index.update_user(self.center, user_id)
         for user_id in users:
             self._refile(user_id, index)
 
@@ -150,9 +160,8 @@ class Routing(Generic[Agent]):
         return index
 
     def _refile(self, user_id: str, index: SkillIndex) -> None:
-        """`user_id`'s entries worked out again, and each agent of theirs (those they have now, and those
-        still filed for them) looked at again, keeping the time it has been free since."""
-        index.update_user(self.center, user_id)
+        """Each agent of `user_id`, whose entries changed (those they have now, and those still filed for
+        them), looked at again, keeping the time it has been free since."""
         now = self.clock.now()
         for agent in dict.fromkeys([*self._lanes.free_of(user_id), *self._agents_of(user_id)]):
             since = self._lanes.since(agent)

@@ -3,8 +3,9 @@ the index of it that routing keeps, built once and then brought up to date user 
 
 A change that touches one user (a skill given, taken or leveled; a device given or taken; a user added,
 changed or removed) changes that user's entries only, so `SkillIndex.update_user` works out theirs and
-leaves the others be: what it costs does not grow with the contact center. `updates` counts the users
-whose entries were worked out, so tests can check that without timing it.
+leaves the others be: what it costs does not grow with the contact center. A queue changed (its skills,
+its name) changes the entries of its agents only, before and after (`update_queues`). `updates` counts
+the users whose entries were worked out, so tests can check that without timing it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from ..queues import Queue
 from ..users import AGENT, User
 
 SKILL = "skill:"  # the group of the work transferred to a skill, which its holders take
+
+Signature = tuple[str, tuple[str, ...]]  # a queue group's queue id and that queue's skills: who may take it
 
 
 def level_in(center: ContactCenter, queue: Queue, user: User) -> int | None:
@@ -60,7 +63,7 @@ class SkillIndex:
     an agent under the list it was given and can tell a list still current by its identity."""
 
     revision: int
-    queues: dict[str, str]  # group -> queue id
+    queues: dict[str, Signature]  # group -> its queue id and that queue's skills
     skills: bool  # also one group per skill (`SKILL` + its name), taken by everyone holding it
     levels: dict[str, dict[str, int]]  # group -> user id -> level
     groups_of: dict[str, list[tuple[str, int]]]  # user id -> [(group, level)]
@@ -81,7 +84,28 @@ class SkillIndex:
             for user_id, level in members.items():
                 groups_of.setdefault(user_id, []).append((group, level))
         order = {user_id: place for place, user_id in enumerate(center.users)}
-        return cls(center.revision, dict(queues), skills, levels, groups_of, order, len(order), len(order))
+        signatures = _signatures(center, queues)
+        return cls(center.revision, signatures, skills, levels, groups_of, order, len(order), len(order))
+
+    def update_queues(self, center: ContactCenter, queues: Mapping[str, str]) -> list[str]:
+        """The groups are now `queues` (group -> queue id), some changed since (a queue's skills, the queue
+        a name reaches): the agents of the groups changed, before and after, have their entries worked out
+        again, and are answered. The others are left be."""
+        now = _signatures(center, queues)
+        changed = [group for group in [*now, *(g for g in self.queues if g not in now)]
+                   if now.get(group) != self.queues.get(group)]  # fmt: skip
+        users: dict[str, None] = {}
+        for group in changed:
+            users.update(dict.fromkeys(self.levels.get(group, ())))
+            if group in now:
+                users.update((user_id, None) for user_id, _level in skilled_agents(center, now[group][0]))
+        self.queues = now
+        for user_id in users:
+            self.update_user(center, user_id)
+        for group in changed:
+            if group not in now:
+                self.levels.pop(group, None)
+        return list(users)
 
     def update_user(self, center: ContactCenter, user_id: str) -> None:
         """Work out `user_id`'s entries again from the contact center as it is (a user added has the next
@@ -104,7 +128,7 @@ class SkillIndex:
 
     def _groups_of(self, center: ContactCenter, user: User) -> list[tuple[str, int]]:
         groups = []
-        for group, queue_id in self.queues.items():
+        for group, (queue_id, _skills) in self.queues.items():
             queue = center.queues.get(queue_id)
             level = None if queue is None else level_in(center, queue, user)
             if level is not None:
@@ -115,3 +139,7 @@ class SkillIndex:
                 if skill is not None:
                     groups.append((SKILL + skill.name, level))
         return groups
+
+
+def _signatures(center: ContactCenter, queues: Mapping[str, str]) -> dict[str, Signature]:
+    return {group: (queue_id, tuple(center.queues[queue_id].skill_ids)) for group, queue_id in queues.items()}
