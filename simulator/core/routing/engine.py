@@ -19,7 +19,7 @@ timing it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Generic
+from typing import Any, Generic
 
 from ..changes import CenterChanged
 from ..clock import Clock
@@ -167,6 +167,13 @@ class Routing(Generic[Agent]):
             since = self._lanes.since(agent)
             self._lanes.busy(agent)
             self._observe(agent, now if since is None else since, index)
+
+    def filed(self) -> tuple[dict[str, list[tuple[str, int]]], list[str], dict[Agent, tuple[str, float, Any]]]:
+        """What routing holds, for reading (tests compare it with a build over every agent): each user's
+        groups, the users in tie-break order, and every free agent with its user, time and buckets."""
+        index = self.index()
+        groups = {user_id: sorted(groups) for user_id, groups in index.groups_of.items() if groups}
+        return groups, sorted(index.order, key=index.order.__getitem__), self._lanes.filed()
 
     # ------------------------------------------------------------------ observing agents
 

@@ -170,6 +170,10 @@ class Lanes(Generic[Agent]):
         free = self._free.get(agent)
         return None if free is None else free[0]
 
+    def filed(self) -> dict[Agent, tuple[str, float, frozenset[tuple[Bucket, int]]]]:
+        """Every free agent: its user, since when it is free and its buckets (for reading, not routing)."""
+        return {agent: (free[2], free[0], frozenset(free[3])) for agent, free in self._free.items()}
+
     def free_of(self, user_id: str) -> list[Agent]:
         """The agents free on behalf of `user_id` (a device taken from them is still among them until it
         is looked at again)."""
