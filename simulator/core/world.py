@@ -96,11 +96,12 @@ class World(WorldProvisioning):
         sees the restored one; clients are not notified, as after a server restart.
         """
         restored = copy.deepcopy(self._loaded)
-        revision = self.center.revision
+        revisions = self.center.revision, self.center.directory_revision
         for field in dataclasses.fields(ContactCenter):
             setattr(self.center, field.name, getattr(restored, field.name))
         self.center.restore_ids(restored)
-        self.center.revision = revision + 1  # never a revision an index saw before, with other contents
+        # never a revision an index saw before, with other contents
+        self.center.revision, self.center.directory_revision = (revision + 1 for revision in revisions)
         self._start()
         self.events.append(WorldReset())
 

@@ -20,11 +20,12 @@ from simulator.core.world import World
 
 CUSTOMER = "+15551230000"
 SALES, SPANISH = "8000", "8100"
+SPARE = "spare-device"  # a device of nobody, at no place
 
 
 def _center(agents: int) -> ContactCenter:
     """`agents` agents with a device each, all holding Sales (a voice and a chat queue require it); a
-    Spanish line and chat nobody can take yet; a place with one device."""
+    Spanish line and chat nobody can take yet; a place with one device, and a spare device."""
     center = ContactCenter(name=f"{agents} agents")
     sales = center.add_skill("Sales")
     center.add_skill("Spanish")
@@ -38,6 +39,7 @@ def _center(agents: int) -> ContactCenter:
         center.assign_skill(user, sales, 5)
     center.add_device("5999")
     center.add_place("Desk", ["5999"])
+    center.add_device("5998", id=SPARE)
     return center
 
 
@@ -105,7 +107,7 @@ def _skill_given(world: World, agent: str) -> None:
 
 
 def _device_given(world: World, agent: str) -> None:
-    world.center.assign_device(world.center.users[agent], world.center.add_device("5998"))
+    world.center.assign_device(world.center.users[agent], world.center.devices[SPARE])
 
 
 @pytest.mark.parametrize("change", [_session_at_a_place, _skill_given, _device_given])
@@ -116,6 +118,49 @@ def test_a_change_of_one_agent_does_the_same_work_with_20_and_with_2000_agents(
     assert small == large
     assert small["call index updates"] > 0 and small["chat index updates"] > 0  # the counts measure something
     assert small["call evaluations"] > 0 and small["chat evaluations"] > 0
+
+
+class _Visited(dict[str, Any]):
+    """A table of the contact center that counts every walk over all of it."""
+
+    walks = 0
+
+    def _walked(self) -> None:
+        type(self).walks += 1
+
+    def __iter__(self) -> Iterator[str]:
+        self._walked()
+        return super().__iter__()
+
+    def values(self) -> Any:
+        self._walked()
+        return super().values()
+
+    def items(self) -> Any:
+        self._walked()
+        return super().items()
+
+    def keys(self) -> Any:
+        self._walked()
+        return super().keys()
+
+
+@pytest.mark.parametrize("change", [_session_at_a_place, _skill_given, _device_given])
+def test_a_change_of_one_agent_walks_no_list_of_every_user_or_device(change: Callable[[World, str], None]) -> None:
+    """Nor does the next lookup of a user by name or of a device by number (indexes over every user or
+    device that the change would have made stale): who holds a skill or a device is in none of them."""
+    world = _world(20, ready=lambda index: index > 0)
+    center = world.center
+    agent = next(iter(center.users))
+    center.user_named("agent3@example.com"), world.telephony.inbound_call(CUSTOMER, "6003")  # indexes built
+    center.users, center.devices = _Visited(center.users), _Visited(center.devices)
+    _Visited.walks = 0
+    change(world, agent)
+    fourth = center.user_named("agent4@example.com")
+    assert fourth is not None
+    world.telephony.inbound_call(CUSTOMER, "6004")
+    assert world.telephony.calls_of_device(fourth.device_ids[0]) != []
+    assert _Visited.walks == 0
 
 
 def test_a_queue_changed_works_out_its_agents_before_and_after_only() -> None:
