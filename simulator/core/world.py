@@ -96,12 +96,11 @@ class World(WorldProvisioning):
         sees the restored one; clients are not notified, as after a server restart.
         """
         restored = copy.deepcopy(self._loaded)
-        revisions = self.center.revision, self.center.directory_revision
+        revisions = self.center.revision + 1, self.center.directory_revision + 1  # none an index saw before
         for field in dataclasses.fields(ContactCenter):
             setattr(self.center, field.name, getattr(restored, field.name))
         self.center.restore_ids(restored)
-        # never a revision an index saw before, with other contents
-        self.center.revision, self.center.directory_revision = (revision + 1 for revision in revisions)
+        self.center.revision, self.center.directory_revision = revisions
         self._start()
         self.events.append(WorldReset())
 

@@ -1,6 +1,6 @@
 """Routing kept up to date change by change is routing built over every agent: under random provisioning
-(skills given, taken and leveled, devices given and taken back, users added, changed and removed, a
-queue's skills changed) and agents changing state as time passes, after every step what the call router
+(skills given, taken and leveled, devices given, taken back and removed, users added, changed and
+removed, a queue's skills changed) and agents changing state as time passes, after every step what the call router
 and the chat and e-mail queues hold (each user's groups, the tie-break order, every free agent with the
 time it became free and its buckets) is what a build from scratch makes of the contact center."""
 
@@ -82,6 +82,12 @@ class ProvisioningMachine(RuleBasedStateMachine):
         chosen = devices[device % len(devices)]
         change = self.world.center.assign_device if give else self.world.center.unassign_device
         self._try(lambda: change(target, chosen))
+
+    @rule(device=st.integers(0, 9))
+    def device_removed(self, device: int) -> None:
+        devices = list(self.world.center.devices.values())
+        if devices:
+            self._try(lambda: self.world.center.remove_device(devices[device % len(devices)]))
 
     @rule()
     def user_added(self) -> None:
