@@ -234,6 +234,20 @@ def test_a_chat_of_a_skill_given_to_a_ready_agent_is_offered_to_them_and_not_onc
     assert all(second not in [i.id for i in world.interactions_of(user)] for user in world.center.users)
 
 
+def test_work_waiting_in_a_queue_whose_skills_change_is_offered_at_once() -> None:
+    """A call and a chat wait for Spanish, which nobody holds; their queues now take Sales: each goes to the
+    agent free longest (agent0, Ready first), at the change."""
+    world = _world(3)
+    call = world.place_call(CUSTOMER, SPANISH)
+    chat = world.start_chat("Spanish chat", "Visitor", None, "hola")
+    for name in ("Spanish line", "Spanish chat"):
+        queue = next(queue for queue in world.center.queues.values() if queue.name == name)
+        world.center.update_queue(queue, {"skills": ["Sales"]})
+    first = _agent(world, 0)
+    assert _ringing(world, first) == [call]
+    assert [interaction.id for interaction in world.interactions_of(first)] == [chat]
+
+
 def test_a_skill_level_changed_decides_the_next_call_at_once() -> None:
     world = _world(3)
     sales = world.center.skill_named("Sales")
