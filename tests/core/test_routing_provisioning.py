@@ -152,7 +152,8 @@ def test_a_change_of_one_agent_walks_no_list_of_every_user_or_device(change: Cal
     world = _world(20, ready=lambda index: index > 0)
     center = world.center
     agent = next(iter(center.users))
-    center.user_named("agent3@example.com"), world.telephony.inbound_call(CUSTOMER, "6003")  # indexes built
+    center.user_named("agent3@example.com")  # the lookups of names and numbers built before the count
+    world.telephony.inbound_call(CUSTOMER, "6003")
     center.users, center.devices = _Visited(center.users), _Visited(center.devices)
     _Visited.walks = 0
     change(world, agent)
