@@ -31,8 +31,8 @@ def provisions(method: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a method as a change of the contact center: once it succeeds, both revisions grow (so indexes
     built over the contact center know to rebuild) and the listener hears a `CenterChanged` naming the
     change and the users it concerns (those among its arguments and its result, so a new user is
-    named too). A change made inside another (a setting that is an agent state)
-    is reported once, as the outer one."""
+    named too). A change made inside another (a setting that is an agent state) is reported once, as
+    the outer one."""
     return _change(method, directory=True)
 
 

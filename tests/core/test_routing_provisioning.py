@@ -103,11 +103,11 @@ def _session_at_a_place(world: World, agent: str) -> None:
 def _skill_given(world: World, agent: str) -> None:
     spanish = world.center.skill_named("Spanish")
     assert spanish is not None
-    world.center.assign_skill(world.center.users[agent], spanish, 3)
+    world.assign_skill(world.center.users[agent], spanish, 3)
 
 
 def _device_given(world: World, agent: str) -> None:
-    world.center.assign_device(world.center.users[agent], world.center.devices[SPARE])
+    world.assign_device(world.center.users[agent], world.center.devices[SPARE])
 
 
 @pytest.mark.parametrize("change", [_session_at_a_place, _skill_given, _device_given])
@@ -172,20 +172,20 @@ def test_a_queue_changed_works_out_its_agents_before_and_after_only() -> None:
     users = list(world.center.users.values())
     spanish = world.center.skill_named("Spanish")
     assert spanish is not None
-    french = world.center.add_skill("French")
+    french = world.add_skill(name="French")
     for user in users[1:3]:
-        world.center.assign_skill(user, spanish, 7)
-    world.center.assign_skill(users[3], french, 1)
+        world.assign_skill(user, spanish, 7)
+    world.assign_skill(users[3], french, 1)
     line = next(queue for queue in world.center.queues.values() if queue.phoneNumber == SPANISH)
     updates = world.router.index_updates
-    world.center.update_queue(line, {"description": "Spanish speakers"})
+    world.update_queue(line, {"description": "Spanish speakers"})
     assert world.router.index_updates == updates
-    world.center.update_queue(line, {"skills": ["French"]})
+    world.update_queue(line, {"skills": ["French"]})
     assert world.router.index_updates - updates == 3
     call = world.place_call(CUSTOMER, SPANISH)
     assert _ringing(world, users[3].id) == [call]
     updates = world.router.index_updates
-    world.center.add_queue("French line", "voice", phoneNumber="8200", skills=["French"])
+    world.add_queue(name="French line", channel="voice", phoneNumber="8200", skills=["French"])
     assert world.router.index_updates - updates == 20
 
 
@@ -207,12 +207,12 @@ def test_a_call_of_a_skill_given_to_a_ready_agent_rings_them_and_not_once_it_is_
     first = world.place_call(CUSTOMER, SPANISH)
     assert all(_ringing(world, user) == [] for user in world.center.users)
     taker = world.center.users[_agent(world, 1)]
-    world.center.assign_skill(taker, spanish, 2)
+    world.assign_skill(taker, spanish, 2)
     assert _ringing(world, taker.id) == [first]  # offered at once, not at the next action
     world.call_operate(taker.id, first, "Answer", {})
     world.call_operate(taker.id, first, "Hangup", {})
     world.agent_operate(taker.id, "Ready", {})
-    world.center.unassign_skill(taker, spanish)
+    world.unassign_skill(taker, spanish)
     second = world.place_call(CUSTOMER, SPANISH)
     assert all(_ringing(world, user) == [] for user in world.center.users)
     assert world.router.waiting(world.router.queue_of_number(SPANISH) or "") == [second]
@@ -225,11 +225,11 @@ def test_a_chat_of_a_skill_given_to_a_ready_agent_is_offered_to_them_and_not_onc
     first = world.start_chat("Spanish chat", "Visitor", None, "hola")
     assert world.media.waiting() == [first]
     taker = world.center.users[_agent(world, 2)]
-    world.center.assign_skill(taker, spanish, 2)
+    world.assign_skill(taker, spanish, 2)
     assert [interaction.id for interaction in world.interactions_of(taker.id)] == [first]
     world.interaction_operate(taker.id, first, "Accept", {})
     world.interaction_operate(taker.id, first, "Complete", {})
-    world.center.unassign_skill(taker, spanish)
+    world.unassign_skill(taker, spanish)
     second = world.start_chat("Spanish chat", "Vera", None, "hola")
     assert world.media.waiting() == [second]
     assert all(second not in [i.id for i in world.interactions_of(user)] for user in world.center.users)
@@ -243,7 +243,7 @@ def test_work_waiting_in_a_queue_whose_skills_change_is_offered_at_once() -> Non
     chat = world.start_chat("Spanish chat", "Visitor", None, "hola")
     for name in ("Spanish line", "Spanish chat"):
         queue = next(queue for queue in world.center.queues.values() if queue.name == name)
-        world.center.update_queue(queue, {"skills": ["Sales"]})
+        world.update_queue(queue, {"skills": ["Sales"]})
     first = _agent(world, 0)
     assert _ringing(world, first) == [call]
     assert [interaction.id for interaction in world.interactions_of(first)] == [chat]
@@ -254,7 +254,7 @@ def test_a_skill_level_changed_decides_the_next_call_at_once() -> None:
     sales = world.center.skill_named("Sales")
     assert sales is not None
     best = world.center.users[_agent(world, 2)]
-    world.center.set_skill_level(best, sales, 9)
+    world.set_skill_level(best, sales, 9)
     call = world.place_call(CUSTOMER, SALES)
     assert _ringing(world, best.id) == [call]
 
@@ -270,7 +270,7 @@ def test_an_agent_free_all_along_keeps_the_time_they_became_free_through_a_chang
     world.advance(10)
     spanish = world.center.skill_named("Spanish")
     assert spanish is not None
-    world.center.assign_skill(world.center.users[_agent(world, 0)], spanish, 1)
+    world.assign_skill(world.center.users[_agent(world, 0)], spanish, 1)
     call = world.place_call(CUSTOMER, SALES)
     assert _ringing(world, _agent(world, 0)) == [call]
 
@@ -281,7 +281,7 @@ def test_a_device_taken_back_from_a_ready_agent_is_not_rung_and_their_other_devi
     world.agent_operate(agent, "StartContactCenterSession", {"place": "Desk"})
     world.agent_operate(agent, "Ready", {})
     own, desk = (world.center.devices[device] for device in world.center.users[agent].device_ids)
-    world.center.unassign_device(world.center.users[agent], own)
+    world.unassign_device(world.center.users[agent], own)
     call = world.place_call(CUSTOMER, SALES)
     assert [view.id for view in world.telephony.calls_of_device(desk.id)] == [call]
     assert world.telephony.calls_of_device(own.id) == []
@@ -293,11 +293,11 @@ def test_a_device_given_to_another_agent_takes_calls_of_that_agents_skills_only(
     spanish = world.center.skill_named("Spanish")
     assert spanish is not None
     holder, other = (world.center.users[_agent(world, index)] for index in (0, 1))
-    world.center.assign_skill(holder, spanish, 4)
+    world.assign_skill(holder, spanish, 4)
     world.agent_operate(holder.id, "StartContactCenterSession", {"channels": ["voice"]})
     world.agent_operate(holder.id, "Ready", {})
     device = world.center.devices[holder.device_ids[0]]
-    world.center.unassign_device(holder, device)
-    world.center.assign_device(other, device)
+    world.unassign_device(holder, device)
+    world.assign_device(other, device)
     world.place_call(CUSTOMER, SPANISH)
     assert world.telephony.calls_of_device(device.id) == []

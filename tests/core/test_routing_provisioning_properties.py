@@ -67,10 +67,10 @@ class ProvisioningMachine(RuleBasedStateMachine):
 
     @rule(user=st.integers(0, 9), skill=st.integers(0, 2), level=st.integers(0, 9), how=st.integers(0, 2))
     def skill_changed(self, user: int, skill: int, level: int, how: int) -> None:
-        target, chosen, center = self._user(user), self._skill(skill), self.world.center
+        target, chosen, world = self._user(user), self._skill(skill), self.world
         if target is None:
             return
-        change = (center.assign_skill, center.set_skill_level, center.unassign_skill)[how]
+        change = (world.assign_skill, world.set_skill_level, world.unassign_skill)[how]
         self._try(lambda: change(target, chosen) if how == 2 else change(target, chosen, level))
 
     @rule(user=st.integers(0, 9), device=st.integers(0, 9), give=st.booleans())
@@ -80,36 +80,36 @@ class ProvisioningMachine(RuleBasedStateMachine):
         if target is None or not devices:
             return
         chosen = devices[device % len(devices)]
-        change = self.world.center.assign_device if give else self.world.center.unassign_device
+        change = self.world.assign_device if give else self.world.unassign_device
         self._try(lambda: change(target, chosen))
 
     @rule(device=st.integers(0, 9))
     def device_removed(self, device: int) -> None:
         devices = list(self.world.center.devices.values())
         if devices:
-            self._try(lambda: self.world.center.remove_device(devices[device % len(devices)]))
+            self._try(lambda: self.world.remove_device(devices[device % len(devices)]))
 
     @rule()
     def user_added(self) -> None:
         self.added += 1
-        self.world.center.add_user(f"new{self.added}@example.com", "password")
+        self.world.add_user(userName=f"new{self.added}@example.com", password="password")
 
     @rule(user=st.integers(0, 9), agent=st.booleans())
     def roles_changed(self, user: int, agent: bool) -> None:
         target = self._user(user)
         if target is not None:
-            self.world.center.update_user(target, {"roles": [AGENT] if agent else [SUPERVISOR]})
+            self.world.update_user(target, {"roles": [AGENT] if agent else [SUPERVISOR]})
 
     @rule(user=st.integers(0, 9))
     def user_removed(self, user: int) -> None:
         target = self._user(user)
         if target is not None:
-            self._try(lambda: self.world.center.remove_user(target))
+            self._try(lambda: self.world.remove_user(target))
 
     @rule(queue=st.integers(0, 3), skills=st.lists(st.sampled_from(SKILLS), max_size=2, unique=True))
     def queue_changed(self, queue: int, skills: list[str]) -> None:
         chosen = list(self.world.center.queues.values())[queue]
-        self.world.center.update_queue(chosen, {"skills": skills})
+        self.world.update_queue(chosen, {"skills": skills})
 
     @rule(seconds=st.sampled_from([0.5, 5, 40]))
     def time_passes(self, seconds: float) -> None:

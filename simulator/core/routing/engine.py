@@ -30,7 +30,7 @@ from .skills import SkillIndex
 
 Groups = Sequence[tuple[str, int]]
 
-# Changes that touch the routing of the users they name only (`CenterChanged.user_ids`).
+# Changes that touch the routing of the users they name only (`CenterChanged.user_ids`: a user added too).
 BY_USER = frozenset(
     {
         "assign_device",
@@ -39,6 +39,7 @@ BY_USER = frozenset(
         "assign_skill",
         "set_skill_level",
         "unassign_skill",
+        "add_user",
         "update_user",
         "remove_user",
     }
@@ -51,10 +52,8 @@ UNROUTED = frozenset(
 )
 
 
-def users_changed(center: ContactCenter, change: CenterChanged) -> Sequence[str] | None:
+def users_changed(change: CenterChanged) -> Sequence[str] | None:
     """The users whose routing `change` changed, or None when it may have changed everyone's."""
-    if change.what == "add_user":  # the user added is the last one (and no one else changed)
-        return (next(reversed(center.users)),) if center.users else ()
     if change.what in BY_USER:
         return change.user_ids
     if change.what in UNROUTED:
@@ -131,7 +130,7 @@ class Routing(Generic[Agent]):
         index = self._index
         if index is None:
             return  # built when first needed
-        users = users_changed(self.center, change)
+        users = users_changed(change)
         if index.revision != self.center.revision - 1 or (users is None and change.what != QUEUE_CHANGED):
             self._build()
             return
