@@ -99,8 +99,10 @@ class ContactCenter(UserProvisioning, SkillDeviceProvisioning, QueueProvisioning
     # The voice core holding every device's agent state, Do Not Disturb and forwarding; attached by the
     # `World` that runs this contact center (see `attach`), so device and channel documents read it live.
     _telephony: Telephony | None = field(default=None, repr=False, compare=False)
-    # Bumped by every change (see `_provisions`): what indexes over the contact center are keyed by.
+    # Bumped by every change (see `provisioning`): what indexes over the contact center are keyed by; the
+    # lookups of names and numbers are keyed by `directory_revision`, which who holds what does not move.
     revision: int = field(default=0, repr=False, compare=False)
+    directory_revision: int = field(default=0, repr=False, compare=False)
     # Told of every change once it is made; the World appends it to its event stream.
     listener: Callable[[CenterChanged], None] | None = field(default=None, repr=False, compare=False)
     _changing: int = field(default=0, repr=False, compare=False)
@@ -137,9 +139,9 @@ class ContactCenter(UserProvisioning, SkillDeviceProvisioning, QueueProvisioning
     def user_named(self, user_name: str) -> User | None:
         """A lookup, not a scan (every authenticated request asks it): the index of names is rebuilt
         only when the contact center changed. Names compare case-insensitively, as e-mail addresses do."""
-        if self._names_revision != self.revision:
+        if self._names_revision != self.directory_revision:
             self._names = {user.userName.casefold(): user.id for user in self.users.values()}
-            self._names_revision = self.revision
+            self._names_revision = self.directory_revision
         user_id = self._names.get(user_name.casefold())
         return None if user_id is None else self.users.get(user_id)
 

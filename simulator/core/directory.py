@@ -23,12 +23,12 @@ class CenterDirectory:
         self._revision = -1
 
     def line_of_number(self, number: str) -> Line | None:
-        """A lookup in the numbering plan, rebuilt only when the contact center changed."""
-        if self._revision != self.center.revision:
+        """A lookup in the numbering plan, rebuilt only when the contact center's names or numbers changed."""
+        if self._revision != self.center.directory_revision:
             self._numbers = {}
             for device in self.center.devices.values():
                 self._numbers.setdefault(device.phoneNumber, device.id)
-            self._revision = self.center.revision
+            self._revision = self.center.directory_revision
         device_id = self._numbers.get(number)
         return None if device_id is None else self.line_of_device(device_id)
 

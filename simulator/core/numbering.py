@@ -6,8 +6,9 @@ it can never disagree with them. Its id is derived from the number (a name-based
 contact center shows the same ids at every start. A voice environment is the switch a T-Server serves:
 one per Voice service of the contact center, under the service's id.
 
-The index from id to number is rebuilt only when the contact center changed (its `revision`), so a
-lookup by id is not a scan of every device.
+The index from id to number is rebuilt only when the contact center's names or numbers changed (its
+`directory_revision`: who holds a device is not the numbering plan), so a lookup by id is not a scan of
+every device.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 class NumberedCenter(Protocol):
     """What the numbering reads of the contact center (contact_center.ContactCenter)."""
 
-    revision: int
+    directory_revision: int
     devices: dict[str, Device]
     queues: dict[str, Queue]
     services: dict[str, Service]
@@ -96,7 +97,7 @@ class Numbering:
         self._revision = -1
 
     def _numbers(self) -> dict[str, PhoneNumber]:
-        if self._revision != self.center.revision:
+        if self._revision != self.center.directory_revision:
             holders: list[Device | Queue] = [*self.center.devices.values(), *self.center.queues.values()]
             self._index = {
                 phone_number_id(holder.phoneNumber): PhoneNumber(
@@ -104,7 +105,7 @@ class Numbering:
                 )
                 for holder in holders
             }
-            self._revision = self.center.revision
+            self._revision = self.center.directory_revision
         return self._index
 
     def all(self) -> list[PhoneNumber]:

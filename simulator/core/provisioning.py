@@ -1,5 +1,11 @@
-"""What makes a method of the contact center a change of it: the revision that indexes are keyed by, and
-the `CenterChanged` its listener (the World's event stream) hears."""
+"""What makes a method of the contact center a change of it: the revisions that indexes are keyed by, and
+the `CenterChanged` its listener (the World's event stream) hears.
+
+Two revisions, because the indexes read different things: `revision` moves with every change (routing's
+skill index reads who holds which skill and device, and brings itself up to date from the change when it
+hears it); `directory_revision` moves with every change but who holds a skill or a device (`assigns`),
+as no lookup of names and numbers reads that: a session at a place, which gives the agent the place's
+devices, rebuilds none of them."""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ class Provisioned(Protocol):
     """What a change needs of the contact center it changes (contact_center.ContactCenter)."""
 
     revision: int
+    directory_revision: int
     listener: Callable[[CenterChanged], None] | None
     _changing: int
 
@@ -21,12 +28,21 @@ class Provisioned(Protocol):
 
 
 def provisions(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a method as a change of the contact center: once it succeeds, `revision` grows (so indexes
+    """Mark a method as a change of the contact center: once it succeeds, both revisions grow (so indexes
     built over the contact center know to rebuild) and the listener hears a `CenterChanged` naming the
     change and the users it concerns (those among its arguments and its result, so a new user is
-    named too). A change made inside another (a setting that is an agent state)
-    is reported once, as the outer one."""
+    named too). A change made inside another (a setting that is an agent state) is reported once, as
+    the outer one."""
+    return _change(method, directory=True)
 
+
+def assigns(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a method that gives a user a skill or a device, changes its level or takes it back: a change
+    like any other, but `directory_revision` stays (no lookup of names or numbers reads who holds what)."""
+    return _change(method, directory=False)
+
+
+def _change(method: Callable[..., Any], *, directory: bool) -> Callable[..., Any]:
     @functools.wraps(method)
     def change(self: Provisioned, *args: Any, **kwargs: Any) -> Any:
         self._changing += 1
@@ -35,6 +51,8 @@ def provisions(method: Callable[..., Any]) -> Callable[..., Any]:
         finally:
             self._changing -= 1
         self.revision += 1
+        if directory:
+            self.directory_revision += 1
         if self._changing == 0 and self.listener is not None:
             self.listener(CenterChanged(method.__name__, self._concerned(method.__name__, (*args, result))))
         return result

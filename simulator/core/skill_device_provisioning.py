@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .devices import Device
-from .provisioning import provisions
+from .provisioning import assigns, provisions
 from .queues import Queue
 from .refusals import FORBIDDEN, INVALID, NOT_FOUND, Refusal, exists
 from .skills import MAX_LEVEL, Skill, SkillAssignment
@@ -62,7 +62,7 @@ class SkillDeviceProvisioning:
             user.skill_levels.pop(skill.id, None)
         del self.skills[skill.id]
 
-    @provisions
+    @assigns
     def assign_skill(self, user: User, skill: Skill, level: int = 0) -> None:
         self._check_level(level)
         self._existing(self.skills, skill.id, "skill")
@@ -70,13 +70,13 @@ class SkillDeviceProvisioning:
             raise Refusal(FORBIDDEN, f"Operation forbidden, user {user.userName!r} already has skill {skill.name!r}")
         user.skill_levels[skill.id] = level
 
-    @provisions
+    @assigns
     def set_skill_level(self, user: User, skill: Skill, level: int) -> None:
         self._check_level(level)
         self.skill_of(user, skill.id)
         user.skill_levels[skill.id] = level
 
-    @provisions
+    @assigns
     def unassign_skill(self, user: User, skill: Skill) -> None:
         self.skill_of(user, skill.id)
         del user.skill_levels[skill.id]
@@ -112,7 +112,7 @@ class SkillDeviceProvisioning:
             owner.device_ids.remove(device.id)
         del self.devices[device.id]
 
-    @provisions
+    @assigns
     def assign_device(self, user: User, device: Device) -> None:
         self._existing(self.devices, device.id, "device")
         if device.user_id == user.id:
@@ -125,7 +125,7 @@ class SkillDeviceProvisioning:
         device.user_id = user.id
         user.device_ids.append(device.id)
 
-    @provisions
+    @assigns
     def unassign_device(self, user: User, device: Device) -> None:
         if device.user_id != user.id:
             raise Refusal(NOT_FOUND, f"user {user.userName!r} has no device {device.id!r}")

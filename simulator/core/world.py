@@ -22,7 +22,7 @@ from .agent_state import DND_OPERATIONS, LOGGED_OUT, read_change
 from .catalog import SERVICE_STATES
 from .contact_center import ContactCenter
 from .directory import CenterDirectory
-from .events import Change, EventStream, ServiceStateChanged, WorldReset
+from .events import CenterChanged, Change, EventStream, ServiceStateChanged, WorldReset
 from .media import Interaction, MediaOptions, Multimedia, Workbin
 from .media.email import Attachment
 from .places import SessionPlaces
@@ -80,9 +80,14 @@ class World(WorldProvisioning):
             self._epoch = time.time() - self.clock.now()
         return self._epoch + self.clock.now()
 
-    def _center_changed(self, change: Change) -> None:
+    def _center_changed(self, change: CenterChanged) -> None:
+        """Routing brings its index up to date with the change first (the users it touched only, when it
+        touched users one by one), then the change is told, then what became routable is offered."""
+        self.router.provisioned(change)
+        self.media.queues.provisioned(change)
         self.events.append(change)
-        self.router.center_changed()
+        self.router.after_action()
+        self.media.route()
 
     def reset(self) -> None:
         """Back to the contact center as loaded (users, devices, settings), with no call or interaction.
@@ -91,11 +96,11 @@ class World(WorldProvisioning):
         sees the restored one; clients are not notified, as after a server restart.
         """
         restored = copy.deepcopy(self._loaded)
-        revision = self.center.revision
+        revisions = self.center.revision + 1, self.center.directory_revision + 1  # none an index saw before
         for field in dataclasses.fields(ContactCenter):
             setattr(self.center, field.name, getattr(restored, field.name))
         self.center.restore_ids(restored)
-        self.center.revision = revision + 1  # never a revision an index saw before, with other contents
+        self.center.revision, self.center.directory_revision = revisions
         self._start()
         self.events.append(WorldReset())
 

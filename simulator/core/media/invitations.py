@@ -5,6 +5,7 @@ is a timed offer (`routing.offers`), which carries the agents tried for the inte
 
 from __future__ import annotations
 
+from ..routing.lanes import Waiting
 from ..routing.offers import Offer, start_offer
 from .engine_state import MediaEngine
 from .interaction import (
@@ -24,24 +25,26 @@ class Invitations(MediaEngine):
         self.queues.add(interaction, tried, front)
         self._entered(interaction)
 
+    def route(self) -> None:
+        """Offer what can be offered now (the contact center changed: who may take what)."""
+        self._route()
+
     def _route(self) -> None:
-        """Offer waiting interactions to free agents; reentrant calls only ask for one more pass."""
+        """Offer waiting interactions to free agents (the queues' one loop, `Routing.dispatch`); reentrant
+        calls only ask for one more pass."""
         if self._routing:
             return
         self._routing = True
         try:
             self._settle()
-            while (entry := self.queues.next_ready()) is not None:
-                interaction = self.interactions[entry.work_id]
-                choice = self.queues.choose(entry)
-                if choice is None:
-                    continue
-                self.queues.remove(entry.work_id)
-                self._invite(interaction, choice, tried=entry.tried)
-                self._settle()
+            self.queues.dispatch(self._offer)
             self._refresh_capabilities()
         finally:
             self._routing = False
+
+    def _offer(self, entry: Waiting, pair: tuple[str, str], user_id: str) -> None:
+        self._invite(self.interactions[entry.work_id], user_id, tried=entry.tried)
+        self._settle()
 
     def _invite(
         self, interaction: Interaction, user_id: str, *, conference: bool = False, tried: set[str] | None = None

@@ -35,12 +35,13 @@ from typing import Any
 from ..changes import ABANDONED, ANSWERED, ENTERED, QueueCallChanged
 from ..clock import Clock
 from ..contact_center import ContactCenter
-from ..users import AGENT
+from ..users import AGENT, User
 from ..voice.telephony import Telephony
 from .counters import AgentCounters, QueueCounters
-from .lanes import Lanes
+from .engine import Routing
+from .lanes import Waiting
 from .offers import Offer, start_offer
-from .skills import SkillIndex, skill_index
+from .skills import SkillIndex
 
 
 @dataclass(eq=False)
@@ -54,8 +55,9 @@ class _Queued:
     offer: Offer | None = None
 
 
-class Router:
-    """Routes the calls that reach queue numbers of `center`, on `clock`, through `telephony`.
+class Router(Routing[str]):
+    """Routes the calls that reach queue numbers of `center`, on `clock`, through `telephony`: the calls'
+    adapter of `engine.Routing`, whose agents are devices and whose buckets are voice queues.
 
     Attaching sets `telephony.router`, so the telephony sends calls to queue numbers here and calls
     `after_action` after every change it makes, naming the devices and calls the change touched.
@@ -74,31 +76,21 @@ class Router:
         ring_timeout: float | None = None,
         emit: Callable[[QueueCallChanged], None] | None = None,
     ) -> None:
-        self.center = center
+        super().__init__(center, clock)
         self._emit = emit or (lambda change: None)  # calls entering, answered, abandoned: for statistics
         self.telephony = telephony
-        self.clock = clock
         self.ring_timeout = center.voice_options.no_answer_timeout if ring_timeout is None else ring_timeout
         self._calls: dict[str, _Queued] = {}  # in arrival order: dicts keep insertion order
-        self._lanes: Lanes[str] = Lanes()  # waiting calls and free devices by voice queue id
         self._queues: dict[str, QueueCounters] = {}
         self._agents: dict[str, AgentCounters] = {}
-        self._skills: SkillIndex | None = None
-        self._numbers: dict[str, str] = {}  # phone number -> voice queue id, of the same revision
-        self._acting = False
-        self._looked = 0  # calls and devices examined; the lanes count the rest
+        self._numbers: dict[str, str] = {}  # phone number -> voice queue id, of the same index
         telephony.router = self
-
-    @property
-    def evaluations(self) -> int:
-        """The calls, devices and free agents examined so far: the work routing did."""
-        return self._looked + self._lanes.evaluations
 
     # ------------------------------------------------------------------ what the telephony calls
 
     def queue_of_number(self, number: str) -> str | None:
         """The id of the voice queue answering `number`, or None."""
-        self._index()
+        self.index()
         return self._numbers.get(number)
 
     def enqueue(self, call_id: str, number: str) -> None:
@@ -121,36 +113,15 @@ class Router:
         return call_id in self._lanes
 
     def after_action(self, devices: Iterable[str] = (), calls: Iterable[str] = ()) -> None:
-        """Look at the devices and calls the last action touched, then offer waiting calls to free agents.
-
-        Offering is itself an action that calls back here; the nested call only looks, and the outer
-        one offers until nothing more can be offered.
-        """
+        """Look at the devices and calls the last action touched, then offer waiting calls to free agents
+        (an offer is itself an action that calls back here: see `Routing.dispatch`)."""
         for call_id in calls:
             queued = self._calls.get(call_id)
             if queued is not None:
                 self._looked += 1
                 self._observe_call(queued)
-        for device_id in devices:
-            self._looked += 1
-            self._observe_device(device_id)
-        if self._acting:
-            return
-        self._acting = True
-        try:
-            self._dispatch()
-        finally:
-            self._acting = False
-
-    def center_changed(self) -> None:
-        """The contact center was provisioned (skills, users, devices, queues): look at every agent's
-        device once, then offer what can be offered. Provisioning is rare; this is the one place that
-        visits every agent."""
-        for user_id in self._index().groups_of:
-            for device_id in self.center.users[user_id].device_ids:
-                self._looked += 1
-                self._observe_device(device_id)
-        self.after_action()
+        self.observe(devices)
+        self.dispatch(self._offer)
 
     # ------------------------------------------------------------------ statistics
 
@@ -175,7 +146,34 @@ class Router:
         """The ids of the calls of a queue not yet answered, oldest first."""
         return [queued.call_id for queued in self._calls.values() if queued.queue_id == queue_id]
 
-    # ------------------------------------------------------------------ observing
+    # ------------------------------------------------------------------ the devices, as routing's agents
+
+    def _groups(self) -> dict[str, str]:
+        return {queue.id: queue.id for queue in self.center.queues.values() if queue.channel == "voice"}
+
+    def _indexed(self, index: SkillIndex) -> None:
+        self._numbers = {}
+        for queue_id in index.queues:
+            number = self.center.queues[queue_id].phoneNumber
+            if number:
+                self._numbers.setdefault(number, queue_id)
+
+    def _agents_of(self, user_id: str) -> Iterable[str]:
+        user = self.center.users.get(user_id)
+        return list(user.device_ids) if user is not None else ()
+
+    def _free_user(self, device_id: str) -> User | None:
+        """The device's user when it is free (see the rules above) and its user an agent."""
+        if not self.telephony.device_free(device_id):
+            return None
+        device = self.center.devices.get(device_id)
+        user = self.center.users.get(device.user_id) if device is not None and device.user_id else None
+        return user if user is not None and user.has_role(AGENT) else None
+
+    def _place(self, device_id: str, user: User) -> int:
+        return user.device_ids.index(device_id)
+
+    # ------------------------------------------------------------------ observing calls
 
     def _observe_call(self, queued: _Queued) -> None:
         if not self.telephony.has_call(queued.call_id):
@@ -188,21 +186,6 @@ class Router:
                 self._answered(queued, queued.offer)
             elif state != "Ringing":  # the agent's leg is gone (cleared): back to the queue
                 self._back_to_queue(queued, queued.offer.tried)
-
-    def _observe_device(self, device_id: str) -> None:
-        free = self.telephony.device_free(device_id)
-        device = self.center.devices.get(device_id) if free else None
-        user = self.center.users.get(device.user_id) if device is not None and device.user_id else None
-        if user is None or not user.has_role(AGENT):
-            self._lanes.busy(device_id)
-        elif not self._lanes.is_free(device_id):
-            self._file(device_id, user.id, self.clock.now(), self._index())
-
-    def _file(self, device_id: str, user_id: str, since: float, index: SkillIndex) -> None:
-        """The device is free since `since` for the queues its user may take."""
-        place = self.center.users[user_id].device_ids.index(device_id)
-        groups = index.groups_of.get(user_id, ())
-        self._lanes.free(device_id, user_id, since, groups, index.order[user_id], place)
 
     def _answered(self, queued: _Queued, offer: Offer) -> None:
         counters = self._queue_counters(queued.queue_id)
@@ -229,23 +212,15 @@ class Router:
 
     # ------------------------------------------------------------------ offering
 
-    def _dispatch(self) -> None:
-        """Offer calls first come, first served across all queues: while a queue has both a waiting
-        call and a free device, the earliest such call goes to its queue's best free device."""
-        while (entry := self._lanes.next_ready()) is not None:
-            choice = self._lanes.choose(entry)
-            if choice is None:
-                continue
-            self._lanes.remove(entry.work_id)
-            device_id, user_id = choice
-            self._offer(self._calls[entry.work_id], user_id, device_id, entry.tried)
-
-    def _offer(self, queued: _Queued, user_id: str, device_id: str, tried: set[str]) -> None:
+    def _offer(self, entry: Waiting, device_id: str, user_id: str) -> None:
+        """Ring the device with the call, for the queue's ring timeout (calls are offered first come,
+        first served across all queues, each to its queue's best free device: `Routing.dispatch`)."""
+        queued = self._calls[entry.work_id]
         self._agent_counters(user_id).offered += 1
         queue = self.center.queues.get(queued.queue_id)
         timeout = queue.ring_timeout if queue is not None and queue.ring_timeout is not None else self.ring_timeout
         queued.offer = start_offer(
-            self.clock, queued.call_id, user_id, timeout, self._ring_timed_out, agent=device_id, tried=tried
+            self.clock, queued.call_id, user_id, timeout, self._ring_timed_out, agent=device_id, tried=entry.tried
         )
         self._lanes.busy(device_id)
         self.telephony.offer(queued.call_id, device_id)
@@ -259,25 +234,7 @@ class Router:
         self._back_to_queue(queued, offer.tried_after())
         self.telephony.withdraw(queued.call_id, offer.agent)  # an action: after_action offers it again
 
-    # ------------------------------------------------------------------ who can take calls
-
-    def _index(self) -> SkillIndex:
-        """The skill index of the contact center as it is; when it changed, the free devices are filed
-        again under the queues and levels they now have."""
-        if self._skills is None or self._skills.revision != self.center.revision:
-            voice = {queue.id: queue.id for queue in self.center.queues.values() if queue.channel == "voice"}
-            self._skills = skill_index(self.center, voice)
-            self._numbers = {}
-            for queue_id in voice:
-                number = self.center.queues[queue_id].phoneNumber
-                if number:
-                    self._numbers.setdefault(number, queue_id)
-            for device_id, since in self._lanes.forget_agents().items():
-                device = self.center.devices.get(device_id)
-                user = self.center.users.get(device.user_id) if device is not None and device.user_id else None
-                if user is not None and user.has_role(AGENT):
-                    self._file(device_id, user.id, since, self._skills)
-        return self._skills
+    # ------------------------------------------------------------------ counters
 
     def _queue_counters(self, queue_id: str) -> QueueCounters:
         return self._queues.setdefault(queue_id, QueueCounters())

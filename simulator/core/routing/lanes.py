@@ -58,6 +58,7 @@ class Lanes(Generic[Agent]):
         self._front = 0  # turns at the head count down, turns at the back count up
         self._back = 0
         self._free: dict[Agent, _Free] = {}
+        self._free_of: dict[str, dict[Agent, None]] = {}  # user id -> their free agents, in order
         self._tokens = itertools.count()
         self._free_agents: dict[Bucket, list[FreeEntry[Agent]]] = {}
         self._free_count: dict[Bucket, int] = {}
@@ -140,6 +141,7 @@ class Lanes(Generic[Agent]):
             return
         token = next(self._tokens)
         self._free[agent] = (since, token, user_id, buckets)
+        self._free_of.setdefault(user_id, {})[agent] = None
         free_agents, free_count = self._free_agents, self._free_count
         for bucket, level in buckets:
             heap = free_agents.get(bucket)
@@ -158,12 +160,30 @@ class Lanes(Generic[Agent]):
         if free is not None:
             for bucket, _level in free[3]:
                 self._free_count[bucket] -= 1
+            agents = self._free_of[free[2]]
+            agents.pop(agent, None)
+            if not agents:
+                del self._free_of[free[2]]
+
+    def since(self, agent: Agent) -> float | None:
+        """Since when `agent` is free, or None when it is not."""
+        free = self._free.get(agent)
+        return None if free is None else free[0]
+
+    def filed(self) -> dict[Agent, tuple[str, float, frozenset[tuple[Bucket, int]]]]:
+        """Every free agent: its user, since when it is free and its buckets (for reading, not routing)."""
+        return {agent: (free[2], free[0], frozenset(free[3])) for agent, free in self._free.items()}
+
+    def free_of(self, user_id: str) -> list[Agent]:
+        """The agents free on behalf of `user_id` (a device taken from them is still among them until it
+        is looked at again)."""
+        return list(self._free_of.get(user_id, ()))
 
     def forget_agents(self) -> dict[Agent, float]:
         """Forget every free agent (who may take what has changed), answering since when each was free,
         for the adapter to file again. Every bucket with work is looked at again."""
         before = {agent: free[0] for agent, free in self._free.items()}
-        self._free, self._free_agents, self._free_count = {}, {}, {}
+        self._free, self._free_of, self._free_agents, self._free_count = {}, {}, {}, {}
         self._dirty.update(self._queued)
         return before
 

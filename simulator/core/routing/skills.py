@@ -1,5 +1,12 @@
 """Who may take a queue's work, at which level: the one rule of skills and levels for every channel, and
-the index of it that routing keeps per revision of the contact center."""
+the index of it that routing keeps, built once and then brought up to date user by user.
+
+A change that touches one user (a skill given, taken or leveled; a device given or taken; a user added,
+changed or removed) changes that user's entries only, so `SkillIndex.update_user` works out theirs and
+leaves the others be: what it costs does not grow with the contact center. A queue changed (its skills,
+its name) changes the entries of its agents only, before and after (`update_queues`). `updates` counts
+the users whose entries were worked out, so tests can check that without timing it.
+"""
 
 from __future__ import annotations
 
@@ -7,55 +14,132 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..contact_center import ContactCenter
-from ..users import AGENT
+from ..queues import Queue
+from ..users import AGENT, User
 
 SKILL = "skill:"  # the group of the work transferred to a skill, which its holders take
 
+Signature = tuple[str, tuple[str, ...]]  # a queue group's queue id and that queue's skills: who may take it
 
-@dataclass
-class SkillIndex:
-    """Who may take each group's work (a queue, or the holders of a skill) at which level, built once per
-    revision of the contact center, and the order of users for the last tie-break."""
 
-    revision: int
-    levels: dict[str, dict[str, int]]  # group -> user id -> level
-    groups_of: dict[str, list[tuple[str, int]]]  # user id -> [(group, level)]
-    order: dict[str, int]  # user id -> place among the contact center's users
+def level_in(center: ContactCenter, queue: Queue, user: User) -> int | None:
+    """The level at which `user` takes `queue`'s work, or None when they do not: an agent's best level
+    among the queue's skills they hold (0 for a queue that requires none)."""
+    if not user.has_role(AGENT):
+        return None
+    if not queue.skill_ids:
+        return 0
+    levels = [user.skill_levels[skill_id] for skill_id in queue.skill_ids
+              if skill_id in user.skill_levels and skill_id in center.skills]  # fmt: skip
+    return max(levels) if levels else None
 
 
 def skilled_agents(center: ContactCenter, queue_id: str) -> list[tuple[str, int]]:
     """(user id, level) of the agents a queue may route to, best level first, then in user order.
 
-    The one rule of who may take a queue's work, whatever its channel: the agents holding one of the
-    queue's skills at their best level among them (a queue that requires none takes every agent). Voice
-    calls and chat and e-mail interactions are both routed with it."""
+    The one rule of who may take a queue's work, whatever its channel (`level_in`), over the users who
+    may: the holders of the queue's skills (every user, for a queue that requires none). Voice calls and
+    chat and e-mail interactions are both routed with it."""
     queue = center.queues.get(queue_id)
     if queue is None:
         return []
-    if not queue.skill_ids:
-        return [(user.id, 0) for user in center.users.values() if user.has_role(AGENT)]
-    best: dict[str, int] = {}
-    for skill_id in queue.skill_ids:
-        skill = center.skills.get(skill_id)
-        if skill is None:
-            continue
-        for user, level in center.holders_of(skill):
-            if user.has_role(AGENT):
-                best[user.id] = max(level, best.get(user.id, -1))
+    if queue.skill_ids:
+        holders = {user.id: user for skill_id in queue.skill_ids if skill_id in center.skills
+                   for user, _level in center.holders_of(center.skills[skill_id])}  # fmt: skip
+        candidates = list(holders.values())
+    else:
+        candidates = list(center.users.values())
+    best = [(user.id, level) for user in candidates if (level := level_in(center, queue, user)) is not None]
     order = {user_id: index for index, user_id in enumerate(center.users)}
-    return sorted(best.items(), key=lambda item: (-item[1], order[item[0]]))
+    return sorted(best, key=lambda item: (-item[1], order[item[0]]))
 
 
-def skill_index(center: ContactCenter, queues: Mapping[str, str], *, skills: bool = False) -> SkillIndex:
-    """The index of `center` as it is now for the groups `queues` names (group -> queue id); with `skills`,
-    also one group per skill (`SKILL` + its name) taken by everyone holding it."""
-    levels = {group: dict(skilled_agents(center, queue_id)) for group, queue_id in queues.items()}
-    if skills:
-        for skill in center.skills.values():
-            levels[SKILL + skill.name] = {user.id: level for user, level in center.holders_of(skill)}
-    groups_of: dict[str, list[tuple[str, int]]] = {}
-    for group, members in levels.items():
-        for user_id, level in members.items():
-            groups_of.setdefault(user_id, []).append((group, level))
-    order = {user_id: place for place, user_id in enumerate(center.users)}
-    return SkillIndex(center.revision, levels, groups_of, order)
+@dataclass
+class SkillIndex:
+    """Who may take each group's work (a queue, or the holders of a skill) at which level, and the order of
+    users for the last tie-break, as of `revision` of the contact center.
+
+    `groups_of` lists are replaced, never changed in place, when a user's entries change: routing files
+    an agent under the list it was given and can tell a list still current by its identity."""
+
+    revision: int
+    queues: dict[str, Signature]  # group -> its queue id and that queue's skills
+    skills: bool  # also one group per skill (`SKILL` + its name), taken by everyone holding it
+    levels: dict[str, dict[str, int]]  # group -> user id -> level
+    groups_of: dict[str, list[tuple[str, int]]]  # user id -> [(group, level)]
+    order: dict[str, int]  # user id -> place among the contact center's users
+    next_order: int  # the place of the next user added (users are added at the end)
+    updates: int = 0  # users whose entries were worked out
+
+    @classmethod
+    def build(cls, center: ContactCenter, queues: Mapping[str, str], *, skills: bool = False) -> SkillIndex:
+        """The index of `center` as it is now for the groups `queues` names (group -> queue id); with
+        `skills`, also one group per skill. Every user's entries are worked out."""
+        levels = {group: dict(skilled_agents(center, queue_id)) for group, queue_id in queues.items()}
+        if skills:
+            for skill in center.skills.values():
+                levels[SKILL + skill.name] = {user.id: level for user, level in center.holders_of(skill)}
+        groups_of: dict[str, list[tuple[str, int]]] = {}
+        for group, members in levels.items():
+            for user_id, level in members.items():
+                groups_of.setdefault(user_id, []).append((group, level))
+        order = {user_id: place for place, user_id in enumerate(center.users)}
+        signatures = _signatures(center, queues)
+        return cls(center.revision, signatures, skills, levels, groups_of, order, len(order), len(order))
+
+    def update_queues(self, center: ContactCenter, queues: Mapping[str, str]) -> list[str]:
+        """The groups are now `queues` (group -> queue id), some changed since (a queue's skills, the queue
+        a name reaches): the agents of the groups changed, before and after, have their entries worked out
+        again, and are answered. The others are left be."""
+        now = _signatures(center, queues)
+        changed = [group for group in [*now, *(g for g in self.queues if g not in now)]
+                   if now.get(group) != self.queues.get(group)]  # fmt: skip
+        users: dict[str, None] = {}
+        for group in changed:
+            users.update(dict.fromkeys(self.levels.get(group, ())))
+            if group in now:
+                users.update((user_id, None) for user_id, _level in skilled_agents(center, now[group][0]))
+        self.queues = now
+        for user_id in users:
+            self.update_user(center, user_id)
+        for group in changed:
+            if group not in now:
+                self.levels.pop(group, None)
+        return list(users)
+
+    def update_user(self, center: ContactCenter, user_id: str) -> None:
+        """Work out `user_id`'s entries again from the contact center as it is (a user added has the next
+        place; a user gone has no entries left)."""
+        self.updates += 1
+        for group, _level in self.groups_of.pop(user_id, ()):
+            self.levels[group].pop(user_id, None)
+        user = center.users.get(user_id)
+        if user is None:
+            self.order.pop(user_id, None)
+            return
+        if user_id not in self.order:
+            self.order[user_id] = self.next_order
+            self.next_order += 1
+        groups = self._groups_of(center, user)
+        for group, level in groups:
+            self.levels.setdefault(group, {})[user_id] = level
+        if groups:
+            self.groups_of[user_id] = groups
+
+    def _groups_of(self, center: ContactCenter, user: User) -> list[tuple[str, int]]:
+        groups = []
+        for group, (queue_id, _skills) in self.queues.items():
+            queue = center.queues.get(queue_id)
+            level = None if queue is None else level_in(center, queue, user)
+            if level is not None:
+                groups.append((group, level))
+        if self.skills:
+            for skill_id, level in user.skill_levels.items():
+                skill = center.skills.get(skill_id)
+                if skill is not None:
+                    groups.append((SKILL + skill.name, level))
+        return groups
+
+
+def _signatures(center: ContactCenter, queues: Mapping[str, str]) -> dict[str, Signature]:
+    return {group: (queue_id, tuple(center.queues[queue_id].skill_ids)) for group, queue_id in queues.items()}

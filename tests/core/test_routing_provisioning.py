@@ -1,0 +1,303 @@
+"""Provisioning that touches one agent (a session at a place, a skill given or taken, a device given)
+brings routing up to date for that agent only: counted, not timed, with 20 and with 2,000 agents Ready on
+voice and chat. And what the agent is offered follows at once: work of a skill given is offered to them,
+work of a skill or a device taken back is not, and an agent free all along keeps the time they became free.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from simulator.core.contact_center import ContactCenter
+from simulator.core.media import Multimedia
+from simulator.core.routing import skills
+from simulator.core.voice import Telephony, VirtualClock
+from simulator.core.world import World
+
+CUSTOMER = "+15551230000"
+SALES, SPANISH = "8000", "8100"
+SPARE = "spare-device"  # a device of nobody, at no place
+
+
+def _center(agents: int) -> ContactCenter:
+    """`agents` agents with a device each, all holding Sales (a voice and a chat queue require it); a
+    Spanish line and chat nobody can take yet; a place with one device, and a spare device."""
+    center = ContactCenter(name=f"{agents} agents")
+    sales = center.add_skill("Sales")
+    center.add_skill("Spanish")
+    center.add_queue("Sales line", "voice", phoneNumber=SALES, skills=["Sales"])
+    center.add_queue("Spanish line", "voice", phoneNumber=SPANISH, skills=["Spanish"])
+    center.add_queue("Sales chat", "chat", internal=True, skills=["Sales"])
+    center.add_queue("Spanish chat", "chat", internal=True, skills=["Spanish"])
+    for number in range(agents):
+        user = center.add_user(f"agent{number}@example.com", "password")
+        center.assign_device(user, center.add_device(f"{6000 + number}"))
+        center.assign_skill(user, sales, 5)
+    center.add_device("5999")
+    center.add_place("Desk", ["5999"])
+    center.add_device("5998", id=SPARE)
+    return center
+
+
+def _world(agents: int, ready: Callable[[int], bool] = lambda index: True) -> World:
+    """The world of `_center`, its agents (those `ready` picks) in a session and Ready on every channel."""
+    world = World(_center(agents), VirtualClock())
+    for index, user in enumerate(world.center.users.values()):
+        if ready(index):
+            world.agent_operate(user.id, "StartContactCenterSession", {})
+            world.agent_operate(user.id, "Ready", {})
+    return world
+
+
+@contextlib.contextmanager
+def _counting(counts: dict[str, int]) -> Iterator[None]:
+    """Count the voice core's lookups, the engine's checks of who is free on chat and every look-up of who
+    may take a whole queue's work."""
+    names = ("calls_of_device", "device_view", "device_free", "leg_state", "has_call", "call_ids", "calls_of_user")
+    patched: list[tuple[Any, str, Any]] = [(Telephony, name, getattr(Telephony, name)) for name in names]
+    patched += [(Multimedia, "_free", Multimedia._free), (skills, "skilled_agents", skills.skilled_agents)]
+
+    def counted(name: str, original: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            counts[name] = counts.get(name, 0) + 1
+            return original(*args, **kwargs)
+
+        return wrapper
+
+    for owner, name, original in patched:
+        setattr(owner, name, counted(name, original))
+    try:
+        yield
+    finally:
+        for owner, name, original in patched:
+            setattr(owner, name, original)
+
+
+def _work(agents: int, change: Callable[[World, str], None]) -> dict[str, int]:
+    """What `change` of the first agent costs routing among `agents` agents all Ready: the lookups, the
+    agents and work examined, and the users whose index entries were worked out, on voice and chat."""
+    world = _world(agents, ready=lambda index: index > 0)
+    agent = next(iter(world.center.users))
+    router, queues = world.router, world.media.queues
+    before = (router.evaluations, router.index_updates, queues.evaluations, queues.index_updates)
+    counts: dict[str, int] = {}
+    with _counting(counts):
+        change(world, agent)
+    after = (router.evaluations, router.index_updates, queues.evaluations, queues.index_updates)
+    names = ("call evaluations", "call index updates", "chat evaluations", "chat index updates")
+    counts.update({name: a - b for name, a, b in zip(names, after, before, strict=True)})
+    return counts
+
+
+def _session_at_a_place(world: World, agent: str) -> None:
+    world.agent_operate(agent, "StartContactCenterSession", {"place": "Desk"})
+    world.agent_operate(agent, "Ready", {})
+    world.agent_operate(agent, "EndContactCenterSession", {})
+    assert [device.phoneNumber for device in world.center.devices_of(world.center.users[agent])] == ["6000"]
+
+
+def _skill_given(world: World, agent: str) -> None:
+    spanish = world.center.skill_named("Spanish")
+    assert spanish is not None
+    world.assign_skill(world.center.users[agent], spanish, 3)
+
+
+def _device_given(world: World, agent: str) -> None:
+    world.assign_device(world.center.users[agent], world.center.devices[SPARE])
+
+
+@pytest.mark.parametrize("change", [_session_at_a_place, _skill_given, _device_given])
+def test_a_change_of_one_agent_does_the_same_work_with_20_and_with_2000_agents(
+    change: Callable[[World, str], None],
+) -> None:
+    small, large = _work(20, change), _work(2000, change)
+    assert small == large
+    assert small["call index updates"] > 0 and small["chat index updates"] > 0  # the counts measure something
+    assert small["call evaluations"] > 0 and small["chat evaluations"] > 0
+
+
+class _Visited(dict[str, Any]):
+    """A table of the contact center that counts every walk over all of it."""
+
+    walks = 0
+
+    def _walked(self) -> None:
+        type(self).walks += 1
+
+    def __iter__(self) -> Iterator[str]:
+        self._walked()
+        return super().__iter__()
+
+    def values(self) -> Any:
+        self._walked()
+        return super().values()
+
+    def items(self) -> Any:
+        self._walked()
+        return super().items()
+
+    def keys(self) -> Any:
+        self._walked()
+        return super().keys()
+
+
+@pytest.mark.parametrize("change", [_session_at_a_place, _skill_given, _device_given])
+def test_a_change_of_one_agent_walks_no_list_of_every_user_or_device(change: Callable[[World, str], None]) -> None:
+    """Nor does the next lookup of a user by name or of a device by number (indexes over every user or
+    device that the change would have made stale): who holds a skill or a device is in none of them."""
+    world = _world(20, ready=lambda index: index > 0)
+    center = world.center
+    agent = next(iter(center.users))
+    center.user_named("agent3@example.com")  # the lookups of names and numbers built before the count
+    world.telephony.inbound_call(CUSTOMER, "6003")
+    center.users, center.devices = _Visited(center.users), _Visited(center.devices)
+    _Visited.walks = 0
+    change(world, agent)
+    fourth = center.user_named("agent4@example.com")
+    assert fourth is not None
+    world.telephony.inbound_call(CUSTOMER, "6004")
+    assert world.telephony.calls_of_device(fourth.device_ids[0]) != []
+    assert _Visited.walks == 0
+
+
+def test_a_queue_changed_works_out_its_agents_before_and_after_only() -> None:
+    """Among 20 agents, the Spanish line goes from Spanish (agents 1 and 2) to French (agent 3): three
+    agents' entries are worked out, and its next call rings the French speaker; a description changed
+    works out nobody's. A queue added changes every agent's channels: everyone is worked out."""
+    world = _world(20)
+    users = list(world.center.users.values())
+    spanish = world.center.skill_named("Spanish")
+    assert spanish is not None
+    french = world.add_skill(name="French")
+    for user in users[1:3]:
+        world.assign_skill(user, spanish, 7)
+    world.assign_skill(users[3], french, 1)
+    line = next(queue for queue in world.center.queues.values() if queue.phoneNumber == SPANISH)
+    updates = world.router.index_updates
+    world.update_queue(line, {"description": "Spanish speakers"})
+    assert world.router.index_updates == updates
+    world.update_queue(line, {"skills": ["French"]})
+    assert world.router.index_updates - updates == 3
+    call = world.place_call(CUSTOMER, SPANISH)
+    assert _ringing(world, users[3].id) == [call]
+    updates = world.router.index_updates
+    world.add_queue(name="French line", channel="voice", phoneNumber="8200", skills=["French"])
+    assert world.router.index_updates - updates == 20
+
+
+# ---------------------------------------------------------------------- what the agent is offered
+
+
+def _ringing(world: World, user_id: str) -> list[str]:
+    return [call.id for call in world.calls_of(user_id) if call.state == "Ringing"]
+
+
+def _agent(world: World, index: int) -> str:
+    return list(world.center.users)[index]
+
+
+def test_a_call_of_a_skill_given_to_a_ready_agent_rings_them_and_not_once_it_is_taken_back() -> None:
+    world = _world(3)
+    spanish = world.center.skill_named("Spanish")
+    assert spanish is not None
+    first = world.place_call(CUSTOMER, SPANISH)
+    assert all(_ringing(world, user) == [] for user in world.center.users)
+    taker = world.center.users[_agent(world, 1)]
+    world.assign_skill(taker, spanish, 2)
+    assert _ringing(world, taker.id) == [first]  # offered at once, not at the next action
+    world.call_operate(taker.id, first, "Answer", {})
+    world.call_operate(taker.id, first, "Hangup", {})
+    world.agent_operate(taker.id, "Ready", {})
+    world.unassign_skill(taker, spanish)
+    second = world.place_call(CUSTOMER, SPANISH)
+    assert all(_ringing(world, user) == [] for user in world.center.users)
+    assert world.router.waiting(world.router.queue_of_number(SPANISH) or "") == [second]
+
+
+def test_a_chat_of_a_skill_given_to_a_ready_agent_is_offered_to_them_and_not_once_it_is_taken_back() -> None:
+    world = _world(3)
+    spanish = world.center.skill_named("Spanish")
+    assert spanish is not None
+    first = world.start_chat("Spanish chat", "Visitor", None, "hola")
+    assert world.media.waiting() == [first]
+    taker = world.center.users[_agent(world, 2)]
+    world.assign_skill(taker, spanish, 2)
+    assert [interaction.id for interaction in world.interactions_of(taker.id)] == [first]
+    world.interaction_operate(taker.id, first, "Accept", {})
+    world.interaction_operate(taker.id, first, "Complete", {})
+    world.unassign_skill(taker, spanish)
+    second = world.start_chat("Spanish chat", "Vera", None, "hola")
+    assert world.media.waiting() == [second]
+    assert all(second not in [i.id for i in world.interactions_of(user)] for user in world.center.users)
+
+
+def test_work_waiting_in_a_queue_whose_skills_change_is_offered_at_once() -> None:
+    """A call and a chat wait for Spanish, which nobody holds; their queues now take Sales: each goes to the
+    agent free longest (agent0, Ready first), at the change."""
+    world = _world(3)
+    call = world.place_call(CUSTOMER, SPANISH)
+    chat = world.start_chat("Spanish chat", "Visitor", None, "hola")
+    for name in ("Spanish line", "Spanish chat"):
+        queue = next(queue for queue in world.center.queues.values() if queue.name == name)
+        world.update_queue(queue, {"skills": ["Sales"]})
+    first = _agent(world, 0)
+    assert _ringing(world, first) == [call]
+    assert [interaction.id for interaction in world.interactions_of(first)] == [chat]
+
+
+def test_a_skill_level_changed_decides_the_next_call_at_once() -> None:
+    world = _world(3)
+    sales = world.center.skill_named("Sales")
+    assert sales is not None
+    best = world.center.users[_agent(world, 2)]
+    world.set_skill_level(best, sales, 9)
+    call = world.place_call(CUSTOMER, SALES)
+    assert _ringing(world, best.id) == [call]
+
+
+def test_an_agent_free_all_along_keeps_the_time_they_became_free_through_a_change_of_theirs() -> None:
+    """agent0 is Ready 10 s before agent1, at the same level; a skill given to agent0 later files them
+    again, still free since then: the call goes to agent0, free longest."""
+    world = _world(2, ready=lambda index: index == 0)
+    world.advance(10)
+    second = _agent(world, 1)
+    world.agent_operate(second, "StartContactCenterSession", {})
+    world.agent_operate(second, "Ready", {})
+    world.advance(10)
+    spanish = world.center.skill_named("Spanish")
+    assert spanish is not None
+    world.assign_skill(world.center.users[_agent(world, 0)], spanish, 1)
+    call = world.place_call(CUSTOMER, SALES)
+    assert _ringing(world, _agent(world, 0)) == [call]
+
+
+def test_a_device_taken_back_from_a_ready_agent_is_not_rung_and_their_other_device_is() -> None:
+    world = _world(1, ready=lambda index: False)
+    agent = _agent(world, 0)
+    world.agent_operate(agent, "StartContactCenterSession", {"place": "Desk"})
+    world.agent_operate(agent, "Ready", {})
+    own, desk = (world.center.devices[device] for device in world.center.users[agent].device_ids)
+    world.unassign_device(world.center.users[agent], own)
+    call = world.place_call(CUSTOMER, SALES)
+    assert [view.id for view in world.telephony.calls_of_device(desk.id)] == [call]
+    assert world.telephony.calls_of_device(own.id) == []
+
+
+def test_a_device_given_to_another_agent_takes_calls_of_that_agents_skills_only() -> None:
+    """A free device given from an agent with Spanish to one without is offered no Spanish call."""
+    world = _world(2, ready=lambda index: False)
+    spanish = world.center.skill_named("Spanish")
+    assert spanish is not None
+    holder, other = (world.center.users[_agent(world, index)] for index in (0, 1))
+    world.assign_skill(holder, spanish, 4)
+    world.agent_operate(holder.id, "StartContactCenterSession", {"channels": ["voice"]})
+    world.agent_operate(holder.id, "Ready", {})
+    device = world.center.devices[holder.device_ids[0]]
+    world.unassign_device(holder, device)
+    world.assign_device(other, device)
+    world.place_call(CUSTOMER, SPANISH)
+    assert world.telephony.calls_of_device(device.id) == []
