@@ -96,6 +96,13 @@ class VoiceQueries:
         consult = call.consults.get(leg.device_id)
         return (call.id, consult.id) if consult is not None else None
 
+    def call_snapshot(self, call_id: str) -> dict[str, Any]:
+        """One call going on as plain data, as `snapshot` shows it."""
+        call = self._calls.get(call_id)
+        if call is None:
+            raise not_found(f"call {call_id}")
+        return call_data(call)
+
     def call_ids(self) -> list[str]:
         """Every call still going on, including ones only external parties remain on."""
         return list(self._calls)

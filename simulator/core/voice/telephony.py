@@ -68,7 +68,6 @@ from .refusal import (
 )
 from .supervision import SupervisorMonitoring
 from .telling import Telling
-from .views import call_data
 
 _UUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
 
@@ -201,6 +200,15 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
         for device_id, change in plan:
             self._apply_device_change(device_id, change)
         self._flush()
+
+    def release_device(self, device_id: str) -> None:
+        """The contact center takes the device from its agent (see `DeviceVoice.hand_back`): called while
+        the agent still holds it, so they are told it logged out, and statistics stop counting it theirs."""
+        device = self._devices.get(device_id)
+        if device is not None and not device.untouched():
+            device.hand_back()
+            self._dirty_devices[device_id] = None
+            self._flush()
 
     # ------------------------------------------------------------------ entry points: the simulated world
 
@@ -410,10 +418,3 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
     def _user_of(self, device_id: str) -> str | None:
         line = self._directory.line_of_device(device_id)
         return line.user_id if line is not None else None
-
-    def call_snapshot(self, call_id: str) -> dict[str, Any]:
-        """One call going on as plain data, as `snapshot` shows it."""
-        call = self._calls.get(call_id)
-        if call is None:
-            raise not_found(f"call {call_id}")
-        return call_data(call)

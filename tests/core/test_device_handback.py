@@ -1,0 +1,115 @@
+"""A device taken from its agent (unassigned, its user removed, the device deleted) logs out first: its
+agent is told, the statistics stop counting it theirs, and the next user it is assigned to starts afresh."""
+
+from __future__ import annotations
+
+from simulator.center_file import load_default
+from simulator.core.events import Event
+from simulator.core.statistic_definitions import SKILL_AG
+from simulator.core.users import User
+from simulator.core.voice import VirtualClock
+from simulator.core.voice.events import DeviceStateChanged
+from simulator.core.world import World
+from simulator.statistics.sampler import Statistics
+from simulator.statistics.tally import LOGGED_OUT, READY
+
+
+def _world() -> tuple[World, list[Event], Statistics]:
+    world = World(load_default(), VirtualClock())
+    seen: list[Event] = []
+    world.events.subscribe(seen.append)
+    statistics = Statistics(world.center, world.clock)
+    world.events.subscribe(statistics)
+    return world, seen, statistics
+
+
+def _agent(world: World, name: str = "agent1@example.com") -> User:
+    user = world.center.user_named(name)
+    assert user is not None
+    return user
+
+
+def _ready_with_dnd_and_forwarding(world: World, agent: User) -> str:
+    world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["voice"]})
+    world.agent_operate(agent.id, "Ready", {})
+    device = agent.device_ids[0]
+    world.device_operate(agent.id, device, "DoNotDisturbOn", {})
+    world.device_operate(agent.id, device, "ForwardCallsOn", {"destination": "+15559990000"})
+    world.device_operate(agent.id, device, "DoNotDisturbOff", {})
+    return device
+
+
+def _device_events(seen: list[Event], device_id: str) -> list[DeviceStateChanged]:
+    return [
+        e.change for e in seen if isinstance(e.change, DeviceStateChanged) and e.change.device.device_id == device_id
+    ]
+
+
+def test_an_unassigned_device_logs_out_and_its_agent_is_told_while_still_holding_it():
+    world, seen, _statistics = _world()
+    agent = _agent(world)
+    device_id = _ready_with_dnd_and_forwarding(world, agent)
+    told = len(seen)
+    world.center.unassign_device(agent, world.center.devices[device_id])
+    [change] = _device_events(seen[told:], device_id)
+    assert change.user_id == agent.id, "the agent who held the device is told"
+    assert change.device.user_state["state"] == "Logout" and change.device.device_state == "Inactive"
+    assert change.device.forward_to is None and change.device.do_not_disturb == "Off"
+    kinds = [event.kind for event in seen[told:]]
+    assert kinds.index("DeviceStateChanged") < kinds.index("CenterChanged"), "logged out before it is taken"
+    view = world.device_state(device_id)
+    assert view.user_id is None and view.user_state["state"] == "Logout"
+
+
+def test_a_device_assigned_to_another_user_starts_logged_out_not_in_the_last_agents_state():
+    world, _seen, _statistics = _world()
+    agent, other = _agent(world), _agent(world, "agent2@example.com")
+    device_id = _ready_with_dnd_and_forwarding(world, agent)
+    device = world.center.devices[device_id]
+    world.center.unassign_device(agent, device)
+    world.center.assign_device(other, device)
+    view = world.device_state(device_id)
+    assert view.user_id == other.id
+    assert (view.user_state["state"], view.do_not_disturb, view.forward_to) == ("Logout", "Off", None)
+    assert "StartContactCenterSession" in world.telephony.operations_of_device(device_id)
+
+
+def test_removing_a_user_logs_their_devices_out_and_tells_them():
+    world, seen, _statistics = _world()
+    agent = _agent(world)
+    device_id = _ready_with_dnd_and_forwarding(world, agent)
+    told = len(seen)
+    world.center.remove_user(agent)
+    [change] = _device_events(seen[told:], device_id)
+    assert change.user_id == agent.id and change.device.user_state["state"] == "Logout"
+    assert world.device_state(device_id).user_state["state"] == "Logout"
+
+
+def test_a_device_never_used_is_unassigned_without_an_event_of_the_voice_core():
+    world, seen, _statistics = _world()
+    agent = _agent(world)
+    device = world.center.devices[agent.device_ids[0]]
+    world.center.unassign_device(agent, device)
+    assert [event.kind for event in seen] == ["CenterChanged"]
+
+
+def test_the_tally_stops_counting_an_unassigned_devices_agent_as_ready():
+    world, _seen, statistics = _world()
+    agent = _agent(world)
+    device_id = _ready_with_dnd_and_forwarding(world, agent)
+    sales = world.center.skill_named("Sales")
+    assert sales is not None
+    ready = next(definition for definition in world.center.statistics
+                 if definition.name == "CurrentReadyAgents" and definition.object_type == SKILL_AG)  # fmt: skip
+    assert statistics.tally.agent_status[agent.id][0] == READY and statistics.value(ready, sales.id) == 1
+    world.center.unassign_device(agent, world.center.devices[device_id])
+    assert statistics.tally.agent_status[agent.id][0] == LOGGED_OUT
+    assert statistics.value(ready, sales.id) == 0
+
+
+def test_a_deleted_device_logs_out_first():
+    world, _seen, statistics = _world()
+    agent = _agent(world)
+    device_id = _ready_with_dnd_and_forwarding(world, agent)
+    world.center.remove_device(world.center.devices[device_id])
+    assert statistics.tally.agent_status[agent.id][0] == LOGGED_OUT
