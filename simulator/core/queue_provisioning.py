@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .catalog import DEFAULT_TEMPLATE_OF_CHANNEL, RoutingTemplate
@@ -21,6 +21,7 @@ class QueueProvisioning:
     users: dict[str, User]
     queues: dict[str, Queue]
     custom_contacts: dict[str, Contact]
+    queued_work: tuple[Callable[[str], list[str]], ...]
 
     if TYPE_CHECKING:  # the rest of the contact center (see contact_center.ContactCenter)
 
@@ -86,7 +87,17 @@ class QueueProvisioning:
 
     @provisions
     def remove_queue(self, queue: Queue) -> None:
+        """Refused while calls or interactions wait in the queue (or are being offered from it): they would
+        wait forever in a queue nobody routes. Their customers hang up or leave, or agents take them, first."""
         self._existing(self.queues, queue.id, "queue")
+        waiting = sum(len(waiting_in(queue.id)) for waiting_in in self.queued_work)
+        if waiting:
+            work = "call" if queue.channel == "voice" else "interaction"
+            raise Refusal(
+                INVALID,
+                f"queue {queue.name!r} has {waiting} {work}{'s' if waiting > 1 else ''} waiting in it; "
+                "it can be removed once they are answered or gone",
+            )
         del self.queues[queue.id]
         self._reopen_channels()
 
