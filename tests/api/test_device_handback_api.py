@@ -51,3 +51,20 @@ async def test_an_unassigned_device_logs_out_its_agent_is_told_and_stops_countin
             assert taken["userState"]["state"] == "Logout" and taken["deviceState"] == "Inactive"
         finally:
             await agent.close()
+
+
+async def test_a_session_started_again_on_me_logs_in_a_device_assigned_since(serve) -> None:
+    server = await serve()
+    async with aiohttp.ClientSession() as http:
+        admin, agent = Rest(http, server.url, ADMIN), Rest(http, server.url, AGENT1)
+        await agent.ok("POST", "/me", {"operationName": "StartContactCenterSession", "channels": ["voice"]})
+        await agent.ok("POST", "/me", {"operationName": "Ready"})
+        added = await admin.ok("POST", f"/users/{server.user_id(AGENT1)}/devices", {"phoneNumber": "5077"})
+        await agent.ok("POST", "/me", {"operationName": "StartContactCenterSession"})
+        devices = (await agent.ok("GET", "/me/devices", fields="*"))["devices"]
+        states = {device["id"]: device["userState"]["state"] for device in devices}
+        assert states[added["id"]] == "NotReady" and sorted(states.values()) == ["NotReady", "Ready"], states
+        channels = (await agent.ok("GET", "/me/channels", fields="*"))["channels"]
+        assert {channel["channel"]: channel["userState"]["state"] for channel in channels}["chat"] == "NotReady"
+        again = await agent.post("/me", {"operationName": "StartContactCenterSession"})
+        assert again.code == 2, again.body

@@ -3,8 +3,11 @@ agent is told, the statistics stop counting it theirs, and the next user it is a
 
 from __future__ import annotations
 
+import pytest
+
 from simulator.center_file import load_default
 from simulator.core.events import Event
+from simulator.core.refusals import Refusal
 from simulator.core.statistic_definitions import SKILL_AG
 from simulator.core.users import User
 from simulator.core.voice import VirtualClock
@@ -113,3 +116,21 @@ def test_a_deleted_device_logs_out_first():
     device_id = _ready_with_dnd_and_forwarding(world, agent)
     world.center.remove_device(world.center.devices[device_id])
     assert statistics.tally.agent_status[agent.id][0] == LOGGED_OUT
+
+
+def test_a_session_started_again_on_me_logs_in_a_device_assigned_since_and_leaves_the_others_as_they_are():
+    """As Do Not Disturb on /me: the devices not yet logged in take it; refused (2) only when all are."""
+    world, _seen, _statistics = _world()
+    agent = _agent(world)
+    world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["voice"]})
+    first = agent.device_ids[0]
+    world.agent_operate(agent.id, "Ready", {})
+    added = world.center.add_device("5077")
+    world.center.assign_device(agent, added)
+    world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["voice"]})
+    assert world.device_state(first).user_state["state"] == "Ready", "a device logged in keeps its state"
+    assert world.device_state(added.id).user_state["state"] == "NotReady"
+    before = world.state()
+    with pytest.raises(Refusal) as refused:
+        world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["voice"]})
+    assert refused.value.code == 2 and world.state() == before

@@ -187,9 +187,11 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
                 plan.append((device_id, self._plan_device_change(device_id, operation_name, params)))
             except Refusal as refusal:
                 # an agent state goes to the devices logged in, as to the channels logged in (a device
-                # assigned since the session started does not stop it), and Do Not Disturb to the devices
-                # not yet as asked (one set alone on POST /devices/{id}); refused only when no device takes it
-                if refusal.state != LOGGED_OUT and operation_name not in DND_OPERATIONS:
+                # assigned since the session started does not stop it), a session to the devices logged out
+                # (that one), and Do Not Disturb to the devices not yet as asked (one set alone on
+                # POST /devices/{id}); refused only when no device takes it
+                passable = operation_name in DND_OPERATIONS or operation_name == "StartContactCenterSession"
+                if refusal.state != LOGGED_OUT and not (passable and refusal.state is not None):
                     raise
                 passed_over = passed_over or refusal
         if passed_over is not None and not plan:
