@@ -14,7 +14,7 @@ from simulator.core.voice import VirtualClock
 from simulator.core.voice.events import DeviceStateChanged
 from simulator.core.world import World
 from simulator.statistics.sampler import Statistics
-from simulator.statistics.tally import LOGGED_OUT, READY
+from simulator.statistics.tally import IN_CALL, LOGGED_OUT, READY
 
 
 def _world() -> tuple[World, list[Event], Statistics]:
@@ -54,12 +54,13 @@ def test_an_unassigned_device_logs_out_and_its_agent_is_told_while_still_holding
     device_id = _ready_with_dnd_and_forwarding(world, agent)
     told = len(seen)
     world.center.unassign_device(agent, world.center.devices[device_id])
-    [change] = _device_events(seen[told:], device_id)
+    change, unheld = _device_events(seen[told:], device_id)
     assert change.user_id == agent.id, "the agent who held the device is told"
     assert change.device.user_state["state"] == "Logout" and change.device.device_state == "Inactive"
     assert change.device.forward_to is None and change.device.do_not_disturb == "Off"
+    assert unheld.user_id is None and unheld.device.user_state["state"] == "Logout", "then it is nobody's"
     kinds = [event.kind for event in seen[told:]]
-    assert kinds.index("DeviceStateChanged") < kinds.index("CenterChanged"), "logged out before it is taken"
+    assert kinds == ["DeviceStateChanged", "DeviceStateChanged", "CenterChanged"], "logged out before it is taken"
     view = world.device_state(device_id)
     assert view.user_id is None and view.user_state["state"] == "Logout"
 
@@ -83,8 +84,9 @@ def test_removing_a_user_logs_their_devices_out_and_tells_them():
     device_id = _ready_with_dnd_and_forwarding(world, agent)
     told = len(seen)
     world.center.remove_user(agent)
-    [change] = _device_events(seen[told:], device_id)
+    change, unheld = _device_events(seen[told:], device_id)
     assert change.user_id == agent.id and change.device.user_state["state"] == "Logout"
+    assert unheld.user_id is None
     assert world.device_state(device_id).user_state["state"] == "Logout"
 
 
@@ -134,3 +136,18 @@ def test_a_session_started_again_on_me_logs_in_a_device_assigned_since_and_leave
     with pytest.raises(Refusal) as refused:
         world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["voice"]})
     assert refused.value.code == 2 and world.state() == before
+
+
+def test_a_call_to_a_device_given_to_another_user_is_not_counted_as_the_last_agents():
+    world, _seen, statistics = _world()
+    agent, other = _agent(world), _agent(world, "agent2@example.com")
+    device_id = _ready_with_dnd_and_forwarding(world, agent)
+    device = world.center.devices[device_id]
+    world.center.unassign_device(agent, device)
+    world.center.assign_device(other, device)
+    statuses: list[str] = []  # the last agent's status after every event of the call, as a sample may see it
+    world.events.subscribe(lambda _event: statuses.append(statistics.tally.agent_status[agent.id][0]))
+    world.place_call("+15551230000", device.phoneNumber)  # rings whatever the agent state
+    assert world.telephony.calls_of_device(device_id) and statuses
+    assert set(statuses) == {LOGGED_OUT}, "never in a call on a device that is no longer theirs"
+    assert statistics.tally.agent_status[other.id][0] == IN_CALL

@@ -203,12 +203,17 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
             self._apply_device_change(device_id, change)
         self._flush()
 
-    def release_device(self, device_id: str) -> None:
-        """The contact center takes the device from its agent (see `DeviceVoice.hand_back`): called while
-        the agent still holds it, so they are told it logged out, and statistics stop counting it theirs."""
+    def release_device(self, device_id: str, detach: Callable[[], None]) -> None:
+        """The contact center takes the device from its agent with `detach`. The device logs out first (see
+        `DeviceVoice.hand_back`), told to the agent still holding it; then the stream hears it is nobody's
+        (a DeviceStateChanged for no user: statistics stop counting it the agent's, and nobody is sent it)."""
         device = self._devices.get(device_id)
         if device is not None and not device.untouched():
             device.hand_back()
+            self._dirty_devices[device_id] = None
+            self._flush()
+        detach()
+        if device is not None:
             self._dirty_devices[device_id] = None
             self._flush()
 
