@@ -151,3 +151,22 @@ def test_a_call_to_a_device_given_to_another_user_is_not_counted_as_the_last_age
     assert world.telephony.calls_of_device(device_id) and statuses
     assert set(statuses) == {LOGGED_OUT}, "never in a call on a device that is no longer theirs"
     assert statistics.tally.agent_status[other.id][0] == IN_CALL
+
+
+def test_a_supervisor_monitoring_the_agent_does_not_go_on_monitoring_the_device_for_its_next_user():
+    world, _seen, _statistics = _world()
+    agent, other, supervisor = (
+        _agent(world),
+        _agent(world, "agent2@example.com"),
+        _agent(world, "supervisor@example.com"),
+    )
+    device = world.center.devices[agent.device_ids[0]]
+    world.supervise(supervisor.id, device.id, "ListenIn", {})
+    assert world.telephony.monitoring_of(device.id) is not None
+    world.center.unassign_device(agent, device)
+    assert world.telephony.monitoring_of(device.id) is None
+    assert world.device_state(device.id).supervisor_monitoring == {}
+    world.center.assign_device(other, device)
+    call = world.place_call("+15551230000", device.phoneNumber)
+    world.call_operate(other.id, call, "Answer", {})
+    assert world.calls_of(supervisor.id) == [], "the supervisor does not join the next user's call"

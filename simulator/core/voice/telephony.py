@@ -206,11 +206,18 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
     def release_device(self, device_id: str, detach: Callable[[], None]) -> None:
         """The contact center takes the device from its agent with `detach`. The device logs out first (see
         `DeviceVoice.hand_back`), told to the agent still holding it; then the stream hears it is nobody's
-        (a DeviceStateChanged for no user: statistics stop counting it the agent's, and nobody is sent it)."""
+        (a DeviceStateChanged for no user: statistics stop counting it the agent's, and nobody is sent it).
+        A supervisor monitoring the agent stops, rather than go on to the device's next user's calls."""
         device = self._devices.get(device_id)
+        monitor = self._monitorings.get(device_id)
+        if monitor is not None and monitor.active:
+            monitor.fire("monitoring_over")
+            monitor.supervisor_id = None
+            self._dirty_devices[device_id] = None
         if device is not None and not device.untouched():
             device.hand_back()
             self._dirty_devices[device_id] = None
+        if device_id in self._dirty_devices:
             self._flush()
         detach()
         if device is not None:
