@@ -73,9 +73,12 @@ class QueueProvisioning:
 
     @provisions
     def update_queue(self, queue: Queue, changes: dict[str, Any]) -> None:
+        """A new name is refused while work waits in the queue: chats and e-mails wait under its name."""
         name = changes.get("name")
         if name is not None and any(other.name == name and other is not queue for other in self.queues.values()):
             raise exists("queue", "name", name)
+        if name is not None and name != queue.name:
+            self._check_no_work(queue, "renamed")
         skill_ids = self._skill_ids(changes["skills"]) if "skills" in changes else queue.skill_ids
         template = self._template_for(queue.channel, changes.get("routingTemplate") or queue.routing_template_id)
         if "description" in changes:
@@ -87,17 +90,8 @@ class QueueProvisioning:
 
     @provisions
     def remove_queue(self, queue: Queue) -> None:
-        """Refused while calls or interactions wait in the queue (or are being offered from it): they would
-        wait forever in a queue nobody routes. Their customers hang up or leave, or agents take them, first."""
         self._existing(self.queues, queue.id, "queue")
-        waiting = sum(len(waiting_in(queue.id)) for waiting_in in self.queued_work)
-        if waiting:
-            work = "call" if queue.channel == "voice" else "interaction"
-            raise Refusal(
-                INVALID,
-                f"queue {queue.name!r} has {waiting} {work}{'s' if waiting > 1 else ''} waiting in it; "
-                "it can be removed once they are answered or gone",
-            )
+        self._check_no_work(queue, "removed")
         del self.queues[queue.id]
         self._reopen_channels()
 
@@ -105,6 +99,18 @@ class QueueProvisioning:
     def set_call_recording(self, queue: Queue, percentage: int) -> None:
         self._check_percentage(percentage)
         queue.recording_percentage = percentage
+
+    def _check_no_work(self, queue: Queue, change: str) -> None:
+        """Calls or interactions waiting in the queue (or being offered from it) would wait forever in a
+        queue gone or under a name nobody routes: the change waits until they are answered or gone."""
+        waiting = sum(len(waiting_in(queue.id)) for waiting_in in self.queued_work)
+        if waiting:
+            work = "call" if queue.channel == "voice" else "interaction"
+            raise Refusal(
+                INVALID,
+                f"queue {queue.name!r} has {waiting} {work}{'s' if waiting > 1 else ''} waiting in it; "
+                f"it can be {change} once they are answered or gone",
+            )
 
     def _queue_number(self, phone_number: str | None, internal: bool) -> str:
         if phone_number is not None and internal:

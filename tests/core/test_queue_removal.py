@@ -45,3 +45,23 @@ def test_a_chat_queue_with_a_chat_waiting_is_not_removed_until_the_visitor_leave
     world.visitor_operate(interaction, "Leave")
     world.center.remove_queue(chat)
     assert chat.id not in world.center.queues
+
+
+def test_a_chat_queue_with_a_chat_waiting_keeps_its_name_until_the_chat_is_taken():
+    """Chats wait under their queue's name: renamed, the queue would leave them where nobody routes."""
+    world = World(load_default(), VirtualClock())
+    chat = _queue(world, "Web chat")
+    interaction = world.start_chat("Web chat", "Visitor")
+    with pytest.raises(Refusal) as refused:
+        world.center.update_queue(chat, {"name": "Chat line"})
+    assert refused.value.code == INVALID and "'Web chat'" in refused.value.message
+    assert "renamed" in refused.value.message and chat.name == "Web chat"
+    world.center.update_queue(chat, {"name": "Web chat", "description": "the same name is no rename"})
+    agent = world.center.user_named("agent3@example.com")  # Support, level 9
+    assert agent is not None
+    world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["chat"]})
+    world.agent_operate(agent.id, "Ready", {})
+    assert world.interaction(interaction).state == "Invited"
+    world.interaction_operate(agent.id, interaction, "Accept", {})
+    world.center.update_queue(chat, {"name": "Chat line"})
+    assert chat.name == "Chat line"
