@@ -254,8 +254,9 @@ class _HeldPoll(asyncio.Protocol):
             return
         finished = server.finish(held)
         body = orjson.dumps(finished if self.replies is None else self.replies + finished)
-        transport.write((_HEAD_CLOSING if self.eof else _HEAD) % len(body) + body)
-        if self.eof:
+        closing = self.eof and not self.early  # a request sent before the half-close is still answered
+        transport.write((_HEAD_CLOSING if closing else _HEAD) % len(body) + body)
+        if closing:
             transport.close()  # once the reply is written; the handler hears `connection_lost`
         elif _resume(handler, transport, server.connection_context) and self.early:
             handler.data_received(self.early)

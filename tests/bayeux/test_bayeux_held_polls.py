@@ -315,3 +315,20 @@ async def test_a_held_poll_whose_client_half_closes_is_answered_at_once_and_its_
     finally:
         connection.writer.close()
         later.writer.close()
+
+
+async def test_a_request_sent_behind_a_held_poll_before_a_half_close_is_still_answered(bare):
+    harness, _ = await bare()
+    connection = await KeptAlive.open(harness.url)
+    try:
+        client_id = await connection.session("/room")
+        connection.send([connection.connect(client_id)])
+        await until(lambda: len(harness.server.deadlines) == 1)
+        connection.send([{"channel": "/meta/subscribe", "clientId": client_id, "subscription": "/other"}])
+        connection.writer.write_eof()
+        held = await connection.receive()
+        assert held[-1]["channel"] == "/meta/connect" and held[-1]["successful"] is True, held
+        behind = await connection.receive()
+        assert behind[0]["channel"] == "/meta/subscribe" and behind[0]["successful"] is True, behind
+    finally:
+        connection.writer.close()
