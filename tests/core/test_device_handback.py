@@ -53,7 +53,7 @@ def test_an_unassigned_device_logs_out_and_its_agent_is_told_while_still_holding
     agent = _agent(world)
     device_id = _ready_with_dnd_and_forwarding(world, agent)
     told = len(seen)
-    world.center.unassign_device(agent, world.center.devices[device_id])
+    world.unassign_device(agent, world.center.devices[device_id])
     change, unheld = _device_events(seen[told:], device_id)
     assert change.user_id == agent.id, "the agent who held the device is told"
     assert change.device.user_state["state"] == "Logout" and change.device.device_state == "Inactive"
@@ -70,8 +70,8 @@ def test_a_device_assigned_to_another_user_starts_logged_out_not_in_the_last_age
     agent, other = _agent(world), _agent(world, "agent2@example.com")
     device_id = _ready_with_dnd_and_forwarding(world, agent)
     device = world.center.devices[device_id]
-    world.center.unassign_device(agent, device)
-    world.center.assign_device(other, device)
+    world.unassign_device(agent, device)
+    world.assign_device(other, device)
     view = world.device_state(device_id)
     assert view.user_id == other.id
     assert (view.user_state["state"], view.do_not_disturb, view.forward_to) == ("Logout", "Off", None)
@@ -83,7 +83,7 @@ def test_removing_a_user_logs_their_devices_out_and_tells_them():
     agent = _agent(world)
     device_id = _ready_with_dnd_and_forwarding(world, agent)
     told = len(seen)
-    world.center.remove_user(agent)
+    world.remove_user(agent)
     change, unheld = _device_events(seen[told:], device_id)
     assert change.user_id == agent.id and change.device.user_state["state"] == "Logout"
     assert unheld.user_id is None
@@ -94,7 +94,7 @@ def test_a_device_never_used_is_unassigned_without_an_event_of_the_voice_core():
     world, seen, _statistics = _world()
     agent = _agent(world)
     device = world.center.devices[agent.device_ids[0]]
-    world.center.unassign_device(agent, device)
+    world.unassign_device(agent, device)
     assert [event.kind for event in seen] == ["CenterChanged"]
 
 
@@ -107,7 +107,7 @@ def test_the_tally_stops_counting_an_unassigned_devices_agent_as_ready():
     ready = next(definition for definition in world.center.statistics
                  if definition.name == "CurrentReadyAgents" and definition.object_type == SKILL_AG)  # fmt: skip
     assert statistics.tally.agent_status[agent.id][0] == READY and statistics.value(ready, sales.id) == 1
-    world.center.unassign_device(agent, world.center.devices[device_id])
+    world.unassign_device(agent, world.center.devices[device_id])
     assert statistics.tally.agent_status[agent.id][0] == LOGGED_OUT
     assert statistics.value(ready, sales.id) == 0
 
@@ -116,7 +116,7 @@ def test_a_deleted_device_logs_out_first():
     world, _seen, statistics = _world()
     agent = _agent(world)
     device_id = _ready_with_dnd_and_forwarding(world, agent)
-    world.center.remove_device(world.center.devices[device_id])
+    world.remove_device(world.center.devices[device_id])
     assert statistics.tally.agent_status[agent.id][0] == LOGGED_OUT
 
 
@@ -127,8 +127,8 @@ def test_a_session_started_again_on_me_logs_in_a_device_assigned_since_and_leave
     world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["voice"]})
     first = agent.device_ids[0]
     world.agent_operate(agent.id, "Ready", {})
-    added = world.center.add_device("5077")
-    world.center.assign_device(agent, added)
+    added = world.add_device(phoneNumber="5077")
+    world.assign_device(agent, added)
     world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["voice"]})
     assert world.device_state(first).user_state["state"] == "Ready", "a device logged in keeps its state"
     assert world.device_state(added.id).user_state["state"] == "NotReady"
@@ -143,8 +143,8 @@ def test_a_call_to_a_device_given_to_another_user_is_not_counted_as_the_last_age
     agent, other = _agent(world), _agent(world, "agent2@example.com")
     device_id = _ready_with_dnd_and_forwarding(world, agent)
     device = world.center.devices[device_id]
-    world.center.unassign_device(agent, device)
-    world.center.assign_device(other, device)
+    world.unassign_device(agent, device)
+    world.assign_device(other, device)
     statuses: list[str] = []  # the last agent's status after every event of the call, as a sample may see it
     world.events.subscribe(lambda _event: statuses.append(statistics.tally.agent_status[agent.id][0]))
     world.place_call("+15551230000", device.phoneNumber)  # rings whatever the agent state
@@ -163,10 +163,10 @@ def test_a_supervisor_monitoring_the_agent_does_not_go_on_monitoring_the_device_
     device = world.center.devices[agent.device_ids[0]]
     world.supervise(supervisor.id, device.id, "ListenIn", {})
     assert world.telephony.monitoring_of(device.id) is not None
-    world.center.unassign_device(agent, device)
+    world.unassign_device(agent, device)
     assert world.telephony.monitoring_of(device.id) is None
     assert world.device_state(device.id).supervisor_monitoring == {}
-    world.center.assign_device(other, device)
+    world.assign_device(other, device)
     call = world.place_call("+15551230000", device.phoneNumber)
     world.call_operate(other.id, call, "Answer", {})
     assert world.calls_of(supervisor.id) == [], "the supervisor does not join the next user's call"

@@ -24,12 +24,12 @@ def test_a_voice_queue_with_a_call_waiting_is_not_removed_until_the_call_is_gone
     call = world.place_call(CUSTOMER, "8000")  # nobody is ready: it waits
     before, revision = world.state(), world.center.revision
     with pytest.raises(Refusal) as refused:
-        world.center.remove_queue(sales)
+        world.remove_queue(sales)
     assert refused.value.code == INVALID and "'Sales line'" in refused.value.message
     assert "1 call" in refused.value.message
     assert sales.id in world.center.queues and world.state() == before and world.center.revision == revision
     world.remote_operate(call, CUSTOMER, "Hangup")
-    world.center.remove_queue(sales)
+    world.remove_queue(sales)
     assert sales.id not in world.center.queues
 
 
@@ -38,12 +38,12 @@ def test_a_chat_queue_with_a_chat_waiting_is_not_removed_until_the_visitor_leave
     chat = _queue(world, "Web chat")
     interaction = world.start_chat("Web chat", "Visitor")
     with pytest.raises(Refusal) as refused:
-        world.center.remove_queue(chat)
+        world.remove_queue(chat)
     assert refused.value.code == INVALID and "'Web chat'" in refused.value.message
     assert "1 interaction" in refused.value.message
     assert chat.id in world.center.queues
     world.visitor_operate(interaction, "Leave")
-    world.center.remove_queue(chat)
+    world.remove_queue(chat)
     assert chat.id not in world.center.queues
 
 
@@ -53,15 +53,15 @@ def test_a_chat_queue_with_a_chat_waiting_keeps_its_name_until_the_chat_is_taken
     chat = _queue(world, "Web chat")
     interaction = world.start_chat("Web chat", "Visitor")
     with pytest.raises(Refusal) as refused:
-        world.center.update_queue(chat, {"name": "Chat line"})
+        world.update_queue(chat, {"name": "Chat line"})
     assert refused.value.code == INVALID and "'Web chat'" in refused.value.message
     assert "renamed" in refused.value.message and chat.name == "Web chat"
-    world.center.update_queue(chat, {"name": "Web chat", "description": "the same name is no rename"})
+    world.update_queue(chat, {"name": "Web chat", "description": "the same name is no rename"})
     agent = world.center.user_named("agent3@example.com")  # Support, level 9
     assert agent is not None
     world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["chat"]})
     world.agent_operate(agent.id, "Ready", {})
     assert world.interaction(interaction).state == "Invited"
     world.interaction_operate(agent.id, interaction, "Accept", {})
-    world.center.update_queue(chat, {"name": "Chat line"})
+    world.update_queue(chat, {"name": "Chat line"})
     assert chat.name == "Chat line"

@@ -22,7 +22,7 @@ def test_the_samples_of_an_agent_who_lost_the_role_still_read_and_no_new_ones_ar
     world.advance(20)
     before = statistics.series(agent.id, "CurrentReadyAgents")
     assert [value for _time, value in before] == [1, 1]
-    world.center.update_user(agent, {"roles": [SUPERVISOR]})
+    world.update_user(agent, {"roles": [SUPERVISOR]})
     world.advance(20)
     assert statistics.series(agent.id, "CurrentReadyAgents") == before, "older samples still read, none added"
     assert "CurrentReadyAgents" in [definition.name for definition in statistics.definitions_of(agent.id)]
