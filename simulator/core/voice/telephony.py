@@ -53,6 +53,7 @@ from .events import (
     DeviceView,
     VoiceEvent,
 )
+from .handback import Handback
 from .monitoring import Monitoring
 from .network import CallNetwork
 from .options import VoiceOptions
@@ -74,7 +75,7 @@ _UUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
 Sink = Callable[[VoiceEvent], None] | list[VoiceEvent]
 
 
-class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork, Telling):
+class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork, Telling, Handback):
     """The voice core of one contact center. Synchronous, deterministic for a given seed and clock."""
 
     def __init__(
@@ -202,27 +203,6 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
         for device_id, change in plan:
             self._apply_device_change(device_id, change)
         self._flush()
-
-    def release_device(self, device_id: str, detach: Callable[[], None]) -> None:
-        """The contact center takes the device from its agent with `detach`. The device logs out first (see
-        `DeviceVoice.hand_back`), told to the agent still holding it; then the stream hears it is nobody's
-        (a DeviceStateChanged for no user: statistics stop counting it the agent's, and nobody is sent it).
-        A supervisor monitoring the agent stops, rather than go on to the device's next user's calls."""
-        device = self._devices.get(device_id)
-        monitor = self._monitorings.get(device_id)
-        if monitor is not None and monitor.active:
-            monitor.fire("monitoring_over")
-            monitor.supervisor_id = None
-            self._dirty_devices[device_id] = None
-        if device is not None and not device.untouched():
-            device.hand_back()
-            self._dirty_devices[device_id] = None
-        if device_id in self._dirty_devices:
-            self._flush()
-        detach()
-        if device is not None:
-            self._dirty_devices[device_id] = None
-            self._flush()
 
     # ------------------------------------------------------------------ entry points: the simulated world
 
