@@ -19,7 +19,7 @@ from aiohttp.web_request import BaseRequest
 
 from . import origin, websocket_transport
 from .context import Context
-from .held import HeldConnect
+from .held import HeldConnect, expire
 from .replies import error_string
 from .server import BayeuxServer
 
@@ -179,6 +179,7 @@ class _Released(_Detached):
 _DETACHED = _Detached()
 _RELEASED = _Released()
 _HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: %d\r\n\r\n"
+_HEAD_CLOSING = _HEAD.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n")
 
 
 class _HeldPoll(asyncio.Protocol):
@@ -193,7 +194,7 @@ class _HeldPoll(asyncio.Protocol):
     a connection that sends nothing), with what the client sent meanwhile.
     """
 
-    __slots__ = ("server", "held", "replies", "browser", "transport", "handler", "early", "over")
+    __slots__ = ("server", "held", "replies", "browser", "transport", "handler", "early", "over", "eof")
 
     def __init__(
         self, server: BayeuxServer, held: HeldConnect, replies: list[Any], browser: str | None, request: web.Request
@@ -206,6 +207,7 @@ class _HeldPoll(asyncio.Protocol):
         self.handler: RequestHandler = request.protocol
         self.early: bytes = b""  # what the client sent while its connect was held
         self.over = False  # answered, or its client gone: whichever came first, the other does nothing
+        self.eof = False  # the client shut its side down: the connection closes once it is answered
         server.deadlines.start(held)
         held.waiter.add_done_callback(self._due)
         self.transport.set_protocol(self)
@@ -215,8 +217,16 @@ class _HeldPoll(asyncio.Protocol):
         self.early += data
 
     def eof_received(self) -> bool | None:
+        """The client shut its side down (shutdown(SHUT_WR)) and may still read: the connect is answered
+        now, with what waits for the session (nothing, or it would not have been held), and the connection
+        closes after the reply, as nothing more can come on it. Waiting for the timeout instead would write
+        later messages onto a socket that may be gone altogether, which a half-close cannot be told from."""
         self.handler.eof_received()
-        return None  # the transport closes: the connect is over (`connection_lost`)
+        if self.over:
+            return None
+        self.eof = True
+        expire(self.held.waiter)  # `_due` writes the reply, then closes
+        return True  # the transport stays open for the reply
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.handler.connection_lost(exc)
@@ -244,8 +254,11 @@ class _HeldPoll(asyncio.Protocol):
             return
         finished = server.finish(held)
         body = orjson.dumps(finished if self.replies is None else self.replies + finished)
-        transport.write(_HEAD % len(body) + body)
-        if _resume(handler, transport, server.connection_context) and self.early:
+        closing = self.eof and not self.early  # a request sent before the half-close is still answered
+        transport.write((_HEAD_CLOSING if closing else _HEAD) % len(body) + body)
+        if closing:
+            transport.close()  # once the reply is written; the handler hears `connection_lost`
+        elif _resume(handler, transport, server.connection_context) and self.early:
             handler.data_received(self.early)
 
 

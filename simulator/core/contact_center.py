@@ -99,6 +99,10 @@ class ContactCenter(UserProvisioning, SkillDeviceProvisioning, QueueProvisioning
     # The voice core holding every device's agent state, Do Not Disturb and forwarding; attached by the
     # `World` that runs this contact center (see `attach`), so device and channel documents read it live.
     _telephony: Telephony | None = field(default=None, repr=False, compare=False)
+    # Who knows the work waiting in a queue (voice routing its calls, the multimedia core its interactions):
+    # each answers the ids waiting in the queue of an id. Set by the `World` that runs this contact center,
+    # so a queue is not removed under the work that waits in it.
+    queued_work: tuple[Callable[[str], list[str]], ...] = field(default=(), repr=False, compare=False)
     # Bumped by every change (see `provisioning`): what indexes over the contact center are keyed by; the
     # lookups of names and numbers are keyed by `directory_revision`, which who holds what does not move.
     revision: int = field(default=0, repr=False, compare=False)

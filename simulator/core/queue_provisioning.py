@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .catalog import DEFAULT_TEMPLATE_OF_CHANNEL, RoutingTemplate
@@ -21,6 +21,7 @@ class QueueProvisioning:
     users: dict[str, User]
     queues: dict[str, Queue]
     custom_contacts: dict[str, Contact]
+    queued_work: tuple[Callable[[str], list[str]], ...]
 
     if TYPE_CHECKING:  # the rest of the contact center (see contact_center.ContactCenter)
 
@@ -72,9 +73,12 @@ class QueueProvisioning:
 
     @provisions
     def update_queue(self, queue: Queue, changes: dict[str, Any]) -> None:
+        """A new name is refused while work waits in the queue: chats and e-mails wait under its name."""
         name = changes.get("name")
         if name is not None and any(other.name == name and other is not queue for other in self.queues.values()):
             raise exists("queue", "name", name)
+        if name is not None and name != queue.name:
+            self._check_no_work(queue, "renamed")
         skill_ids = self._skill_ids(changes["skills"]) if "skills" in changes else queue.skill_ids
         template = self._template_for(queue.channel, changes.get("routingTemplate") or queue.routing_template_id)
         if "description" in changes:
@@ -87,6 +91,7 @@ class QueueProvisioning:
     @provisions
     def remove_queue(self, queue: Queue) -> None:
         self._existing(self.queues, queue.id, "queue")
+        self._check_no_work(queue, "removed")
         del self.queues[queue.id]
         self._reopen_channels()
 
@@ -94,6 +99,18 @@ class QueueProvisioning:
     def set_call_recording(self, queue: Queue, percentage: int) -> None:
         self._check_percentage(percentage)
         queue.recording_percentage = percentage
+
+    def _check_no_work(self, queue: Queue, change: str) -> None:
+        """Calls or interactions waiting in the queue (or being offered from it) would wait forever in a
+        queue gone or under a name nobody routes: the change waits until they are answered or gone."""
+        waiting = sum(len(waiting_in(queue.id)) for waiting_in in self.queued_work)
+        if waiting:
+            work = "call" if queue.channel == "voice" else "interaction"
+            raise Refusal(
+                INVALID,
+                f"queue {queue.name!r} has {waiting} {work}{'s' if waiting > 1 else ''} waiting in it; "
+                f"it can be {change} once they are answered or gone",
+            )
 
     def _queue_number(self, phone_number: str | None, internal: bool) -> str:
         if phone_number is not None and internal:

@@ -109,7 +109,7 @@ class SkillDeviceProvisioning:
         self._check_no_calls(device, "deleted")
         owner = self.owner_of(device)
         if owner is not None:
-            owner.device_ids.remove(device.id)
+            self._hand_back(device, owner)
         del self.devices[device.id]
 
     @assigns
@@ -130,8 +130,21 @@ class SkillDeviceProvisioning:
         if device.user_id != user.id:
             raise Refusal(NOT_FOUND, f"user {user.userName!r} has no device {device.id!r}")
         self._check_no_calls(device, "unassigned")
-        device.user_id = None
-        user.device_ids.remove(device.id)
+        self._hand_back(device, user)
+
+    def _hand_back(self, device: Device, user: User) -> None:
+        """Take the device from its user, logged out first with its user told (see
+        `Telephony.release_device`): an agent state does not stay on a device nobody holds, nor pass to
+        the next user it is assigned to."""
+
+        def detach() -> None:
+            device.user_id = None
+            user.device_ids.remove(device.id)
+
+        if self._telephony is None:
+            detach()
+        else:
+            self._telephony.release_device(device.id, detach)
 
     def _check_no_calls(self, device: Device, change: str) -> None:
         """A call's legs belong to a device and its user: neither may vanish while a call is going on."""

@@ -30,6 +30,7 @@ class UserProvisioning:
         def user_named(self, user_name: str) -> User | None: ...
         def devices_of(self, user: User) -> list[Device]: ...
         def _check_no_calls(self, device: Device, action: str) -> None: ...
+        def _hand_back(self, device: Device, user: User) -> None: ...
         @staticmethod
         def _existing(table: dict[str, Any], key: str, what: str) -> Any: ...
 
@@ -78,7 +79,7 @@ class UserProvisioning:
         for device in self.devices_of(user):
             self._check_no_calls(device, "released from its user")
         for device in self.devices_of(user):
-            device.user_id = None
+            self._hand_back(device, user)
         del self.users[user.id]
 
     # A password is no provisioning: nothing built over the contact center reads it, so it bumps no

@@ -18,7 +18,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from .agent_state import DND_OPERATIONS, LOGGED_OUT, read_change
+from .agent_state import DND_OPERATIONS, LOGGED_IN, LOGGED_OUT, read_change
 from .catalog import SERVICE_STATES
 from .contact_center import ContactCenter
 from .directory import CenterDirectory
@@ -72,6 +72,7 @@ class World(WorldProvisioning):
         self.media.configure(self.center.multimedia)
         self.places = SessionPlaces()
         self.center.listener = self._center_changed
+        self.center.queued_work = (self.router.waiting, self.media.offered_in)
 
     def wall_time(self) -> float:
         """Simulated time as seconds since the epoch: the clock's first reading is taken to be the wall
@@ -148,8 +149,9 @@ class World(WorldProvisioning):
             known = ", ".join(self.center.places) or "none"
             raise Refusal(INVALID, f"place {name!r} is not a place of the contact center (places: {known})")
         user = self.center.user(user_id)
-        if user_id in self.places.taken:
-            raise Refusal(INVALID, "place: your session already holds a place; end it first")
+        in_session = self.telephony.logged_in(user_id) or self.media.logged_in(user_id)
+        if user_id in self.places.taken or in_session:  # a place is taken when the session starts
+            raise Refusal(INVALID, "place: your session has started already; end it first to start one at a place")
         devices = [self.center.device(device_id) for device_id in place.device_ids]
         for device in devices:
             holder = self.center.owner_of(device)
@@ -176,12 +178,13 @@ class World(WorldProvisioning):
             wants_voice = "voice" in channels
         else:  # every channel: an agent with no device yet (created over REST) still works on chat and e-mail
             wants_voice = bool(user.device_ids) or not any(name != "voice" for name in user.channels)
-        already: Refusal | None = None  # Do Not Disturb already as asked on every device
+        already: Refusal | None = None  # Do Not Disturb already as asked, or a session on, on every device
         if wants_voice:
             try:
                 voice_plan = self.telephony.plan_user_operation(user_id, operation, params)
             except Refusal as refusal:
-                if operation in DND_OPERATIONS:
+                started = operation == "StartContactCenterSession" and refusal.state in LOGGED_IN
+                if operation in DND_OPERATIONS or started:
                     already = refusal  # no change on voice; refused only if no channel changes either
                 else:
                     skippable = refusal.state == LOGGED_OUT and operation != "StartContactCenterSession"

@@ -162,7 +162,15 @@ class Statistics:
         if object_id in self.center.skills:
             return (SKILL_Q, SKILL_AG)
         user = self.center.users.get(object_id)
-        return (AGENT,) if user is not None and user.has_role(AGENT_ROLE) else ()
+        if user is None:
+            return ()
+        return (AGENT,) if user.has_role(AGENT_ROLE) or self._sampled_agent(object_id) else ()
+
+    def _sampled_agent(self, user_id: str) -> bool:
+        """Whether the user was sampled as an agent: one who lost ROLE_AGENT is sampled no more, but what
+        was measured while they had it still reads (until a reset)."""
+        frequencies = {definition.frequency for definition in self.center.statistics}
+        return any((user_id, AGENT, frequency) in self.samples for frequency in frequencies)
 
     def definitions_of(self, object_id: str) -> list[StatisticDefinition]:
         kinds = self.kinds_of(object_id)

@@ -216,3 +216,16 @@ async def test_a_reset_starts_the_statistics_again(office: Office) -> None:
     assert (await office.stats(office.queue_id))["statistics"] == []
     await office.advance(10)
     assert (await office.latest(office.queue_id))["Current_In_Queue"] == 0
+
+
+async def test_an_agent_who_loses_the_role_keeps_the_samples_taken_and_gets_no_new_ones(office: Office) -> None:
+    agent_id = office.server.user_id(AGENT1)
+    await office.ready()
+    await office.advance(20)
+    path = f"{agent_id}/CurrentReadyAgents"
+    before = (await office.stats(path, numValues="10"))["statistics"][0]["values"]
+    assert [value["value"] for value in before] == [1, 1]
+    await office.admin.ok("PUT", f"/users/{agent_id}", {"roles": ["ROLE_SUPERVISOR"]})
+    await office.advance(20)
+    after = (await office.stats(path, numValues="10"))["statistics"][0]["values"]
+    assert after == before, "the samples taken while an agent still read, and no new ones are taken"

@@ -91,6 +91,7 @@ class KeptAlive:
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, url: URL) -> None:
         self.reader, self.writer, self.url = reader, writer, url
+        self.browser = f"b{id(self)}"  # the browser cookie: a session goes on only with its browser's
 
     @classmethod
     async def open(cls, url: str) -> KeptAlive:
@@ -102,7 +103,7 @@ class KeptAlive:
         body = json.dumps(batch).encode()
         self.writer.write(
             f"POST {self.url.path} HTTP/1.1\r\nHost: {self.url.host}\r\nContent-Type: application/json\r\n"
-            f"Cookie: BAYEUX_BROWSER=b{id(self)}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+            f"Cookie: BAYEUX_BROWSER={self.browser}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
             + body
         )
 
@@ -288,3 +289,46 @@ async def test_a_poll_held_longer_than_the_keep_alive_timeout_keeps_its_connecti
     finally:
         connection.writer.close()
         await runner.cleanup()
+
+
+async def test_a_held_poll_whose_client_half_closes_is_answered_at_once_and_its_session_goes_on(bare):
+    """A client may shut its side down once its request is sent (shutdown(SHUT_WR)) and still read: its held
+    connect is answered there and then (nothing can come after it on that connection, which then closes),
+    and whatever is published later waits for the session's next connect, on a new connection."""
+    harness, _ = await bare()
+    connection = await KeptAlive.open(harness.url)
+    later = await KeptAlive.open(harness.url)
+    try:
+        client_id = await connection.session("/room")
+        connection.send([connection.connect(client_id)])
+        await until(lambda: len(harness.server.deadlines) == 1)
+        connection.writer.write_eof()
+        replies = await connection.receive()
+        assert replies[-1]["channel"] == "/meta/connect" and replies[-1]["successful"] is True, replies
+        async with asyncio.timeout(WAIT):
+            assert await connection.reader.read() == b"", "the server closed the connection after the reply"
+        assert len(harness.server.deadlines) == 0
+        harness.server.publish("/room", {"n": 1})
+        later.browser = connection.browser  # the same client, on a new connection
+        replies = await later.call([later.connect(client_id)])
+        assert [r.get("data") for r in replies if r["channel"] == "/room"] == [{"n": 1}], replies
+    finally:
+        connection.writer.close()
+        later.writer.close()
+
+
+async def test_a_request_sent_behind_a_held_poll_before_a_half_close_is_still_answered(bare):
+    harness, _ = await bare()
+    connection = await KeptAlive.open(harness.url)
+    try:
+        client_id = await connection.session("/room")
+        connection.send([connection.connect(client_id)])
+        await until(lambda: len(harness.server.deadlines) == 1)
+        connection.send([{"channel": "/meta/subscribe", "clientId": client_id, "subscription": "/other"}])
+        connection.writer.write_eof()
+        held = await connection.receive()
+        assert held[-1]["channel"] == "/meta/connect" and held[-1]["successful"] is True, held
+        behind = await connection.receive()
+        assert behind[0]["channel"] == "/meta/subscribe" and behind[0]["successful"] is True, behind
+    finally:
+        connection.writer.close()

@@ -123,17 +123,21 @@ def test_a_definition_renamed_shows_at_once_on_every_channel() -> None:
     )
 
 
-def test_do_not_disturb_already_as_asked_is_no_change_on_chat_and_refused_on_a_device() -> None:
-    """The one difference between the channels is what they make of an operation the machine refuses."""
+@pytest.mark.parametrize("channel", ["chat", "email", "voice"])
+@pytest.mark.parametrize(("first", "twice"), [("DoNotDisturbOn", "On"), ("DoNotDisturbOff", "Off")])
+def test_do_not_disturb_already_as_asked_is_refused_alike_everywhere(channel: str, first: str, twice: str) -> None:
+    """One machine, one answer: a channel, like a device (whose capabilities then do not offer it),
+    refuses Do Not Disturb already as asked with 2 naming the state, and changes and tells nothing."""
     world, agent = _world()
-    world.channel_operate(agent, "chat", "DoNotDisturbOn", {})
-    seen = world.events.seq
-    world.channel_operate(agent, "chat", "DoNotDisturbOn", {})
-    assert world.events.seq == seen and _media(world, agent, "chat").dnd == "On"
-    world.channel_operate(agent, "voice", "DoNotDisturbOn", {})
-    with pytest.raises(Refusal) as twice:
-        world.channel_operate(agent, "voice", "DoNotDisturbOn", {})
-    assert twice.value.code == 2 and twice.value.state == "On"
+    world.channel_operate(agent, channel, "DoNotDisturbOn", {})
+    if first == "DoNotDisturbOff":
+        world.channel_operate(agent, channel, "DoNotDisturbOff", {})
+    seen, before = world.events.seq, world.state()
+    with pytest.raises(Refusal) as refused:
+        world.channel_operate(agent, channel, first, {})
+    assert refused.value.code == 2 and refused.value.state == twice
+    assert f"doNotDisturb {twice}" in refused.value.message
+    assert world.events.seq == seen and world.state() == before
 
 
 _DEFINED = ("AuxWork", "OutToLunch", "Offline")

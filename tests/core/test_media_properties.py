@@ -223,6 +223,15 @@ class MediaMachine(RuleBasedStateMachine):
         operation=st.sampled_from(["Ready", "NotReady", "DoNotDisturbOn", "DoNotDisturbOff"]),
     )
     def agent_state(self, agent: int, channel: str, operation: str) -> None:
+        dnd = self.center.users[self.users[agent]].channels[channel].dnd
+        if operation == f"DoNotDisturb{dnd}":  # already as asked: refused, as on a device, changing nothing
+            told = len(self.everything)
+            try:
+                self.media.channel_operate(self.users[agent], channel, operation)
+            except Refusal as refused:
+                assert refused.code == 2 and refused.state == dnd and len(self.everything) == told
+                return
+            raise AssertionError(f"{operation} twice on {channel} was accepted")
         self._do("channel_operate", self.users[agent], channel, operation)
         self._take()
 

@@ -154,16 +154,18 @@ def test_do_not_disturb_and_forwarding_capabilities(rig: Rig) -> None:
     ]
 
 
-def test_user_operations_apply_to_every_device_or_none() -> None:
+def test_user_operations_apply_to_the_devices_that_take_them_or_to_none() -> None:
     directory = StaticDirectory([Line("d1", "5001", "u1"), Line("d4", "5004", "u1"), Line("d2", "5002", "u2")])
     events: list[object] = []
     engine = Telephony(directory, VirtualClock(), events.append, VoiceOptions())
     engine.device_operate("u1", "d4", "StartContactCenterSession")
+    engine.device_operate("u1", "d4", "Ready")
+    engine.user_operate("u1", "StartContactCenterSession")  # the session goes to the device logged out
+    assert [engine.device_view(d).user_state["state"] for d in ("d1", "d4")] == ["NotReady", "Ready"]
     before = engine.snapshot()
     with pytest.raises(Exception) as caught:
         engine.user_operate("u1", "StartContactCenterSession")
     assert getattr(caught.value, "code", None) == 2 and engine.snapshot() == before
-    engine.device_operate("u1", "d1", "StartContactCenterSession")
     engine.user_operate("u1", "Ready")
     assert [engine.device_view(d).user_state["state"] for d in ("d1", "d4", "d2")] == ["Ready", "Ready", "Logout"]
     engine.user_operate("u1", "DoNotDisturbOn")

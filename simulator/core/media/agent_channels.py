@@ -2,10 +2,11 @@
 is free for a channel (Ready, not in Do Not Disturb, under capacity) as routing reads it.
 
 Each channel is a model of the one agent-state machine (`core.agent_state`), the voice devices' own: an
-operation reads the same and is allowed in the same states. What differs is what a channel makes of an
-operation the machine refuses: Do Not Disturb already as asked is no change (a device refuses it), and on
-/me a channel whose machine refuses the operation is left as it is (an agent state on the channels
-logged in, a session started on those logged out).
+operation reads the same and is allowed in the same states, and is refused the same: on one channel the
+machine's refusal is the answer (2 naming the state, Do Not Disturb already as asked included), as on a
+device. On /me, a channel whose machine refuses the operation is left as it is, as a device is (an agent
+state goes to the channels logged in, a session to those logged out, Do Not Disturb to those not yet as
+asked).
 """
 
 from __future__ import annotations
@@ -43,13 +44,17 @@ class AgentChannels(MediaEngine):
             raise Refusal(NOT_FOUND, f"channel: you have no {channel} channel")
         change = self._read(operation, params)
         state = _media_channel(user, channel)
-        allowed = state.may(change.trigger)
-        if not allowed and change.trigger not in DND_OPERATIONS:
+        if state.may(change.trigger):
+            self._set_channels(user, [channel], change)
+        elif change.trigger in DND_OPERATIONS:  # already as asked: refused as a device refuses it
+            raise Refusal(
+                INVALID, f"{operation} is not valid on channel {channel} (doNotDisturb {state.dnd})", state=state.dnd
+            )
+        else:
             problem = f"{operation} is not valid on channel {channel} in state {state.agent_state}"
             if not state.logged_in:
                 problem += f": start a contact-center session with channels including {channel} first"
             raise Refusal(INVALID, problem, state=state.agent_state)
-        self._set_channels(user, [channel] if allowed else [], change)
 
     def user_operate(self, user_id: str, operation: str, params: dict[str, Any] | None = None) -> None:
         """The same operation posted on /me, on the agent's media channels: a session starts on those it

@@ -14,6 +14,10 @@ from .interaction import Interaction
 class QueueChanges(MediaEngine):
     """The interactions offered to a queue and not yet answered, and the changes told of them."""
 
+    def offered_in(self, queue_id: str) -> list[str]:
+        """The ids of the interactions waiting in the queue or being offered from it, not yet answered."""
+        return [interaction_id for interaction_id, offered in self._offered.items() if offered == queue_id]
+
     def _entered(self, interaction: Interaction) -> None:
         if interaction.id in self._offered:
             return

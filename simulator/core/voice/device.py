@@ -49,6 +49,14 @@ class DeviceVoice(AgentStateModel):
         """Still as created: looking a device up must not count as changing it."""
         return (self.agent_state, self.dnd, self.forwarding, self.wrap_up_token) == (LOGGED_OUT, DND_OFF, "Off", 0)
 
+    def hand_back(self) -> None:
+        """The device leaves its agent (unassigned, or its user removed): logged out, with no Do Not Disturb
+        or forwarding, as a new device, so that whoever holds it next starts afresh rather than in the last
+        agent's state or forwarding to the last agent's number. A running wrap-up ends with it."""
+        self.agent_state, self.dnd, self.forwarding = LOGGED_OUT, DND_OFF, "Off"
+        self.reason = self.work_mode = self.forward_to = None
+        self.wrap_up_token += 1
+
     @property
     def capabilities(self) -> tuple[str, ...]:
         return tuple(name for name in DEVICE_OPERATIONS if self.may(name))

@@ -53,7 +53,7 @@ MONITORING_TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": COACH,     "source": [OFF, LISTEN_IN],            "dest": COACH},
     {"trigger": BARGAIN,   "source": [OFF, LISTEN_IN, COACH],     "dest": BARGAIN},
     {"trigger": CANCEL,    "source": [LISTEN_IN, COACH, BARGAIN], "dest": OFF},
-    # NextCall monitoring whose call is over
+    # NextCall monitoring whose call is over, or any whose device left the agent monitored
     {"trigger": "monitoring_over", "source": [LISTEN_IN, COACH, BARGAIN], "dest": OFF},
 ]
 # fmt: on

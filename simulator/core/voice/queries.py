@@ -74,6 +74,10 @@ class VoiceQueries:
             raise not_found(f"device {device_id}")
         return self._device_view(line)
 
+    def logged_in(self, user_id: str) -> bool:
+        """Whether a session goes on on one of the agent's devices."""
+        return any(self._device(device_id).logged_in for device_id in self._directory.devices_of_user(user_id))
+
     def operations_of_device(self, device_id: str) -> tuple[str, ...]:
         """The agent-state operations valid on the device now (not part of the reference's capabilities)."""
         return self._device(device_id).agent_operations
@@ -95,6 +99,13 @@ class VoiceQueries:
             return call.consult_of.id, call.id
         consult = call.consults.get(leg.device_id)
         return (call.id, consult.id) if consult is not None else None
+
+    def call_snapshot(self, call_id: str) -> dict[str, Any]:
+        """One call going on as plain data, as `snapshot` shows it."""
+        call = self._calls.get(call_id)
+        if call is None:
+            raise not_found(f"call {call_id}")
+        return call_data(call)
 
     def call_ids(self) -> list[str]:
         """Every call still going on, including ones only external parties remain on."""

@@ -53,6 +53,7 @@ from .events import (
     DeviceView,
     VoiceEvent,
 )
+from .handback import Handback
 from .monitoring import Monitoring
 from .network import CallNetwork
 from .options import VoiceOptions
@@ -68,14 +69,13 @@ from .refusal import (
 )
 from .supervision import SupervisorMonitoring
 from .telling import Telling
-from .views import call_data
 
 _UUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
 
 Sink = Callable[[VoiceEvent], None] | list[VoiceEvent]
 
 
-class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork, Telling):
+class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork, Telling, Handback):
     """The voice core of one contact center. Synchronous, deterministic for a given seed and clock."""
 
     def __init__(
@@ -188,9 +188,11 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
                 plan.append((device_id, self._plan_device_change(device_id, operation_name, params)))
             except Refusal as refusal:
                 # an agent state goes to the devices logged in, as to the channels logged in (a device
-                # assigned since the session started does not stop it), and Do Not Disturb to the devices
-                # not yet as asked (one set alone on POST /devices/{id}); refused only when no device takes it
-                if refusal.state != LOGGED_OUT and operation_name not in DND_OPERATIONS:
+                # assigned since the session started does not stop it), a session to the devices logged out
+                # (that one), and Do Not Disturb to the devices not yet as asked (one set alone on
+                # POST /devices/{id}); refused only when no device takes it
+                passable = operation_name in DND_OPERATIONS or operation_name == "StartContactCenterSession"
+                if refusal.state != LOGGED_OUT and not (passable and refusal.state is not None):
                     raise
                 passed_over = passed_over or refusal
         if passed_over is not None and not plan:
@@ -410,10 +412,3 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
     def _user_of(self, device_id: str) -> str | None:
         line = self._directory.line_of_device(device_id)
         return line.user_id if line is not None else None
-
-    def call_snapshot(self, call_id: str) -> dict[str, Any]:
-        """One call going on as plain data, as `snapshot` shows it."""
-        call = self._calls.get(call_id)
-        if call is None:
-            raise not_found(f"call {call_id}")
-        return call_data(call)

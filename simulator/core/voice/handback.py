@@ -1,0 +1,46 @@
+"""What the voice core does when the contact center takes a device from its agent (unassigned, deleted,
+or its user removed): the one change of a device that comes from provisioning rather than from an
+operation, a call or the clock, and that must be told twice, once to the agent losing the device and
+once to the stream as the device of nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .device import DeviceVoice
+from .monitoring import Monitoring
+
+
+class Handback:
+    """`release_device` of `Telephony`, its base."""
+
+    _devices: dict[str, DeviceVoice]
+    _monitorings: dict[str, Monitoring]
+    _dirty_devices: dict[str, None]
+
+    if TYPE_CHECKING:  # the engine's own helper (see telling.Telling)
+
+        def _flush(self) -> None: ...
+
+    def release_device(self, device_id: str, detach: Callable[[], None]) -> None:
+        """The contact center takes the device from its agent with `detach`. The device logs out first (see
+        `DeviceVoice.hand_back`), told to the agent still holding it; then the stream hears it is nobody's
+        (a DeviceStateChanged for no user: statistics stop counting it the agent's, and nobody is sent it).
+        A supervisor monitoring the agent stops, rather than go on to the device's next user's calls."""
+        device = self._devices.get(device_id)
+        monitor = self._monitorings.get(device_id)
+        if monitor is not None and monitor.active:
+            monitor.fire("monitoring_over")
+            monitor.supervisor_id = None
+            self._dirty_devices[device_id] = None
+        if device is not None and not device.untouched():
+            device.hand_back()
+            self._dirty_devices[device_id] = None
+        if device_id in self._dirty_devices:
+            self._flush()
+        detach()
+        if device is not None:
+            self._dirty_devices[device_id] = None
+            self._flush()

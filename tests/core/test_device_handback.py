@@ -1,0 +1,172 @@
+"""A device taken from its agent (unassigned, its user removed, the device deleted) logs out first: its
+agent is told, the statistics stop counting it theirs, and the next user it is assigned to starts afresh."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.center_file import load_default
+from simulator.core.events import Event
+from simulator.core.refusals import Refusal
+from simulator.core.statistic_definitions import SKILL_AG
+from simulator.core.users import User
+from simulator.core.voice import VirtualClock
+from simulator.core.voice.events import DeviceStateChanged
+from simulator.core.world import World
+from simulator.statistics.sampler import Statistics
+from simulator.statistics.tally import IN_CALL, LOGGED_OUT, READY
+
+
+def _world() -> tuple[World, list[Event], Statistics]:
+    world = World(load_default(), VirtualClock())
+    seen: list[Event] = []
+    world.events.subscribe(seen.append)
+    statistics = Statistics(world.center, world.clock)
+    world.events.subscribe(statistics)
+    return world, seen, statistics
+
+
+def _agent(world: World, name: str = "agent1@example.com") -> User:
+    user = world.center.user_named(name)
+    assert user is not None
+    return user
+
+
+def _ready_with_dnd_and_forwarding(world: World, agent: User) -> str:
+    world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["voice"]})
+    world.agent_operate(agent.id, "Ready", {})
+    device = agent.device_ids[0]
+    world.device_operate(agent.id, device, "DoNotDisturbOn", {})
+    world.device_operate(agent.id, device, "ForwardCallsOn", {"destination": "+15559990000"})
+    world.device_operate(agent.id, device, "DoNotDisturbOff", {})
+    return device
+
+
+def _device_events(seen: list[Event], device_id: str) -> list[DeviceStateChanged]:
+    return [
+        e.change for e in seen if isinstance(e.change, DeviceStateChanged) and e.change.device.device_id == device_id
+    ]
+
+
+def test_an_unassigned_device_logs_out_and_its_agent_is_told_while_still_holding_it():
+    world, seen, _statistics = _world()
+    agent = _agent(world)
+    device_id = _ready_with_dnd_and_forwarding(world, agent)
+    told = len(seen)
+    world.unassign_device(agent, world.center.devices[device_id])
+    change, unheld = _device_events(seen[told:], device_id)
+    assert change.user_id == agent.id, "the agent who held the device is told"
+    assert change.device.user_state["state"] == "Logout" and change.device.device_state == "Inactive"
+    assert change.device.forward_to is None and change.device.do_not_disturb == "Off"
+    assert unheld.user_id is None and unheld.device.user_state["state"] == "Logout", "then it is nobody's"
+    kinds = [event.kind for event in seen[told:]]
+    assert kinds == ["DeviceStateChanged", "DeviceStateChanged", "CenterChanged"], "logged out before it is taken"
+    view = world.device_state(device_id)
+    assert view.user_id is None and view.user_state["state"] == "Logout"
+
+
+def test_a_device_assigned_to_another_user_starts_logged_out_not_in_the_last_agents_state():
+    world, _seen, _statistics = _world()
+    agent, other = _agent(world), _agent(world, "agent2@example.com")
+    device_id = _ready_with_dnd_and_forwarding(world, agent)
+    device = world.center.devices[device_id]
+    world.unassign_device(agent, device)
+    world.assign_device(other, device)
+    view = world.device_state(device_id)
+    assert view.user_id == other.id
+    assert (view.user_state["state"], view.do_not_disturb, view.forward_to) == ("Logout", "Off", None)
+    assert "StartContactCenterSession" in world.telephony.operations_of_device(device_id)
+
+
+def test_removing_a_user_logs_their_devices_out_and_tells_them():
+    world, seen, _statistics = _world()
+    agent = _agent(world)
+    device_id = _ready_with_dnd_and_forwarding(world, agent)
+    told = len(seen)
+    world.remove_user(agent)
+    change, unheld = _device_events(seen[told:], device_id)
+    assert change.user_id == agent.id and change.device.user_state["state"] == "Logout"
+    assert unheld.user_id is None
+    assert world.device_state(device_id).user_state["state"] == "Logout"
+
+
+def test_a_device_never_used_is_unassigned_without_an_event_of_the_voice_core():
+    world, seen, _statistics = _world()
+    agent = _agent(world)
+    device = world.center.devices[agent.device_ids[0]]
+    world.unassign_device(agent, device)
+    assert [event.kind for event in seen] == ["CenterChanged"]
+
+
+def test_the_tally_stops_counting_an_unassigned_devices_agent_as_ready():
+    world, _seen, statistics = _world()
+    agent = _agent(world)
+    device_id = _ready_with_dnd_and_forwarding(world, agent)
+    sales = world.center.skill_named("Sales")
+    assert sales is not None
+    ready = next(definition for definition in world.center.statistics
+                 if definition.name == "CurrentReadyAgents" and definition.object_type == SKILL_AG)  # fmt: skip
+    assert statistics.tally.agent_status[agent.id][0] == READY and statistics.value(ready, sales.id) == 1
+    world.unassign_device(agent, world.center.devices[device_id])
+    assert statistics.tally.agent_status[agent.id][0] == LOGGED_OUT
+    assert statistics.value(ready, sales.id) == 0
+
+
+def test_a_deleted_device_logs_out_first():
+    world, _seen, statistics = _world()
+    agent = _agent(world)
+    device_id = _ready_with_dnd_and_forwarding(world, agent)
+    world.remove_device(world.center.devices[device_id])
+    assert statistics.tally.agent_status[agent.id][0] == LOGGED_OUT
+
+
+def test_a_session_started_again_on_me_logs_in_a_device_assigned_since_and_leaves_the_others_as_they_are():
+    """As Do Not Disturb on /me: the devices not yet logged in take it; refused (2) only when all are."""
+    world, _seen, _statistics = _world()
+    agent = _agent(world)
+    world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["voice"]})
+    first = agent.device_ids[0]
+    world.agent_operate(agent.id, "Ready", {})
+    added = world.add_device(phoneNumber="5077")
+    world.assign_device(agent, added)
+    world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["voice"]})
+    assert world.device_state(first).user_state["state"] == "Ready", "a device logged in keeps its state"
+    assert world.device_state(added.id).user_state["state"] == "NotReady"
+    before = world.state()
+    with pytest.raises(Refusal) as refused:
+        world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["voice"]})
+    assert refused.value.code == 2 and world.state() == before
+
+
+def test_a_call_to_a_device_given_to_another_user_is_not_counted_as_the_last_agents():
+    world, _seen, statistics = _world()
+    agent, other = _agent(world), _agent(world, "agent2@example.com")
+    device_id = _ready_with_dnd_and_forwarding(world, agent)
+    device = world.center.devices[device_id]
+    world.unassign_device(agent, device)
+    world.assign_device(other, device)
+    statuses: list[str] = []  # the last agent's status after every event of the call, as a sample may see it
+    world.events.subscribe(lambda _event: statuses.append(statistics.tally.agent_status[agent.id][0]))
+    world.place_call("+15551230000", device.phoneNumber)  # rings whatever the agent state
+    assert world.telephony.calls_of_device(device_id) and statuses
+    assert set(statuses) == {LOGGED_OUT}, "never in a call on a device that is no longer theirs"
+    assert statistics.tally.agent_status[other.id][0] == IN_CALL
+
+
+def test_a_supervisor_monitoring_the_agent_does_not_go_on_monitoring_the_device_for_its_next_user():
+    world, _seen, _statistics = _world()
+    agent, other, supervisor = (
+        _agent(world),
+        _agent(world, "agent2@example.com"),
+        _agent(world, "supervisor@example.com"),
+    )
+    device = world.center.devices[agent.device_ids[0]]
+    world.supervise(supervisor.id, device.id, "ListenIn", {})
+    assert world.telephony.monitoring_of(device.id) is not None
+    world.unassign_device(agent, device)
+    assert world.telephony.monitoring_of(device.id) is None
+    assert world.device_state(device.id).supervisor_monitoring == {}
+    world.assign_device(other, device)
+    call = world.place_call("+15551230000", device.phoneNumber)
+    world.call_operate(other.id, call, "Answer", {})
+    assert world.calls_of(supervisor.id) == [], "the supervisor does not join the next user's call"
