@@ -28,12 +28,13 @@ class PasswordThrottle:
     def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
         self._now = now
         self._failures: dict[str, deque[float]] = {}
+        self._latest = -math.inf  # when the last failure was: none within the window means nothing to look up
 
     def wait(self, user_name: str, address: str) -> float:
         """Seconds until an attempt for `user_name` from `address` is heard again; 0 when it is now."""
-        if not self._failures:  # the usual case: every request with a password asks, nothing failed
-            return 0.0
         now = self._now()
+        if now - self._latest >= WINDOW:  # the usual case: nothing failed within the window
+            return 0.0
         longest = 0.0
         for key, limit in ((self._user_key(user_name), PER_USER), (self._address_key(address), PER_ADDRESS)):
             times = self._recent(key, now)
@@ -48,6 +49,7 @@ class PasswordThrottle:
                 self._recent(key, now)
         for key in (self._user_key(user_name), self._address_key(address)):
             self._failures.setdefault(key, deque()).append(now)
+        self._latest = now
 
     def succeeded(self, user_name: str) -> None:
         self._failures.pop(self._user_key(user_name), None)

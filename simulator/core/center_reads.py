@@ -3,8 +3,12 @@
 The World is the only way to change the contact center at run time (see `world_provisioning`); the API
 still reads the directory directly, as every request needs users, devices and settings. `CenterReads`
 lists exactly those reads, as read-only members, and the API's request context holds the contact center
-as one: a write that bypassed the World (`ctx.center.add_user(...)`) is a type error, not a review catch.
-The voice core's live state (calls, device views) is not in it either: that too is read through the World.
+as one: a provisioning method called past the World (`ctx.center.add_user(...)`) is a type error, not a
+review catch. What it guards is the contact center's own methods: the users, devices and settings groups
+it hands out are the live objects, which the API reads and must not change (the API's tests scan for
+writes through the context). Calls are read through the World; the directory's documents
+(`device_document`, `voice_state_of`, `do_not_disturb_of`) carry the voice core's live state of a device,
+as the notifier renders it, so a read answer and a notification cannot disagree.
 
 `contact_center.ContactCenter` satisfies this protocol structurally; nothing implements it by inheritance.
 """

@@ -20,8 +20,9 @@ class PasswordChanged:
 class CenterChanged:
     """The contact center was provisioned at run time (`what` names the change, e.g. `update_user`).
 
-    `user_ids` are the agents whose own view (channels, agent states, devices) it may have changed, so
-    their subscribers can look again at those agents only; empty when it changed nobody's view.
+    `user_ids` are the users whose own view (channels, agent states, devices, roles) it may have changed,
+    a user it created among them, so their subscribers can look again at those users only; empty when it
+    changed nobody's view.
     """
 
     what: str

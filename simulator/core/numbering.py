@@ -46,10 +46,11 @@ QUEUE_TYPE = "RoutingPoint"
 SWITCH = "SIP_Switch"  # the switch of every DN unless the contact center's telephony.tserver names another
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65_536)
 def phone_number_id(number: str) -> str:
     """A number's id is a name-based UUID, the same on every run; every device document asks for it,
-    and hashing it anew each time showed in profiles."""
+    and hashing it anew each time showed in profiles. The cache is larger than any contact center's
+    numbers, so the index's rebuild, which asks for every one in turn, does not evict them as it goes."""
     return str(uuid.uuid5(_NAMESPACE, number))
 
 
@@ -99,12 +100,8 @@ class Numbering:
     def _numbers(self) -> dict[str, PhoneNumber]:
         if self._revision != self.center.directory_revision:
             holders: list[Device | Queue] = [*self.center.devices.values(), *self.center.queues.values()]
-            self._index = {
-                phone_number_id(holder.phoneNumber): PhoneNumber(
-                    phone_number_id(holder.phoneNumber), holder.phoneNumber, holder
-                )
-                for holder in holders
-            }
+            numbers = (PhoneNumber(phone_number_id(h.phoneNumber), h.phoneNumber, h) for h in holders)
+            self._index = {number.id: number for number in numbers}
             self._revision = self.center.directory_revision
         return self._index
 

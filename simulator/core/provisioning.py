@@ -30,9 +30,9 @@ class Provisioned(Protocol):
 def provisions(method: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a method as a change of the contact center: once it succeeds, both revisions grow (so indexes
     built over the contact center know to rebuild) and the listener hears a `CenterChanged` naming the
-    change and the users it concerns (those among its arguments and its result, so a new user is
-    named too). A change made inside another (a setting that is an agent state) is reported once, as
-    the outer one."""
+    change and the users it concerns (those among its arguments, by position or by name, and its
+    result, so a new user is named too). A change made inside another (a setting that is an agent state)
+    is reported once, as the outer one."""
     return _change(method, directory=True)
 
 
@@ -54,7 +54,8 @@ def _change(method: Callable[..., Any], *, directory: bool) -> Callable[..., Any
         if directory:
             self.directory_revision += 1
         if self._changing == 0 and self.listener is not None:
-            self.listener(CenterChanged(method.__name__, self._concerned(method.__name__, (*args, result))))
+            concerned = self._concerned(method.__name__, (*args, *kwargs.values(), result))
+            self.listener(CenterChanged(method.__name__, concerned))
         return result
 
     return change

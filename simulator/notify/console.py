@@ -57,7 +57,10 @@ class ConsoleFeed:
         if isinstance(change, WorldReset):
             self._admins = self._admins_now()
         elif isinstance(change, CenterChanged) and change.what in ROLE_CHANGES:
-            self._recheck(change.user_ids)
+            if change.user_ids:
+                self._recheck(change.user_ids)
+            else:  # a change of users that names none: look at them all rather than miss a role
+                self._admins = self._admins_now()
         pending, self._pending = self._pending, []
         for notification in pending:
             data = {"seq": event.seq, "time": event.time, "kind": event.kind, **notification}

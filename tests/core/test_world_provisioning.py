@@ -62,3 +62,15 @@ def test_a_refused_change_tells_nothing() -> None:
         world.remove_user(admin, by=admin)
     assert world.center.user_named("admin@example.com") is admin
     assert seen == []
+
+
+def test_a_change_names_its_users_however_they_are_passed_and_a_new_user_too() -> None:
+    world, seen = _world()
+    agent = world.center.user_named("agent1@example.com")
+    assert agent is not None
+    world.center.update_user(user=agent, changes={"firstName": "Ann"})  # by name, not by position
+    created = world.add_user(userName="new@example.com", password="password")
+    assert [(plain(event)["what"], plain(event)["user_ids"]) for event in seen] == [
+        ("update_user", [agent.id]),
+        ("add_user", [created.id]),
+    ]

@@ -13,6 +13,7 @@ import sys
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -244,16 +245,22 @@ async def test_the_chosen_event_loop_serves_rest_and_long_polling(loop: str) -> 
     assert f"event loop: {loop}" in banner, banner
 
 
-def test_the_collector_is_tuned_for_a_long_running_server() -> None:
-    """gwsim's processes let the young generation grow well past CPython's 700 allocations; restored after."""
-    import gc
+PROBE_THRESHOLDS = """
+import atexit, gc, sys
+atexit.register(lambda: print("thresholds", *gc.get_threshold()))
+from simulator.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
 
+
+def test_a_scenario_run_runs_with_the_collector_tuned() -> None:
+    """gwsim's own processes let the young generation grow well past CPython's 700 allocations."""
     from simulator import collector
 
-    before = gc.get_threshold()
-    try:
-        collector.tune()
-        assert gc.get_threshold() == collector.THRESHOLDS
-        assert collector.THRESHOLDS[0] >= 10 * 700
-    finally:
-        gc.set_threshold(*before)
+    scenario = Path(__file__).resolve().parents[2] / "scenarios" / "mute.yaml"
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE_THRESHOLDS, "run", str(scenario)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "thresholds " + " ".join(map(str, collector.THRESHOLDS))
+    assert collector.THRESHOLDS[0] >= 10 * 700
