@@ -9,12 +9,12 @@ servers send that the reference does not contradict are in every profile.
 
 from __future__ import annotations
 
-import copy
 import time
 from typing import Any
 
 from ..profiles import PROFILES, REFERENCE, Profile
 from .events import CallOperationFailed, CallStateChanged, CallView, DeviceStateChanged, DeviceView
+from .views import user_data_copy
 
 THE_REFERENCE = PROFILES[REFERENCE]
 REFERENCE_LOGGED_OUT = THE_REFERENCE.logged_out_state
@@ -95,7 +95,7 @@ def render_call(view: CallView, base_url: str, profile: Profile = THE_REFERENCE)
         "dnis": view.dnis,
         "callType": view.call_type,
         "capabilities": list(view.capabilities),
-        "userData": copy.deepcopy(view.user_data),
+        "userData": user_data_copy(view.user_data),
         "duration": str(view.duration),
         "mute": view.mute,
     }

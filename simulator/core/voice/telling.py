@@ -5,7 +5,6 @@ docstring for which change gives which event). Then queue routing hears what was
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,7 @@ from .events import CallStateChanged, CallView, DeviceStateChanged, DeviceView, 
 from .monitoring import Monitoring, device_monitoring
 from .options import VoiceOptions
 from .queueing_hook import QueueRouting
-from .views import kind_of_change, participants
+from .views import kind_of_change, participants, user_data_copy
 from .visibility import call_monitoring
 
 
@@ -74,7 +73,7 @@ class Telling:
             participants=participants(leg),
             ani=call.ani,
             dnis=call.dnis,
-            user_data=copy.deepcopy(call.user_data),
+            user_data=user_data_copy(call.user_data),
             duration=max(0, int(self._clock.now() - leg.started_at)),
             mute=leg.mute,
             recording_state=leg.recording_state if self._options.recording else None,

@@ -12,6 +12,12 @@ from .events import ATTACHED_DATA_CHANGED, PARTICIPANTS_UPDATED, RECORDING_STATE
 from .visibility import visible_parties
 
 
+def user_data_copy(user_data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a call's attached data that later changes to the call cannot reach. Most calls carry
+    none, and a deep copy of an empty dict still walks copy's dispatch: each view and document takes one."""
+    return copy.deepcopy(user_data) if user_data else {}
+
+
 def participants(leg: Leg) -> tuple[str, ...]:
     """Everyone else live on the call the leg is shown (a silent supervisor is not, see `monitoring`), in
     joining order; a released leg keeps those it had when it left."""
@@ -55,7 +61,7 @@ def call_data(call: Call) -> dict[str, Any]:
         "type": call.call_type,
         "ani": call.ani,
         "dnis": call.dnis,
-        "userData": copy.deepcopy(call.user_data),
+        "userData": user_data_copy(call.user_data),
         "consultOf": call.consult_of.id if call.consult_of else None,
         "consultDevice": call.consult_device,
         "purpose": call.purpose,
