@@ -9,7 +9,7 @@ from simulator.center_file import load_default
 from simulator.core.events import Event
 from simulator.core.refusals import Refusal
 from simulator.core.statistic_definitions import SKILL_AG
-from simulator.core.users import User
+from simulator.core.users import SUPERVISOR, User
 from simulator.core.voice import VirtualClock
 from simulator.core.voice.events import DeviceStateChanged
 from simulator.core.world import World
@@ -170,3 +170,65 @@ def test_a_supervisor_monitoring_the_agent_does_not_go_on_monitoring_the_device_
     call = world.place_call("+15551230000", device.phoneNumber)
     world.call_operate(other.id, call, "Answer", {})
     assert world.calls_of(supervisor.id) == [], "the supervisor does not join the next user's call"
+
+
+def _monitored(world: World, seen: list[Event], device_id: str) -> list[dict[str, str]]:
+    return [event.device.supervisor_monitoring for event in _device_events(seen, device_id)]
+
+
+def test_a_supervisor_losing_their_device_ends_their_monitoring_and_its_next_holder_does_not_listen_in():
+    world, seen, _statistics = _world()
+    agent, other, supervisor = (
+        _agent(world),
+        _agent(world, "agent2@example.com"),
+        _agent(world, "supervisor@example.com"),
+    )
+    watched = agent.device_ids[0]
+    own = world.center.devices[supervisor.device_ids[0]]
+    world.supervise(supervisor.id, watched, "ListenIn", {})
+    assert _monitored(world, seen, watched)[-1]["supervisorMonitoringState"] == "ListenIn"
+    world.unassign_device(supervisor, own)
+    assert world.telephony.monitoring_of(watched) is None
+    told = _device_events(seen, watched)[-1]
+    assert told.user_id == agent.id and told.device.supervisor_monitoring == {}, "the agent is told it ended"
+    assert told.device.supervisor_id is None
+    world.assign_device(other, own)
+    call = world.place_call("+15551230000", world.center.devices[watched].phoneNumber)
+    world.call_operate(agent.id, call, "Answer", {})
+    assert world.calls_of(other.id) == [], "the device's next holder does not join the agent's call"
+    assert [party.get("device") for party in world.telephony.call_snapshot(call)["parties"]] == [None, watched]
+
+
+def test_a_supervisor_removed_ends_every_monitoring_and_another_supervisor_may_monitor_at_once():
+    world, seen, _statistics = _world()
+    first, second, supervisor = (
+        _agent(world),
+        _agent(world, "agent2@example.com"),
+        _agent(world, "supervisor@example.com"),
+    )
+    watched = [first.device_ids[0], second.device_ids[0]]
+    for device_id in watched:
+        world.supervise(supervisor.id, device_id, "Coach", {})
+    world.remove_user(supervisor)
+    for device_id in watched:
+        assert world.telephony.monitoring_of(device_id) is None
+        assert world.device_state(device_id).supervisor_id is None, "no monitoring by a user who is gone"
+        assert _monitored(world, seen, device_id)[-1] == {}
+    successor = world.add_user(userName="sup2@example.com", password="pw", roles=[SUPERVISOR])
+    world.assign_device(successor, world.add_device(phoneNumber="5088"))
+    world.supervise(successor.id, watched[0], "ListenIn", {})
+    assert world.device_state(watched[0]).supervisor_id == successor.id
+
+
+def test_a_supervisor_losing_one_device_keeps_monitoring_from_another_only_what_it_started_there():
+    world, _seen, _statistics = _world()
+    agent, supervisor = _agent(world), _agent(world, "supervisor@example.com")
+    watched = agent.device_ids[0]
+    spare = world.add_device(phoneNumber="5088")
+    world.assign_device(supervisor, spare)
+    world.supervise(supervisor.id, watched, "ListenIn", {})  # conducted from the supervisor's first device
+    world.unassign_device(supervisor, spare)
+    assert world.telephony.monitoring_of(watched) is not None, "taking an unused device ends nothing"
+    world.supervise(supervisor.id, watched, "CancelSupervisorMonitoring", {})
+    world.unassign_device(supervisor, world.center.devices[supervisor.device_ids[0]])
+    assert world.telephony.monitoring_of(watched) is None

@@ -18,27 +18,31 @@ class Handback:
 
     _devices: dict[str, DeviceVoice]
     _monitorings: dict[str, Monitoring]
+    _supervising: dict[str, dict[str, None]]
     _dirty_devices: dict[str, None]
 
     if TYPE_CHECKING:  # the engine's own helper (see telling.Telling)
 
         def _flush(self) -> None: ...
+        def _end_monitoring(self, monitor: Monitoring, trigger: str) -> None: ...
+        def _end_monitorings_by(self, device_id: str) -> None: ...
 
     def release_device(self, device_id: str, detach: Callable[[], None]) -> None:
         """The contact center takes the device from its agent with `detach`. The device logs out first (see
         `DeviceVoice.hand_back`), told to the agent still holding it; then the stream hears it is nobody's
         (a DeviceStateChanged for no user: statistics stop counting it the agent's, and nobody is sent it).
-        A supervisor monitoring the agent stops, rather than go on to the device's next user's calls."""
+        A supervisor monitoring the agent stops, rather than go on to the device's next user's calls; so does
+        every monitoring conducted from the device (its supervisor losing it, or removed), rather than have
+        its next holder listen in on agents they never chose."""
         device = self._devices.get(device_id)
         monitor = self._monitorings.get(device_id)
         if monitor is not None and monitor.active:
-            monitor.fire("monitoring_over")
-            monitor.supervisor_id = None
-            self._dirty_devices[device_id] = None
+            self._end_monitoring(monitor, "monitoring_over")
+        self._end_monitorings_by(device_id)
         if device is not None and not device.untouched():
             device.hand_back()
             self._dirty_devices[device_id] = None
-        if device_id in self._dirty_devices:
+        if self._dirty_devices:
             self._flush()
         detach()
         if device is not None:

@@ -35,6 +35,7 @@ class SupervisorMonitoring:
     """ListenIn, Coach, Bargain and CancelSupervisorMonitoring, and the supervisor's legs."""
 
     _monitorings: dict[str, Monitoring]
+    _supervising: dict[str, dict[str, None]]  # a supervisor's device -> the devices it monitors
     _directory: Directory
     _device_legs: dict[str, list[Leg]]
     _dirty_calls: dict[Call, None]
@@ -69,16 +70,18 @@ class SupervisorMonitoring:
             raise invalid_state(f"{operation} on device {device_id} (supervisorMonitoringState {state})", monitor.state)
         self._device(device_id)  # a first look at the device is not a change
         self._monitorings[device_id] = monitor
-        if not monitor.active:
-            monitor.supervisor_id, monitor.supervisor_device = supervisor_id, own
-            monitor.mode, monitor.scope = ALL_CALLS, SCOPE_AGENT
-            monitor.joined, monitor.left = False, None
-        monitor.fire(operation)
-        monitor.mode = values.get("supervisorMonitoringMode") or monitor.mode
-        monitor.scope = values.get("supervisorMonitoringScope") or monitor.scope
         if operation == CANCEL:
-            monitor.supervisor_id = None
-        self._dirty_devices[device_id] = None
+            self._end_monitoring(monitor, CANCEL)
+        else:
+            if not monitor.active:
+                monitor.supervisor_id, monitor.supervisor_device = supervisor_id, own
+                monitor.mode, monitor.scope = ALL_CALLS, SCOPE_AGENT
+                monitor.joined, monitor.left = False, None
+                self._supervising.setdefault(own, {})[device_id] = None
+            monitor.fire(operation)
+            monitor.mode = values.get("supervisorMonitoringMode") or monitor.mode
+            monitor.scope = values.get("supervisorMonitoringScope") or monitor.scope
+            self._dirty_devices[device_id] = None
         for device in (device_id, own):  # who sees whom changes with the state, on both phones' calls
             for leg in self._device_legs.get(device, ()):
                 self._touch_call(leg.call)
@@ -165,8 +168,28 @@ class SupervisorMonitoring:
         if monitor is None or not monitor.active or monitor.supervisor_device != leg.device_id:
             return
         if monitor.mode == NEXT_CALL:
-            monitor.fire("monitoring_over")
-            monitor.supervisor_id = None
-            self._dirty_devices[monitor.device_id] = None
+            self._end_monitoring(monitor, "monitoring_over")
         else:
             monitor.left = leg.call.id
+
+    def _end_monitoring(self, monitor: Monitoring, trigger: str) -> None:
+        """The one way a monitoring ends (cancelled, its one call over, a device of it taken back): the
+        monitored device is told (through its next flush) and the supervisor's device no longer leads to it."""
+        monitor.fire(trigger)
+        monitor.supervisor_id = None
+        device = monitor.supervisor_device
+        if device is not None:
+            monitored = self._supervising.get(device)
+            if monitored is not None:
+                monitored.pop(monitor.device_id, None)
+                if not monitored:
+                    del self._supervising[device]
+        self._dirty_devices[monitor.device_id] = None
+
+    def _end_monitorings_by(self, device_id: str) -> None:
+        """End every monitoring the supervisor conducts from `device_id` (the device is being taken from
+        them): its next holder must not listen in on agents it never chose."""
+        for monitored in list(self._supervising.get(device_id, ())):
+            monitor = self._monitorings[monitored]
+            if monitor.active:
+                self._end_monitoring(monitor, "monitoring_over")

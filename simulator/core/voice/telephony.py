@@ -101,6 +101,7 @@ class Telephony(VoiceQueries, CallOperations, SupervisorMonitoring, CallNetwork,
         self._devices: dict[str, DeviceVoice] = {}
         self._device_legs: dict[str, list[Leg]] = {}
         self._monitorings: dict[str, Monitoring] = {}
+        self._supervising: dict[str, dict[str, None]] = {}  # a supervisor's device -> the devices it monitors
         self._told_calls: dict[Leg, CallView] = {}
         self._told_devices: dict[str, DeviceView] = {}
         self._dirty_calls: dict[Call, None] = {}
