@@ -30,9 +30,9 @@ class Provisioned(Protocol):
 def provisions(method: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a method as a change of the contact center: once it succeeds, both revisions grow (so indexes
     built over the contact center know to rebuild) and the listener hears a `CenterChanged` naming the
-    change and the users it concerns (those among its arguments, by position or by name, and its
-    result, so a new user is named too). A change made inside another (a setting that is an agent state)
-    is reported once, as the outer one."""
+    change and the users it concerns (those among its arguments, by position or by name, before the
+    change and after it, and its result: a device's former owner and a new user are named too). A change
+    made inside another (a setting that is an agent state) is reported once, as the outer one."""
     return _change(method, directory=True)
 
 
@@ -45,6 +45,9 @@ def assigns(method: Callable[..., Any]) -> Callable[..., Any]:
 def _change(method: Callable[..., Any], *, directory: bool) -> Callable[..., Any]:
     @functools.wraps(method)
     def change(self: Provisioned, *args: Any, **kwargs: Any) -> Any:
+        told = self._changing == 0 and self.listener is not None
+        # asked before too: a change may take what names a user from its arguments (a device handed back)
+        before = self._concerned(method.__name__, (*args, *kwargs.values())) if told else ()
         self._changing += 1
         try:
             result = method(self, *args, **kwargs)
@@ -53,9 +56,9 @@ def _change(method: Callable[..., Any], *, directory: bool) -> Callable[..., Any
         self.revision += 1
         if directory:
             self.directory_revision += 1
-        if self._changing == 0 and self.listener is not None:
-            concerned = self._concerned(method.__name__, (*args, *kwargs.values(), result))
-            self.listener(CenterChanged(method.__name__, concerned))
+        if told and self.listener is not None:
+            after = self._concerned(method.__name__, (*args, *kwargs.values(), result))
+            self.listener(CenterChanged(method.__name__, tuple(dict.fromkeys((*before, *after)))))
         return result
 
     return change

@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
+from simulator.core.changes import CenterChanged
 from simulator.core.contact_center import ContactCenter
 from simulator.core.media import Multimedia
 from simulator.core.routing import skills
+from simulator.core.routing.engine import users_changed
 from simulator.core.voice import Telephony, VirtualClock
 from simulator.core.world import World
 
@@ -301,3 +303,20 @@ def test_a_device_given_to_another_agent_takes_calls_of_that_agents_skills_only(
     world.assign_device(other, device)
     world.place_call(CUSTOMER, SPANISH)
     assert world.telephony.calls_of_device(device.id) == []
+
+
+def test_an_agent_whose_only_device_is_deleted_is_offered_no_call_and_the_next_agent_is() -> None:
+    world = _world(2)
+    gone, other = (world.center.users[_agent(world, index)] for index in (0, 1))
+    world.remove_device(world.center.devices[gone.device_ids[0]])
+    for routing in (world.router, world.media.queues):
+        kept = routing.filed()
+        routing.invalidate()
+        assert routing.filed() == kept, "what routing kept is what it builds over the contact center now"
+    call = world.place_call(CUSTOMER, SALES)
+    assert _ringing(world, other.id) == [call], "the agent free longest has no device left: the next one rings"
+
+
+def test_a_change_of_users_that_names_nobody_is_not_trusted_to_change_nobody() -> None:
+    assert users_changed(CenterChanged("remove_device", ())) is None
+    assert users_changed(CenterChanged("remove_device", ("someone",))) == ("someone",)

@@ -74,3 +74,18 @@ def test_a_change_names_its_users_however_they_are_passed_and_a_new_user_too() -
         ("update_user", [agent.id]),
         ("add_user", [created.id]),
     ]
+
+
+def test_a_device_taken_back_names_its_former_owner() -> None:
+    world, seen = _world()
+    first, second = (world.center.user_named(f"agent{n}@example.com") for n in (1, 2))
+    assert first is not None and second is not None
+    world.remove_device(world.center.devices[first.device_ids[0]])
+    world.unassign_device(second, world.center.devices[second.device_ids[0]])
+    world.remove_device(world.add_device(phoneNumber="7002"))  # nobody's
+    assert [(plain(event)["what"], plain(event)["user_ids"]) for event in seen] == [
+        ("remove_device", [first.id]),
+        ("unassign_device", [second.id]),
+        ("add_device", []),
+        ("remove_device", []),
+    ]

@@ -54,8 +54,8 @@ UNROUTED = frozenset(
 
 def users_changed(change: CenterChanged) -> Sequence[str] | None:
     """The users whose routing `change` changed, or None when it may have changed everyone's."""
-    if change.what in BY_USER:
-        return change.user_ids
+    if change.what in BY_USER:  # one that names nobody (a free device removed) is not trusted: rebuild
+        return change.user_ids or None
     if change.what in UNROUTED:
         return ()
     return None
