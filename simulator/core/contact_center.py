@@ -58,7 +58,7 @@ from .site import SiteOptions
 from .skill_device_provisioning import SkillDeviceProvisioning
 from .skills import Skill, SkillAssignment
 from .statistic_definitions import StatisticDefinition, default_statistics
-from .user_provisioning import UserProvisioning
+from .user_provisioning import HeldWork, UserProvisioning
 from .users import User
 from .voice import DeviceView, Telephony, VoiceOptions, render_device_state
 
@@ -99,6 +99,8 @@ class ContactCenter(UserProvisioning, SkillDeviceProvisioning, QueueProvisioning
     # The voice core holding every device's agent state, Do Not Disturb and forwarding; attached by the
     # `World` that runs this contact center (see `attach`), so device and channel documents read it live.
     _telephony: Telephony | None = field(default=None, repr=False, compare=False)
+    # The multimedia core, attached beside it: a user holding interactions is not removed under them.
+    _media: HeldWork | None = field(default=None, repr=False, compare=False)
     # Who knows the work waiting in a queue (voice routing its calls, the multimedia core its interactions):
     # each answers the ids waiting in the queue of an id. Set by the `World` that runs this contact center,
     # so a queue is not removed under the work that waits in it.
@@ -198,9 +200,10 @@ class ContactCenter(UserProvisioning, SkillDeviceProvisioning, QueueProvisioning
     def owner_of(self, device: Device) -> User | None:
         return self.users.get(device.user_id) if device.user_id else None
 
-    def attach(self, telephony: Telephony) -> None:
-        """Make `telephony` the one holder of this contact center's voice state."""
-        self._telephony = telephony
+    def attach(self, telephony: Telephony, media: HeldWork | None = None) -> None:
+        """Make `telephony` the one holder of this contact center's voice state, and `media` of its
+        interactions (asked before a user is removed)."""
+        self._telephony, self._media = telephony, media
 
     @property
     def telephony(self) -> Telephony:

@@ -5,7 +5,7 @@ checks everything before it touches anything."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .channels import CHANNEL_FEATURES, CHANNELS, VOICE, Channel, VoiceChannel
 from .devices import Device
@@ -16,10 +16,18 @@ from .settings import AgentState
 from .users import AGENT, ROLES, User
 
 
+class HeldWork(Protocol):
+    """What removing a user asks of the multimedia core (`media.departure.Departure`)."""
+
+    def check_removable(self, user_id: str, user_name: str) -> None: ...
+    def revoke_invitations(self, user_id: str) -> None: ...
+
+
 class UserProvisioning:
     """The user changes of `ContactCenter`, its base."""
 
     users: dict[str, User]
+    _media: HeldWork | None
     queues: dict[str, Queue]
     feature_ids: list[str]
     agent_states: dict[str, AgentState]
@@ -73,11 +81,17 @@ class UserProvisioning:
 
     @provisions
     def remove_user(self, user: User, by: User | None = None) -> None:
+        """Refused while the user has calls going on or holds interactions (nobody else could reach them);
+        otherwise their invitations are revoked (the interactions offered to the next agent) and their
+        devices handed back, each told to them first."""
         if by is not None and by.id == user.id:
             raise Refusal(FORBIDDEN, "Operation forbidden, a user cannot delete themself")
         self._existing(self.users, user.id, "user")
         for device in self.devices_of(user):
             self._check_no_calls(device, "released from its user")
+        if self._media is not None:
+            self._media.check_removable(user.id, user.userName)
+            self._media.revoke_invitations(user.id)
         for device in self.devices_of(user):
             self._hand_back(device, user)
         del self.users[user.id]

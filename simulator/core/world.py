@@ -66,10 +66,10 @@ class World(WorldProvisioning):
         self.telephony = Telephony(
             CenterDirectory(self.center), self.clock, emit, options, seed=self.center.seed, wall_clock=self.wall_time
         )
-        self.center.attach(self.telephony)
         self.router = Router(self.center, self.telephony, self.clock, emit=emit)
         self.media = Multimedia(self.center, self.clock, emit, None)
         self.media.configure(self.center.multimedia)
+        self.center.attach(self.telephony, self.media)
         self.places = SessionPlaces()
         self.center.listener = self._center_changed
         self.center.queued_work = (self.router.waiting, self.media.offered_in)

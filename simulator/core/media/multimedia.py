@@ -16,6 +16,7 @@ the reference's statusCode and a message naming the field), and reports through 
   ``place_in_workbin``, ``subscribe``
 - the world (control API, scenarios)                      -> ``start_chat``, ``visitor_send``,
   ``visitor_typing``, ``visitor_leave``, ``receive_email``
+- the contact center removing a user                      -> ``check_removable``, ``revoke_invitations``
 - timers                                                  -> an invitation's revocation
 
 Routing (`routing.interactions`) follows the voice router's rules: an agent is free for a channel when Ready on
@@ -38,6 +39,7 @@ from ..refusals import INVALID, NOT_FOUND, Refusal
 from ..routing.interactions import InteractionQueues
 from .agent_channels import AgentChannels
 from .chat_work import ChatWork
+from .departure import Departure
 from .document import interaction_document
 from .email_work import EmailWork
 from .events import MediaEvent
@@ -56,7 +58,16 @@ from .telling import Telling
 
 
 class Multimedia(
-    AgentChannels, InteractionOperations, ChatWork, EmailWork, Parking, Invitations, QueueChanges, Holdings, Telling
+    AgentChannels,
+    InteractionOperations,
+    ChatWork,
+    EmailWork,
+    Parking,
+    Departure,
+    Invitations,
+    QueueChanges,
+    Holdings,
+    Telling,
 ):
     """Chat and e-mail for the agents of `center`, on `clock`, reporting to `sink`: the one way in."""
 
