@@ -402,6 +402,28 @@ async def test_email_invitation_revoked_after_the_timeout_and_offered_to_the_nex
     assert again["state"] == "Invited"
 
 
+async def test_a_user_holding_an_email_is_not_deleted_and_one_invited_is_and_the_next_agent_offered_it(
+    office: Office,
+):
+    a1, a3 = office.a1, office.a3
+    await office.ready(a1, "email")
+    await office.ready(a3, "email")
+    held = (await office.sim("POST", "/emails", {"from": "pat@example.org", "subject": "Kept"})).body["id"]
+    await told(a3)
+    await ok(a3, held, "Accept")
+    await told(a3)
+    refused = await office.admin.request("DELETE", f"/users/{a3.user_id}")
+    assert refused.code == 2 and AGENT3 in refused.message and "email" in refused.message, refused.body
+    await ok(a3, held, "Complete")
+    await told(a3)
+    offered = (await office.sim("POST", "/emails", {"from": "pat@example.org", "subject": "Next"})).body["id"]
+    [invited] = await told(a3)
+    assert invited["id"] == offered and invited["state"] == "Invited"
+    assert (await office.admin.request("DELETE", f"/users/{a3.user_id}")).code == 0
+    [next_offer] = await told(a1)  # at once: no time has passed
+    assert next_offer["id"] == offered and next_offer["state"] == "Invited"
+
+
 # --------------------------------------------------------------------------- workbins
 
 
