@@ -149,6 +149,22 @@ async def test_one_supervisor_at_a_time_and_agents_may_not(floor: Floor, rest) -
     assert mine.code == 1 and "own device" in mine.message
 
 
+async def test_a_supervisors_device_taken_from_them_ends_the_monitoring_and_the_agent_is_told(floor: Floor) -> None:
+    assert (await floor.monitor("ListenIn")).code == 0
+    assert (await floor.device(floor.agent))["supervisorMonitoringState"] == "ListenIn"
+    await floor.agent.sync()
+    own = await floor.supervisor.device_id()
+    assert (await floor.admin.request("DELETE", f"/users/{floor.supervisor.user_id}/devices/{own}")).code == 0
+    told = [device for message in await floor.agent.sync() if message["channel"] == "/v2/me/devices"
+            for device in message["data"]["devices"] if device["id"] == floor.agent_device]  # fmt: skip
+    assert told and "supervisorMonitoringState" not in told[-1], told
+    assert "supervisorMonitoringState" not in await floor.device(floor.agent)
+    assert (await floor.admin.request("POST", f"/users/{floor.server.user_id(AGENT2)}/devices", {"id": own})).code == 0
+    await floor.customer_calls()
+    calls = await Rest(floor.admin.http, floor.server.url, AGENT2).ok("GET", "/me/calls?fields=*")
+    assert calls.get("calls", calls.get("uris")) == [], "the device's next holder does not listen in"
+
+
 async def test_without_the_feature_monitoring_does_not_exist() -> None:
     center = load_default()
     center.set_features(feature for feature in center.feature_ids if feature != "api-supervisor-monitoring")
