@@ -195,6 +195,28 @@ def test_a_queue_changed_works_out_its_agents_before_and_after_only() -> None:
     assert world.router.index_updates - updates == 20
 
 
+def test_a_queue_renamed_or_removed_counts_its_own_work_only() -> None:
+    """Whether work waits in a queue (or for a skill) is asked of routing's buckets: with calls and a chat
+    waiting elsewhere, renaming and removing a queue, and renaming a skill, walk no list of every call or
+    interaction."""
+    world = _world(3, ready=lambda index: False)
+    for _ in range(3):
+        world.place_call(CUSTOMER, SALES)
+    world.start_chat("Sales chat", "Visitor", None, "hello")
+    spanish_chat = next(queue for queue in world.center.queues.values() if queue.name == "Spanish chat")
+    spanish_line = next(queue for queue in world.center.queues.values() if queue.name == "Spanish line")
+    world.router._calls = _Visited(world.router._calls)  # type: ignore[assignment]
+    world.media._offered = _Visited(world.media._offered)
+    _Visited.walks = 0
+    world.update_queue(spanish_chat, {"name": "Chat en espanol"})
+    world.remove_queue(spanish_line)
+    spanish = world.center.skill_named("Spanish")
+    assert spanish is not None
+    world.update_skill(spanish, {"name": "Espanol"})
+    assert _Visited.walks == 0
+    assert spanish_chat.name == "Chat en espanol" and spanish_line.id not in world.center.queues
+
+
 def _describe_skill(world: World, agent: str) -> None:
     sales = world.center.skill_named("Sales")
     assert sales is not None
