@@ -12,7 +12,7 @@ the users whose entries were worked out, so tests can check that without timing 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..contact_center import ContactCenter
@@ -121,25 +121,32 @@ class SkillIndex:
         for group in changed:
             if group not in now:
                 self.levels.pop(group, None)
-        return sorted(users, key=self.order.__getitem__)
+        return self._in_order(users)
 
     def update_skills(self, center: ContactCenter) -> list[str]:
         """Skills were renamed or removed since: the holders of those skills have their entries worked out
-        again (a skill group is named for its skill), and are answered; a description changed changes
-        nobody's."""
+        again (a skill group is named for its skill; without skill groups, a skill removed only), and are
+        answered; a description changed changes nobody's."""
         now = {skill.id: skill.name for skill in center.skills.values()}
         changed = {skill_id: name for skill_id, name in self.skill_names.items() if now.get(skill_id) != name}
         self.skill_names = now
         users: dict[str, None] = {}
         for skill_id in changed:
-            users.update(dict.fromkeys(self.holders.get(skill_id, ())))
+            if self.skills or skill_id not in now:  # without skill groups, a name is read by nobody
+                users.update(dict.fromkeys(self.holders.get(skill_id, ())))
         for user_id in users:
             self.update_user(center, user_id)
         current = set(now.values())
-        for name in changed.values():
+        for skill_id, name in changed.items():
+            if skill_id not in now:
+                self.holders.pop(skill_id, None)
             if self.skills and name not in current:
                 self.levels.pop(SKILL + name, None)
-        return sorted(users, key=self.order.__getitem__)
+        return self._in_order(users)
+
+    def _in_order(self, users: Iterable[str]) -> list[str]:
+        """`users` in the contact center's order (the last tie-break), so they are filed as a build would."""
+        return sorted(users, key=lambda user_id: self.order.get(user_id, self.next_order))
 
     def _may_take(self, skill_ids: tuple[str, ...]) -> list[str]:
         """The users who may take the work of a queue requiring `skill_ids`, as the index knows them: the
@@ -155,7 +162,7 @@ class SkillIndex:
         for group, _level in self.groups_of.pop(user_id, ()):
             self.levels[group].pop(user_id, None)
         for skill_id in self.skills_of.pop(user_id, ()):
-            self.holders[skill_id].pop(user_id, None)
+            self.holders.get(skill_id, {}).pop(user_id, None)
         user = center.users.get(user_id)
         if user is None:
             self.order.pop(user_id, None)
