@@ -38,7 +38,7 @@ from .numbering import Numbering
 from .places import Place
 from .profiles import PROFILES
 from .provisioning import provisions
-from .queue_provisioning import QueueProvisioning
+from .queue_provisioning import QueuedWork, QueueProvisioning
 from .queues import Queue
 from .refusals import INVALID, NOT_FOUND, Refusal, exists, not_found
 from .settings import (
@@ -101,10 +101,10 @@ class ContactCenter(UserProvisioning, SkillDeviceProvisioning, QueueProvisioning
     _telephony: Telephony | None = field(default=None, repr=False, compare=False)
     # The multimedia core, attached beside it: a user holding interactions is not removed under them.
     _media: HeldWork | None = field(default=None, repr=False, compare=False)
-    # Who knows the work waiting in a queue (voice routing its calls, the multimedia core its interactions):
-    # each answers the ids waiting in the queue of an id. Set by the `World` that runs this contact center,
-    # so a queue is not removed under the work that waits in it.
-    queued_work: tuple[Callable[[str], list[str]], ...] = field(default=(), repr=False, compare=False)
+    # Who knows the work waiting in queues or for skills (voice routing its calls, the multimedia queues
+    # their interactions): each answers how much of it a change would strand. Set by the `World` that runs
+    # this contact center, so a queue or a skill is not removed or renamed under the work that waits for it.
+    queued_work: tuple[QueuedWork, ...] = field(default=(), repr=False, compare=False)
     # Bumped by every change (see `provisioning`): what indexes over the contact center are keyed by; the
     # lookups of names and numbers are keyed by `directory_revision`, which who holds what does not move.
     revision: int = field(default=0, repr=False, compare=False)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .catalog import DEFAULT_TEMPLATE_OF_CHANNEL, RoutingTemplate
 from .channels import CHANNELS
@@ -15,13 +15,30 @@ from .skills import Skill
 from .users import User
 
 
+class QueuedWork(Protocol):
+    """Who routes work waiting in queues or for skills (voice routing its calls, the multimedia queues
+    their interactions), asked how much of it a change would strand: waiting there or offered from there."""
+
+    def held_in(self, queue: Queue) -> int:
+        """The work the queue's removal would strand."""
+        ...
+
+    def held_under(self, queue: Queue) -> int:
+        """The work a new name of the queue would strand (work that waits under its name)."""
+        ...
+
+    def held_for(self, skill: Skill) -> int:
+        """The work transferred to the skill that its rename or removal would strand."""
+        ...
+
+
 class QueueProvisioning:
     """The queue and contact changes of `ContactCenter`, its base."""
 
     users: dict[str, User]
     queues: dict[str, Queue]
     custom_contacts: dict[str, Contact]
-    queued_work: tuple[Callable[[str], list[str]], ...]
+    queued_work: tuple[QueuedWork, ...]
 
     if TYPE_CHECKING:  # the rest of the contact center (see contact_center.ContactCenter)
 
@@ -73,12 +90,13 @@ class QueueProvisioning:
 
     @provisions
     def update_queue(self, queue: Queue, changes: dict[str, Any]) -> None:
-        """A new name is refused while work waits in the queue: chats and e-mails wait under its name."""
+        """A new name is refused while chats or e-mails wait in the queue: they wait under its name (calls
+        wait by the queue's id, so a voice queue is renamed under them)."""
         name = changes.get("name")
         if name is not None and any(other.name == name and other is not queue for other in self.queues.values()):
             raise exists("queue", "name", name)
         if name is not None and name != queue.name:
-            self._check_no_work(queue, "renamed")
+            self._check_no_work(queue, "renamed", sum(work.held_under(queue) for work in self.queued_work), "name")
         skill_ids = self._skill_ids(changes["skills"]) if "skills" in changes else queue.skill_ids
         template = self._template_for(queue.channel, changes.get("routingTemplate") or queue.routing_template_id)
         if "description" in changes:
@@ -91,7 +109,7 @@ class QueueProvisioning:
     @provisions
     def remove_queue(self, queue: Queue) -> None:
         self._existing(self.queues, queue.id, "queue")
-        self._check_no_work(queue, "removed")
+        self._check_no_work(queue, "removed", sum(work.held_in(queue) for work in self.queued_work))
         del self.queues[queue.id]
         self._reopen_channels()
 
@@ -100,16 +118,17 @@ class QueueProvisioning:
         self._check_percentage(percentage)
         queue.recording_percentage = percentage
 
-    def _check_no_work(self, queue: Queue, change: str) -> None:
+    @staticmethod
+    def _check_no_work(queue: Queue, change: str, waiting: int, field: str | None = None) -> None:
         """Calls or interactions waiting in the queue (or being offered from it) would wait forever in a
         queue gone or under a name nobody routes: the change waits until they are answered or gone."""
-        waiting = sum(len(waiting_in(queue.id)) for waiting_in in self.queued_work)
         if waiting:
             work = "call" if queue.channel == "voice" else "interaction"
             raise Refusal(
                 INVALID,
                 f"queue {queue.name!r} has {waiting} {work}{'s' if waiting > 1 else ''} waiting in it; "
                 f"it can be {change} once they are answered or gone",
+                field=field,
             )
 
     def _queue_number(self, phone_number: str | None, internal: bool) -> str:

@@ -13,6 +13,7 @@ from .skills import MAX_LEVEL, Skill, SkillAssignment
 from .users import User
 
 if TYPE_CHECKING:
+    from .queue_provisioning import QueuedWork
     from .voice import Telephony
 
 
@@ -24,6 +25,7 @@ class SkillDeviceProvisioning:
     devices: dict[str, Device]
     queues: dict[str, Queue]
     _telephony: Telephony | None
+    queued_work: tuple[QueuedWork, ...]
 
     if TYPE_CHECKING:  # the rest of the contact center (see contact_center.ContactCenter)
 
@@ -49,6 +51,8 @@ class SkillDeviceProvisioning:
         name = changes.get("name")
         if name is not None and name != skill.name and self.skill_named(name) is not None:
             raise exists("skill", "name", name)
+        if name is not None and name != skill.name:
+            self._check_no_transferred_work(skill, "renamed", "name")
         for key, value in changes.items():
             setattr(skill, key, value)
 
@@ -58,6 +62,7 @@ class SkillDeviceProvisioning:
         users_of = [queue.name for queue in self.queues.values() if skill.id in queue.skill_ids]
         if users_of:
             raise Refusal(INVALID, f"skill {skill.name!r} is used by queue {users_of[0]!r}; remove it there first")
+        self._check_no_transferred_work(skill, "removed")
         for user in self.users.values():
             user.skill_levels.pop(skill.id, None)
         del self.skills[skill.id]
@@ -145,6 +150,18 @@ class SkillDeviceProvisioning:
             detach()
         else:
             self._telephony.release_device(device.id, detach)
+
+    def _check_no_transferred_work(self, skill: Skill, change: str, field: str | None = None) -> None:
+        """Work transferred to a skill waits under its name: renamed or removed, nobody would route it, so
+        the change waits until that work is answered or gone."""
+        waiting = sum(work.held_for(skill) for work in self.queued_work)
+        if waiting:
+            raise Refusal(
+                INVALID,
+                f"skill {skill.name!r} has {waiting} interaction{'s' if waiting > 1 else ''} transferred to it "
+                f"waiting; it can be {change} once they are answered or gone",
+                field=field,
+            )
 
     def _check_no_calls(self, device: Device, change: str) -> None:
         """A call's legs belong to a device and its user: neither may vanish while a call is going on."""

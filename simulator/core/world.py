@@ -72,7 +72,7 @@ class World(WorldProvisioning):
         self.center.attach(self.telephony, self.media)
         self.places = SessionPlaces()
         self.center.listener = self._center_changed
-        self.center.queued_work = (self.router.waiting, self.media.offered_in)
+        self.center.queued_work = (self.router, self.media.queues)
 
     def wall_time(self) -> float:
         """Simulated time as seconds since the epoch: the clock's first reading is taken to be the wall

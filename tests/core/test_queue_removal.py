@@ -1,5 +1,7 @@
-"""A queue with work waiting in it is not removed: the customers would wait forever in a queue nobody
-routes. The removal is refused (2, naming the queue) and changes nothing; once the work is gone it goes."""
+"""A queue with work waiting in it is not removed, nor a chat queue renamed, nor a skill that chats were
+transferred to renamed or removed: the customers would wait forever where nobody routes. The change is
+refused (2, naming the queue or skill) and changes nothing; once the work is gone it is made. Calls wait
+by their queue's id: a voice queue is renamed under them."""
 
 from __future__ import annotations
 
@@ -55,6 +57,7 @@ def test_a_chat_queue_with_a_chat_waiting_keeps_its_name_until_the_chat_is_taken
     with pytest.raises(Refusal) as refused:
         world.update_queue(chat, {"name": "Chat line"})
     assert refused.value.code == INVALID and "'Web chat'" in refused.value.message
+    assert refused.value.field == "name"
     assert "renamed" in refused.value.message and chat.name == "Web chat"
     world.update_queue(chat, {"name": "Web chat", "description": "the same name is no rename"})
     agent = world.center.user_named("agent3@example.com")  # Support, level 9
@@ -63,5 +66,85 @@ def test_a_chat_queue_with_a_chat_waiting_keeps_its_name_until_the_chat_is_taken
     world.agent_operate(agent.id, "Ready", {})
     assert world.interaction(interaction).state == "Invited"
     world.interaction_operate(agent.id, interaction, "Accept", {})
+    world.update_queue(chat, {"name": "Chat line"})
+    assert chat.name == "Chat line"
+
+
+def test_a_voice_queue_is_renamed_under_its_waiting_call_which_is_still_answered():
+    world = World(load_default(), VirtualClock())
+    sales = _queue(world, "Sales line")
+    call = world.place_call(CUSTOMER, "8000")  # nobody is ready: it waits
+    world.update_queue(sales, {"name": "Sales"})
+    assert sales.name == "Sales" and world.router.waiting(sales.id) == [call]
+    agent = world.center.user_named("agent1@example.com")  # Sales, level 8
+    assert agent is not None
+    world.agent_operate(agent.id, "StartContactCenterSession", {})
+    world.agent_operate(agent.id, "Ready", {})
+    assert [c.id for c in world.calls_of(agent.id) if c.state == "Ringing"] == [call]
+
+
+def _transferred_to_billing(world: World, name: str = "Billing") -> tuple[str, str]:
+    """A chat of Web chat accepted by agent3 (Support), who goes Not Ready and transfers it to the Billing
+    skill (by `name`), which nobody free holds: it waits for Billing. Answers the chat and agent3."""
+    agent = world.center.user_named("agent3@example.com")
+    assert agent is not None
+    world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["chat"]})
+    world.agent_operate(agent.id, "Ready", {})
+    interaction = world.start_chat("Web chat", "Visitor")
+    world.interaction_operate(agent.id, interaction, "Accept", {})
+    world.agent_operate(agent.id, "NotReady", {})
+    world.interaction_operate(agent.id, interaction, "SingleStepTransfer", {"skill": name})
+    assert world.media.waiting() == [interaction]
+    return interaction, agent.id
+
+
+@pytest.mark.parametrize("change", ["renamed", "removed"])
+def test_a_skill_with_a_chat_transferred_to_it_is_kept_until_the_chat_is_taken(change: str):
+    world = World(load_default(), VirtualClock())
+    interaction, _agent = _transferred_to_billing(world)
+    billing = world.center.skill_named("Billing")
+    assert billing is not None
+    before, revision = world.state(), world.center.revision
+    with pytest.raises(Refusal) as refused:
+        if change == "renamed":
+            world.update_skill(billing, {"name": "Invoices"})
+        else:
+            world.remove_skill(billing)
+    assert refused.value.code == INVALID and "'Billing'" in refused.value.message
+    assert "1 interaction" in refused.value.message and change in refused.value.message
+    assert refused.value.field == ("name" if change == "renamed" else None)
+    assert world.center.skill_named("Billing") is billing and world.state() == before
+    assert world.center.revision == revision
+    world.update_skill(billing, {"description": "who bills"})  # no rename: made
+    taker = world.center.user_named("agent2@example.com")  # Billing, level 7
+    assert taker is not None
+    world.agent_operate(taker.id, "StartContactCenterSession", {"channels": ["chat"]})
+    world.agent_operate(taker.id, "Ready", {})
+    assert world.interaction(interaction).state == "Invited"
+    world.interaction_operate(taker.id, interaction, "Accept", {})
+    world.update_skill(billing, {"name": "Invoices"})
+    assert billing.name == "Invoices"
+
+
+def test_a_skill_renamed_routes_its_next_transfer_to_its_holders():
+    """The skill index follows a rename: a chat transferred to the skill by its new name reaches its
+    holder."""
+    world = World(load_default(), VirtualClock())
+    billing = world.center.skill_named("Billing")
+    assert billing is not None
+    world.update_skill(billing, {"name": "Invoices"})
+    interaction, _agent = _transferred_to_billing(world, "Invoices")
+    taker = world.center.user_named("agent2@example.com")
+    assert taker is not None
+    world.agent_operate(taker.id, "StartContactCenterSession", {"channels": ["chat"]})
+    world.agent_operate(taker.id, "Ready", {})
+    assert world.interaction(interaction).state == "Invited"
+
+
+def test_the_queue_a_chat_was_transferred_to_a_skill_from_is_renamed_under_it():
+    """A chat transferred to a skill waits for the skill, not in the queue it came from."""
+    world = World(load_default(), VirtualClock())
+    _transferred_to_billing(world)
+    chat = _queue(world, "Web chat")
     world.update_queue(chat, {"name": "Chat line"})
     assert chat.name == "Chat line"

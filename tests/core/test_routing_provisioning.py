@@ -168,27 +168,95 @@ def test_a_change_of_one_agent_walks_no_list_of_every_user_or_device(change: Cal
 
 def test_a_queue_changed_works_out_its_agents_before_and_after_only() -> None:
     """Among 20 agents, the Spanish line goes from Spanish (agents 1 and 2) to French (agent 3): three
-    agents' entries are worked out, and its next call rings the French speaker; a description changed
-    works out nobody's. A queue added changes every agent's channels: everyone is worked out."""
+    agents' entries are worked out, without walking every user, and its next call rings the French
+    speaker; a description changed works out nobody's. A queue added changes every agent's channels:
+    everyone is worked out."""
     world = _world(20)
-    users = list(world.center.users.values())
-    spanish = world.center.skill_named("Spanish")
+    center = world.center
+    users = list(center.users.values())
+    spanish = center.skill_named("Spanish")
     assert spanish is not None
     french = world.add_skill(name="French")
     for user in users[1:3]:
         world.assign_skill(user, spanish, 7)
     world.assign_skill(users[3], french, 1)
-    line = next(queue for queue in world.center.queues.values() if queue.phoneNumber == SPANISH)
+    line = next(queue for queue in center.queues.values() if queue.phoneNumber == SPANISH)
     updates = world.router.index_updates
     world.update_queue(line, {"description": "Spanish speakers"})
     assert world.router.index_updates == updates
+    center.users = _Visited(center.users)
+    _Visited.walks = 0
     world.update_queue(line, {"skills": ["French"]})
+    assert _Visited.walks == 0
+    center.users = dict(center.users)
     assert world.router.index_updates - updates == 3
     call = world.place_call(CUSTOMER, SPANISH)
     assert _ringing(world, users[3].id) == [call]
     updates = world.router.index_updates
     world.add_queue(name="French line", channel="voice", phoneNumber="8200", skills=["French"])
     assert world.router.index_updates - updates == 20
+
+
+def test_a_queue_renamed_or_removed_counts_its_own_work_only() -> None:
+    """Whether work waits in a queue (or for a skill) is asked of routing's buckets: with calls and a chat
+    waiting elsewhere, renaming and removing a queue, and renaming a skill, walk no list of every call or
+    interaction."""
+    world = _world(3, ready=lambda index: False)
+    for _ in range(3):
+        world.place_call(CUSTOMER, SALES)
+    world.start_chat("Sales chat", "Visitor", None, "hello")
+    spanish_chat = next(queue for queue in world.center.queues.values() if queue.name == "Spanish chat")
+    spanish_line = next(queue for queue in world.center.queues.values() if queue.name == "Spanish line")
+    world.router._calls = _Visited(world.router._calls)  # type: ignore[assignment]
+    world.media._offered = _Visited(world.media._offered)
+    _Visited.walks = 0
+    world.update_queue(spanish_chat, {"name": "Chat en espanol"})
+    world.remove_queue(spanish_line)
+    spanish = world.center.skill_named("Spanish")
+    assert spanish is not None
+    world.update_skill(spanish, {"name": "Espanol"})
+    assert _Visited.walks == 0
+    assert spanish_chat.name == "Chat en espanol" and spanish_line.id not in world.center.queues
+
+
+def _describe_skill(world: World, agent: str) -> None:
+    sales = world.center.skill_named("Sales")
+    assert sales is not None
+    world.update_skill(sales, {"description": "people who sell"})
+
+
+def _reporting_setting(world: World, agent: str) -> None:
+    world.update_setting("reporting", {"name": "defaultServiceLevelInterval", "value": "30"})
+
+
+def _custom_settings(world: World, agent: str) -> None:
+    world.add_settings_group("wallboard", "Wallboard")
+    world.add_setting("wallboard", {"name": "colour", "value": "blue"})
+    world.remove_settings_group("wallboard")
+
+
+@pytest.mark.parametrize("change", [_describe_skill, _reporting_setting, _custom_settings])
+def test_a_change_that_routes_nothing_examines_no_agent(change: Callable[[World, str], None]) -> None:
+    """A skill described, a reporting or custom setting changed: no agent's routing changes, so none is
+    examined or worked out again, with 20 agents as with 2,000."""
+    small, large = _work(20, change), _work(2000, change)
+    assert small == large
+    assert small["call evaluations"] == small["chat evaluations"] == 0
+    assert small["call index updates"] == small["chat index updates"] == 0
+
+
+def test_an_agent_state_setting_changed_still_looks_at_every_agent() -> None:
+    """An agent state's definition changed may change who is Ready: every agent is worked out again."""
+    world = _world(3)
+    world.add_setting("agent-states", {"operationName": "Coffee", "displayName": "Coffee", "state": "Ready"})
+    for setting in ({"operationName": "Coffee", "state": "NotReady"}, {"operationName": "Coffee"}):
+        before = world.router.index_updates, world.media.queues.index_updates
+        if len(setting) > 1:
+            world.update_setting("agent-states", setting)
+        else:
+            world.remove_setting("agent-states", "Coffee")
+        after = world.router.index_updates, world.media.queues.index_updates
+        assert [a - b for a, b in zip(after, before, strict=True)] == [3, 3]
 
 
 # ---------------------------------------------------------------------- what the agent is offered

@@ -1,8 +1,10 @@
 """Routing kept up to date change by change is routing built over every agent: under random provisioning
 (skills given, taken and leveled, devices given, taken back and removed, users added, changed and
-removed, a queue's skills changed) and agents changing state as time passes, after every step what the call router
+removed, a queue's skills changed, queues and skills renamed) and agents changing state as time passes,
+with calls and chats arriving, taken and transferred to skills, after every step what the call router
 and the chat and e-mail queues hold (each user's groups, the tie-break order, every free agent with the
-time it became free and its buckets) is what a build from scratch makes of the contact center."""
+time it became free and its buckets) is what a build from scratch makes of the contact center; no work
+waits while a free agent who may take it exists, and none waits where nobody routes."""
 
 from __future__ import annotations
 
@@ -15,12 +17,14 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from simulator.core.contact_center import ContactCenter
 from simulator.core.refusals import Refusal
+from simulator.core.routing.skills import SKILL, level_in
 from simulator.core.users import AGENT, SUPERVISOR
 from simulator.core.voice import VirtualClock
 from simulator.core.world import World
 
 SKILLS = ("Sales", "Spanish", "French")
 OPERATIONS = ("Ready", "NotReady", "DoNotDisturbOn", "DoNotDisturbOff")
+CUSTOMER = "+15551230000"
 
 
 def _center() -> ContactCenter:
@@ -31,6 +35,7 @@ def _center() -> ContactCenter:
     center.add_queue("Any line", "voice", phoneNumber="8001")
     center.add_queue("Spanish chat", "chat", internal=True, skills=["Spanish"])
     center.add_queue("Mail", "email", internal=True, skills=["French", "Sales"])
+    center.add_queue("Any chat", "chat", internal=True)
     for number in range(4):
         user = center.add_user(f"agent{number}@example.com", "password")
         center.assign_device(user, center.add_device(f"{6000 + number}"))
@@ -47,6 +52,7 @@ class ProvisioningMachine(RuleBasedStateMachine):
         self.added = 0
         for user_id in self.world.center.users:
             self._try(lambda u=user_id: self.world.agent_operate(u, "StartContactCenterSession", {}))
+            self._try(lambda u=user_id: self.world.agent_operate(u, "Ready", {}))
 
     def _try(self, action: Any) -> None:
         with suppress(Refusal):  # a refusal changes nothing; the invariant must hold all the same
@@ -57,7 +63,8 @@ class ProvisioningMachine(RuleBasedStateMachine):
         return users[index % len(users)] if users else None
 
     def _skill(self, index: int) -> Any:
-        return self.world.center.skill_named(SKILLS[index % len(SKILLS)])
+        skills = list(self.world.center.skills.values())
+        return skills[index % len(skills)]
 
     @rule(user=st.integers(0, 9), operation=st.sampled_from(OPERATIONS))
     def agent_state(self, user: int, operation: str) -> None:
@@ -106,14 +113,86 @@ class ProvisioningMachine(RuleBasedStateMachine):
         if target is not None:
             self._try(lambda: self.world.remove_user(target))
 
-    @rule(queue=st.integers(0, 3), skills=st.lists(st.sampled_from(SKILLS), max_size=2, unique=True))
-    def queue_changed(self, queue: int, skills: list[str]) -> None:
+    @rule(queue=st.integers(0, 3), skills=st.lists(st.integers(0, 2), max_size=2, unique=True))
+    def queue_changed(self, queue: int, skills: list[int]) -> None:
         chosen = list(self.world.center.queues.values())[queue]
-        self.world.update_queue(chosen, {"skills": skills})
+        self.world.update_queue(chosen, {"skills": [self._skill(index).name for index in skills]})
+
+    @rule(queue=st.integers(0, 3))
+    def queue_renamed(self, queue: int) -> None:
+        chosen = list(self.world.center.queues.values())[queue]
+        self.added += 1
+        self._try(lambda: self.world.update_queue(chosen, {"name": f"{chosen.name.split('#')[0]}#{self.added}"}))
+
+    @rule(skill=st.integers(0, 2))
+    def skill_renamed(self, skill: int) -> None:
+        chosen = self._skill(skill)
+        self.added += 1
+        self._try(lambda: self.world.update_skill(chosen, {"name": f"{chosen.name.split('#')[0]}#{self.added}"}))
+
+    @rule(number=st.sampled_from(["8000", "8001"]))
+    def call_placed(self, number: str) -> None:
+        self.world.place_call(CUSTOMER, number)
+
+    @rule(queue=st.sampled_from([2, 4]))
+    def chat_started(self, queue: int) -> None:
+        chosen = list(self.world.center.queues.values())[queue]
+        self.world.start_chat(chosen.name, "Visitor", None, "hello")
+
+    @rule(skill=st.integers(0, 2))
+    def work_taken(self, skill: int) -> None:
+        """Every agent answers the calls ringing them, and accepts their chat invitations and transfers
+        each chat to a skill."""
+        world = self.world
+        transfer = {"skill": self._skill(skill).name}
+        for user in list(world.center.users.values()):
+            for call in world.calls_of(user.id):
+                if call.state == "Ringing":
+                    self._try(lambda u=user.id, c=call.id: world.call_operate(u, c, "Answer", {}))
+            for interaction in world.interactions_of(user.id):
+                self._try(lambda u=user.id, i=interaction.id: world.interaction_operate(u, i, "Accept", {}))
+                self._try(
+                    lambda u=user.id, i=interaction.id: world.interaction_operate(u, i, "SingleStepTransfer", transfer)
+                )
+
+    @rule(user=st.integers(0, 9))
+    def work_ended(self, user: int) -> None:
+        """An agent hangs up their calls."""
+        target, world = self._user(user), self.world
+        if target is None:
+            return
+        for call in world.calls_of(target.id):
+            self._try(lambda c=call.id: world.call_operate(target.id, c, "Hangup", {}))
 
     @rule(seconds=st.sampled_from([0.5, 5, 40]))
     def time_passes(self, seconds: float) -> None:
         self.world.advance(seconds)
+
+    @invariant()
+    def no_work_waits_for_a_free_agent(self) -> None:
+        """Every call waiting has no free agent its queue may route to; every chat waiting waits for a
+        queue or a skill that exists, and has no agent free on its channel who may take it."""
+        world, center = self.world, self.world.center
+        agents = [user for user in center.users.values() if user.has_role(AGENT)]
+        for call_id in world.router._lanes.ids():
+            queue = center.queues[world.router._calls[call_id].queue_id]
+            free = [user.userName for user in agents if level_in(center, queue, user) is not None
+                    and any(world.telephony.device_free(device) for device in user.device_ids)]  # fmt: skip
+            assert free == [], f"call {call_id} waits in {queue.name} while {free} are free"
+        media = world.media
+        for interaction_id in media.queues.ids():
+            interaction = media.interactions[interaction_id]
+            if interaction.skill is not None:
+                skill = center.skill_named(interaction.skill)
+                assert skill is not None, f"{interaction_id} waits for a skill gone: {interaction.skill}"
+                may = [user for user in agents if skill.id in user.skill_levels]
+            else:
+                queue = next((q for q in center.queues.values() if q.name == interaction.queue), None)
+                assert queue is not None, f"{interaction_id} waits in a queue gone: {interaction.queue}"
+                may = [user for user in agents if level_in(center, queue, user) is not None]
+            free = [user.userName for user in may if media._free(user, interaction.channel)]
+            group = interaction.queue if interaction.skill is None else SKILL + interaction.skill
+            assert free == [], f"{interaction_id} waits for {group} while {free} are free"
 
     @invariant()
     def kept_is_built(self) -> None:
@@ -124,4 +203,4 @@ class ProvisioningMachine(RuleBasedStateMachine):
 
 
 TestProvisioning = ProvisioningMachine.TestCase
-TestProvisioning.settings = settings(max_examples=60, stateful_step_count=30, deadline=None)
+TestProvisioning.settings = settings(max_examples=200, stateful_step_count=40, deadline=None)

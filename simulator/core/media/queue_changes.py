@@ -12,11 +12,8 @@ from .interaction import Interaction
 
 
 class QueueChanges(MediaEngine):
-    """The interactions offered to a queue and not yet answered, and the changes told of them."""
-
-    def offered_in(self, queue_id: str) -> list[str]:
-        """The ids of the interactions waiting in the queue or being offered from it, not yet answered."""
-        return [interaction_id for interaction_id, offered in self._offered.items() if offered == queue_id]
+    """The interactions offered to a queue and not yet answered, and the changes told of them; answered or
+    abandoned, an interaction is done with routing (`InteractionQueues.remove`)."""
 
     def _entered(self, interaction: Interaction) -> None:
         if interaction.id in self._offered:
@@ -34,11 +31,13 @@ class QueueChanges(MediaEngine):
             self.sink(QueueCallChanged(ENTERED, interaction.id, queue.id))
 
     def _answered(self, interaction: Interaction, user_id: str) -> None:
+        self.queues.remove(interaction.id)
         queue_id = self._offered.pop(interaction.id, None)
         if queue_id is not None:
             self.sink(QueueCallChanged(ANSWERED, interaction.id, queue_id, user_id))
 
     def _abandoned(self, interaction: Interaction) -> None:
+        self.queues.remove(interaction.id)
         queue_id = self._offered.pop(interaction.id, None)
         if queue_id is not None:
             self.sink(QueueCallChanged(ABANDONED, interaction.id, queue_id))

@@ -35,6 +35,8 @@ from typing import Any
 from ..changes import ABANDONED, ANSWERED, ENTERED, QueueCallChanged
 from ..clock import Clock
 from ..contact_center import ContactCenter
+from ..queues import Queue
+from ..skills import Skill
 from ..users import AGENT, User
 from ..voice.telephony import Telephony
 from .counters import AgentCounters, QueueCounters
@@ -144,7 +146,20 @@ class Router(Routing[str]):
 
     def waiting(self, queue_id: str) -> list[str]:
         """The ids of the calls of a queue not yet answered, oldest first."""
-        return [queued.call_id for queued in self._calls.values() if queued.queue_id == queue_id]
+        return self._lanes.held(queue_id)
+
+    def held_in(self, queue: Queue) -> int:
+        """The calls a queue's removal would strand (waiting or ringing from it); its name strands none,
+        as calls wait by the queue's id."""
+        return len(self._lanes.held(queue.id))
+
+    def held_under(self, queue: Queue) -> int:
+        """The work a queue's rename would strand: none."""
+        return 0
+
+    def held_for(self, skill: Skill) -> int:
+        """The work a skill's rename or removal would strand: none (calls wait for queues only)."""
+        return 0
 
     # ------------------------------------------------------------------ the devices, as routing's agents
 
@@ -200,7 +215,7 @@ class Router(Routing[str]):
     def _finish(self, queued: _Queued) -> None:
         if queued.offer is not None:
             queued.offer.end()
-        self._lanes.remove(queued.call_id)
+        self._lanes.release(queued.call_id)
         del self._calls[queued.call_id]
 
     def _back_to_queue(self, queued: _Queued, tried: set[str]) -> None:

@@ -8,9 +8,11 @@ free, the buckets an agent's groups make, and the place of a device among its us
 Provisioning reaches routing as the change just made (`provisioned`). A change that touches users one by
 one (a skill given, taken or leveled, a device given or taken back, a user added, changed or removed)
 works out those users' entries of the index and files their agents again, each keeping the time it has
-been free since; a queue changed does the same for the agents of that queue, before and after; a change
-that routes nothing differently only notes the revision; any other change (features, agent states, a
-queue added or removed: the channels every agent works on), or a revision the index did not hear of,
+been free since; a queue changed does the same for the agents of that queue, before and after, and a
+skill renamed or removed for its holders (a description changed: for nobody); a change that routes
+nothing differently (a setting other than an agent state's among them) only notes the revision; any
+other change (features, agent states, a queue added or removed: the channels every agent works on), or
+a revision the index did not hear of,
 builds the index again over every agent. `evaluations` counts the agents and work examined and
 `index_updates` the users whose entries were worked out, so tests can check what a change costs without
 timing it.
@@ -46,17 +48,33 @@ BY_USER = frozenset(
 )
 # A change of one queue (its name, skills, description or template): its agents, before and after.
 QUEUE_CHANGED = "update_queue"
+# A skill renamed, described or removed: the holders of a skill renamed or removed (`SkillIndex.update_skills`).
+SKILL_CHANGED = frozenset({"update_skill", "remove_skill"})
 # Changes that route nothing differently: no group, level, user or device of a user changes.
 UNROUTED = frozenset(
-    {"add_device", "add_skill", "add_service", "add_contact", "update_contact", "remove_contact", "set_call_recording"}
+    {
+        "add_device",
+        "add_skill",
+        "add_service",
+        "add_contact",
+        "update_contact",
+        "remove_contact",
+        "set_call_recording",
+        "add_settings_group",
+        "remove_settings_group",
+    }
 )
+# A setting added, changed or removed routes nothing unless it is an agent state's (who is Ready may
+# change), which concerns every user (`CenterChanged.user_ids`); the other groups route nothing.
+SETTINGS = frozenset({"add_setting", "update_setting", "remove_setting"})
 
 
 def users_changed(change: CenterChanged) -> Sequence[str] | None:
-    """The users whose routing `change` changed, or None when it may have changed everyone's."""
+    """The users whose routing `change` changed, or None when it may have changed everyone's (or, for a
+    queue or a skill changed, when the index works them out)."""
     if change.what in BY_USER:  # one that names nobody (a free device removed) is not trusted: rebuild
         return change.user_ids or None
-    if change.what in UNROUTED:
+    if change.what in UNROUTED or (change.what in SETTINGS and not change.user_ids):
         return ()
     return None
 
@@ -131,13 +149,16 @@ class Routing(Generic[Agent]):
         if index is None:
             return  # built when first needed
         users = users_changed(change)
-        if index.revision != self.center.revision - 1 or (users is None and change.what != QUEUE_CHANGED):
+        worked_out = change.what == QUEUE_CHANGED or change.what in SKILL_CHANGED
+        if index.revision != self.center.revision - 1 or (users is None and not worked_out):
             self._build()
             return
         index.revision = self.center.revision
-        if users is None:  # a queue changed: its agents, before and after
+        if change.what == QUEUE_CHANGED:  # its agents, before and after
             users = index.update_queues(self.center, self._groups())
             self._indexed(index)
+        elif users is None:  # a skill changed: the holders of one renamed or removed
+            users = index.update_skills(self.center)
         else:
             for user_id in users:
                 index.update_user(self.center, user_id)

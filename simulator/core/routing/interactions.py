@@ -20,6 +20,8 @@ from typing import Protocol
 
 from ..clock import Clock
 from ..contact_center import ContactCenter
+from ..queues import Queue
+from ..skills import Skill
 from ..users import AGENT, User
 from .engine import Groups, Routing
 from .lanes import Bucket
@@ -70,7 +72,20 @@ class InteractionQueues(Routing[Pair]):
         self._lanes.wait(interaction.id, (group, interaction.channel), turn, tried or ())
 
     def remove(self, interaction_id: str) -> None:
-        self._lanes.remove(interaction_id)
+        """The interaction is done with routing (answered, or gone)."""
+        self._lanes.release(interaction_id)
+
+    def held_in(self, queue: Queue) -> int:
+        """The interactions a queue's removal would strand: waiting under its name, or offered from it."""
+        return self.held_under(queue)
+
+    def held_under(self, queue: Queue) -> int:
+        """The interactions a queue's rename would strand: those held under its name, on any channel."""
+        return sum(len(self._lanes.held((queue.name, channel))) for channel in self._channels)
+
+    def held_for(self, skill: Skill) -> int:
+        """The interactions transferred to a skill that its rename or removal would strand."""
+        return sum(len(self._lanes.held((SKILL + skill.name, channel))) for channel in self._channels)
 
     # ------------------------------------------------------------------ the agents on each channel
 

@@ -12,6 +12,9 @@ behalf of a user. The rules, the same for calls and interactions:
 - An agent whose user let this work lapse or rejected it (its tried set) is chosen only when nobody else
   of the bucket is free.
 
+A bucket also holds its work while it is offered, until the adapter releases it (answered, or gone), so
+that whoever would take the bucket away can ask what still belongs to it (`held`).
+
 Nothing here visits every agent or every waiting piece of work: each is kept in a heap in the order it is
 served; an agent no longer free, or work no longer waiting, stays in its heap until it comes to the top
 and is dropped there (or until the heap is mostly such entries, when it is rebuilt once). Only the buckets
@@ -55,6 +58,8 @@ class Lanes(Generic[Agent]):
         self._waiting: dict[str, Waiting] = {}
         self._queued: dict[Bucket, list[tuple[int, str]]] = {}  # (turn, work id) heaps
         self._queued_count: dict[Bucket, int] = {}
+        self._held: dict[Bucket, dict[str, None]] = {}  # work waiting or offered from each bucket, by arrival
+        self._held_in: dict[str, Bucket] = {}
         self._front = 0  # turns at the head count down, turns at the back count up
         self._back = 0
         self._free: dict[Agent, _Free] = {}
@@ -85,8 +90,13 @@ class Lanes(Generic[Agent]):
         return [entry.work_id for entry in sorted(self._waiting.values(), key=lambda entry: entry.turn)]
 
     def wait(self, work_id: str, bucket: Bucket, turn: int, tried: Iterable[str] = ()) -> Waiting:
-        """`work_id` waits in `bucket` at `turn` (in place of any earlier wait of it)."""
+        """`work_id` waits in `bucket` at `turn` (in place of any earlier wait of it), and is held by the
+        bucket until released."""
         self.remove(work_id)
+        if self._held_in.get(work_id) != bucket:
+            self._unhold(work_id)
+            self._held_in[work_id] = bucket
+            self._held.setdefault(bucket, {})[work_id] = None
         entry = Waiting(work_id, bucket, turn, set(tried))
         self._waiting[work_id] = entry
         heapq.heappush(self._queued.setdefault(bucket, []), (turn, work_id))
@@ -107,6 +117,24 @@ class Lanes(Generic[Agent]):
             heapq.heapify(heap)
         self._dirty.add(bucket)  # its next work may be routable now
         return entry
+
+    def release(self, work_id: str) -> None:
+        """`work_id` is done with routing (answered, or gone): it neither waits nor is held any longer."""
+        self.remove(work_id)
+        self._unhold(work_id)
+
+    def held(self, bucket: Bucket) -> list[str]:
+        """The work of `bucket` not yet released (waiting in it, or offered from it), by arrival: what
+        would be stranded were the bucket to go."""
+        return list(self._held.get(bucket, ()))
+
+    def _unhold(self, work_id: str) -> None:
+        bucket = self._held_in.pop(work_id, None)
+        if bucket is not None:
+            held = self._held[bucket]
+            del held[work_id]
+            if not held:
+                del self._held[bucket]
 
     def _current_work(self, item: tuple[int, str]) -> bool:
         entry = self._waiting.get(item[1])

@@ -4,13 +4,15 @@ the index of it that routing keeps, built once and then brought up to date user 
 A change that touches one user (a skill given, taken or leveled; a device given or taken; a user added,
 changed or removed) changes that user's entries only, so `SkillIndex.update_user` works out theirs and
 leaves the others be: what it costs does not grow with the contact center. A queue changed (its skills,
-its name) changes the entries of its agents only, before and after (`update_queues`). `updates` counts
+its name) changes the entries of its agents only, before and after (`update_queues`): those before are
+the index's own, those after the holders of its skills, which the index keeps per skill. A skill renamed
+or removed changes its holders' entries only (`update_skills`). `updates` counts
 the users whose entries were worked out, so tests can check that without timing it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..contact_center import ContactCenter
@@ -69,6 +71,9 @@ class SkillIndex:
     groups_of: dict[str, list[tuple[str, int]]]  # user id -> [(group, level)]
     order: dict[str, int]  # user id -> place among the contact center's users
     next_order: int  # the place of the next user added (users are added at the end)
+    holders: dict[str, dict[str, None]]  # skill id -> the users holding it (any level)
+    skills_of: dict[str, tuple[str, ...]]  # user id -> the ids of the skills they hold
+    skill_names: dict[str, str]  # skill id -> its name, as the skill groups were made
     updates: int = 0  # users whose entries were worked out
 
     @classmethod
@@ -83,9 +88,20 @@ class SkillIndex:
         for group, members in levels.items():
             for user_id, level in members.items():
                 groups_of.setdefault(user_id, []).append((group, level))
-        order = {user_id: place for place, user_id in enumerate(center.users)}
+        order: dict[str, int] = {}
+        holders: dict[str, dict[str, None]] = {}
+        skills_of: dict[str, tuple[str, ...]] = {}
+        for place, user in enumerate(center.users.values()):
+            order[user.id] = place
+            skills_of[user.id] = tuple(user.skill_levels)
+            for skill_id in user.skill_levels:
+                holders.setdefault(skill_id, {})[user.id] = None
         signatures = _signatures(center, queues)
-        return cls(center.revision, signatures, skills, levels, groups_of, order, len(order), len(order))
+        names = {skill.id: skill.name for skill in center.skills.values()}
+        return cls(
+            center.revision, signatures, skills, levels, groups_of, order, len(order), holders, skills_of, names,
+            len(order),
+        )  # fmt: skip
 
     def update_queues(self, center: ContactCenter, queues: Mapping[str, str]) -> list[str]:
         """The groups are now `queues` (group -> queue id), some changed since (a queue's skills, the queue
@@ -98,14 +114,46 @@ class SkillIndex:
         for group in changed:
             users.update(dict.fromkeys(self.levels.get(group, ())))
             if group in now:
-                users.update((user_id, None) for user_id, _level in skilled_agents(center, now[group][0]))
+                users.update(dict.fromkeys(self._may_take(now[group][1])))
         self.queues = now
         for user_id in users:
             self.update_user(center, user_id)
         for group in changed:
             if group not in now:
                 self.levels.pop(group, None)
-        return list(users)
+        return self._in_order(users)
+
+    def update_skills(self, center: ContactCenter) -> list[str]:
+        """Skills were renamed or removed since: the holders of those skills have their entries worked out
+        again (a skill group is named for its skill; without skill groups, a skill removed only), and are
+        answered; a description changed changes nobody's."""
+        now = {skill.id: skill.name for skill in center.skills.values()}
+        changed = {skill_id: name for skill_id, name in self.skill_names.items() if now.get(skill_id) != name}
+        self.skill_names = now
+        users: dict[str, None] = {}
+        for skill_id in changed:
+            if self.skills or skill_id not in now:  # without skill groups, a name is read by nobody
+                users.update(dict.fromkeys(self.holders.get(skill_id, ())))
+        for user_id in users:
+            self.update_user(center, user_id)
+        current = set(now.values())
+        for skill_id, name in changed.items():
+            if skill_id not in now:
+                self.holders.pop(skill_id, None)
+            if self.skills and name not in current:
+                self.levels.pop(SKILL + name, None)
+        return self._in_order(users)
+
+    def _in_order(self, users: Iterable[str]) -> list[str]:
+        """`users` in the contact center's order (the last tie-break), so they are filed as a build would."""
+        return sorted(users, key=lambda user_id: self.order.get(user_id, self.next_order))
+
+    def _may_take(self, skill_ids: tuple[str, ...]) -> list[str]:
+        """The users who may take the work of a queue requiring `skill_ids`, as the index knows them: the
+        holders of those skills (every user, for a queue that requires none)."""
+        if not skill_ids:
+            return list(self.order)
+        return list(dict.fromkeys(user_id for skill_id in skill_ids for user_id in self.holders.get(skill_id, ())))
 
     def update_user(self, center: ContactCenter, user_id: str) -> None:
         """Work out `user_id`'s entries again from the contact center as it is (a user added has the next
@@ -113,10 +161,15 @@ class SkillIndex:
         self.updates += 1
         for group, _level in self.groups_of.pop(user_id, ()):
             self.levels[group].pop(user_id, None)
+        for skill_id in self.skills_of.pop(user_id, ()):
+            self.holders.get(skill_id, {}).pop(user_id, None)
         user = center.users.get(user_id)
         if user is None:
             self.order.pop(user_id, None)
             return
+        self.skills_of[user_id] = tuple(user.skill_levels)
+        for skill_id in user.skill_levels:
+            self.holders.setdefault(skill_id, {})[user_id] = None
         if user_id not in self.order:
             self.order[user_id] = self.next_order
             self.next_order += 1
