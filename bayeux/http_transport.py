@@ -28,7 +28,19 @@ _MAX_CALLBACK = 128
 
 
 async def handle(server: BayeuxServer, request: web.Request) -> web.StreamResponse:
-    """The endpoint of every request at the mount path: a websocket upgrade, or a batch over HTTP."""
+    """The endpoint of every request at the mount path: a websocket upgrade, or a batch over HTTP.
+
+    On a connection whose client shut its side down (see `_HeldPoll.eof_received`), every request it sent
+    before is answered at once, a connect included, and the connection closes after the last one."""
+    ended = request.protocol in _ENDED
+    last = ended and not getattr(request.protocol, "_messages", True)  # no new request can come after it
+    response = await _answer(server, request, ended, last)
+    if last and not isinstance(response, _Detached) and not response.prepared:
+        response.force_close()  # written with Connection: close, then aiohttp closes the connection
+    return response
+
+
+async def _answer(server: BayeuxServer, request: web.Request, ended: bool, last: bool) -> web.StreamResponse:
     if request.method == "GET" and request.headers.get("Upgrade", "").lower() == "websocket":
         return await websocket_transport.handle(server, request)
     if request.method == "GET":
@@ -81,6 +93,8 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
     replies = outcome.replies
     held = outcome.held
     del body, decoded, batch, outcome  # not kept alive while the connect is held
+    if held is not None and ended:
+        expire(held.waiter)  # nothing can come on the connection after it: held, it would be answered never
     plain = server.options.direct_writes and callback is None and new_browser is None and _keeps_alive(request)
     if held is not None and plain and _detachable(request, held):
         _HeldPoll(server, held, replies, server.holding(context), request)
@@ -94,8 +108,8 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
         return web.Response(status=204)  # nobody is listening; the messages wait for the next connect
     payload = orjson.dumps(replies)
     if plain:  # the common reply, written as `_HeldPoll` writes it, without a response object
-        request.transport.write(_HEAD % len(payload) + payload)
-        return _DETACHED
+        request.transport.write((_HEAD_CLOSING if last else _HEAD) % len(payload) + payload)
+        return _RELEASED if last else _DETACHED  # the last: aiohttp closes the connection once it is written
     if callback is not None:
         response = web.Response(
             body=b"".join((callback.encode(), b"(", payload, b");")),
@@ -169,7 +183,8 @@ class _Detached(web.StreamResponse):
 class _Released(_Detached):
     """What the handler returns when `_HeldPoll` has taken the connection: aiohttp's request loop for it
     ends (with the transport gone from its handler, it closes nothing), and with it the last request,
-    its headers and payload, the loop's coroutine and task, none of which a held connect needs."""
+    its headers and payload, the loop's coroutine and task, none of which a held connect needs. Also what
+    it returns after writing the last reply of a connection that closes: the loop ends, closing it."""
 
     @property
     def keep_alive(self) -> bool:
@@ -177,6 +192,9 @@ class _Released(_Detached):
 
 
 _DETACHED = _Detached()
+# The handlers of connections whose client shut its side down behind a held poll, while they answer what
+# it sent before (`_serve_ended`).
+_ENDED: set[RequestHandler] = set()
 _RELEASED = _Released()
 _HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: %d\r\n\r\n"
 _HEAD_CLOSING = _HEAD.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n")
@@ -258,11 +276,15 @@ class _HeldPoll(asyncio.Protocol):
         transport.write((_HEAD_CLOSING if closing else _HEAD) % len(body) + body)
         if closing:
             transport.close()  # once the reply is written; the handler hears `connection_lost`
-        elif _resume(handler, transport, server.connection_context) and self.early:
+        elif _resume(handler, transport, server.connection_context, ended=self.eof) and self.early:
             handler.data_received(self.early)
+            if self.eof and not handler._messages:
+                transport.close()  # what came before the half-close was no whole request: none to answer
 
 
-def _resume(handler: RequestHandler, transport: asyncio.Transport, context: contextvars.Context) -> bool:
+def _resume(
+    handler: RequestHandler, transport: asyncio.Transport, context: contextvars.Context, *, ended: bool = False
+) -> bool:
     """Give a connection back to aiohttp's handler after a held poll: what its `connection_made` does for a
     new connection, less what this one kept (its socket options, its place among the server's
     connections): setting the socket options again took about 5 % of the server's time under fan-out on
@@ -274,7 +296,8 @@ def _resume(handler: RequestHandler, transport: asyncio.Transport, context: cont
     was new: not in the context of the request that was held, whose middlewares may have set variables
     in it that must not reach the connection's next requests. Unless the server is shutting down (it
     closed the handler while the poll was held, a poll its shutdown answered): then the connection
-    closes once the reply is written, and this says False.
+    closes once the reply is written, and this says False. On a connection whose input `ended`, the loop
+    answers the requests the client sent before it shut its side down, and then closes (`handle`).
     """
     loop = asyncio.get_running_loop()
     handler.transport = transport
@@ -285,8 +308,22 @@ def _resume(handler: RequestHandler, transport: asyncio.Transport, context: cont
     handler._next_keepalive_close_time = close = loop.time() + handler._keepalive_timeout
     if handler._keepalive_handle is None:
         handler._keepalive_handle = loop.call_at(close, handler._process_keepalive)
-    handler._task_handler = loop.create_task(handler.start(), context=context.copy())
+    serving = _serve_ended(handler) if ended else handler.start()
+    handler._task_handler = loop.create_task(serving, context=context.copy())
     return True
+
+
+async def _serve_ended(handler: RequestHandler) -> None:
+    """aiohttp's request loop on a connection whose client shut its side down: `handle` reads `_ENDED` to
+    answer each request at once and close after the last. aiohttp itself never learns the input ended (its
+    handler's `eof_received` does nothing), so without this a connect would be held, and the connection
+    kept, on a socket nothing more can come on. Marked from the loop's first step, so that a loop
+    cancelled before it starts leaves nothing behind."""
+    _ENDED.add(handler)
+    try:
+        await handler.start()
+    finally:
+        _ENDED.discard(handler)
 
 
 def _error(status: int, text: str, name: str | None = None) -> web.Response:

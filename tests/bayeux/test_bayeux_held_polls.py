@@ -332,3 +332,53 @@ async def test_a_request_sent_behind_a_held_poll_before_a_half_close_is_still_an
         assert behind[0]["channel"] == "/meta/subscribe" and behind[0]["successful"] is True, behind
     finally:
         connection.writer.close()
+
+
+async def test_after_a_half_close_the_requests_sent_behind_a_held_poll_are_answered_and_the_connection_closes(bare):
+    """The request sent behind the held poll is answered, and then nothing more can come on the connection:
+    it closes after that answer, not at the keep-alive timeout (an hour)."""
+    harness, _ = await bare()
+    connection = await KeptAlive.open(harness.url)
+    try:
+        client_id = await connection.session("/room")
+        connection.send([connection.connect(client_id)])
+        await until(lambda: len(harness.server.deadlines) == 1)
+        for channel in ("/first", "/second"):
+            connection.send([{"channel": "/meta/subscribe", "clientId": client_id, "subscription": channel}])
+        connection.writer.write_eof()
+        assert (await connection.receive())[-1]["channel"] == "/meta/connect"
+        for channel in ("/first", "/second"):
+            behind = await connection.receive()
+            assert behind[0]["subscription"] == channel and behind[0]["successful"] is True, behind
+        async with asyncio.timeout(WAIT):
+            assert await connection.reader.read() == b"", "the server closed the connection after the last answer"
+    finally:
+        connection.writer.close()
+
+
+async def test_a_connect_sent_behind_a_held_poll_before_a_half_close_is_answered_at_once(bare):
+    """Held on a connection nothing more can come on, the connect would keep the connection for its timeout
+    (a minute here) and have later messages written where nobody may read them: it is answered there and
+    then, the connection closes, and what is published next waits for the session's next connect."""
+    harness, _ = await bare(timeout=60_000)
+    connection = await KeptAlive.open(harness.url)
+    later = await KeptAlive.open(harness.url)
+    try:
+        client_id = await connection.session("/room")
+        connection.send([connection.connect(client_id)])
+        await until(lambda: len(harness.server.deadlines) == 1)
+        connection.send([connection.connect(client_id)])
+        connection.writer.write_eof()
+        assert (await connection.receive())[-1]["channel"] == "/meta/connect"
+        behind = await connection.receive()  # within WAIT, far short of the connect's timeout
+        assert behind[-1]["channel"] == "/meta/connect" and behind[-1]["successful"] is True, behind
+        async with asyncio.timeout(WAIT):
+            assert await connection.reader.read() == b"", "the server closed the connection after the connect"
+        assert len(harness.server.deadlines) == 0 and not harness.server.sessions[client_id].held
+        harness.server.publish("/room", {"n": 1})
+        later.browser = connection.browser
+        replies = await later.call([later.connect(client_id)])
+        assert [r.get("data") for r in replies if r["channel"] == "/room"] == [{"n": 1}], replies
+    finally:
+        connection.writer.close()
+        later.writer.close()
