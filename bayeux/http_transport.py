@@ -32,7 +32,8 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
 
     On a connection whose client shut its side down (see `_HeldPoll.eof_received`), every request it sent
     before is answered at once, a connect included, and the connection closes after the last one."""
-    ended = request.protocol in _ENDED
+    transport = request.transport
+    ended = transport is not None and type(transport.get_protocol()) is _InputEnded
     last = ended and not getattr(request.protocol, "_messages", True)  # no new request can come after it
     response = await _answer(server, request, ended, last)
     if last and not isinstance(response, _Detached) and not response.prepared:
@@ -192,9 +193,6 @@ class _Released(_Detached):
 
 
 _DETACHED = _Detached()
-# The handlers of connections whose client shut its side down behind a held poll, while they answer what
-# it sent before (`_serve_ended`).
-_ENDED: set[RequestHandler] = set()
 _RELEASED = _Released()
 _HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: %d\r\n\r\n"
 _HEAD_CLOSING = _HEAD.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n")
@@ -266,7 +264,8 @@ class _HeldPoll(asyncio.Protocol):
         server.deadlines.stop(held)
         server.held_over(held, self.browser)
         handler = self.handler
-        transport.set_protocol(handler)  # before writing: a full buffer pauses aiohttp's writer
+        # before writing: a full buffer pauses aiohttp's writer
+        transport.set_protocol(_InputEnded(handler) if self.eof else handler)
         if transport.is_closing():
             held.session.release(held.waiter)
             return
@@ -276,15 +275,40 @@ class _HeldPoll(asyncio.Protocol):
         transport.write((_HEAD_CLOSING if closing else _HEAD) % len(body) + body)
         if closing:
             transport.close()  # once the reply is written; the handler hears `connection_lost`
-        elif _resume(handler, transport, server.connection_context, ended=self.eof) and self.early:
+        elif _resume(handler, transport, server.connection_context) and self.early:
             handler.data_received(self.early)
             if self.eof and not handler._messages:
                 transport.close()  # what came before the half-close was no whole request: none to answer
 
 
-def _resume(
-    handler: RequestHandler, transport: asyncio.Transport, context: contextvars.Context, *, ended: bool = False
-) -> bool:
+class _InputEnded(asyncio.Protocol):
+    """The protocol of a connection whose client shut its side down behind a held poll, in front of aiohttp's
+    handler while it answers the requests sent before: `handle` answers each at once (a connect held there
+    would be answered never, or written where nobody reads) and closes the connection after the last.
+
+    aiohttp never learns that the input ended (its handler's `eof_received` does nothing, and returns None,
+    which closes the connection): this tells `handle`, and keeps the connection open when the end of
+    input is seen again (uvloop reports it anew each time aiohttp resumes reading)."""
+
+    __slots__ = ("handler",)
+
+    def __init__(self, handler: RequestHandler) -> None:
+        self.handler = handler
+
+    def eof_received(self) -> bool:
+        return True
+
+    def pause_writing(self) -> None:
+        self.handler.pause_writing()
+
+    def resume_writing(self) -> None:
+        self.handler.resume_writing()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.handler.connection_lost(exc)
+
+
+def _resume(handler: RequestHandler, transport: asyncio.Transport, context: contextvars.Context) -> bool:
     """Give a connection back to aiohttp's handler after a held poll: what its `connection_made` does for a
     new connection, less what this one kept (its socket options, its place among the server's
     connections): setting the socket options again took about 5 % of the server's time under fan-out on
@@ -296,8 +320,7 @@ def _resume(
     was new: not in the context of the request that was held, whose middlewares may have set variables
     in it that must not reach the connection's next requests. Unless the server is shutting down (it
     closed the handler while the poll was held, a poll its shutdown answered): then the connection
-    closes once the reply is written, and this says False. On a connection whose input `ended`, the loop
-    answers the requests the client sent before it shut its side down, and then closes (`handle`).
+    closes once the reply is written, and this says False.
     """
     loop = asyncio.get_running_loop()
     handler.transport = transport
@@ -308,22 +331,8 @@ def _resume(
     handler._next_keepalive_close_time = close = loop.time() + handler._keepalive_timeout
     if handler._keepalive_handle is None:
         handler._keepalive_handle = loop.call_at(close, handler._process_keepalive)
-    serving = _serve_ended(handler) if ended else handler.start()
-    handler._task_handler = loop.create_task(serving, context=context.copy())
+    handler._task_handler = loop.create_task(handler.start(), context=context.copy())
     return True
-
-
-async def _serve_ended(handler: RequestHandler) -> None:
-    """aiohttp's request loop on a connection whose client shut its side down: `handle` reads `_ENDED` to
-    answer each request at once and close after the last. aiohttp itself never learns the input ended (its
-    handler's `eof_received` does nothing), so without this a connect would be held, and the connection
-    kept, on a socket nothing more can come on. Marked from the loop's first step, so that a loop
-    cancelled before it starts leaves nothing behind."""
-    _ENDED.add(handler)
-    try:
-        await handler.start()
-    finally:
-        _ENDED.discard(handler)
 
 
 def _error(status: int, text: str, name: str | None = None) -> web.Response:
