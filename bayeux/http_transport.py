@@ -28,20 +28,7 @@ _MAX_CALLBACK = 128
 
 
 async def handle(server: BayeuxServer, request: web.Request) -> web.StreamResponse:
-    """The endpoint of every request at the mount path: a websocket upgrade, or a batch over HTTP.
-
-    On a connection whose client shut its side down (see `_HeldPoll.eof_received`), every request it sent
-    before is answered at once, a connect included, and the connection closes after the last one."""
-    transport = request.transport
-    ended = transport is not None and type(transport.get_protocol()) is _InputEnded
-    last = ended and not getattr(request.protocol, "_messages", True)  # no new request can come after it
-    response = await _answer(server, request, ended, last)
-    if last and not isinstance(response, _Detached) and not response.prepared:
-        response.force_close()  # written with Connection: close, then aiohttp closes the connection
-    return response
-
-
-async def _answer(server: BayeuxServer, request: web.Request, ended: bool, last: bool) -> web.StreamResponse:
+    """The endpoint of every request at the mount path: a websocket upgrade, or a batch over HTTP."""
     if request.method == "GET" and request.headers.get("Upgrade", "").lower() == "websocket":
         return await websocket_transport.handle(server, request)
     if request.method == "GET":
@@ -94,7 +81,7 @@ async def _answer(server: BayeuxServer, request: web.Request, ended: bool, last:
     replies = outcome.replies
     held = outcome.held
     del body, decoded, batch, outcome  # not kept alive while the connect is held
-    if held is not None and ended:
+    if held is not None and _input_ended(request):
         expire(held.waiter)  # nothing can come on the connection after it: held, it would be answered never
     plain = server.options.direct_writes and callback is None and new_browser is None and _keeps_alive(request)
     if held is not None and plain and _detachable(request, held):
@@ -109,8 +96,8 @@ async def _answer(server: BayeuxServer, request: web.Request, ended: bool, last:
         return web.Response(status=204)  # nobody is listening; the messages wait for the next connect
     payload = orjson.dumps(replies)
     if plain:  # the common reply, written as `_HeldPoll` writes it, without a response object
-        request.transport.write((_HEAD_CLOSING if last else _HEAD) % len(payload) + payload)
-        return _RELEASED if last else _DETACHED  # the last: aiohttp closes the connection once it is written
+        request.transport.write(_HEAD % len(payload) + payload)
+        return _DETACHED
     if callback is not None:
         response = web.Response(
             body=b"".join((callback.encode(), b"(", payload, b");")),
@@ -184,8 +171,7 @@ class _Detached(web.StreamResponse):
 class _Released(_Detached):
     """What the handler returns when `_HeldPoll` has taken the connection: aiohttp's request loop for it
     ends (with the transport gone from its handler, it closes nothing), and with it the last request,
-    its headers and payload, the loop's coroutine and task, none of which a held connect needs. Also what
-    it returns after writing the last reply of a connection that closes: the loop ends, closing it."""
+    its headers and payload, the loop's coroutine and task, none of which a held connect needs."""
 
     @property
     def keep_alive(self) -> bool:
@@ -277,8 +263,8 @@ class _HeldPoll(asyncio.Protocol):
             transport.close()  # once the reply is written; the handler hears `connection_lost`
         elif _resume(handler, transport, server.connection_context) and self.early:
             handler.data_received(self.early)
-            if self.eof and not handler._messages:
-                transport.close()  # what came before the half-close was no whole request: none to answer
+            if self.eof:
+                _last_closes(handler, transport)
 
 
 class _InputEnded(asyncio.Protocol):
@@ -287,8 +273,9 @@ class _InputEnded(asyncio.Protocol):
     would be answered never, or written where nobody reads) and closes the connection after the last.
 
     aiohttp never learns that the input ended (its handler's `eof_received` does nothing, and returns None,
-    which closes the connection): this tells `handle`, and keeps the connection open when the end of
-    input is seen again (uvloop reports it anew each time aiohttp resumes reading)."""
+    which closes the connection): this tells `handle` (`_input_ended`), and keeps the connection open when
+    the end of input is seen again (uvloop reports it anew each time aiohttp resumes reading). The last
+    request closes the connection (`_last_closes`)."""
 
     __slots__ = ("handler",)
 
@@ -306,6 +293,27 @@ class _InputEnded(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.handler.connection_lost(exc)
+
+
+def _input_ended(request: web.Request) -> bool:
+    """Whether the request came on a connection whose client shut its side down (see `_InputEnded`)."""
+    transport = request.transport
+    return transport is not None and type(transport.get_protocol()) is _InputEnded
+
+
+def _last_closes(handler: RequestHandler, transport: asyncio.Transport) -> None:
+    """The requests a client sent before shutting its side down, parsed and waiting in aiohttp's handler:
+    the last is made one that closes the connection (`Connection: close`, as its client could have sent
+    it), so that the connection closes once it is answered; with none whole, it closes now. aiohttp parses
+    at most 32 pipelined requests ahead (then pauses): past that, which one is last is not known here, and
+    the connection closes at the keep-alive timeout, its connects still answered at once."""
+    messages = handler._messages
+    if not messages:
+        transport.close()
+    elif not handler._buffer_paused:
+        message, payload = messages[-1]
+        if hasattr(message, "_replace"):  # not a request aiohttp could not parse, which closes anyway
+            messages[-1] = (message._replace(should_close=True), payload)
 
 
 def _resume(handler: RequestHandler, transport: asyncio.Transport, context: contextvars.Context) -> bool:
