@@ -48,7 +48,8 @@ class WorldAgents:
 
     def agent_operate(self, user_id: str, operation: str, params: Mapping[str, Any]) -> None:
         """An agent-state, session or Do Not Disturb operation posted on /me: on the voice devices (unless a
-        session is started without voice) and on the chat and e-mail channels, all or none.
+        session is started without voice) and on the chat and e-mail channels whose state takes it, refused
+        when none does; planned on all before any changes.
 
         A voice channel logged out does not refuse an agent state for the media channels logged in, and
         the end of a session ends every channel whatever the session was started with. A session started
@@ -135,7 +136,8 @@ class WorldAgents:
             if unchanged is None:  # no machine at all: an agent without channels
                 raise Refusal(INVALID, f"{operation}: you have no device and no channel it applies to")
             raise unchanged
-        self.telephony.apply_user_plan(voice_plan)
+        if voice_plan:
+            self.telephony.apply_user_plan(voice_plan)
         self.media.apply_user_plan(media_plan)
 
     def channel_operate(self, user_id: str, channel: str, operation: str, params: Mapping[str, Any]) -> None:
