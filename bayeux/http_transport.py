@@ -81,6 +81,8 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
     replies = outcome.replies
     held = outcome.held
     del body, decoded, batch, outcome  # not kept alive while the connect is held
+    if held is not None and _input_ended(request):
+        expire(held.waiter)  # nothing can come on the connection after it: held, it would be answered never
     plain = server.options.direct_writes and callback is None and new_browser is None and _keeps_alive(request)
     if held is not None and plain and _detachable(request, held):
         _HeldPoll(server, held, replies, server.holding(context), request)
@@ -248,7 +250,8 @@ class _HeldPoll(asyncio.Protocol):
         server.deadlines.stop(held)
         server.held_over(held, self.browser)
         handler = self.handler
-        transport.set_protocol(handler)  # before writing: a full buffer pauses aiohttp's writer
+        # before writing: a full buffer pauses aiohttp's writer
+        transport.set_protocol(_InputEnded(handler) if self.eof else handler)
         if transport.is_closing():
             held.session.release(held.waiter)
             return
@@ -260,6 +263,57 @@ class _HeldPoll(asyncio.Protocol):
             transport.close()  # once the reply is written; the handler hears `connection_lost`
         elif _resume(handler, transport, server.connection_context) and self.early:
             handler.data_received(self.early)
+            if self.eof:
+                _last_closes(handler, transport)
+
+
+class _InputEnded(asyncio.Protocol):
+    """The protocol of a connection whose client shut its side down behind a held poll, in front of aiohttp's
+    handler while it answers the requests sent before: `handle` answers each at once (a connect held there
+    would be answered never, or written where nobody reads) and closes the connection after the last.
+
+    aiohttp never learns that the input ended (its handler's `eof_received` does nothing, and returns None,
+    which closes the connection): this tells `handle` (`_input_ended`), and keeps the connection open when
+    the end of input is seen again (uvloop reports it anew each time aiohttp resumes reading). The last
+    request closes the connection (`_last_closes`)."""
+
+    __slots__ = ("handler",)
+
+    def __init__(self, handler: RequestHandler) -> None:
+        self.handler = handler
+
+    def eof_received(self) -> bool:
+        return True
+
+    def pause_writing(self) -> None:
+        self.handler.pause_writing()
+
+    def resume_writing(self) -> None:
+        self.handler.resume_writing()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.handler.connection_lost(exc)
+
+
+def _input_ended(request: web.Request) -> bool:
+    """Whether the request came on a connection whose client shut its side down (see `_InputEnded`)."""
+    transport = request.transport
+    return transport is not None and type(transport.get_protocol()) is _InputEnded
+
+
+def _last_closes(handler: RequestHandler, transport: asyncio.Transport) -> None:
+    """The requests a client sent before shutting its side down, parsed and waiting in aiohttp's handler:
+    the last is made one that closes the connection (`Connection: close`, as its client could have sent
+    it), so that the connection closes once it is answered; with none whole, it closes now. aiohttp parses
+    at most 32 pipelined requests ahead (then pauses): past that, which one is last is not known here, and
+    the connection closes at the keep-alive timeout, its connects still answered at once."""
+    messages = handler._messages
+    if not messages:
+        transport.close()
+    elif not handler._buffer_paused:
+        message, payload = messages[-1]
+        if hasattr(message, "_replace"):  # not a request aiohttp could not parse, which closes anyway
+            messages[-1] = (message._replace(should_close=True), payload)
 
 
 def _resume(handler: RequestHandler, transport: asyncio.Transport, context: contextvars.Context) -> bool:

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..core.agent_state import STATE_PARAMETERS, TEXT_LIST, StateParameter
-from ..core.refusals import INVALID, NOT_FOUND
+from ..core.refusals import NOT_FOUND
 from . import passwords
 from .resources import AGENTS, Context
 from .responses import Failure
@@ -51,22 +51,9 @@ def _user_operation(name: str) -> Operation:
     async def run(ctx: Context, values: dict[str, Any]) -> None:
         if (must_change := passwords.first_login_refusal(ctx.viewer)) is not None:
             raise must_change
-        channels = values.get("channels") if name == "StartContactCenterSession" else None
-        if isinstance(channels, list):
-            _check_channels(ctx, channels)
         ctx.world.agent_operate(ctx.viewer.id, name, values)
 
     return Operation(_schema(name), AGENTS, run, f"{name} on every device and channel of the current user")
-
-
-def _check_channels(ctx: Context, channels: list[Any]) -> None:
-    if not channels:
-        have = ", ".join(ctx.viewer.channels) or "none"
-        raise Failure(INVALID, f"channels must name at least one of your channels ({have}), or be left out for all")
-    for index, name in enumerate(channels):
-        if name not in ctx.viewer.channels:
-            have = ", ".join(ctx.viewer.channels) or "none"
-            raise Failure(INVALID, f"channels[{index}] {name!r} is not one of your channels ({have})")
 
 
 def me_operations() -> dict[str, Operation]:

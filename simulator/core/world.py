@@ -7,7 +7,7 @@ statistics, the console and recording subscribe to. The World is synchronous and
 comes from its clock.
 
 An operation that spans channels (an agent state posted on /me applies to voice, chat and e-mail) is
-planned on every core it touches and applied only when all of them accept it.
+planned on every core it touches and applied only when all of them accept it (`world_agents`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from .agent_state import DND_OPERATIONS, LOGGED_IN, LOGGED_OUT, read_change
 from .catalog import SERVICE_STATES
 from .contact_center import ContactCenter
 from .directory import CenterDirectory
@@ -30,12 +29,13 @@ from .queues import Queue
 from .refusals import INVALID, NOT_FOUND, Refusal
 from .routing import Router
 from .voice import CallView, Clock, DeviceView, Telephony, VirtualClock
+from .world_agents import WorldAgents
 from .world_provisioning import WorldProvisioning
 
 MONITORING_FEATURE = "api-supervisor-monitoring"
 
 
-class World(WorldProvisioning):
+class World(WorldAgents, WorldProvisioning):
     """A contact center brought to life. `reset` returns it to what was loaded, with no call going on."""
 
     def __init__(self, center: ContactCenter, clock: Clock) -> None:
@@ -105,107 +105,7 @@ class World(WorldProvisioning):
         self._start()
         self.events.append(WorldReset())
 
-    # ------------------------------------------------------------------ agents' states, on every channel
-
-    def agent_operate(self, user_id: str, operation: str, params: Mapping[str, Any]) -> None:
-        """An agent-state, session or Do Not Disturb operation posted on /me: on the voice devices (unless a
-        session is started without voice) and on the chat and e-mail channels, all or none.
-
-        A voice channel logged out does not refuse an agent state for the media channels logged in, and
-        the end of a session ends every channel whatever the session was started with. A session started
-        at a `place` takes the place's devices for its length (see `places.py`)."""
-        if operation == "StartContactCenterSession" and params.get("place") is not None:
-            self._start_at_place(user_id, params)
-        elif user_id in self.places.taken and self._ends_session(operation, params):
-            held = (self.center.devices.get(device_id) for device_id in self.places.taken[user_id])
-            devices = [device for device in held if device is not None and device.user_id == user_id]
-            for device in devices:  # checked first, so the session does not end with the devices kept
-                if self.telephony.calls_of_device(device.id):
-                    raise Refusal(INVALID, f"device {device.phoneNumber} of your place has calls going on")
-            try:
-                self._operate_everywhere(user_id, operation, params)
-            except Refusal as refusal:
-                if refusal.state != LOGGED_OUT:
-                    raise  # else every channel was ended one by one: ending the session gives the place back
-            user = self.center.user(user_id)
-            for device in devices:
-                self.center.unassign_device(user, device)
-            del self.places.taken[user_id]
-        else:
-            self._operate_everywhere(user_id, operation, params)
-
-    def _ends_session(self, operation: str, params: Mapping[str, Any]) -> bool:
-        """EndContactCenterSession, or a definition whose state is Logout (Offline): either gives a place back."""
-        change = read_change(self.center.agent_states, operation, params)
-        return change is not None and change.trigger == "EndContactCenterSession"
-
-    def _start_at_place(self, user_id: str, params: Mapping[str, Any]) -> None:
-        """The reference's steps: the place's devices, refused if one is another user's; all assigned to the
-        agent; then the session starts on them. A session the agent cannot start gives them back."""
-        read_change(self.center.agent_states, "StartContactCenterSession", params)  # parameters, then state
-        name = params["place"]
-        place = self.center.places.get(name) if isinstance(name, str) else None
-        if place is None:
-            known = ", ".join(self.center.places) or "none"
-            raise Refusal(INVALID, f"place {name!r} is not a place of the contact center (places: {known})")
-        user = self.center.user(user_id)
-        in_session = self.telephony.logged_in(user_id) or self.media.logged_in(user_id)
-        if user_id in self.places.taken or in_session:  # a place is taken when the session starts
-            raise Refusal(INVALID, "place: your session has started already; end it first to start one at a place")
-        devices = [self.center.device(device_id) for device_id in place.device_ids]
-        for device in devices:
-            holder = self.center.owner_of(device)
-            if holder is not None and holder.id != user_id:
-                raise Refusal(
-                    INVALID, f"place {place.name!r} is in use: device {device.phoneNumber} is {holder.userName}'s"
-                )
-        taken = [device for device in devices if device.user_id is None]
-        for device in taken:
-            self.center.assign_device(user, device)
-        try:
-            self._operate_everywhere(user_id, "StartContactCenterSession", params)
-        except Refusal:
-            for device in taken:
-                self.center.unassign_device(user, device)
-            raise
-        self.places.taken[user_id] = [device.id for device in taken]
-
-    def _operate_everywhere(self, user_id: str, operation: str, params: Mapping[str, Any]) -> None:
-        channels = params.get("channels") if operation == "StartContactCenterSession" else None
-        voice_plan = None
-        user = self.center.user(user_id)
-        if isinstance(channels, list):
-            wants_voice = "voice" in channels
-        else:  # every channel: an agent with no device yet (created over REST) still works on chat and e-mail
-            wants_voice = bool(user.device_ids) or not any(name != "voice" for name in user.channels)
-        already: Refusal | None = None  # Do Not Disturb already as asked, or a session on, on every device
-        if wants_voice:
-            try:
-                voice_plan = self.telephony.plan_user_operation(user_id, operation, params)
-            except Refusal as refusal:
-                started = operation == "StartContactCenterSession" and refusal.state in LOGGED_IN
-                if operation in DND_OPERATIONS or started:
-                    already = refusal  # no change on voice; refused only if no channel changes either
-                else:
-                    skippable = refusal.state == LOGGED_OUT and operation != "StartContactCenterSession"
-                    if not (skippable and self.media.logged_in(user_id)):
-                        raise
-        media_plan = self.media.plan_user_operation(user_id, operation, dict(params))
-        if already is not None and not media_plan[1]:
-            raise already
-        if voice_plan is not None:
-            self.telephony.apply_user_plan(voice_plan)
-        self.media.apply_user_plan(media_plan)
-
-    def channel_operate(self, user_id: str, channel: str, operation: str, params: Mapping[str, Any]) -> None:
-        """The same on one channel; voice means every device of the agent."""
-        if channel == "voice":
-            self.telephony.user_operate(user_id, operation, params)
-        else:
-            self.media.channel_operate(user_id, channel, operation, dict(params))
-
-    def device_operate(self, user_id: str, device_id: str, operation: str, params: Mapping[str, Any]) -> None:
-        self.telephony.device_operate(user_id, device_id, operation, params)
+    # ------------------------------------------------------------------ supervisors
 
     def supervise(self, supervisor_id: str, device_id: str, operation: str, params: Mapping[str, Any]) -> None:
         """ListenIn, Coach, Bargain or CancelSupervisorMonitoring by a supervisor on an agent's device

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import aiohttp
 import pytest
-from rest_client import AGENT1, Rest
+from rest_client import ADMIN, AGENT1, Rest
 
 
 @pytest.mark.parametrize("path", ["/me/channels/chat", "/me/channels/email", "/me/channels/voice", "device"])
@@ -38,3 +38,21 @@ async def test_do_not_disturb_on_me_is_refused_only_once_every_device_and_channe
             ("voice", "chat", "email"), "On"
         )
         assert (await agent.post("/me", {"operationName": "DoNotDisturbOn"})).code == 2
+
+
+async def test_an_agent_without_a_device_is_refused_on_me_once_no_channel_would_change(serve) -> None:
+    """The chat and e-mail channels alone decide: Do Not Disturb or a session asked twice, or an agent state
+    while logged out, answers 2 on /me as on /me/channels/chat, and changes nothing."""
+    server = await serve()
+    async with aiohttp.ClientSession() as http:
+        admin = Rest(http, server.url, ADMIN)
+        await admin.ok("POST", "/users", {"userName": "new@example.com", "password": "pw", "roles": ["ROLE_AGENT"]})
+        agent = Rest(http, server.url, "new@example.com", "pw")
+        for operation in ("Ready", "EndContactCenterSession", "StartContactCenterSession", "DoNotDisturbOn"):
+            if operation in ("StartContactCenterSession", "DoNotDisturbOn"):
+                await agent.ok("POST", "/me", {"operationName": operation})
+            before = (await agent.ok("GET", "/me/channels", fields="*"))["channels"]
+            on_me = await agent.post("/me", {"operationName": operation})
+            on_chat = await agent.post("/me/channels/chat", {"operationName": operation})
+            assert (on_me.code, on_chat.code) == (2, 2), (operation, on_me.body, on_chat.body)
+            assert (await agent.ok("GET", "/me/channels", fields="*"))["channels"] == before

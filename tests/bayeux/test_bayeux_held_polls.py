@@ -8,9 +8,11 @@ import contextvars
 import gc
 import json
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
+import pytest
 from aiohttp import web
 from bayeux_harness import WAIT, until
 from yarl import URL
@@ -332,3 +334,79 @@ async def test_a_request_sent_behind_a_held_poll_before_a_half_close_is_still_an
         assert behind[0]["channel"] == "/meta/subscribe" and behind[0]["successful"] is True, behind
     finally:
         connection.writer.close()
+
+
+async def _answered_behind_then_closed(server: bayeux.BayeuxServer, url: str) -> None:
+    """The requests sent behind the held poll are answered, and then nothing more can come on the
+    connection: it closes after the last answer, not at the keep-alive timeout (an hour)."""
+    connection = await KeptAlive.open(url)
+    try:
+        client_id = await connection.session("/room")
+        connection.send([connection.connect(client_id)])
+        await until(lambda: len(server.deadlines) == 1)
+        for channel in ("/first", "/second"):
+            connection.send([{"channel": "/meta/subscribe", "clientId": client_id, "subscription": channel}])
+        connection.writer.write_eof()
+        assert (await connection.receive())[-1]["channel"] == "/meta/connect"
+        for channel in ("/first", "/second"):
+            behind = await connection.receive()
+            assert behind[0]["subscription"] == channel and behind[0]["successful"] is True, behind
+        async with asyncio.timeout(WAIT):
+            assert await connection.reader.read() == b"", "the server closed the connection after the last answer"
+    finally:
+        connection.writer.close()
+
+
+async def _connect_behind_answered_at_once(server: bayeux.BayeuxServer, url: str) -> None:
+    """Held on a connection nothing more can come on, the connect would keep the connection for its timeout
+    (a minute here) and have later messages written where nobody may read them: it is answered there and
+    then, the connection closes, and what is published next waits for the session's next connect."""
+    connection = await KeptAlive.open(url)
+    later = await KeptAlive.open(url)
+    try:
+        client_id = await connection.session("/room")
+        connection.send([connection.connect(client_id)])
+        await until(lambda: len(server.deadlines) == 1)
+        connection.send([connection.connect(client_id)])
+        connection.writer.write_eof()
+        assert (await connection.receive())[-1]["channel"] == "/meta/connect"
+        behind = await connection.receive()  # within WAIT, far short of the connect's timeout
+        assert behind[-1]["channel"] == "/meta/connect" and behind[-1]["successful"] is True, behind
+        async with asyncio.timeout(WAIT):
+            assert await connection.reader.read() == b"", "the server closed the connection after the connect"
+        assert len(server.deadlines) == 0 and not server.sessions[client_id].held
+        server.publish("/room", {"n": 1})
+        later.browser = connection.browser
+        replies = await later.call([later.connect(client_id)])
+        assert [r.get("data") for r in replies if r["channel"] == "/room"] == [{"n": 1}], replies
+    finally:
+        connection.writer.close()
+        later.writer.close()
+
+
+HALF_CLOSES = (_answered_behind_then_closed, _connect_behind_answered_at_once)
+
+
+@pytest.mark.parametrize("scenario", HALF_CLOSES)
+async def test_after_a_half_close_every_request_sent_behind_a_held_poll_is_answered_at_once_then_it_closes(
+    bare, scenario: Callable[[bayeux.BayeuxServer, str], Awaitable[None]]
+):
+    harness, _ = await bare(timeout=60_000)
+    await scenario(harness.server, harness.url)
+
+
+def test_after_a_half_close_every_request_sent_behind_a_held_poll_is_answered_at_once_on_uvloop():
+    """Alike on uvloop, which servers run on by default: it reports the end of input anew each time
+    aiohttp resumes reading the connection."""
+    import uvloop
+
+    async def every_scenario() -> None:
+        server = bayeux.BayeuxServer(bayeux.Options(timeout=60_000))
+        runner, url = await _serving(server)
+        try:
+            for scenario in HALF_CLOSES:
+                await scenario(server, url)
+        finally:
+            await runner.cleanup()
+
+    uvloop.run(every_scenario())

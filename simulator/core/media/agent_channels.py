@@ -11,6 +11,7 @@ asked).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ..agent_state import DND_OPERATIONS, AgentChange, read_change
@@ -34,6 +35,31 @@ def _media_channel(user: User, name: str) -> Channel:
     return channel
 
 
+def _refusal(user: User, name: str, operation: str, change: AgentChange) -> Refusal:
+    """Why the machine of the agent's channel `name` refuses the change: 2 naming the state, Do Not
+    Disturb already as asked included, as a device refuses it."""
+    channel = _media_channel(user, name)
+    if change.trigger in DND_OPERATIONS:
+        return Refusal(
+            INVALID, f"{operation} is not valid on channel {name} (doNotDisturb {channel.dnd})", state=channel.dnd
+        )
+    problem = f"{operation} is not valid on channel {name} in state {channel.agent_state}"
+    if not channel.logged_in:
+        problem += f": start a contact-center session with channels including {name} first"
+    return Refusal(INVALID, problem, state=channel.agent_state)
+
+
+@dataclass(frozen=True)
+class ChannelPlan:
+    """An operation posted on /me, checked on the agent's media channels: the change, the channels it
+    goes to, and the first channel's refusal (the answer when no machine, voice included, takes it)."""
+
+    user: User
+    names: list[str]
+    change: AgentChange
+    refusal: Refusal | None
+
+
 class AgentChannels(MediaEngine):
     """Agent-state, session and Do Not Disturb operations on the agents' media channels."""
 
@@ -43,28 +69,20 @@ class AgentChannels(MediaEngine):
         if channel not in MEDIA_CHANNELS or channel not in user.channels:
             raise Refusal(NOT_FOUND, f"channel: you have no {channel} channel")
         change = self._read(operation, params)
-        state = _media_channel(user, channel)
-        if state.may(change.trigger):
-            self._set_channels(user, [channel], change)
-        elif change.trigger in DND_OPERATIONS:  # already as asked: refused as a device refuses it
-            raise Refusal(
-                INVALID, f"{operation} is not valid on channel {channel} (doNotDisturb {state.dnd})", state=state.dnd
-            )
-        else:
-            problem = f"{operation} is not valid on channel {channel} in state {state.agent_state}"
-            if not state.logged_in:
-                problem += f": start a contact-center session with channels including {channel} first"
-            raise Refusal(INVALID, problem, state=state.agent_state)
+        if not _media_channel(user, channel).may(change.trigger):
+            raise _refusal(user, channel, operation, change)
+        self._set_channels(user, [channel], change)
 
     def user_operate(self, user_id: str, operation: str, params: dict[str, Any] | None = None) -> None:
         """The same operation posted on /me, on the agent's media channels: a session starts on those it
         lists (all when it lists none); an agent state applies to the channels logged in; Do Not Disturb
-        and the end of the session to all."""
-        self.apply_user_plan(self.plan_user_operation(user_id, operation, params))
+        and the end of the session to all. Refused as on one channel when no channel takes it."""
+        plan = self.plan_user_operation(user_id, operation, params)
+        if not plan.names and plan.refusal is not None:
+            raise plan.refusal
+        self.apply_user_plan(plan)
 
-    def plan_user_operation(
-        self, user_id: str, operation: str, params: dict[str, Any] | None = None
-    ) -> tuple[User, list[str], AgentChange]:
+    def plan_user_operation(self, user_id: str, operation: str, params: dict[str, Any] | None = None) -> ChannelPlan:
         """Check `user_operate` and say which channels it would change (those whose machine allows it),
         changing nothing; `apply_user_plan` makes the change."""
         user = self.center.user(user_id)
@@ -73,10 +91,13 @@ class AgentChannels(MediaEngine):
         channels = (params or {}).get("channels")
         if operation == "StartContactCenterSession" and isinstance(channels, list):
             names = [name for name in names if name in channels]
-        return user, [name for name in names if _media_channel(user, name).may(change.trigger)], change
+        taking = [name for name in names if _media_channel(user, name).may(change.trigger)]
+        refused = next((name for name in names if name not in taking), None)
+        refusal = None if refused is None else _refusal(user, refused, operation, change)
+        return ChannelPlan(user, taking, change, refusal)
 
-    def apply_user_plan(self, plan: tuple[User, list[str], AgentChange]) -> None:
-        self._set_channels(*plan)
+    def apply_user_plan(self, plan: ChannelPlan) -> None:
+        self._set_channels(plan.user, plan.names, plan.change)
 
     def logged_in(self, user_id: str) -> bool:
         """Whether a session goes on on one of the agent's chat and e-mail channels."""
