@@ -113,6 +113,21 @@ class AgentClient:
         finally:
             self._markers.pop(marker, None)
 
+    async def until(self, topic: str, wanted: Any) -> None:
+        """Return once an unread notification on `topic` matches `wanted`, leaving it unread. When the
+        notification a request causes is known, this settles for less than `settle()`: the server delivers
+        a session's messages in order, so whatever was caused before it has arrived too."""
+        deadline = asyncio.get_running_loop().time() + SETTLE_BOUND
+        while not self._unread(topic, wanted):
+            self.received.clear()
+            await asyncio.wait_for(self.received.wait(), deadline - asyncio.get_running_loop().time())
+
+    def _unread(self, topic: str, wanted: Any) -> bool:
+        messages = self.inbox[topic]
+        return any(
+            values.mismatch(wanted, messages[index]) is None for index in range(self.cursor[topic], len(messages))
+        )
+
     def take(self, topic: str, wanted: Any, tolerance: float = 0.0) -> Any:
         """The first unread notification on `topic` matching `wanted` (partially, numbers within
         `tolerance`), marking it and those before it read; None when none matches."""
