@@ -23,6 +23,7 @@ from .model import TOPICS, AgentSpec
 
 NOTIFICATIONS = "/api/v2/notifications"
 ECHO = "/service/echo"  # the simulator sends what is published here back to the publishing session
+JSON = {"Content-Type": "application/json"}
 SETTLE_BOUND = 10.0  # real seconds a marker may take to come back before the run reports the server stuck
 
 
@@ -34,6 +35,24 @@ def client_session() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(
         json_serialize=lambda value: orjson.dumps(value).decode(), cookie_jar=aiohttp.CookieJar(unsafe=True)
     )
+
+
+async def exchange(
+    http: aiohttp.ClientSession, method: str, url: str, body: Any, headers: dict[str, str]
+) -> tuple[int, Any]:
+    """(HTTP status, JSON body) of one request with `headers` (credentials, for one), `body` sent as JSON
+    unless None. The body goes out and comes back as bytes through orjson: aiohttp's own JSON helpers
+    would encode and decode the text once more, and detect the answer's encoding, on every request."""
+    if body is None:
+        context = http.request(method, url, headers=headers)
+    else:
+        context = http.request(method, url, data=orjson.dumps(body), headers={**headers, **JSON})
+    async with context as response:
+        content = await response.read()
+        try:
+            return response.status, orjson.loads(content) if content.strip() else None
+        except orjson.JSONDecodeError:
+            return response.status, {"text": content.decode("utf-8", "replace")}
 
 
 def basic_auth(user: str, password: str) -> dict[str, str]:
@@ -95,12 +114,7 @@ class AgentClient:
     async def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         """(HTTP status, JSON body) of a REST request with this agent's credentials."""
         url = path if path.startswith("http") else self.base_url + path
-        async with self._http.request(method, url, json=body, headers=self.headers) as response:
-            try:
-                document = await response.json(content_type=None, loads=orjson.loads)
-            except ValueError:
-                document = {"text": await response.text()}
-            return response.status, document
+        return await exchange(self._http, method, url, body, self.headers)
 
     async def settle(self) -> None:
         """Return once every notification caused before this call has been received."""
