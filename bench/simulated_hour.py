@@ -13,7 +13,6 @@ here passes or fails on time.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import platform
 import statistics
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from simulator import collector
+from simulator import collector, loops
 from simulator.scenario import read, run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,11 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     when = time.strftime("%Y-%m-%d %H:%M")
     print(f"  {when}, {os.cpu_count()} cores, {memory:.0f} GiB, command: {' '.join(sys.argv)}")
-    collector.tune()  # as `gwsim scenario run` does
+    collector.tune()  # as `gwsim run` does
     walls: list[float] = []
     for round_number in range(1, args.rounds + 1):
         started = time.perf_counter()
-        result = asyncio.run(run(scenario))
+        with loops.runner() as runner:  # as `gwsim run` does
+            result = runner.run(run(scenario))
         wall = time.perf_counter() - started
         walls.append(wall)
         simulated = result.steps[-1].simulated if result.steps else 0.0

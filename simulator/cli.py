@@ -9,20 +9,17 @@ containers and process managers expect; an option on the command line wins over 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import importlib.util
 import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import __version__, collector, logs
+from . import __version__, collector, logs, loops
 from .core.numerals import is_whole_number
 from .core.profiles import PROFILES, REFERENCE
 from .recording import command as recording_commands
 from .scenario import command as scenario_commands
 
-LOOPS = ("auto", "asyncio", "uvloop")
 CLOCKS = ("real", "virtual")
 
 
@@ -75,7 +72,7 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     )
     options.add_argument(
         "--loop",
-        choices=LOOPS,
+        choices=loops.LOOPS,
         help="the event loop: uvloop when it is installed (auto, the default; the uvloop extra installs it),"
         " or asyncio's own (GWSIM_LOOP)",
     )
@@ -122,8 +119,8 @@ def _fill_from_environment(
     args.journal_size = number("journal_size", 1000)
     args.engine = pick("engine", None)
     args.advertise = pick("advertise", None)
-    args.loop = pick("loop", "auto", LOOPS)
-    if args.loop == "uvloop" and importlib.util.find_spec("uvloop") is None:
+    args.loop = pick("loop", "auto", loops.LOOPS)
+    if not loops.available(args.loop):
         parser.error("--loop uvloop: uvloop is not installed (pip install 'gws-simulator[uvloop]')")
 
 
@@ -133,24 +130,14 @@ def _serve(args: argparse.Namespace) -> int:
     logs.configure(logs.level_of(args.verbose, args.log_level), args.log_format)
     collector.tune()
     if args.command != "record":
-        with _runner(args.loop) as runner:
+        with loops.runner(args.loop) as runner:
             return runner.run(serve(args))
     if args.contact_center:  # the recording names the file wherever it is replayed from
         args.contact_center = str(Path(args.contact_center).resolve())
-    with open(args.output, "wb") as recording, _runner(args.loop) as runner:
+    with open(args.output, "wb") as recording, loops.runner(args.loop) as runner:
         code = runner.run(serve(args, recording))
     print(f"gwsim: recorded to {args.output}", file=sys.stderr)
     return code
-
-
-def _runner(loop: str) -> asyncio.Runner:
-    """uvloop's event loop where it is installed (its sockets and timers are C, which the Bayeux server's
-    long-polling measures at Faye's CPU per message, against 1.2 times on asyncio's), else asyncio's own."""
-    if loop == "asyncio" or importlib.util.find_spec("uvloop") is None:
-        return asyncio.Runner()
-    import uvloop
-
-    return asyncio.Runner(loop_factory=uvloop.new_event_loop)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from collections.abc import MutableMapping, Sequence
+from http.cookies import BaseCookie, SimpleCookie
 from typing import Any
 
 import aiohttp
 import orjson
+from aiohttp.typedefs import LooseCookies
+from yarl import URL
 
 from bayeux.client import BayeuxClient
 
@@ -23,17 +27,66 @@ from .model import TOPICS, AgentSpec
 
 NOTIFICATIONS = "/api/v2/notifications"
 ECHO = "/service/echo"  # the simulator sends what is published here back to the publishing session
+JSON = {"Content-Type": "application/json"}
 SETTLE_BOUND = 10.0  # real seconds a marker may take to come back before the run reports the server stuck
 
 
+class SessionCookieJar(aiohttp.CookieJar):
+    """Keeps the cookies the server sets as a browser would, also from a server named by its IP address
+    (aiohttp's default jar drops those, and every request would open a new HTTP session), and sends them
+    as one Cookie header among the session's default headers. A scenario's client talks to one server, so
+    the header is rendered when a response sets a cookie, not filtered from the jar on every request
+    (which was a tenth of the client's cost)."""
+
+    def __init__(self) -> None:
+        super().__init__(unsafe=True)
+        self.headers: MutableMapping[str, str] = {}  # the session's default headers, once it has them
+
+    def update_cookies(self, cookies: LooseCookies, response_url: URL = URL()) -> None:  # noqa: B008
+        super().update_cookies(cookies, response_url)
+        self._render(response_url)
+
+    def update_cookies_from_headers(self, headers: Sequence[str], response_url: URL) -> None:
+        super().update_cookies_from_headers(headers, response_url)
+        self._render(response_url)
+
+    def filter_cookies(self, request_url: URL = URL()) -> BaseCookie[str]:  # noqa: B008
+        return SimpleCookie()  # they go in the Cookie header already
+
+    def _render(self, url: URL) -> None:
+        kept = super().filter_cookies(url)
+        if kept:
+            self.headers["Cookie"] = "; ".join(f"{name}={morsel.coded_value}" for name, morsel in kept.items())
+        else:
+            self.headers.pop("Cookie", None)
+
+
 def client_session() -> aiohttp.ClientSession:
-    """An HTTP client that writes and reads JSON with orjson, as the server does (a run's agents and the
-    control API make thousands of requests, and the standard library's codec was a tenth of their cost),
-    and keeps its session cookie as a browser would, also from a server named by its IP address (aiohttp's
-    default jar drops those, and every request would open a new HTTP session)."""
-    return aiohttp.ClientSession(
-        json_serialize=lambda value: orjson.dumps(value).decode(), cookie_jar=aiohttp.CookieJar(unsafe=True)
-    )
+    """An HTTP client that writes JSON with orjson, as the server does (a run's agents and the control
+    API make thousands of requests, and the standard library's codec was a tenth of their cost), and keeps
+    its session cookie as a browser would (`SessionCookieJar`)."""
+    jar = SessionCookieJar()
+    session = aiohttp.ClientSession(json_serialize=lambda value: orjson.dumps(value).decode(), cookie_jar=jar)
+    jar.headers = session.headers
+    return session
+
+
+async def exchange(
+    http: aiohttp.ClientSession, method: str, url: str, body: Any, headers: dict[str, str]
+) -> tuple[int, Any]:
+    """(HTTP status, JSON body) of one request with `headers` (credentials, for one), `body` sent as JSON
+    unless None. The body goes out and comes back as bytes through orjson: aiohttp's own JSON helpers
+    would encode and decode the text once more, and detect the answer's encoding, on every request."""
+    if body is None:
+        context = http.request(method, url, headers=headers)
+    else:
+        context = http.request(method, url, data=orjson.dumps(body), headers={**headers, **JSON})
+    async with context as response:
+        content = await response.read()
+        try:
+            return response.status, orjson.loads(content) if content.strip() else None
+        except orjson.JSONDecodeError:
+            return response.status, {"text": content.decode("utf-8", "replace")}
 
 
 def basic_auth(user: str, password: str) -> dict[str, str]:
@@ -95,12 +148,7 @@ class AgentClient:
     async def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         """(HTTP status, JSON body) of a REST request with this agent's credentials."""
         url = path if path.startswith("http") else self.base_url + path
-        async with self._http.request(method, url, json=body, headers=self.headers) as response:
-            try:
-                document = await response.json(content_type=None, loads=orjson.loads)
-            except ValueError:
-                document = {"text": await response.text()}
-            return response.status, document
+        return await exchange(self._http, method, url, body, self.headers)
 
     async def settle(self) -> None:
         """Return once every notification caused before this call has been received."""
@@ -112,6 +160,21 @@ class AgentClient:
             await asyncio.wait_for(arrived, SETTLE_BOUND)
         finally:
             self._markers.pop(marker, None)
+
+    async def until(self, topic: str, wanted: Any) -> None:
+        """Return once an unread notification on `topic` matches `wanted`, leaving it unread. When the
+        notification a request causes is known, this settles for less than `settle()`: the server delivers
+        a session's messages in order, so whatever was caused before it has arrived too."""
+        deadline = asyncio.get_running_loop().time() + SETTLE_BOUND
+        while not self._unread(topic, wanted):
+            self.received.clear()
+            await asyncio.wait_for(self.received.wait(), deadline - asyncio.get_running_loop().time())
+
+    def _unread(self, topic: str, wanted: Any) -> bool:
+        messages = self.inbox[topic]
+        return any(
+            values.mismatch(wanted, messages[index]) is None for index in range(self.cursor[topic], len(messages))
+        )
 
     def take(self, topic: str, wanted: Any, tolerance: float = 0.0) -> Any:
         """The first unread notification on `topic` matching `wanted` (partially, numbers within

@@ -11,7 +11,7 @@ import asyncio
 import sys
 import time
 
-from .. import collector
+from .. import collector, loops
 from . import library
 from .model import Scenario, Traffic
 from .reader import ScenarioError, read
@@ -136,7 +136,8 @@ def run_command(args: argparse.Namespace) -> int:
     collector.tune()
     started = time.perf_counter()
     try:
-        results = asyncio.run(_run_all(scenarios, args.url, args.repeat, args.interval, stats))
+        with loops.runner() as runner:  # uvloop's where installed, as `gwsim serve` runs on
+            results = runner.run(_run_all(scenarios, args.url, args.repeat, args.interval, stats))
     finally:
         if stats is not None:
             stats.close()

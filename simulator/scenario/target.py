@@ -12,13 +12,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
-import orjson
 from aiohttp import web
 
 from ..center_file import load, load_default
 from ..core.voice import VirtualClock
 from . import values
-from .agent import basic_auth, client_session
+from .agent import basic_auth, client_session, exchange
 
 
 class Simulator:
@@ -38,8 +37,7 @@ class Simulator:
 
     async def control(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         """A request to the control API (or any path) with the admin's credentials: (HTTP status, JSON body)."""
-        async with self._http.request(method, self.url + path, json=body, headers=self._headers) as response:
-            return response.status, await response.json(content_type=None, loads=orjson.loads)
+        return await exchange(self._http, method, self.url + path, body, self._headers)
 
     async def advance(self, seconds: float) -> None:
         """Let `seconds` of simulated time pass: advance a virtual clock, or wait in real time."""

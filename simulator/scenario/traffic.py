@@ -25,6 +25,7 @@ from .target import Simulator
 
 CALLERS = "+1555"  # customers are numbered from this prefix
 INTERVAL = 60.0  # simulated seconds between two lines of a traffic step's live report
+CALLS = "/v2/me/calls"
 RINGING = {"notificationType": "StatusChange", "call.state": "Ringing"}
 
 
@@ -98,6 +99,7 @@ class TrafficRun:
         self._free: dict[str, AgentClient] = dict(agents)
         self._by_device = {agent.variables.get("deviceId"): name for name, agent in agents.items()}
         self._check: dict[str, AgentClient] = {}
+        self._rung: str | None = None  # the call that rang the agents to check, set with them by an arrival
 
     async def play(self) -> dict[str, Any]:
         start = self._start = self.simulator.now()
@@ -143,6 +145,7 @@ class TrafficRun:
             raise RuntimeError(f"POST /sim/calls to {self.to}: HTTP {status} {body.get('statusMessage', body)}")
         call_id = str(body["id"])
         self._check = self._rung_by(body.get("call"))
+        self._rung = call_id
         self.counters.offered += 1
         self._arrived[call_id] = now
         patience = self.spec.patience.draw(self.random)
@@ -166,15 +169,21 @@ class TrafficRun:
         await self.simulator.control("POST", f"/sim/calls/{call_id}", {"operationName": "Hangup", "party": caller})
 
     async def _react(self) -> None:
-        """Agents whose phone rang answer: every notification caused so far is read first. An agent
-        going Ready is offered a waiting call or nothing: with no call waiting, nothing can ring, and the
-        marker's round trip is spared."""
+        """Agents whose phone rang answer, once every notification caused so far has come. After an
+        arrival that is once the call's Ringing has come (the server delivers in order, so all the agent was
+        told before comes first), sparing a marker's round trip; an agent going Ready is offered the oldest
+        waiting call or nothing, which only a marker tells apart. With no call waiting, nothing can ring."""
         checked, self._check = self._check, {}
+        rung, self._rung = self._rung, None
         if not self._arrived:
             return
-        await asyncio.gather(*(agent.settle() for agent in checked.values()))
+        if rung is not None:  # the call's Ringing comes after all the agent was told before
+            wanted = {**RINGING, "call.id": rung}
+            await asyncio.gather(*(agent.until(CALLS, wanted) for agent in checked.values()))
+        else:
+            await asyncio.gather(*(agent.settle() for agent in checked.values()))
         for name, agent in checked.items():
-            while (ringing := agent.take("/v2/me/calls", RINGING)) is not None:
+            while (ringing := agent.take(CALLS, RINGING)) is not None:
                 await self._answer(name, agent, str(ringing["call"]["id"]))
 
     async def _answer(self, name: str, agent: AgentClient, call_id: str) -> None:
@@ -201,7 +210,7 @@ class TrafficRun:
     async def _ready(self, name: str, agent: AgentClient) -> None:
         await agent.request("POST", "/api/v2/me", {"operationName": "Ready"})
         self._free[name] = agent
-        self._check = {name: agent}
+        self._check, self._rung = {name: agent}, None  # offered the oldest waiting call, if any: unknown here
 
 
 @dataclass(frozen=True)
