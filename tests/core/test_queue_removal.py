@@ -20,6 +20,15 @@ def _queue(world: World, name: str) -> Queue:
     return next(queue for queue in world.center.queues.values() if queue.name == name)
 
 
+def _ready_for_chat(world: World, user_name: str) -> str:
+    """`user_name` starts a chat session and goes Ready; answers their id."""
+    agent = world.center.user_named(user_name)
+    assert agent is not None
+    world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["chat"]})
+    world.agent_operate(agent.id, "Ready", {})
+    return agent.id
+
+
 def test_a_voice_queue_with_a_call_waiting_is_not_removed_until_the_call_is_gone():
     world = World(load_default(), VirtualClock())
     sales = _queue(world, "Sales line")
@@ -60,12 +69,9 @@ def test_a_chat_queue_with_a_chat_waiting_keeps_its_name_until_the_chat_is_taken
     assert refused.value.field == "name"
     assert "renamed" in refused.value.message and chat.name == "Web chat"
     world.update_queue(chat, {"name": "Web chat", "description": "the same name is no rename"})
-    agent = world.center.user_named("agent3@example.com")  # Support, level 9
-    assert agent is not None
-    world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["chat"]})
-    world.agent_operate(agent.id, "Ready", {})
+    agent_id = _ready_for_chat(world, "agent3@example.com")  # Support, level 9
     assert world.interaction(interaction).state == "Invited"
-    world.interaction_operate(agent.id, interaction, "Accept", {})
+    world.interaction_operate(agent_id, interaction, "Accept", {})
     world.update_queue(chat, {"name": "Chat line"})
     assert chat.name == "Chat line"
 
@@ -86,16 +92,13 @@ def test_a_voice_queue_is_renamed_under_its_waiting_call_which_is_still_answered
 def _transferred_to_billing(world: World, name: str = "Billing") -> tuple[str, str]:
     """A chat of Web chat accepted by agent3 (Support), who goes Not Ready and transfers it to the Billing
     skill (by `name`), which nobody free holds: it waits for Billing. Answers the chat and agent3."""
-    agent = world.center.user_named("agent3@example.com")
-    assert agent is not None
-    world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["chat"]})
-    world.agent_operate(agent.id, "Ready", {})
+    agent_id = _ready_for_chat(world, "agent3@example.com")
     interaction = world.start_chat("Web chat", "Visitor")
-    world.interaction_operate(agent.id, interaction, "Accept", {})
-    world.agent_operate(agent.id, "NotReady", {})
-    world.interaction_operate(agent.id, interaction, "SingleStepTransfer", {"skill": name})
+    world.interaction_operate(agent_id, interaction, "Accept", {})
+    world.agent_operate(agent_id, "NotReady", {})
+    world.interaction_operate(agent_id, interaction, "SingleStepTransfer", {"skill": name})
     assert world.media.waiting() == [interaction]
-    return interaction, agent.id
+    return interaction, agent_id
 
 
 @pytest.mark.parametrize("change", ["renamed", "removed"])
@@ -116,12 +119,9 @@ def test_a_skill_with_a_chat_transferred_to_it_is_kept_until_the_chat_is_taken(c
     assert world.center.skill_named("Billing") is billing and world.state() == before
     assert world.center.revision == revision
     world.update_skill(billing, {"description": "who bills"})  # no rename: made
-    taker = world.center.user_named("agent2@example.com")  # Billing, level 7
-    assert taker is not None
-    world.agent_operate(taker.id, "StartContactCenterSession", {"channels": ["chat"]})
-    world.agent_operate(taker.id, "Ready", {})
+    taker_id = _ready_for_chat(world, "agent2@example.com")  # Billing, level 7
     assert world.interaction(interaction).state == "Invited"
-    world.interaction_operate(taker.id, interaction, "Accept", {})
+    world.interaction_operate(taker_id, interaction, "Accept", {})
     world.update_skill(billing, {"name": "Invoices"})
     assert billing.name == "Invoices"
 
@@ -134,10 +134,7 @@ def test_a_skill_renamed_routes_its_next_transfer_to_its_holders():
     assert billing is not None
     world.update_skill(billing, {"name": "Invoices"})
     interaction, _agent = _transferred_to_billing(world, "Invoices")
-    taker = world.center.user_named("agent2@example.com")
-    assert taker is not None
-    world.agent_operate(taker.id, "StartContactCenterSession", {"channels": ["chat"]})
-    world.agent_operate(taker.id, "Ready", {})
+    _ready_for_chat(world, "agent2@example.com")
     assert world.interaction(interaction).state == "Invited"
 
 
