@@ -19,7 +19,10 @@ from ..core.events import Event, plain
 from ..core.voice import VirtualClock
 from ..core.world import World
 
-VERSION = 1
+VERSION = 2
+# Version 2: a CenterChanged event names every user the change concerns, the users it creates and those
+# passed by keyword included; version 1 left some out, so its `user_ids` are not compared on replay.
+VERSIONS = (1, 2)  # the formats replay reads
 MAX_LINES = 200_000  # a recording kept in memory (POST /sim/recording) stops growing past this
 Line = dict[str, Any]
 Sink = Callable[[Line], None]

@@ -111,6 +111,45 @@ def test_the_recording_as_a_scenario_passes_with_gwsim_run(tmp_path: Path, capsy
     assert "1 passed, 0 failed" in capsys.readouterr().out
 
 
+def _record_a_new_user() -> list[dict[str, Any]]:
+    async def record() -> list[dict[str, Any]]:
+        async with simulation() as sim:
+            await sim.simulator.control("POST", "/sim/recording", {"operationName": "Start"})
+            user = {"userName": "temp@example.com", "password": "pw", "firstName": "T", "lastName": "U"}
+            status, body = await sim.simulator.control("POST", "/api/v2/users", user)
+            assert (status, body["statusCode"]) == (200, 0), body
+            await sim.simulator.control("POST", "/sim/recording", {"operationName": "Stop"})
+            _, body = await sim.simulator.control("GET", "/sim/recording")
+            return list(body["recording"]["lines"])
+
+    return asyncio.run(record())
+
+
+def test_a_recording_of_the_first_format_replays_without_its_incomplete_user_ids(tmp_path: Path, capsys: Any) -> None:
+    """Format 1 did not name the user a change created; a recording of it still replays identical, while
+    the same omission in today's format is a difference."""
+    lines = _record_a_new_user()
+    assert lines[0]["version"] == 2
+    changed = [line for line in lines if line.get("kind") == "CenterChanged"]
+    assert changed and all(line["user_ids"] for line in changed), changed
+    for line in changed:
+        line["user_ids"] = []  # as format 1 wrote them
+    assert cli.main(["replay", str(_write(lines, tmp_path / "now.jsonl"))]) == 1
+    assert "differs (user_ids)" in capsys.readouterr().out
+    lines[0]["version"] = 1
+    assert cli.main(["replay", str(_write(lines, tmp_path / "old.jsonl"))]) == 0
+    assert capsys.readouterr().out.startswith("identical")
+
+
+def test_a_recording_format_this_simulator_does_not_read_is_refused(tmp_path: Path, capsys: Any) -> None:
+    for version in (3, "2", None):
+        header = {"type": "recording", "version": version, "contactCenter": None, "clock": "virtual"}
+        path = _write([header], tmp_path / "future.jsonl")
+        assert cli.main(["replay", str(path)]) == 2
+        said = capsys.readouterr().err
+        assert f"future.jsonl:1: version {version!r} is not a recording format" in said and "1 to 2" in said, said
+
+
 def test_the_recording_api_refuses_what_it_cannot_do() -> None:
     async def check() -> None:
         async with simulation() as sim:
@@ -171,7 +210,7 @@ def test_gwsim_record_writes_every_line_and_ends_the_file_on_sigterm(tmp_path: P
     assert process.returncode == 0 and f"recorded to {output}" in errors
     lines = [orjson.loads(text) for text in output.read_text().splitlines()]
     assert [line["type"] for line in (lines[0], lines[-1])] == ["recording", "end"]
-    assert lines[0] == {"type": "recording", "version": 1, "contactCenter": None, "clock": "virtual"}
+    assert lines[0] == {"type": "recording", "version": 2, "contactCenter": None, "clock": "virtual"}
     assert [line["path"] for line in lines if line["type"] == "input"] == ["/sim/calls", "/sim/clock"]
     assert lines[-1]["time"] == 40.0 and lines[-1]["inputs"] == 2
     assert cli.main(["replay", str(output)]) == 0
