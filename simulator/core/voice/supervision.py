@@ -173,8 +173,9 @@ class SupervisorMonitoring:
             monitor.left = leg.call.id
 
     def _end_monitoring(self, monitor: Monitoring, trigger: str) -> None:
-        """The one way a monitoring ends (cancelled, its one call over, a device of it taken back): the
-        monitored device is told (through its next flush) and the supervisor's device no longer leads to it."""
+        """The one way a monitoring ends (cancelled, its one call over, a device of it taken back, its
+        supervisor demoted): the monitored device is told (through its next flush) and the supervisor's
+        device no longer leads to it."""
         monitor.fire(trigger)
         monitor.supervisor_id = None
         device = monitor.supervisor_device
