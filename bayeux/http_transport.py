@@ -302,18 +302,40 @@ def _input_ended(request: web.Request) -> bool:
 
 
 def _last_closes(handler: RequestHandler, transport: asyncio.Transport) -> None:
-    """The requests a client sent before shutting its side down, parsed and waiting in aiohttp's handler:
-    the last is made one that closes the connection (`Connection: close`, as its client could have sent
-    it), so that the connection closes once it is answered; with none whole, it closes now. aiohttp parses
-    at most 32 pipelined requests ahead (then pauses): past that, which one is last is not known here, and
-    the connection closes at the keep-alive timeout, its connects still answered at once."""
+    """The requests a client sent before shutting its side down, handed to aiohttp's handler: the last is
+    made one that closes the connection (`Connection: close`, as its client could have sent it), so that
+    the connection closes once it is answered; with none whole, it closes now.
+
+    aiohttp parses at most 32 pipelined requests ahead, and the rest as those are answered (it stays paused
+    until every one is parsed): which one is last is known only then. So every request on the connection
+    looks again before it is handled (the handler's request handler, for this connection only), as does
+    this once."""
+    if not handler._messages:
+        transport.close()
+        return
+    handle_request = handler._request_handler
+    assert handle_request is not None
+
+    async def looking_for_the_last(request: BaseRequest) -> web.StreamResponse:
+        _mark_last(handler)
+        return await handle_request(request)
+
+    handler._request_handler = looking_for_the_last
+    _mark_last(handler)
+
+
+def _mark_last(handler: RequestHandler) -> None:
+    """Once every request the client sent is parsed, the last waiting is made to close the connection; with
+    none waiting, the one being answered is the last (what followed it was no whole request)."""
+    if handler._buffer_paused:
+        return  # more are parsed as these are answered
     messages = handler._messages
     if not messages:
-        transport.close()
-    elif not handler._buffer_paused:
-        message, payload = messages[-1]
-        if hasattr(message, "_replace"):  # not a request aiohttp could not parse, which closes anyway
-            messages[-1] = (message._replace(should_close=True), payload)
+        handler.close()  # once this request is answered
+        return
+    message, payload = messages[-1]
+    if hasattr(message, "_replace"):  # not a request aiohttp could not parse, which closes anyway
+        messages[-1] = (message._replace(should_close=True), payload)
 
 
 def _resume(handler: RequestHandler, transport: asyncio.Transport, context: contextvars.Context) -> bool:

@@ -13,7 +13,10 @@ from .provisioning import provisions
 from .queues import Queue
 from .refusals import FORBIDDEN, INVALID, Refusal, exists
 from .settings import AgentState
-from .users import AGENT, ROLES, User
+from .users import AGENT, ROLES, SUPERVISOR, User
+
+if TYPE_CHECKING:
+    from .voice import Telephony
 
 
 class HeldWork(Protocol):
@@ -28,6 +31,7 @@ class UserProvisioning:
 
     users: dict[str, User]
     _media: HeldWork | None
+    _telephony: Telephony | None
     queues: dict[str, Queue]
     feature_ids: list[str]
     agent_states: dict[str, AgentState]
@@ -68,16 +72,21 @@ class UserProvisioning:
 
     @provisions
     def update_user(self, user: User, changes: dict[str, Any]) -> None:
-        """Change the attributes given; `roles` replaces the role set, as in the reference."""
+        """Change the attributes given; `roles` replaces the role set, as in the reference. A supervisor
+        losing ROLE_SUPERVISOR stops every monitoring they conduct, as when they are removed: nobody goes on
+        listening in with a role they no longer hold."""
         if "roles" in changes:
             self._check_roles(changes["roles"])
         allowed = {"firstName", "lastName", "roles", "password", "employeeId", "changePasswordOnFirstLogin"}
         unknown = set(changes) - allowed
         if unknown:
             raise Refusal(INVALID, f"{sorted(unknown)[0]} cannot be changed")
+        demoted = SUPERVISOR in user.roles and SUPERVISOR not in changes.get("roles", user.roles)
         for name, value in changes.items():
             setattr(user, name, list(value) if name == "roles" else value)
         self._open_channels(user)
+        if demoted and self._telephony is not None:
+            self._telephony.end_supervision(user.device_ids)
 
     @provisions
     def remove_user(self, user: User, by: User | None = None) -> None:

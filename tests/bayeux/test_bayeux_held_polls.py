@@ -336,25 +336,32 @@ async def test_a_request_sent_behind_a_held_poll_before_a_half_close_is_still_an
         connection.writer.close()
 
 
-async def _answered_behind_then_closed(server: bayeux.BayeuxServer, url: str) -> None:
-    """The requests sent behind the held poll are answered, and then nothing more can come on the
+async def _answered_behind_then_closed(server: bayeux.BayeuxServer, url: str, behind: int = 2) -> None:
+    """The `behind` requests sent behind the held poll are answered, and then nothing more can come on the
     connection: it closes after the last answer, not at the keep-alive timeout (an hour)."""
     connection = await KeptAlive.open(url)
+    channels = [f"/behind/{number}" for number in range(behind)]
     try:
         client_id = await connection.session("/room")
         connection.send([connection.connect(client_id)])
         await until(lambda: len(server.deadlines) == 1)
-        for channel in ("/first", "/second"):
+        for channel in channels:
             connection.send([{"channel": "/meta/subscribe", "clientId": client_id, "subscription": channel}])
         connection.writer.write_eof()
         assert (await connection.receive())[-1]["channel"] == "/meta/connect"
-        for channel in ("/first", "/second"):
-            behind = await connection.receive()
-            assert behind[0]["subscription"] == channel and behind[0]["successful"] is True, behind
+        for channel in channels:
+            reply = await connection.receive()
+            assert reply[0]["subscription"] == channel and reply[0]["successful"] is True, reply
         async with asyncio.timeout(WAIT):
             assert await connection.reader.read() == b"", "the server closed the connection after the last answer"
     finally:
         connection.writer.close()
+
+
+async def _many_answered_behind_then_closed(server: bayeux.BayeuxServer, url: str) -> None:
+    """More requests behind the held poll than aiohttp parses ahead (32, then it waits until they are
+    answered to parse the rest): each is answered, and the connection closes after the last all the same."""
+    await _answered_behind_then_closed(server, url, behind=100)
 
 
 async def _connect_behind_answered_at_once(server: bayeux.BayeuxServer, url: str) -> None:
@@ -384,7 +391,7 @@ async def _connect_behind_answered_at_once(server: bayeux.BayeuxServer, url: str
         later.writer.close()
 
 
-HALF_CLOSES = (_answered_behind_then_closed, _connect_behind_answered_at_once)
+HALF_CLOSES = (_answered_behind_then_closed, _many_answered_behind_then_closed, _connect_behind_answered_at_once)
 
 
 @pytest.mark.parametrize("scenario", HALF_CLOSES)

@@ -232,3 +232,47 @@ def test_a_supervisor_losing_one_device_keeps_monitoring_from_another_only_what_
     world.supervise(supervisor.id, watched, "CancelSupervisorMonitoring", {})
     world.unassign_device(supervisor, world.center.devices[supervisor.device_ids[0]])
     assert world.telephony.monitoring_of(watched) is None
+
+
+def _coached_by_supervisor(world: World) -> tuple[User, list[str]]:
+    """The supervisor coaching agent1 and listening in on agent2; returns them and the watched devices."""
+    supervisor = _agent(world, "supervisor@example.com")
+    watched = [_agent(world).device_ids[0], _agent(world, "agent2@example.com").device_ids[0]]
+    world.supervise(supervisor.id, watched[0], "Coach", {})
+    world.supervise(supervisor.id, watched[1], "ListenIn", {})
+    return supervisor, watched
+
+
+def test_a_supervisor_demoted_ends_every_monitoring_with_the_notifications_of_a_removal():
+    told: dict[str, list[tuple[str | None, object]]] = {}
+    for change in ("demoted", "removed"):
+        world, seen, _statistics = _world()
+        supervisor, watched = _coached_by_supervisor(world)
+        since = len(seen)
+        if change == "demoted":
+            world.update_user(supervisor, {"roles": ["ROLE_AGENT"]})
+        else:
+            world.remove_user(supervisor)
+        for device_id in watched:
+            assert world.telephony.monitoring_of(device_id) is None, change
+            assert world.device_state(device_id).supervisor_id is None, change
+        told[change] = [
+            (event.user_id, event.device) for device_id in watched for event in _device_events(seen[since:], device_id)
+        ]
+    assert told["demoted"] == told["removed"], "each monitored agent is told the same, once"
+    assert [device.supervisor_monitoring for _user, device in told["demoted"]] == [{}, {}]
+
+
+def test_a_supervisor_demoted_leaves_the_monitored_call_and_the_agent_stays_on_it():
+    world, _seen, _statistics = _world()
+    supervisor, watched = _coached_by_supervisor(world)
+    agent = _agent(world)
+    call = world.place_call("+15551230000", world.center.devices[watched[0]].phoneNumber)
+    world.call_operate(agent.id, call, "Answer", {})
+    assert world.calls_of(supervisor.id), "the supervisor coaches on the agent's call"
+    world.update_user(supervisor, {"firstName": "Still", "roles": ["ROLE_SUPERVISOR", "ROLE_AGENT"]})
+    assert world.calls_of(supervisor.id), "a change that keeps the role ends nothing"
+    world.update_user(supervisor, {"roles": ["ROLE_AGENT"]})
+    assert world.calls_of(supervisor.id) == [], "the supervisor's leg is released"
+    assert world.calls_of(agent.id), "the agent's call goes on"
+    assert world.telephony.monitoring_of(watched[1]) is None

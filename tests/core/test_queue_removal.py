@@ -1,7 +1,9 @@
 """A queue with work waiting in it is not removed, nor a chat queue renamed, nor a skill that chats were
 transferred to renamed or removed: the customers would wait forever where nobody routes. The change is
 refused (2, naming the queue or skill) and changes nothing; once the work is gone it is made. Calls wait
-by their queue's id: a voice queue is renamed under them."""
+by their queue's id: a voice queue is renamed under them. A chat handled by an agent holds no queue: one
+whose invitation to an agent is rejected or lapses goes back to the queue it came from by its id, under
+the name it has by then."""
 
 from __future__ import annotations
 
@@ -145,3 +147,47 @@ def test_the_queue_a_chat_was_transferred_to_a_skill_from_is_renamed_under_it():
     chat = _queue(world, "Web chat")
     world.update_queue(chat, {"name": "Chat line"})
     assert chat.name == "Chat line"
+
+
+@pytest.mark.parametrize("ending", ["Reject", "lapse"])
+def test_a_chat_whose_transfer_invitation_ends_goes_back_to_its_queue_renamed_meanwhile(ending: str):
+    """A chat transferred to an agent goes back to the queue it came from when the invitation is rejected
+    or lapses: the queue it has by its id, renamed while the chat was handled and out on the invitation."""
+    world = World(load_default(), VirtualClock())
+    chat = _queue(world, "Web chat")
+    holder = _ready_for_chat(world, "agent3@example.com")  # Support, level 9
+    interaction = world.start_chat("Web chat", "Visitor")
+    world.interaction_operate(holder, interaction, "Accept", {})
+    world.update_queue(chat, {"name": "Chat line"})  # accepted: nothing waits in it
+    world.agent_operate(holder, "NotReady", {})
+    invited = _ready_for_chat(world, "agent2@example.com")  # no Support: invited by name only
+    world.interaction_operate(holder, interaction, "SingleStepTransfer", {"userId": invited})
+    world.update_queue(chat, {"name": "Web line"})  # out on an invitation: nothing waits in it either
+    assert world.interaction(interaction).state == "Invited"
+    if ending == "Reject":
+        world.interaction_operate(invited, interaction, "Reject", {})
+    else:
+        world.advance(world.media.options.invite_timeout + 1)
+    assert world.media.waiting() == [interaction]
+    assert world.media.queues.held_under(chat) == 1, "it waits under the queue's name of now"
+    assert world.interaction(interaction).queue == "Web line"
+    taker = _ready_for_chat(world, "agent1@example.com")  # Support, level 3
+    assert world.interaction(interaction).handling_of(taker) is not None, "the queue's agent is invited"
+
+
+def test_a_chat_pulled_from_a_workbin_whose_transfer_invitation_is_rejected_goes_back_to_its_queue():
+    """Parked, a chat is in its workbin's private queue, which no routing serves; pulled and transferred to
+    an agent who rejects it, it goes back to the contact center's queue it came from."""
+    world = World(load_default(), VirtualClock())
+    holder = _ready_for_chat(world, "agent3@example.com")
+    interaction = world.start_chat("Web chat", "Visitor")
+    world.interaction_operate(holder, interaction, "Accept", {})
+    world.interaction_operate(holder, interaction, "PlaceInWorkbin", {"workbin": "InProgress"})
+    world.pull(holder, "InProgress", interaction)
+    world.agent_operate(holder, "NotReady", {})
+    invited = _ready_for_chat(world, "agent2@example.com")
+    world.interaction_operate(holder, interaction, "SingleStepTransfer", {"userId": invited})
+    world.interaction_operate(invited, interaction, "Reject", {})
+    assert world.media.queues.held_under(_queue(world, "Web chat")) == 1
+    taker = _ready_for_chat(world, "agent1@example.com")
+    assert world.interaction(interaction).handling_of(taker) is not None

@@ -388,3 +388,59 @@ def test_an_agent_whose_only_device_is_deleted_is_offered_no_call_and_the_next_a
 def test_a_change_of_users_that_names_nobody_is_not_trusted_to_change_nobody() -> None:
     assert users_changed(CenterChanged("remove_device", ())) is None
     assert users_changed(CenterChanged("remove_device", ("someone",))) == ("someone",)
+
+
+# ---------------------------------------------------------------------- users and devices that come and go
+
+
+def _come_and_go(world: World, cycle: int) -> None:
+    """A user added with two devices and the best Sales level, Ready on every channel and rung by a call
+    the customer hangs up on; then both devices deleted and the user removed. Each change names its user,
+    so routing follows it rather than build its index again over every agent."""
+    sales = world.center.skill_named("Sales")
+    assert sales is not None
+    user = world.add_user(userName=f"churn{cycle}@example.com", password="password")
+    devices = [world.add_device_for(user, phoneNumber=f"{prefix}{cycle:03d}") for prefix in ("7", "77")]
+    world.assign_skill(user, sales, 9)
+    world.agent_operate(user.id, "StartContactCenterSession", {})
+    world.agent_operate(user.id, "Ready", {})
+    call = world.place_call(CUSTOMER, SALES)
+    assert _ringing(world, user.id) == [call]
+    world.remote_operate(call, CUSTOMER, "Hangup")
+    for device in devices:
+        world.remove_device(device)
+    world.remove_user(user)
+
+
+def test_users_and_devices_that_come_and_go_leave_nothing_of_theirs_in_routing() -> None:
+    """Counted after one cycle (its call opens the queue's counters) and after 50 more: every table of
+    users, devices and their buckets holds as much; a heap holds its current entries and at most twice
+    as many no longer current, with 32 more, as the lanes trim them."""
+    world = _world(20)
+    routings = (world.router, world.media.queues)
+    _come_and_go(world, 0)
+    indexes = [routing.index() for routing in routings]
+    before = [routing.sizes() for routing in routings]
+    for cycle in range(1, 51):
+        _come_and_go(world, cycle)
+    assert all(routing.index() is index for routing, index in zip(routings, indexes, strict=True)), "no build"
+    for routing, kept in zip(routings, before, strict=True):
+        held = routing.sizes()
+        assert {name: count for name, count in held.items() if "heaps" not in name} == {
+            name: count for name, count in kept.items() if "heaps" not in name
+        }
+        for kind in ("work", "free"):
+            assert held[f"{kind} heaps"] <= 2 * held[f"{kind} entries"] + 32 * held[f"{kind} buckets"]
+    assert before[0]["agents bucketed"] == 20 and before[0]["agent counters"] == 0, "the counts count something"
+
+
+def test_a_voice_queue_that_comes_and_goes_leaves_no_counters_behind() -> None:
+    world = _world(2)
+    counted = world.router.sizes()["queue counters"]
+    for cycle in range(3):
+        queue = world.add_queue(name=f"Line {cycle}", channel="voice", phoneNumber=f"82{cycle:02d}")
+        call = world.place_call(CUSTOMER, queue.phoneNumber or "")
+        assert world.router.sizes()["queue counters"] == counted + 1
+        world.remote_operate(call, CUSTOMER, "Hangup")
+        world.remove_queue(queue)
+        assert world.router.sizes()["queue counters"] == counted

@@ -73,7 +73,9 @@ class ChatWork(MediaEngine):
         first = read.text(values, "text", empty=False)
         chosen = read.queue(self.center, CHAT, read.queue_ref(queue), "queue")
         data = read.optional_user_data(user_data)
-        interaction = Interaction(self._new_id(), CHAT, INBOUND, INBOUND_NEW, chosen.name, self.clock.now(), data)
+        interaction = Interaction(
+            self._new_id(), CHAT, INBOUND, INBOUND_NEW, chosen.name, self.clock.now(), chosen.id, data
+        )
         interaction.thread_id = interaction.id
         visitor = Party(self._new_id(), CLIENT, nick)
         interaction.chat = ChatSession(interaction.id, visitor, topic)

@@ -58,7 +58,9 @@ class EmailWork(MediaEngine):
                     f"the limit is {self.options.attachment_limit} bytes",
                 )
         data = read.optional_user_data(user_data)
-        interaction = Interaction(self._new_id(), EMAIL, INBOUND, INBOUND_NEW, chosen.name, self.clock.now(), data)
+        interaction = Interaction(
+            self._new_id(), EMAIL, INBOUND, INBOUND_NEW, chosen.name, self.clock.now(), chosen.id, data
+        )
         interaction.thread_id = interaction.id
         content.attachments = [Attachment(self._new_id(), name, mime, raw) for name, mime, raw in attachments or []]
         interaction.email = content
@@ -97,6 +99,7 @@ class EmailWork(MediaEngine):
             sub_kind,
             queue.name,
             self.clock.now(),
+            queue.id,
             email=EmailContent(from_address="", to_address="", subject="", text=""),
         )
         interaction.thread_id = interaction.id
@@ -121,9 +124,10 @@ class EmailWork(MediaEngine):
         if quote is not None and not isinstance(quote, bool):
             raise Refusal(INVALID, "quoteOriginal must be true or false")
         original = handling.interaction
-        queue = original.queue
+        queue, queue_id = original.queue, original.queue_id
         if params.get("queueName") is not None:
-            queue = read.queue(self.center, EMAIL, read.text(params, "queueName"), "queueName").name
+            chosen = read.queue(self.center, EMAIL, read.text(params, "queueName"), "queueName")
+            queue, queue_id = chosen.name, chosen.id
         reply = Interaction(
             self._new_id(),
             EMAIL,
@@ -131,6 +135,7 @@ class EmailWork(MediaEngine):
             OUTBOUND_REPLY,
             queue,
             self.clock.now(),
+            queue_id,
             user_data=dict(original.user_data),
             parent_id=original.id,
             thread_id=original.thread_id,
@@ -150,7 +155,8 @@ class EmailWork(MediaEngine):
         if not to_address.strip():
             raise Refusal(MISSING, "email_object.toAddress is required: the e-mail has no recipient")
         if params.get("queueName") is not None:
-            interaction.queue = read.queue(self.center, EMAIL, read.text(params, "queueName"), "queueName").name
+            chosen = read.queue(self.center, EMAIL, read.text(params, "queueName"), "queueName")
+            interaction.queue, interaction.queue_id = chosen.name, chosen.id
         for attribute, value in values.items():
             setattr(email, attribute, value)
         handling.fire("Send")

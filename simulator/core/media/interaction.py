@@ -196,6 +196,9 @@ class Interaction:
     sub_type: str
     queue: str  # the queue (or workbin queue) it is in or was last routed from
     created_at: float
+    # The id of the contact center's queue it last entered (a workbin's queue is none): where an invitation
+    # rejected or lapsed sends it back, under the name that queue has by then (see `Invitations`).
+    queue_id: str | None = None
     user_data: dict[str, Any] = field(default_factory=dict)
     handlings: list[Handling] = field(default_factory=list)
     parent_id: str | None = None

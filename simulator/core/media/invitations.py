@@ -76,7 +76,10 @@ class Invitations(MediaEngine):
 
     def _after_invitation(self, handling: Handling) -> None:
         """A rejected or revoked invitation: a conference invitation is simply over; an offer goes back to
-        the head of its queue, for the next agent."""
+        the head of its queue, for the next agent. Its queue is the one it last entered, found by its id:
+        renamed since (allowed while the interaction was handled or out on an invitation to an agent, as
+        nothing waited in it), the interaction waits under the new name, where routing looks, rather than
+        under one no queue has any more."""
         interaction = handling.interaction
         if handling.conference or interaction.live_handlings():
             return
@@ -84,6 +87,9 @@ class Invitations(MediaEngine):
             self._finish(interaction)
             return
         tried = handling.offer.tried_after() if handling.offer is not None else {handling.user_id}
+        home = self.center.queues.get(interaction.queue_id) if interaction.queue_id is not None else None
+        if home is not None:  # by its id: renamed while the interaction was handled, or out on the invitation
+            interaction.queue = home.name
         self._enqueue(interaction, tried, front=True)
 
     def _finish_if_unowned(self, interaction: Interaction) -> None:

@@ -100,7 +100,7 @@ class InteractionOperations(MediaEngine):
         self._leave_chat(handling)
         handling.fire("PlaceInQueue")
         self._tell(handling, brief=True)
-        interaction.queue = queue.name
+        interaction.queue, interaction.queue_id = queue.name, queue.id
         interaction.skill = None
         self._enqueue(interaction)
 
@@ -135,7 +135,7 @@ class InteractionOperations(MediaEngine):
             self._invite(interaction, agent.id)
             return
         if target == "queueName":
-            interaction.queue = queue.name
+            interaction.queue, interaction.queue_id = queue.name, queue.id
         else:
             interaction.skill = skill.name
         self._enqueue(interaction)

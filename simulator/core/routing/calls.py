@@ -173,6 +173,21 @@ class Router(Routing[str]):
             if number:
                 self._numbers.setdefault(number, queue_id)
 
+    def _build(self) -> SkillIndex:
+        """The index over every agent, built again after every queue removed (and a change unheard): the
+        counters of queues and users no longer in the contact center are let go with it."""
+        self._agents = {user_id: counters for user_id, counters in self._agents.items() if user_id in self.center.users}
+        self._queues = {
+            queue_id: counters for queue_id, counters in self._queues.items() if queue_id in self.center.queues
+        }
+        return super()._build()
+
+    def sizes(self) -> dict[str, int]:
+        return {**super().sizes(), "agent counters": len(self._agents), "queue counters": len(self._queues)}
+
+    def _user_gone(self, user_id: str) -> None:
+        self._agents.pop(user_id, None)  # statistics show the users of the contact center only
+
     def _agents_of(self, user_id: str) -> Iterable[str]:
         user = self.center.users.get(user_id)
         return list(user.device_ids) if user is not None else ()

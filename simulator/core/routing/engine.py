@@ -8,12 +8,13 @@ free, the buckets an agent's groups make, and the place of a device among its us
 Provisioning reaches routing as the change just made (`provisioned`). A change that touches users one by
 one (a skill given, taken or leveled, a device given or taken back, a user added, changed or removed)
 works out those users' entries of the index and files their agents again, each keeping the time it has
-been free since; a queue changed does the same for the agents of that queue, before and after, and a
-skill renamed or removed for its holders (a description changed: for nobody); a change that routes
-nothing differently (a setting other than an agent state's among them) only notes the revision; any
-other change (features, agent states, a queue added or removed: the channels every agent works on), or
-a revision the index did not hear of,
-builds the index again over every agent. `evaluations` counts the agents and work examined and
+been free since, and forgets the agents they no longer have (a device taken, the user removed), so what
+routing holds does not grow as users and devices come and go; a queue changed does the same for the
+agents of that queue, before and after, and a skill renamed or removed for its holders (a description
+changed: for nobody); a change that routes nothing differently (a setting other than an agent state's
+among them) only notes the revision; any other change (features, agent states, a queue added or removed:
+the channels every agent works on), or a revision the index did not hear of, builds the index again over
+every agent. `evaluations` counts the agents and work examined and
 `index_updates` the users whose entries were worked out, so tests can check what a change costs without
 timing it.
 """
@@ -90,6 +91,7 @@ class Routing(Generic[Agent]):
         self._index: SkillIndex | None = None
         self._updates = 0  # users worked out by indexes since replaced
         self._buckets: dict[Agent, tuple[Groups, Sequence[tuple[Bucket, int]]]] = {}  # of which groups
+        self._bucketed: dict[str, dict[Agent, None]] = {}  # user id -> their agents in `_buckets`
         self._looked = 0  # agents and work examined; the lanes count the rest
         self._dispatching = False
 
@@ -127,6 +129,9 @@ class Routing(Generic[Agent]):
 
     def _indexed(self, index: SkillIndex) -> None:
         """The index was built again (for what the adapter keeps beside it)."""
+
+    def _user_gone(self, user_id: str) -> None:
+        """`user_id` was removed from the contact center (for what the adapter keeps of each user)."""
 
     # ------------------------------------------------------------------ the index, in step with the center
 
@@ -170,7 +175,7 @@ class Routing(Generic[Agent]):
         if self._index is not None:
             self._updates += self._index.updates
         index = self._index = SkillIndex.build(self.center, self._groups(), skills=self._with_skills)
-        self._buckets = {}
+        self._buckets, self._bucketed = {}, {}
         self._indexed(index)
         before = self._lanes.forget_agents()
         now = self.clock.now()
@@ -183,10 +188,27 @@ class Routing(Generic[Agent]):
         """Each agent of `user_id`, whose entries changed (those they have now, and those still filed for
         them), looked at again, keeping the time it has been free since."""
         now = self.clock.now()
-        for agent in dict.fromkeys([*self._lanes.free_of(user_id), *self._agents_of(user_id)]):
+        agents = list(self._agents_of(user_id))
+        for agent in dict.fromkeys([*self._lanes.free_of(user_id), *agents]):
             since = self._lanes.since(agent)
             self._lanes.busy(agent)
             self._observe(agent, now if since is None else since, index)
+        self._forget_gone(user_id, agents)
+
+    def _forget_gone(self, user_id: str, agents: Iterable[Agent]) -> None:
+        """Forget the agents `user_id` no longer has (a device taken or deleted, the user removed) and, for
+        a user removed, what the adapter keeps of them: what routing holds stays the size of the contact
+        center as it is, however many users and devices came and went."""
+        bucketed = self._bucketed.get(user_id)
+        if bucketed is not None:
+            kept = set(agents)
+            for agent in [agent for agent in bucketed if agent not in kept]:
+                del bucketed[agent]
+                self._buckets.pop(agent, None)
+            if not bucketed:
+                del self._bucketed[user_id]
+        if user_id not in self.center.users:
+            self._user_gone(user_id)
 
     def filed(self) -> tuple[dict[str, list[tuple[str, int]]], list[str], dict[Agent, tuple[str, float, Any]]]:
         """What routing holds, for reading (tests compare it with a build over every agent): each user's
@@ -194,6 +216,18 @@ class Routing(Generic[Agent]):
         index = self.index()
         groups = {user_id: sorted(groups) for user_id, groups in index.groups_of.items() if groups}
         return groups, sorted(index.order, key=index.order.__getitem__), self._lanes.filed()
+
+    def sizes(self) -> dict[str, int]:
+        """How many entries routing's tables hold (tests check that provisioning churn leaves none behind
+        for users and devices gone): the lanes', the index's and the agents' buckets kept."""
+        index = self.index()
+        return {
+            **self._lanes.sizes(),
+            "index users": len(index.order) + len(index.groups_of) + len(index.skills_of),
+            "index entries": sum(map(len, index.levels.values())) + sum(map(len, index.holders.values())),
+            "agents bucketed": len(self._buckets),
+            "users bucketed": len(self._bucketed),
+        }
 
     # ------------------------------------------------------------------ observing agents
 
@@ -217,6 +251,7 @@ class Routing(Generic[Agent]):
         cached = self._buckets.get(agent)
         if cached is None or cached[0] is not groups:  # a user's groups are replaced when they change
             cached = self._buckets[agent] = (groups, self._buckets_of(agent, groups))
+            self._bucketed.setdefault(user.id, {})[agent] = None
         self._lanes.free(agent, user.id, since, cached[1], index.order[user.id], self._place(agent, user))
 
     # ------------------------------------------------------------------ the one loop

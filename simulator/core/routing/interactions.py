@@ -96,7 +96,8 @@ class InteractionQueues(Routing[Pair]):
         return first
 
     def _agents_of(self, user_id: str) -> Iterable[Pair]:
-        return [(user_id, channel) for channel in self._channels]
+        """The user on each channel; a user removed has none (so routing forgets their pairs)."""
+        return [(user_id, channel) for channel in self._channels] if user_id in self.center.users else []
 
     def _free_user(self, pair: Pair) -> User | None:
         user = self.center.users.get(pair[0])

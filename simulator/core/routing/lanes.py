@@ -215,6 +215,22 @@ class Lanes(Generic[Agent]):
         self._dirty.update(self._queued)
         return before
 
+    def sizes(self) -> dict[str, int]:
+        """How many entries each table holds (for tests, not routing). A heap may hold entries no longer
+        current, up to twice its current ones and 32 more (see `free` and `remove`)."""
+        return {
+            "work waiting": len(self._waiting),
+            "work held": len(self._held_in),
+            "work heaps": sum(map(len, self._queued.values())),
+            "work entries": sum(self._queued_count.values()),
+            "work buckets": len(self._queued),
+            "free agents": len(self._free),
+            "free users": len(self._free_of),
+            "free heaps": sum(map(len, self._free_agents.values())),
+            "free entries": sum(self._free_count.values()),
+            "free buckets": len(self._free_agents),
+        }
+
     def _current_agent(self, item: FreeEntry[Agent]) -> bool:
         free = self._free.get(item[5])
         return free is not None and free[1] == item[4]

@@ -11,7 +11,7 @@ followed without any of them knowing about monitoring.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .call import ESTABLISHED, LIVE, Call, Leg
@@ -173,8 +173,9 @@ class SupervisorMonitoring:
             monitor.left = leg.call.id
 
     def _end_monitoring(self, monitor: Monitoring, trigger: str) -> None:
-        """The one way a monitoring ends (cancelled, its one call over, a device of it taken back): the
-        monitored device is told (through its next flush) and the supervisor's device no longer leads to it."""
+        """The one way a monitoring ends (cancelled, its one call over, a device of it taken back, its
+        supervisor demoted): the monitored device is told (through its next flush) and the supervisor's
+        device no longer leads to it."""
         monitor.fire(trigger)
         monitor.supervisor_id = None
         device = monitor.supervisor_device
@@ -185,6 +186,15 @@ class SupervisorMonitoring:
                 if not monitored:
                     del self._supervising[device]
         self._dirty_devices[monitor.device_id] = None
+
+    def end_supervision(self, device_ids: Iterable[str]) -> None:
+        """The user holding these devices is a supervisor no more (ROLE_SUPERVISOR taken away): every
+        monitoring they conduct ends as when their devices are taken from them (removed), told the same
+        way, and their legs on the monitored calls are released."""
+        for device_id in device_ids:
+            self._end_monitorings_by(device_id)
+        if self._dirty_devices:
+            self._flush()
 
     def _end_monitorings_by(self, device_id: str) -> None:
         """End every monitoring the supervisor conducts from `device_id` (the device is being taken from
