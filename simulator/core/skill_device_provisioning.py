@@ -116,6 +116,8 @@ class SkillDeviceProvisioning:
         if owner is not None:
             self._hand_back(device, owner)
         del self.devices[device.id]
+        if self._telephony is not None:
+            self._telephony.forget_device(device.id)
 
     @assigns
     def assign_device(self, user: User, device: Device) -> None:

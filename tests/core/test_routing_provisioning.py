@@ -434,6 +434,16 @@ def test_users_and_devices_that_come_and_go_leave_nothing_of_theirs_in_routing()
     assert before[0]["agents bucketed"] == 20 and before[0]["agent counters"] == 0, "the counts count something"
 
 
+def test_devices_that_come_and_go_leave_nothing_of_theirs_in_the_voice_engine() -> None:
+    world = _world(20)
+    _come_and_go(world, 0)
+    before = world.telephony.sizes()
+    for cycle in range(1, 31):
+        _come_and_go(world, cycle)
+    assert world.telephony.sizes() == before
+    assert before["devices"] >= 20 and before["devices told"] >= 20, "the counts count something"
+
+
 def test_a_voice_queue_that_comes_and_goes_leaves_no_counters_behind() -> None:
     world = _world(2)
     counted = world.router.sizes()["queue counters"]

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .call import Leg
 from .device import DeviceVoice
+from .events import DeviceView
 from .monitoring import Monitoring
 
 
@@ -17,6 +19,8 @@ class Handback:
     """`release_device` of `Telephony`, its base."""
 
     _devices: dict[str, DeviceVoice]
+    _device_legs: dict[str, list[Leg]]
+    _told_devices: dict[str, DeviceView]
     _monitorings: dict[str, Monitoring]
     _supervising: dict[str, dict[str, None]]
     _dirty_devices: dict[str, None]
@@ -48,3 +52,12 @@ class Handback:
         if device is not None:
             self._dirty_devices[device_id] = None
             self._flush()
+
+    def forget_device(self, device_id: str) -> None:
+        """The contact center deleted the device (handed back first if it had a user, and with no call going
+        on): it is dropped from every table of the engine, so that what the engine holds stays the size of
+        the contact center as it is, however many devices came and went."""
+        if self._device_legs.get(device_id):
+            raise AssertionError(f"device {device_id} deleted with calls going on")
+        for table in (self._devices, self._device_legs, self._told_devices, self._monitorings, self._supervising):
+            table.pop(device_id, None)

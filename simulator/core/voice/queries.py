@@ -28,6 +28,7 @@ class VoiceQueries:
     _calls: dict[str, Call]
     _devices: dict[str, DeviceVoice]
     _device_legs: dict[str, list[Leg]]
+    _told_devices: dict[str, DeviceView]
     _monitorings: dict[str, Monitoring]
 
     if TYPE_CHECKING:  # the engine's own helpers (see telephony.Telephony and telling)
@@ -110,6 +111,17 @@ class VoiceQueries:
     def call_ids(self) -> list[str]:
         """Every call still going on, including ones only external parties remain on."""
         return list(self._calls)
+
+    def sizes(self) -> dict[str, int]:
+        """How many entries the engine's tables of calls and devices hold (tests check that devices which
+        come and go leave none behind)."""
+        return {
+            "calls": len(self._calls),
+            "devices": len(self._devices),
+            "device legs": len(self._device_legs),
+            "devices told": len(self._told_devices),
+            "monitorings": len(self._monitorings),
+        }
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as plain data: equal before and after a refused operation, by construction."""
