@@ -82,13 +82,39 @@ class Statistics:
                 by_type.setdefault(definition.object_type, []).append(definition)
         for object_type, definitions in by_type.items():
             names = tuple(definition.name for definition in definitions)
+            values = self._agent_rows(definitions) if object_type == AGENT else self.values
             for object_id in self.objects(object_type):
                 # an object's statistics are computed together and kept as one row: with a thousand
                 # agents, a sampling is thousands of values every few simulated seconds
                 rows = self.samples.get((object_id, object_type, frequency))
                 if rows is None:
                     rows = self.samples[(object_id, object_type, frequency)] = deque(maxlen=MAX_SAMPLES)
-                rows.append((stamp, names, self.values(definitions, object_id)))
+                rows.append((stamp, names, values(definitions, object_id)))
+
+    def _agent_rows(
+        self, definitions: list[StatisticDefinition]
+    ) -> Callable[[list[StatisticDefinition], str], list[float]]:
+        """`values` of agents for one sampling, for a thousand agents every few simulated seconds: an agent's
+        values depend only on its status (and, Ready, on how long it has been), so agents of one status
+        share one row of values (never changed once sampled), and only a Ready agent's idle time is computed."""
+        now = self.clock.now()
+        statuses = self.tally.agent_status
+        shared: dict[str, list[float]] = {}
+        idle = [index for index, definition in enumerate(definitions) if definition.measure == "longest_idle"]
+
+        def values(definitions: list[StatisticDefinition], user_id: str) -> list[float]:
+            status, since = statuses.get(user_id, ("", now))
+            row = shared.get(status)
+            if row is None:
+                row = shared[status] = self._agent_values(definitions, user_id, now)
+            if status != READY or not idle:
+                return row
+            row = row.copy()
+            for index in idle:
+                row[index] = round(now - since)
+            return row
+
+        return values
 
     def objects(self, object_type: str) -> list[str]:
         """The ids of the objects a statistic of `object_type` is sampled for."""
