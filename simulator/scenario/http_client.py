@@ -7,7 +7,7 @@ a connector and its pool, for every request). A scenario needs much less: send a
 headers and a JSON body; read back the status, the Set-Cookie headers and the body. What it does read
 it reads as HTTP/1.1 says (RFC 9112): a body of a given Content-Length, a chunked one (with trailers), or
 one that ends when the server closes; no body for HEAD, 1xx, 204 and 304; a connection reused only when
-both sides keep it alive. It also talks to a simulator elsewhere (`gwsim scenario --url`), over http or
+both sides keep it alive. It also talks to a simulator elsewhere (`gwsim run --url`), over http or
 https.
 """
 
@@ -102,7 +102,8 @@ class _Reading:
         del buffer[: end + 4]
         version, _, rest = lines[0].partition(" ")
         code = rest[:3]
-        if not version.startswith("HTTP/1.") or len(code) != 3 or not code.isdigit():
+        well_formed = len(code) == 3 and code.isascii() and code.isdigit() and rest[3:4] in ("", " ")
+        if not version.startswith("HTTP/1.") or not well_formed:
             raise HttpError(f"not an HTTP/1.1 answer: {lines[0][:80]!r}")
         status = int(code)
         headers: list[tuple[str, str]] = []

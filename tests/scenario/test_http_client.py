@@ -152,6 +152,7 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced() -> None:
         ([b"HTTP/1.1 200 OK\r\nContent-Length: 3, 4\r\n\r\nabcd"], "invalid Content-Length"),
         ([b"HTTP/1.1 200 OK\r\nContent-Length: -3\r\n\r\n"], "invalid Content-Length"),
         ([b"SSH-2.0-OpenSSH\r\n\r\n"], "not an HTTP/1.1 answer"),
+        ([b"HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n"], "not an HTTP/1.1 answer"),
         ([b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n"], "malformed header"),
         ([b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 0\r\n\r\n"], "gzip"),
         ([CannedServer.CLOSE], "closed the connection before answering"),
