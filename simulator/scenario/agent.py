@@ -1,7 +1,8 @@
 """An agent as a scenario drives it: REST requests with the agent's credentials, and the notifications the
 agent's own Bayeux client receives, kept per topic.
 
-Each agent has its own HTTP session (its own cookies), as separate desktops would. `settle()` makes sure
+Each agent has its own HTTP session (its own cookies), as separate desktops would: its REST requests go
+through `RestClient`, its Bayeux client through an aiohttp session, and both share one cookie jar. `settle()` makes sure
 every notification caused so far has arrived: the client publishes a marker on the simulator's echo
 service and waits for it to come back; the server delivers a session's messages in order, and the simulator delivers
 notifications during the request that caused them, so what was caused before the marker arrives first.
