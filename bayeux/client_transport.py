@@ -57,14 +57,16 @@ class WebSocket:
 
     async def exchange(self, messages: list[Message], limit: float) -> list[Message]:
         async with asyncio.timeout(limit):
-            socket, waiting = await self._open()
+            socket, waiting = self._socket, self._waiting
+            if socket is None or socket.closed:
+                socket, waiting = await self._open()
             loop = asyncio.get_running_loop()
             keys = [(message["channel"], message["id"]) for message in messages]
             futures = [waiting.setdefault(key, loop.create_future()) for key in keys]
             try:
                 if socket.closed:  # its reader may have failed its waiters before these were added
                     raise aiohttp.ClientConnectionError("the websocket closed")
-                await socket.send_str(orjson.dumps(messages).decode())
+                await socket.send_frame(orjson.dumps(messages), aiohttp.WSMsgType.TEXT)  # orjson's UTF-8 as it is
                 return [await future for future in futures]
             finally:
                 for key in keys:

@@ -1,7 +1,8 @@
 """An agent as a scenario drives it: REST requests with the agent's credentials, and the notifications the
 agent's own Bayeux client receives, kept per topic.
 
-Each agent has its own HTTP session (its own cookies), as separate desktops would. `settle()` makes sure
+Each agent has its own HTTP session (its own cookies), as separate desktops would: its REST requests go
+through `RestClient`, its Bayeux client through an aiohttp session, and both share one cookie jar. `settle()` makes sure
 every notification caused so far has arrived: the client publishes a marker on the simulator's echo
 service and waits for it to come back; the server delivers a session's messages in order, and the simulator delivers
 notifications during the request that caused them, so what was caused before the marker arrives first.
@@ -23,6 +24,7 @@ from yarl import URL
 from bayeux.client import BayeuxClient
 
 from . import values
+from .http_client import HttpClient
 from .model import TOPICS, AgentSpec
 
 NOTIFICATIONS = "/api/v2/notifications"
@@ -61,32 +63,49 @@ class SessionCookieJar(aiohttp.CookieJar):
             self.headers.pop("Cookie", None)
 
 
-def client_session() -> aiohttp.ClientSession:
-    """An HTTP client that writes JSON with orjson, as the server does (a run's agents and the control
-    API make thousands of requests, and the standard library's codec was a tenth of their cost), and keeps
-    its session cookie as a browser would (`SessionCookieJar`)."""
-    jar = SessionCookieJar()
+def client_session(jar: SessionCookieJar | None = None) -> aiohttp.ClientSession:
+    """An aiohttp session for what `RestClient` does not do (an agent's Bayeux websocket or long-polling),
+    writing JSON with orjson as the server does, that keeps its session cookie as a browser would
+    (`SessionCookieJar`)."""
+    jar = jar if jar is not None else SessionCookieJar()
     session = aiohttp.ClientSession(json_serialize=lambda value: orjson.dumps(value).decode(), cookie_jar=jar)
     jar.headers = session.headers
     return session
 
 
-async def exchange(
-    http: aiohttp.ClientSession, method: str, url: str, body: Any, headers: dict[str, str]
-) -> tuple[int, Any]:
-    """(HTTP status, JSON body) of one request with `headers` (credentials, for one), `body` sent as JSON
-    unless None. The body goes out and comes back as bytes through orjson: aiohttp's own JSON helpers
-    would encode and decode the text once more, and detect the answer's encoding, on every request."""
-    if body is None:
-        context = http.request(method, url, headers=headers)
-    else:
-        context = http.request(method, url, data=orjson.dumps(body), headers={**headers, **JSON})
-    async with context as response:
-        content = await response.read()
+class RestClient:
+    """JSON requests over `HttpClient`, one per server, keeping the session cookie in `jar` (the one of the
+    agent's aiohttp session, so that its Bayeux client is in the same HTTP session)."""
+
+    def __init__(self, jar: SessionCookieJar | None = None) -> None:
+        self.jar = jar if jar is not None else SessionCookieJar()
+        self._clients: dict[tuple[str, str, int | None], HttpClient] = {}
+
+    async def exchange(self, method: str, url: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
+        """(HTTP status, JSON body) of one request with `headers` (credentials, for one), `body` sent as
+        JSON unless None."""
+        address = URL(url)
+        origin = (address.scheme, address.raw_host or "", address.port)
+        client = self._clients.get(origin)
+        if client is None:
+            client = self._clients[origin] = HttpClient(str(address.origin()), headers=self.jar.headers)
+        if body is None:
+            response = await client.request(method, address.raw_path_qs, None, headers)
+        else:
+            response = await client.request(method, address.raw_path_qs, orjson.dumps(body), {**headers, **JSON})
+        cookies = response.all("set-cookie")
+        if cookies:
+            self.jar.update_cookies_from_headers(cookies, address)
+        content = response.body
         try:
             return response.status, orjson.loads(content) if content.strip() else None
         except orjson.JSONDecodeError:
             return response.status, {"text": content.decode("utf-8", "replace")}
+
+    async def close(self) -> None:
+        for client in self._clients.values():
+            await client.close()
+        self._clients.clear()
 
 
 def basic_auth(user: str, password: str) -> dict[str, str]:
@@ -108,7 +127,9 @@ class AgentClient:
         self.cursor: dict[str, int] = dict.fromkeys(TOPICS, 0)
         self.received = asyncio.Event()
         self.variables: dict[str, Any] = {"userName": spec.user}
-        self._http = client_session()
+        jar = SessionCookieJar()
+        self._http = client_session(jar)
+        self._rest = RestClient(jar)
         self._marker_channel = ECHO
         self._markers: dict[int, asyncio.Future[None]] = {}
         self._marker_seq = 0
@@ -143,12 +164,13 @@ class AgentClient:
 
     async def close(self) -> None:
         await self._bayeux.close()
+        await self._rest.close()
         await self._http.close()
 
     async def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         """(HTTP status, JSON body) of a REST request with this agent's credentials."""
         url = path if path.startswith("http") else self.base_url + path
-        return await exchange(self._http, method, url, body, self.headers)
+        return await self._rest.exchange(method, url, body, self.headers)
 
     async def settle(self) -> None:
         """Return once every notification caused before this call has been received."""
@@ -157,7 +179,8 @@ class AgentClient:
         arrived = self._markers[marker] = asyncio.get_running_loop().create_future()
         await self._bayeux.publish(self._marker_channel, {"marker": marker})
         try:
-            await asyncio.wait_for(arrived, SETTLE_BOUND)
+            async with asyncio.timeout(SETTLE_BOUND):  # cheaper than wait_for, at every settle of every agent
+                await arrived
         finally:
             self._markers.pop(marker, None)
 
@@ -165,10 +188,10 @@ class AgentClient:
         """Return once an unread notification on `topic` matches `wanted`, leaving it unread. When the
         notification a request causes is known, this settles for less than `settle()`: the server delivers
         a session's messages in order, so whatever was caused before it has arrived too."""
-        deadline = asyncio.get_running_loop().time() + SETTLE_BOUND
-        while not self._unread(topic, wanted):
-            self.received.clear()
-            await asyncio.wait_for(self.received.wait(), deadline - asyncio.get_running_loop().time())
+        async with asyncio.timeout(SETTLE_BOUND):  # not wait_for, which makes a task of every wait
+            while not self._unread(topic, wanted):
+                self.received.clear()
+                await self.received.wait()
 
     def _unread(self, topic: str, wanted: Any) -> bool:
         messages = self.inbox[topic]

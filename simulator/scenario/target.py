@@ -11,19 +11,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
 from ..center_file import load, load_default
 from ..core.voice import VirtualClock
 from . import values
-from .agent import basic_auth, client_session, exchange
+from .agent import RestClient, basic_auth
 
 
 class Simulator:
     """A simulator's base URL, its admin credentials for /sim, and whether its clock is virtual."""
 
-    def __init__(self, url: str, http: aiohttp.ClientSession, admin: tuple[str, str], virtual: bool) -> None:
+    def __init__(self, url: str, http: RestClient, admin: tuple[str, str], virtual: bool) -> None:
         self.url = url.rstrip("/")
         self.virtual = virtual
         self._http = http
@@ -37,7 +36,7 @@ class Simulator:
 
     async def control(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         """A request to the control API (or any path) with the admin's credentials: (HTTP status, JSON body)."""
-        return await exchange(self._http, method, self.url + path, body, self._headers)
+        return await self._http.exchange(method, self.url + path, body, self._headers)
 
     async def advance(self, seconds: float) -> None:
         """Let `seconds` of simulated time pass: advance a virtual clock, or wait in real time."""
@@ -66,10 +65,11 @@ async def in_process(contact_center: str | None, admin: tuple[str, str]) -> Asyn
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    http = RestClient()
     try:
-        async with client_session() as http:
-            yield Simulator(f"http://127.0.0.1:{port}", http, admin, virtual=True)
+        yield Simulator(f"http://127.0.0.1:{port}", http, admin, virtual=True)
     finally:
+        await http.close()
         await runner.cleanup()
 
 
@@ -77,7 +77,8 @@ async def in_process(contact_center: str | None, admin: tuple[str, str]) -> Asyn
 async def running(url: str, admin: tuple[str, str]) -> AsyncIterator[Simulator]:
     """A simulator already running at `url`, reset to its contact center as loaded (so every run starts from
     the same world, whatever ran before); its clock's mode is read from /sim/state."""
-    async with client_session() as http:
+    http = RestClient()
+    try:
         simulator = Simulator(url, http, admin, virtual=False)
         status, body = await simulator.control("POST", "/sim/reset")
         if status != 200:
@@ -89,3 +90,5 @@ async def running(url: str, admin: tuple[str, str]) -> AsyncIterator[Simulator]:
         simulator.virtual = clock.get("mode") == "virtual"
         simulator._virtual_now = float(clock.get("now", 0.0))
         yield simulator
+    finally:
+        await http.close()

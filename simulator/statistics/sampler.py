@@ -29,7 +29,7 @@ from .tally import IN_CALL, NOT_READY, READY, QueueTally, Tally
 _AGENT_STATUS = {"ready": READY, "not_ready": NOT_READY, "in_call": IN_CALL}  # measure -> AgentStatus
 MAX_SAMPLES = 8640  # per statistic of an object: a day of samples every 10 seconds
 Sample = tuple[int, float]  # (ms since the epoch, value)
-Row = tuple[int, tuple[str, ...], list[float]]  # one sampling of an object: time, statistics' names, values
+Row = tuple[int, tuple[str, ...], tuple[float, ...]]  # one sampling of an object: time, statistics' names, values
 
 
 class Statistics:
@@ -41,8 +41,11 @@ class Statistics:
         self.epoch = 0.0  # wall-clock seconds at the clock's zero, set by `start`
         self.tally = Tally()
         # (object id, object type, frequency) -> the rows of its samplings, oldest first: one row per object
-        # and sampling for all its statistics of that frequency, which share the tuple of their names
+        # and sampling for all its statistics of that frequency, which share the tuple of their names. Rows
+        # are tuples of numbers and strings only, which the cycle collector stops tracking: an hour of a
+        # thousand agents is half a million rows it would otherwise walk again and again
         self.samples: dict[tuple[str, str, int], deque[Row]] = {}
+        self._series: dict[tuple[str, int], dict[str, deque[Row]]] = {}  # the same, by type and frequency
         self._started = False
 
     # ------------------------------------------------------------------ the event stream
@@ -58,6 +61,7 @@ class Statistics:
         elif isinstance(change, WorldReset):
             self.tally = Tally()
             self.samples.clear()
+            self._series.clear()
 
     # ------------------------------------------------------------------ sampling
 
@@ -82,13 +86,45 @@ class Statistics:
                 by_type.setdefault(definition.object_type, []).append(definition)
         for object_type, definitions in by_type.items():
             names = tuple(definition.name for definition in definitions)
+            values = self._agent_rows(definitions) if object_type == AGENT else self._row
+            series = self._series.setdefault((object_type, frequency), {})
             for object_id in self.objects(object_type):
                 # an object's statistics are computed together and kept as one row: with a thousand
                 # agents, a sampling is thousands of values every few simulated seconds
-                rows = self.samples.get((object_id, object_type, frequency))
+                rows = series.get(object_id)
                 if rows is None:
-                    rows = self.samples[(object_id, object_type, frequency)] = deque(maxlen=MAX_SAMPLES)
-                rows.append((stamp, names, self.values(definitions, object_id)))
+                    rows = series[object_id] = self.samples[(object_id, object_type, frequency)] = deque(
+                        maxlen=MAX_SAMPLES
+                    )
+                rows.append((stamp, names, values(definitions, object_id)))
+
+    def _row(self, definitions: list[StatisticDefinition], object_id: str) -> tuple[float, ...]:
+        return tuple(self.values(definitions, object_id))
+
+    def _agent_rows(
+        self, definitions: list[StatisticDefinition]
+    ) -> Callable[[list[StatisticDefinition], str], tuple[float, ...]]:
+        """`_row` of agents for one sampling, which with a thousand agents comes every few simulated seconds:
+        an agent's values depend only on its status (and, Ready, on how long it has been), so agents of one
+        status share one tuple of values, and only a Ready agent's idle time is computed for it."""
+        now = self.clock.now()
+        statuses = self.tally.agent_status
+        shared: dict[str, tuple[float, ...]] = {}
+        idle = [index for index, definition in enumerate(definitions) if definition.measure == "longest_idle"]
+
+        def values(definitions: list[StatisticDefinition], user_id: str) -> tuple[float, ...]:
+            status, since = statuses.get(user_id, ("", now))
+            row = shared.get(status)
+            if row is None:
+                row = shared[status] = tuple(self._agent_values(definitions, user_id, now))
+            if status != READY or not idle:
+                return row
+            own = list(row)
+            for index in idle:
+                own[index] = round(now - since)
+            return tuple(own)
+
+        return values
 
     def objects(self, object_type: str) -> list[str]:
         """The ids of the objects a statistic of `object_type` is sampled for."""

@@ -7,6 +7,8 @@ import asyncio
 import time
 from typing import Any
 
+import aiohttp
+
 from bayeux.client import BayeuxClient
 from simulator.scenario.agent import basic_auth
 from simulator.testing import simulation
@@ -60,7 +62,10 @@ async def test_an_injected_error_answers_statuscode_4_and_changes_nothing() -> N
         _, me = await agent.request("GET", "/api/v2/me/devices?fields=*")
         assert me["devices"][0]["userState"]["state"] == "NotReady"  # GET is not a chosen method
         await faults(sim, {"errors": [{"route": "/api/v2/me/*", "rate": 1, "status": 503}]})
-        async with sim.simulator._http.get(sim.url + "/api/v2/me/calls", headers=agent.client.headers) as response:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(sim.url + "/api/v2/me/calls", headers=agent.client.headers) as response,
+        ):
             assert response.status == 503 and response.headers["Retry-After"] == "1"
             assert (await response.json())["statusCode"] == 4
         status, _ = await agent.request("POST", "/api/v2/me", {"operationName": "Ready"})  # not under /me/*
@@ -87,7 +92,10 @@ async def test_the_rate_limit_answers_429_in_the_reference_family_shape() -> Non
         await faults(sim, {"rateLimit": {"requests": 10, "per": 60}})
         for _ in range(10):
             assert (await agent1.request("GET", "/api/v2/me"))[0] == 200
-        async with sim.simulator._http.get(sim.url + "/api/v2/me", headers=agent1.client.headers) as response:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(sim.url + "/api/v2/me", headers=agent1.client.headers) as response,
+        ):
             body = await response.json()
             assert response.status == 429 and response.headers["Retry-After"] == "60"
         assert body == {
@@ -256,7 +264,10 @@ async def test_drops_close_open_websockets() -> None:
     async with simulation() as sim:
         await faults(sim, {"bayeux": {"dropEvery": 5}})
         headers = basic_auth("agent1@example.com", "password")
-        async with sim.simulator._http.ws_connect(sim.url + "/api/v2/notifications", headers=headers) as socket:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.ws_connect(sim.url + "/api/v2/notifications", headers=headers) as socket,
+        ):
             await socket.send_json(
                 [{"channel": "/meta/handshake", "version": "1.0", "supportedConnectionTypes": ["websocket"]}]
             )

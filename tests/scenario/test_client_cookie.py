@@ -1,24 +1,29 @@
-"""A scenario's HTTP client keeps the session cookie the simulator sets, as a browser would, even from a
-server named by its IP address: every request after the first is in the same HTTP session."""
+"""A scenario's clients keep the session cookie the simulator sets, as a browser would, even from a server
+named by its IP address: the REST client's requests after the first, and the agent's aiohttp session
+(its Bayeux client's) sharing the jar, are all in the same HTTP session."""
 
 from __future__ import annotations
 
 from simulator.scenario import target
-from simulator.scenario.agent import basic_auth, client_session
+from simulator.scenario.agent import RestClient, SessionCookieJar, basic_auth, client_session
 
 ADMIN = ("admin@example.com", "password")
 
 
 async def test_the_session_cookie_is_kept_and_sent_back() -> None:
-    async with target.in_process(None, ADMIN) as simulator, client_session() as http:
+    jar = SessionCookieJar()
+    rest = RestClient(jar)
+    async with target.in_process(None, ADMIN) as simulator, client_session(jar) as http:
         assert simulator.url.startswith("http://127.0.0.1:")
         headers = basic_auth(*ADMIN)
-        set_cookies = []
+        cookies = []
         for _ in range(3):
-            async with http.get(simulator.url + "/api/v2/me", headers=headers) as response:
-                assert response.status == 200
-                set_cookies.append(response.headers.getall("Set-Cookie", []))
-        first, *later = set_cookies
-        assert len(first) == 1 and first[0].startswith("JSESSIONID=")
-        assert later == [[], []]  # the cookie went back: the server opened no other session
-        assert http.headers["Cookie"] == first[0].split(";")[0]
+            status, _ = await rest.exchange("GET", simulator.url + "/api/v2/me", None, headers)
+            assert status == 200
+            cookies.append(http.headers.get("Cookie"))
+        assert cookies[0] is not None and cookies[0].startswith("JSESSIONID=")
+        assert cookies == [cookies[0]] * 3  # the cookie went back: the server opened no other session
+        async with http.get(simulator.url + "/api/v2/me", headers=headers) as response:
+            assert response.status == 200
+            assert response.headers.getall("Set-Cookie", []) == []  # the aiohttp session sent it too
+        await rest.close()
