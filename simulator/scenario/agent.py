@@ -24,7 +24,7 @@ from yarl import URL
 from bayeux.client import BayeuxClient
 
 from . import values
-from .http_client import HttpClient
+from .http_client import HttpClient, HttpError
 from .model import TOPICS, AgentSpec
 
 NOTIFICATIONS = "/api/v2/notifications"
@@ -63,11 +63,10 @@ class SessionCookieJar(aiohttp.CookieJar):
             self.headers.pop("Cookie", None)
 
 
-def client_session(jar: SessionCookieJar | None = None) -> aiohttp.ClientSession:
+def client_session(jar: SessionCookieJar) -> aiohttp.ClientSession:
     """An aiohttp session for what `RestClient` does not do (an agent's Bayeux websocket or long-polling),
     writing JSON with orjson as the server does, that keeps its session cookie as a browser would
     (`SessionCookieJar`)."""
-    jar = jar if jar is not None else SessionCookieJar()
     session = aiohttp.ClientSession(json_serialize=lambda value: orjson.dumps(value).decode(), cookie_jar=jar)
     jar.headers = session.headers
     return session
@@ -80,10 +79,13 @@ class RestClient:
     def __init__(self, jar: SessionCookieJar | None = None) -> None:
         self.jar = jar if jar is not None else SessionCookieJar()
         self._clients: dict[tuple[str, str, int | None], HttpClient] = {}
+        self.closed = False
 
     async def exchange(self, method: str, url: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
         """(HTTP status, JSON body) of one request with `headers` (credentials, for one), `body` sent as
-        JSON unless None."""
+        JSON unless None; once closed, refused, as it would leave a connection open nobody closes."""
+        if self.closed:
+            raise HttpError("the client is closed")
         address = URL(url)
         origin = (address.scheme, address.raw_host or "", address.port)
         client = self._clients.get(origin)
@@ -103,6 +105,7 @@ class RestClient:
             return response.status, {"text": content.decode("utf-8", "replace")}
 
     async def close(self) -> None:
+        self.closed = True
         for client in self._clients.values():
             await client.close()
         self._clients.clear()

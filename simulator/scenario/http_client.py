@@ -292,7 +292,7 @@ class HttpClient:
                     response = await connection.send(method == "HEAD", data)
                 except HttpError:
                     connection.close()
-                    if reused and not connection.received and method in IDEMPOTENT:
+                    if reused and not connection.received and method in IDEMPOTENT and not self.closed:
                         continue  # the server had closed it while idle
                     raise
                 except BaseException:
@@ -327,6 +327,8 @@ class HttpClient:
         return head + body if body else head
 
     async def _connection(self) -> tuple[_Connection, bool]:
+        if self.closed:
+            raise HttpError("the client is closed")
         while self._idle:
             connection = self._idle.pop()
             if connection.usable:

@@ -4,8 +4,11 @@ named by its IP address: the REST client's requests after the first, and the age
 
 from __future__ import annotations
 
+import pytest
+
 from simulator.scenario import target
 from simulator.scenario.agent import RestClient, SessionCookieJar, basic_auth, client_session
+from simulator.scenario.http_client import HttpError
 
 ADMIN = ("admin@example.com", "password")
 
@@ -27,3 +30,5 @@ async def test_the_session_cookie_is_kept_and_sent_back() -> None:
             assert response.status == 200
             assert response.headers.getall("Set-Cookie", []) == []  # the aiohttp session sent it too
         await rest.close()
+        with pytest.raises(HttpError, match="closed"):  # a request after close would leave a connection open
+            await rest.exchange("GET", simulator.url + "/api/v2/me", None, headers)

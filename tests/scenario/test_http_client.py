@@ -137,10 +137,48 @@ async def test_no_body_for_head_204_and_304_and_interim_answers_are_skipped() ->
 async def test_a_connection_the_server_closed_while_idle_is_replaced() -> None:
     async with canned(lambda n: [ok(b"once"), CannedServer.CLOSE]) as (server, client):
         first = await client.request("GET", "/")
-        await asyncio.sleep(0.05)  # the close reaches the client before the next request
+        (idle,) = client._idle
+        lost = asyncio.Event()
+        original = idle.connection_lost
+        idle.connection_lost = lambda problem: (original(problem), lost.set())  # type: ignore[method-assign]
+        await asyncio.wait_for(lost.wait(), BOUND)  # the server's close reached the idle connection
+        assert not idle.usable
         second = await client.request("POST", "/", b"{}")
     assert first.body == second.body == b"once"
     assert server.connections == 2
+
+
+async def test_a_request_a_reused_connection_drops_unanswered_is_sent_again_only_if_idempotent() -> None:
+    """The server takes the second and fourth requests and closes without a byte of answer: the GET is
+    sent again on a new connection, the POST is not (the server may have acted on it)."""
+    answers = {1: [ok(b"first")], 2: [CannedServer.CLOSE], 3: [ok(b"again")], 4: [CannedServer.CLOSE]}
+    async with canned(lambda n: answers.get(n, [ok(b"more")])) as (server, client):
+        assert (await client.request("GET", "/")).body == b"first"
+        assert (await client.request("GET", "/")).body == b"again"
+        with pytest.raises(HttpError, match="closed the connection before answering"):
+            await client.request("POST", "/", b"{}")
+    assert (server.connections, len(server.requests)) == (2, 4)
+
+
+async def test_a_request_running_when_the_client_closes_fails_and_is_not_sent_again() -> None:
+    arrived = asyncio.Event()
+
+    def answers(n: int) -> list[bytes]:
+        arrived.set()
+        return [ok(b"first")] if n == 1 else []  # the second is never answered
+
+    async with canned(answers) as (server, client):
+        await client.request("GET", "/")
+        arrived.clear()
+        running = asyncio.ensure_future(client.request("GET", "/slow"))
+        async with asyncio.timeout(BOUND):
+            await arrived.wait()
+        await client.close()
+        with pytest.raises(HttpError):
+            await asyncio.wait_for(running, BOUND)
+        with pytest.raises(HttpError, match="the client is closed"):
+            await client.request("GET", "/")
+    assert (server.connections, len(server.requests)) == (1, 2)
 
 
 @pytest.mark.parametrize(
