@@ -20,6 +20,7 @@ from ..core.site import SiteOptions
 from .auth import SESSION_COOKIE
 from .cors import same_origin
 from .csrf import STATE_CHANGES
+from .paths import under
 from .responses import header_text, json_response
 
 BODY_TYPES = ("application/json", "multipart/form-data")
@@ -28,11 +29,12 @@ BODY_TYPES = ("application/json", "multipart/form-data")
 def crosssite_middleware(site: SiteOptions, prefixes: tuple[str, ...], json_exempt: tuple[str, ...]):
     """The middleware for every path under `prefixes`; the paths under `json_exempt` (the CometD endpoint,
     whose transport reads its own bodies) skip the Content-Type rule only."""
+    ours = under(prefixes)
 
     @web.middleware
     async def middleware(request: web.Request, handler) -> web.StreamResponse:
         path = request.path
-        if not any(path == prefix or path.startswith(prefix + "/") for prefix in prefixes):
+        if not ours(path):
             return await handler(request)
         refusal = _refusal(request, site, not path.startswith(json_exempt))
         if refusal is not None:
