@@ -233,10 +233,16 @@ class Leg:
 
     @property
     def capabilities(self) -> tuple[str, ...]:
+        """What `may` allows of every operation, asked of each candidate's machine directly: every leg
+        of every notification lists them, and the monitor's restriction is the same for all of them."""
         if not self.live:
             return ()
+        candidates = _candidates(self.state, self.mute, self.recording_state)
+        if self.monitor is not None:
+            offered = self.monitor.leg_operations()
+            candidates = tuple(name for name in candidates if name in offered)
         known: dict[str, bool] = {}
-        return tuple(name for name in _candidates(self.state, self.mute, self.recording_state) if self.may(name, known))
+        return tuple(name for name in candidates if _MACHINE_OF[name].allows(self, name, known))
 
     # conditions named in the tables
 
@@ -323,7 +329,11 @@ class Call:
 
     def talking_count(self) -> int:
         """The live parties that talk: a supervisor listening in or coaching is on the call but silent."""
-        return sum(1 for party in self.parties if party.live and not silent(party))
+        count = 0
+        for party in self.parties:
+            if party.live and not silent(party):
+                count += 1
+        return count
 
     def legs(self) -> list[Leg]:
         return [party for party in self.parties if isinstance(party, Leg)]
