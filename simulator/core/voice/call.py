@@ -228,7 +228,7 @@ class Leg:
 
     def fire(self, trigger: str) -> None:
         """Run a transition the engine has already checked; a refusal here is a bug, not a client error."""
-        if not getattr(self, trigger)():
+        if not _MACHINE_OF[trigger].fire(self, trigger):
             raise AssertionError(f"{trigger} refused on leg {self.device_id} of call {self.call.id} in {self.state}")
 
     @property
