@@ -142,6 +142,11 @@ class TableMachine(Machine):  # type: ignore[misc]
                 return True
         return False
 
+    def conditions(self, trigger: str, state: str) -> tuple[str, ...]:
+        """The names of the conditions of `trigger`'s rows from `state`, each once, in the table's order."""
+        rows = self._rows.get((trigger, state), ())
+        return tuple(dict.fromkeys(name for conditions in rows for name, _ in conditions))
+
     def leaves(self, state: str, trigger: str) -> bool:
         """Whether the table has any row for `trigger` from `state`, conditions aside."""
         return (trigger, state) in self._rows
