@@ -136,7 +136,10 @@ class TableMachine(Machine):  # type: ignore[misc]
         if rows is None or self._callbacks:
             return bool(getattr(model, trigger)())
         for conditions, dest in zip(rows, self._dests[key], strict=True):
-            if all(getattr(model, name)() == target for name, target in conditions):
+            for name, target in conditions:  # most rows have none: no generator for them
+                if getattr(model, name)() != target:
+                    break
+            else:
                 if dest is not None:
                     setattr(model, self.model_attribute, dest)
                 return True

@@ -32,7 +32,10 @@ class User:
         return hmac.compare_digest(self.password.encode(), candidate.encode())
 
     def has_role(self, *roles: str) -> bool:
-        return any(role in self.roles for role in roles)
+        for role in roles:  # noqa: SIM110 (asked for every request: a loop costs less than a generator)
+            if role in self.roles:
+                return True
+        return False
 
     @property
     def display_name(self) -> str:
