@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bayeux.http_transport import browser_cookie
+
 from ..core.refusals import FORBIDDEN, INVALID
 from ..core.site import SiteOptions
 from .auth import SESSION_COOKIE
@@ -65,7 +67,8 @@ def _refusal(request: web.Request, site: SiteOptions, json_only: bool) -> web.Re
             },
         )
     origin = request.headers.get("Origin")
-    by_cookie = "Authorization" not in request.headers and SESSION_COOKIE in request.cookies
+    # the cookie read as the session is (`auth`), not by parsing every cookie of the request
+    by_cookie = "Authorization" not in request.headers and browser_cookie(request, SESSION_COOKIE) is not None
     if by_cookie and origin is not None and not same_origin(request, origin) and not site.allows(origin):
         return json_response(
             403,
