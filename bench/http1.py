@@ -22,6 +22,7 @@ class _Protocol(asyncio.Protocol):
         self.buffer = bytearray()
         self.waiter: asyncio.Future[bytes] | None = None
         self.closed = False
+        self.head = b""  # the status line and headers of the last response
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -36,20 +37,23 @@ class _Protocol(asyncio.Protocol):
         if self.waiter is None or self.waiter.done():
             return
         try:
-            body = _parse(self.buffer)
+            response = _parse(self.buffer)
         except HttpError as problem:
             self.waiter.set_exception(problem)
             return
-        if body is not None:
+        if response is not None:
+            self.head, body = response
             self.waiter.set_result(body)
 
 
-def _parse(buffer: bytearray) -> bytes | None:
-    """The body of the complete response at the start of `buffer` (consumed), or None if incomplete."""
+def _parse(buffer: bytearray) -> tuple[bytes, bytes] | None:
+    """The head and body of the complete response at the start of `buffer` (consumed), or None if
+    incomplete."""
     end = buffer.find(b"\r\n\r\n")
     if end < 0:
         return None
-    head = bytes(buffer[:end]).lower()
+    raw = bytes(buffer[:end])
+    head = raw.lower()
     if not head.startswith(b"http/1.1 200"):
         raise HttpError(head.split(b"\r\n", 1)[0].decode(errors="replace"))
     start = end + 4
@@ -61,7 +65,7 @@ def _parse(buffer: bytearray) -> bytes | None:
             return None
         body = bytes(buffer[start : start + length])
         del buffer[: start + length]
-        return body
+        return raw, body
     if b"transfer-encoding: chunked" not in head:
         raise HttpError("response with neither a length nor chunks")
     chunks, position = [], start
@@ -74,7 +78,7 @@ def _parse(buffer: bytearray) -> bytes | None:
             if len(buffer) < line_end + 4:
                 return None
             del buffer[: line_end + 4]
-            return b"".join(chunks)
+            return raw, b"".join(chunks)
         if len(buffer) < line_end + 2 + size + 2:
             return None
         chunks.append(bytes(buffer[line_end + 2 : line_end + 2 + size]))
@@ -109,6 +113,18 @@ class Connection:
             return await protocol.waiter
         finally:
             protocol.waiter = None
+
+    def cookie(self, name: str) -> str | None:
+        """The value the last response's `Set-Cookie` gave cookie `name`, if it set one."""
+        if self.protocol is None:
+            return None
+        for line in self.protocol.head.split(b"\r\n")[1:]:
+            field, _, value = line.partition(b":")
+            if field.strip().lower() == b"set-cookie":
+                key, _, rest = value.strip().partition(b"=")
+                if key.decode() == name:
+                    return rest.split(b";", 1)[0].decode()
+        return None
 
     def close(self) -> None:
         if self.protocol is not None and self.protocol.transport is not None:

@@ -18,7 +18,8 @@ throughput as a share of that ceiling.
 
 The driver speaks HTTP/1.1 over one keep-alive connection per agent with requests it writes itself
 (`http1.py`), because aiohttp's client would cost the driver more CPU per request than the server
-spends on a bare answer.
+spends on a bare answer. Like a browser desktop, it sends each user's Basic credentials until an answer
+sets the session cookie, and the cookie from then on.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from .wire import Message, WebSocketClient, http_session
 
 PASSWORD = "password"
 ADMIN = "admin@load.test"
+SESSION_COOKIE = "JSESSIONID"  # the simulator's session cookie, which the driver keeps as a desktop does
 FIRST_NUMBER = 100_000  # agent i has phone number FIRST_NUMBER + i
 SETUP_CONCURRENCY = 32  # agents logging in and subscribing at once
 STEP_BOUND = 10.0  # seconds one operation may take, answer and notification, before the cycle is abandoned
@@ -148,6 +150,7 @@ class Agent:
         self.headers = {"Authorization": basic(agent_name(index)), "Content-Type": "application/json"}
         self.admin = {"Authorization": basic(ADMIN), "Content-Type": "application/json"}
         self.connection = Connection(host, port)
+        self.sessions: dict[str, str] = {}  # Authorization -> the JSESSIONID its first answer set
         self.socket: WebSocketClient | None = None
         self.task: asyncio.Task[None] | None = None
         self.expected: tuple[str | None, str] | None = None  # (call id or None for any, state)
@@ -168,13 +171,24 @@ class Agent:
                 return
 
     async def post(self, path: str, body: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
-        """One REST request on this agent's connection; a refusal or a broken answer raises HttpError."""
+        """One REST request on this agent's connection; a refusal or a broken answer raises HttpError.
+
+        As a browser desktop does, each user's requests send Basic credentials until an answer sets the
+        session cookie, and then the cookie instead (the agent's and the admin's sessions apart)."""
+        credentials = headers["Authorization"]
+        session = self.sessions.get(credentials)
+        if session is not None:
+            headers = {name: value for name, value in headers.items() if name != "Authorization"}
+            headers["Cookie"] = f"{SESSION_COOKIE}={session}"
         request = Connection.request(self.host, self.port, path, orjson.dumps(body), headers)
         try:
             reply = orjson.loads(await self.connection.post(request))
         except (HttpError, OSError, orjson.JSONDecodeError) as problem:
             self.reset_connection()
+            self.sessions.pop(credentials, None)  # the next request logs in again
             raise HttpError(f"{path}: {problem}") from None
+        if (cookie := self.connection.cookie(SESSION_COOKIE)) is not None:
+            self.sessions[credentials] = cookie
         if reply.get("statusCode") != 0:
             raise HttpError(f"{path}: statusCode {reply.get('statusCode')}: {reply.get('statusMessage')}")
         return reply

@@ -32,6 +32,8 @@ FILTERS = ("method", "path", "status", "limit")
 
 @dataclass(frozen=True)
 class Entry:
+    """One request as GET /sim/journal shows it."""
+
     time: float  # seconds since the epoch
     method: str
     path: str
@@ -42,14 +44,19 @@ class Entry:
     answer: str  # an excerpt of the body answered
 
 
+# What is kept of a request: Entry's fields in its order, the excerpts still as the bytes sent and answered
+# (or a description). Every request is recorded and few are ever read: decoding waits for the reading.
+Record = tuple[float, str, str, str, int, str | None, bytes | str, bytes | str]
+
+
 class Journal:
     """The last `size` requests, oldest first."""
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
-        self.entries: deque[Entry] = deque(maxlen=size)
+        self._records: deque[Record] = deque(maxlen=size)
 
-    def record(self, entry: Entry) -> None:
-        self.entries.append(entry)
+    def record(self, record: Record) -> None:
+        self._records.append(record)
 
     def select(
         self, method: str | None = None, path: str | None = None, status: int | None = None, limit: int | None = None
@@ -57,16 +64,25 @@ class Journal:
         """The entries matching every filter given (method case-insensitively, path as a prefix), at most the
         last `limit` of them."""
         found = [
-            entry
-            for entry in self.entries
-            if (method is None or entry.method == method.upper())
-            and (path is None or entry.path.startswith(path))
-            and (status is None or entry.status == status)
+            record
+            for record in self._records
+            if (method is None or record[1] == method.upper())
+            and (path is None or record[2].startswith(path))
+            and (status is None or record[4] == status)
         ]
-        return found[-limit:] if limit else found
+        return [_entry(record) for record in (found[-limit:] if limit else found)]
 
     def clear(self) -> None:
-        self.entries.clear()
+        self._records.clear()
+
+
+def _entry(record: Record) -> Entry:
+    at, method, path, query, status, user, sent, answered = record
+    return Entry(at, method, path, query, status, user, _text(sent), _text(answered))
+
+
+def _text(excerpt: bytes | str) -> str:
+    return excerpt.decode("utf-8", "replace") if isinstance(excerpt, bytes) else excerpt
 
 
 JOURNAL = web.AppKey("journal", Journal)
@@ -91,36 +107,37 @@ def middleware(journal: Journal) -> Any:
     return record
 
 
-def _record(journal: Journal, request: web.Request, status: int, answer: str) -> None:
+def _record(journal: Journal, request: web.Request, status: int, answer: bytes | str) -> None:
     viewer = request.get(VIEWER)
-    entry = Entry(
-        time.time(),
-        request.method,
-        request.path,
-        request.query_string,
-        status,
-        viewer.userName if viewer is not None else None,
-        _request_excerpt(request),
-        answer[:EXCERPT],
+    journal.record(
+        (
+            time.time(),
+            request.method,
+            request.path,
+            request.query_string,
+            status,
+            viewer.userName if viewer is not None else None,
+            _request_excerpt(request),
+            answer[:EXCERPT],
+        )
     )
-    journal.record(entry)
 
 
-def _request_excerpt(request: web.Request) -> str:
+def _request_excerpt(request: web.Request) -> bytes | str:
     """The body as the API read it (REST and /sim requests); for other requests, its type and size."""
     body: bytes | None = request.get(BODY)
     if body is not None:
-        return body[:EXCERPT].decode("utf-8", "replace")
+        return body[:EXCERPT]
     if not request.body_exists:
         return ""
     return f"({request.content_type}, {request.content_length or 0} bytes)"
 
 
-def _answer_excerpt(response: web.StreamResponse) -> str:
+def _answer_excerpt(response: web.StreamResponse) -> bytes | str:
     if isinstance(response, web.WebSocketResponse):
         return "(websocket)"
     if isinstance(response, web.Response) and isinstance(response.body, bytes):
-        return response.body[:EXCERPT].decode("utf-8", "replace")
+        return response.body[:EXCERPT]
     return "(streamed)"
 
 

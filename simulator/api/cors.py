@@ -17,6 +17,7 @@ from aiohttp import web
 from ..core.refusals import FORBIDDEN
 from ..core.site import SiteOptions
 from .csrf import HEADER_NAME, TOKEN_HEADER
+from .paths import under
 from .responses import header_text, json_response
 
 METHODS = "GET, POST, PUT, DELETE, OPTIONS"
@@ -33,12 +34,12 @@ def same_origin(request: web.Request, origin: str) -> bool:
 
 def cors_middleware(site: SiteOptions, prefixes: tuple[str, ...]):
     """The middleware for every path under `prefixes`; other paths are left alone."""
+    ours = under(prefixes)
 
     @web.middleware
     async def middleware(request: web.Request, handler) -> web.StreamResponse:
         origin = request.headers.get("Origin")
-        ours = any(request.path == prefix or request.path.startswith(prefix + "/") for prefix in prefixes)
-        if not ours or origin is None or same_origin(request, origin):
+        if origin is None or not ours(request.path) or same_origin(request, origin):
             return await handler(request)
         allowed = site.allows(origin)
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bayeux.http_transport import browser_cookie
+
 from ..core.refusals import FORBIDDEN, INVALID
 from ..core.site import SiteOptions
 from .auth import SESSION_COOKIE
 from .cors import same_origin
 from .csrf import STATE_CHANGES
+from .paths import under
 from .responses import header_text, json_response
 
 BODY_TYPES = ("application/json", "multipart/form-data")
@@ -28,11 +31,12 @@ BODY_TYPES = ("application/json", "multipart/form-data")
 def crosssite_middleware(site: SiteOptions, prefixes: tuple[str, ...], json_exempt: tuple[str, ...]):
     """The middleware for every path under `prefixes`; the paths under `json_exempt` (the CometD endpoint,
     whose transport reads its own bodies) skip the Content-Type rule only."""
+    ours = under(prefixes)
 
     @web.middleware
     async def middleware(request: web.Request, handler) -> web.StreamResponse:
         path = request.path
-        if not any(path == prefix or path.startswith(prefix + "/") for prefix in prefixes):
+        if not ours(path):
             return await handler(request)
         refusal = _refusal(request, site, not path.startswith(json_exempt))
         if refusal is not None:
@@ -53,7 +57,7 @@ def crosssite_middleware(site: SiteOptions, prefixes: tuple[str, ...], json_exem
 def _refusal(request: web.Request, site: SiteOptions, json_only: bool) -> web.Response | None:
     if request.method not in STATE_CHANGES:
         return None
-    if json_only and request.body_exists and not _is_json_or_upload(request.content_type):
+    if json_only and request.body_exists and not _is_json_or_upload(request):
         return json_response(
             415,
             {
@@ -63,7 +67,8 @@ def _refusal(request: web.Request, site: SiteOptions, json_only: bool) -> web.Re
             },
         )
     origin = request.headers.get("Origin")
-    by_cookie = "Authorization" not in request.headers and SESSION_COOKIE in request.cookies
+    # the cookie read as the session is (`auth`), not by parsing every cookie of the request
+    by_cookie = "Authorization" not in request.headers and browser_cookie(request, SESSION_COOKIE) is not None
     if by_cookie and origin is not None and not same_origin(request, origin) and not site.allows(origin):
         return json_response(
             403,
@@ -76,6 +81,8 @@ def _refusal(request: web.Request, site: SiteOptions, json_only: bool) -> web.Re
     return None
 
 
-def _is_json_or_upload(content_type: str) -> bool:
-    kind = content_type.lower()
+def _is_json_or_upload(request: web.Request) -> bool:
+    if request.headers.get("Content-Type") in BODY_TYPES:  # as clients send it: no parameters to parse
+        return True
+    kind = request.content_type.lower()
     return kind in BODY_TYPES or (kind.startswith("application/") and kind.endswith("+json"))

@@ -21,6 +21,7 @@ from ..core.refusals import FORBIDDEN, INTERNAL, NOT_FOUND, Refusal
 from . import csrf, passwords
 from .auth import Authenticator
 from .keys import NOTIFIER, VIEWER
+from .paths import under
 from .responses import access_denied, error, json_response, unauthorized
 
 API = "/api/v2"
@@ -31,12 +32,12 @@ log = logging.getLogger(__name__)
 
 def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
     """The middleware for the REST API under /api/v2 and /sim, leaving the `excluded` path prefixes alone."""
+    ours = under((API, CONTROL, STATS))
 
     @web.middleware
     async def middleware(request: web.Request, handler) -> web.StreamResponse:
         path = request.path
-        ours = any(path == prefix or path.startswith(prefix + "/") for prefix in (API, CONTROL, STATS))
-        if not ours or path.startswith(excluded):
+        if not ours(path) or path.startswith(excluded):
             return await handler(request)
         user = authenticator.user_of(request)
         if user is None:
@@ -55,7 +56,9 @@ def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
             if refused is not None:
                 return refused
         request[VIEWER] = user
-        request.app[NOTIFIER].learn_base_url(request.scheme, request.host)
+        notifier = request.app[NOTIFIER]
+        if notifier.base_url is None:  # learnt once: reading the scheme and host has a cost
+            notifier.learn_base_url(request.scheme, request.host)
         try:
             if (must_change := passwords.first_login_refusal(user, request.method, path)) is not None:
                 raise must_change

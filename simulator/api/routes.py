@@ -60,10 +60,18 @@ def route_table() -> RouteTable:
 
 def install(app: web.Application, extra: Iterable[Route] = ()) -> RouteTable:
     """Every route, and the `extra` ones of modules outside the API (in the OpenAPI document too), each
-    also with a trailing slash (`/api/v2/me/`), which real servers accept."""
+    also with a trailing slash (`/api/v2/me/`), which real servers accept.
+
+    Every method of a path is one resource of the router: it tries the resources that share a path's
+    prefix one after another, so one resource per method made each request try several before its own."""
     table = route_table()
     table.add(*extra)
+    by_path: dict[str, list[Route]] = {}
     for route in table.routes:
-        app.router.add_route(route.method, route.full_path, route.handler)
-        app.router.add_route(route.method, route.full_path + "/", route.handler)
+        by_path.setdefault(route.full_path, []).append(route)
+    for path, routes in by_path.items():
+        for spelling in (path, path + "/"):
+            resource = app.router.add_resource(spelling)
+            for route in routes:
+                resource.add_route(route.method, route.handler)
     return table

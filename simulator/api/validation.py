@@ -39,8 +39,9 @@ async def read_body(request: web.Request, required: bool = True) -> dict[str, An
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise Failure(INVALID, f"the request body is {request.content_length} bytes; the limit is {MAX_BODY}", 413)
     raw = b""
-    while chunk := await request.content.read(MAX_BODY):
-        raw += chunk
+    content = request.content
+    while not content.at_eof():  # a body that has all arrived is one read, with no second one to see its end
+        raw += await content.read(MAX_BODY)
         if len(raw) > MAX_BODY:
             raise Failure(INVALID, f"the request body is larger than {MAX_BODY} bytes", 413)
     request[BODY] = raw

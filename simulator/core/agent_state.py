@@ -191,7 +191,7 @@ class AgentStateModel:
         return machine is not None and machine.allows(self, operation)
 
     def fire(self, trigger: str) -> None:
-        if not getattr(self, trigger)():
+        if not self.machines[trigger].fire(self, trigger):
             raise AssertionError(f"{trigger} refused in {self.agent_state} (Do Not Disturb {self.dnd})")
 
     def apply(self, change: AgentChange) -> None:

@@ -21,6 +21,7 @@ class CenterDirectory:
         self.center = center
         self._numbers: dict[str, str] = {}  # phone number -> device id, as of `_revision`
         self._revision = -1
+        self._lines: dict[str, Line] = {}  # device id -> its line when last asked
 
     def line_of_number(self, number: str) -> Line | None:
         """A lookup in the numbering plan, rebuilt only when the contact center's names or numbers changed."""
@@ -33,8 +34,16 @@ class CenterDirectory:
         return None if device_id is None else self.line_of_device(device_id)
 
     def line_of_device(self, device_id: str) -> Line | None:
+        """The device's line, live: the one made when last asked while its number and user are the same
+        (every action asks for each device it touched, often more than once)."""
         device = self.center.devices.get(device_id)
-        return None if device is None else Line(device.id, device.phoneNumber, device.user_id)
+        if device is None:
+            self._lines.pop(device_id, None)
+            return None
+        line = self._lines.get(device_id)
+        if line is None or line.phone_number != device.phoneNumber or line.user_id != device.user_id:
+            line = self._lines[device_id] = Line(device.id, device.phoneNumber, device.user_id)
+        return line
 
     def devices_of_user(self, user_id: str) -> Sequence[str]:
         user = self.center.users.get(user_id)

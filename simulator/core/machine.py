@@ -31,7 +31,11 @@ class TableMachine(Machine):  # type: ignore[misc]
             auto_transitions=False,
             model_attribute=attribute,
         )
+        # (trigger, source) -> each row's conditions (method name, value required), in the table's order
         self._rows: dict[tuple[str, str], list[tuple[tuple[str, bool], ...]]] = {}
+        self._dests: dict[tuple[str, str], list[str | None]] = {}  # and each row's destination (None: stays)
+        # whether any transition or state has a callback, which only transitions' own triggers run
+        self._callbacks = False
         for name, event in self.events.items():
             for source, transitions in event.transitions.items():
                 for transition in transitions:
@@ -39,6 +43,8 @@ class TableMachine(Machine):  # type: ignore[misc]
                         (_method_name(condition.func), condition.target) for condition in transition.conditions
                     )
                     self._rows.setdefault((name, source), []).append(conditions)
+                    self._dests.setdefault((name, source), []).append(transition.dest)
+                    self._callbacks |= bool(transition.prepare or transition.before or transition.after)
         # per model class: the bindings add_model made on its first model, or None if they cannot be replayed
         self._bindings: dict[type, list[tuple[str, Any, tuple[Any, ...]]] | None] = {}
 
@@ -69,6 +75,8 @@ class TableMachine(Machine):  # type: ignore[misc]
             return
         before = dict(vars(model))
         self.add_model(model, initial=initial)
+        # the model's on_enter_<state> / on_exit_<state> methods, if it has any, are now the states' callbacks
+        self._callbacks |= any(state.on_enter or state.on_exit for state in self.states.values())
         if self.models and self.models[-1] is model:
             del self.models[-1]
         if bindings is None:
@@ -113,6 +121,34 @@ class TableMachine(Machine):  # type: ignore[misc]
             else:
                 return True
         return False
+
+    def fire(self, model: Any, trigger: str) -> bool:
+        """Run `trigger` on the model, with the answer of transitions' own `<trigger>()`: the first row from
+        the current state whose conditions hold sets its destination (an internal row, none), else False.
+
+        Read straight from the table, as `allows` is: transitions' trigger builds its event data and
+        walks the machine's empty callback lists on every call, and the engine fires a transition for
+        most operations. A machine with callbacks (none of the tables has any) and a trigger with no
+        row from the current state (transitions raises its MachineError) go to transitions itself."""
+        state = getattr(model, self.model_attribute)
+        key = (trigger, state)
+        rows = self._rows.get(key)
+        if rows is None or self._callbacks:
+            return bool(getattr(model, trigger)())
+        for conditions, dest in zip(rows, self._dests[key], strict=True):
+            for name, target in conditions:  # most rows have none: no generator for them
+                if getattr(model, name)() != target:
+                    break
+            else:
+                if dest is not None:
+                    setattr(model, self.model_attribute, dest)
+                return True
+        return False
+
+    def conditions(self, trigger: str, state: str) -> tuple[str, ...]:
+        """The names of the conditions of `trigger`'s rows from `state`, each once, in the table's order."""
+        rows = self._rows.get((trigger, state), ())
+        return tuple(dict.fromkeys(name for conditions in rows for name, _ in conditions))
 
     def leaves(self, state: str, trigger: str) -> bool:
         """Whether the table has any row for `trigger` from `state`, conditions aside."""

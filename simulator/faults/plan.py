@@ -14,6 +14,7 @@ changes.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,8 +72,9 @@ class FaultPlan:
     bayeux: BayeuxFaults = field(default_factory=BayeuxFaults)
     services_down: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def empty(self) -> bool:
+        """No fault at all, asked on every request: a plan never changes, so it is answered once."""
         return self == FaultPlan(seed=self.seed)
 
 

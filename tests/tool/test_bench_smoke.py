@@ -14,7 +14,8 @@ import pytest
 
 pytest.importorskip("psutil")
 
-from bench.__main__ import parse, run  # noqa: E402 - after the skip for a missing bench extra
+from bench.__main__ import ROOT, parse, run  # noqa: E402 - after the skip for a missing bench extra
+from bench.simulator_load import SESSION_COOKIE, Agent, simulator  # noqa: E402
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -71,3 +72,24 @@ def test_the_multimedia_bench_reports_a_row_per_size() -> None:
     rows = [line.split("|")[1:-1] for line in output.splitlines() if line.startswith("| ") and "---" not in line]
     assert [row[0].strip() for row in rows[1:]] == ["5", "12"]
     assert all(float(cell) > 0 for row in rows[1:] for cell in row[1:])
+
+
+async def test_the_load_driver_keeps_each_users_session_cookie() -> None:
+    """As a browser desktop: Basic credentials until an answer sets the session cookie, then the cookie,
+    which the simulator takes as that session (it sets none again); the admin's session is apart."""
+    async with simulator(1, ROOT) as server:
+        agent = Agent(0, "127.0.0.1", int(server.url.rsplit(":", 1)[1]))
+        try:
+            login = {"operationName": "StartContactCenterSession", "channels": ["voice"]}
+            await agent.post("/api/v2/me", login, agent.headers)
+            assert agent.connection.cookie(SESSION_COOKIE) is not None  # Basic opened a session
+            opened = dict(agent.sessions)
+
+            await agent.post("/api/v2/me", {"operationName": "Ready"}, agent.headers)
+            assert agent.connection.cookie(SESSION_COOKIE) is None  # the cookie was the session
+            assert agent.sessions == opened
+
+            await agent.post("/sim/calls", {"from": agent.customer, "to": agent.number}, agent.admin)
+            assert set(agent.sessions) == {agent.headers["Authorization"], agent.admin["Authorization"]}
+        finally:
+            await agent.close()

@@ -148,6 +148,24 @@ def _candidates(state: str, mute: str, recording: str) -> tuple[str, ...]:
     return tuple(name for name in CALL_OPERATIONS if _MACHINE_OF[name].leaves(current[_MACHINE_OF[name]], name))
 
 
+@functools.cache
+def _conditions(state: str, mute: str, recording: str) -> tuple[str, ...]:
+    """The conditions the candidates from these states name, each once: what their answer depends on."""
+    current = {LEG_MACHINE: state, MUTE_MACHINE: mute, RECORDING_MACHINE: recording}
+    names = (
+        name
+        for operation in _candidates(state, mute, recording)
+        for name in _MACHINE_OF[operation].conditions(operation, current[_MACHINE_OF[operation]])
+    )
+    return tuple(dict.fromkeys(names))
+
+
+# A leg's capabilities by everything they depend on: its three states, what its monitor offers, and the
+# value of each condition its candidates name. A handful of combinations occur: every notification of
+# every leg lists capabilities, and the answer for a combination is always the same.
+_CAPABILITIES: dict[tuple[str, str, str, tuple[str, ...] | None, tuple[bool, ...]], tuple[str, ...]] = {}
+
+
 @dataclass(frozen=True)
 class LegOptions:
     """The switches that decide which optional operations a leg offers (see `VoiceOptions`)."""
@@ -228,15 +246,30 @@ class Leg:
 
     def fire(self, trigger: str) -> None:
         """Run a transition the engine has already checked; a refusal here is a bug, not a client error."""
-        if not getattr(self, trigger)():
+        if not _MACHINE_OF[trigger].fire(self, trigger):
             raise AssertionError(f"{trigger} refused on leg {self.device_id} of call {self.call.id} in {self.state}")
 
     @property
     def capabilities(self) -> tuple[str, ...]:
+        """Every operation `may` allows now. Conditions are pure reads of the call, the device's legs and
+        the options, so their values (each evaluated once) and the states decide the answer, which is
+        computed once per combination (see `_CAPABILITIES`)."""
         if not self.live:
             return ()
-        known: dict[str, bool] = {}
-        return tuple(name for name in _candidates(self.state, self.mute, self.recording_state) if self.may(name, known))
+        state, mute, recording = self.state, self.mute, self.recording_state
+        conditions = _conditions(state, mute, recording)
+        values = tuple(bool(getattr(self, name)()) for name in conditions)
+        offered = self.monitor.leg_operations() if self.monitor is not None else None
+        key = (state, mute, recording, offered, values)
+        found = _CAPABILITIES.get(key)
+        if found is None:
+            known = dict(zip(conditions, values, strict=True))
+            found = _CAPABILITIES[key] = tuple(
+                name
+                for name in _candidates(state, mute, recording)
+                if (offered is None or name in offered) and _MACHINE_OF[name].allows(self, name, known)
+            )
+        return found
 
     # conditions named in the tables
 
@@ -323,7 +356,11 @@ class Call:
 
     def talking_count(self) -> int:
         """The live parties that talk: a supervisor listening in or coaching is on the call but silent."""
-        return sum(1 for party in self.parties if party.live and not silent(party))
+        count = 0
+        for party in self.parties:
+            if party.live and not silent(party):
+                count += 1
+        return count
 
     def legs(self) -> list[Leg]:
         return [party for party in self.parties if isinstance(party, Leg)]

@@ -59,7 +59,15 @@ class DeviceVoice(AgentStateModel):
 
     @property
     def capabilities(self) -> tuple[str, ...]:
-        return tuple(name for name in DEVICE_OPERATIONS if self.may(name))
+        """The device operations its machines allow, by their two states: these operations' rows have no
+        conditions (`_UNCONDITIONAL`), so a pair of states always has the same answer."""
+        key = (self.dnd, self.forwarding)
+        found = _DEVICE_CAPABILITIES.get(key)
+        if found is None:
+            found = tuple(name for name in DEVICE_OPERATIONS if self.may(name))
+            if _UNCONDITIONAL:
+                _DEVICE_CAPABILITIES[key] = found
+        return found
 
     @property
     def agent_operations(self) -> tuple[str, ...]:
@@ -69,3 +77,11 @@ class DeviceVoice(AgentStateModel):
     def device_state(self) -> str:
         """Active while an agent session runs on the device, Inactive otherwise (the reference's two values)."""
         return "Inactive" if self.agent_state == LOGGED_OUT else "Active"
+
+
+_UNCONDITIONAL = not any(
+    DeviceVoice.machines[name].conditions(name, state)
+    for name in DEVICE_OPERATIONS
+    for state in DeviceVoice.machines[name].states
+)
+_DEVICE_CAPABILITIES: dict[tuple[str, str], tuple[str, ...]] = {}  # (Do Not Disturb, forwarding) -> capabilities

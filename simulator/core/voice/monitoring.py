@@ -121,7 +121,7 @@ class Monitoring:
         return MONITORING_MACHINE.allows(self, operation)
 
     def fire(self, trigger: str) -> None:
-        if not getattr(self, trigger)():
+        if not MONITORING_MACHINE.fire(self, trigger):
             raise AssertionError(f"{trigger} refused on the monitoring of device {self.device_id} in {self.state}")
 
     @property
