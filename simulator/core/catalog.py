@@ -20,10 +20,12 @@ class Feature:
         return {"id": self.id, "displayName": self.displayName, "description": self.description}
 
 
+MONITORING_FEATURE = "api-supervisor-monitoring"  # without it no supervisor monitors, nor goes on monitoring
+
 SYSTEM_FEATURES = (
     Feature("api-voice", "Voice", "Phone calls on agents' devices: call control, DND, forwarding."),
     Feature("api-voice-recording", "Call recording", "Recording of calls and per-queue recording settings."),
-    Feature("api-supervisor-monitoring", "Supervisor monitoring", "Listen-in, coaching and barge-in."),
+    Feature(MONITORING_FEATURE, "Supervisor monitoring", "Listen-in, coaching and barge-in."),
     Feature("api-multimedia-chat", "Chat", "Chat interactions on the chat channel."),
     Feature("api-multimedia-email", "E-mail", "E-mail interactions on the email channel."),
     Feature("api-provisioning", "Provisioning", "Users, skills, devices, queues, contacts and settings."),

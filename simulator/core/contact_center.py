@@ -22,6 +22,7 @@ from typing import Any
 
 from .catalog import (
     DEFAULT_SERVICES,
+    MONITORING_FEATURE,
     ROUTING_TEMPLATES,
     SERVICE_STATES,
     SERVICE_TYPES,
@@ -321,8 +322,11 @@ class ContactCenter(UserProvisioning, SkillDeviceProvisioning, QueueProvisioning
         for index, feature_id in enumerate(chosen):
             if feature_id not in known:
                 raise Refusal(INVALID, f"features[{index}] {feature_id!r} is not one of {', '.join(sorted(known))}")
+        monitoring_ends = MONITORING_FEATURE in self.feature_ids and MONITORING_FEATURE not in chosen
         self.feature_ids = chosen
         self._reopen_channels()
+        if monitoring_ends and self._telephony is not None:
+            self._telephony.end_every_supervision()
 
     def _reopen_channels(self) -> None:
         """Every agent keeps the channels the contact center still serves (a channel goes with its

@@ -18,7 +18,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from .catalog import SERVICE_STATES
+from .catalog import MONITORING_FEATURE, SERVICE_STATES
 from .contact_center import ContactCenter
 from .directory import CenterDirectory
 from .events import CenterChanged, Change, EventStream, ServiceStateChanged, WorldReset
@@ -31,8 +31,6 @@ from .routing import Router
 from .voice import CallView, Clock, DeviceView, Telephony, VirtualClock
 from .world_agents import WorldAgents
 from .world_provisioning import WorldProvisioning
-
-MONITORING_FEATURE = "api-supervisor-monitoring"
 
 
 class World(WorldAgents, WorldProvisioning):

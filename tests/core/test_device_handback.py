@@ -276,3 +276,25 @@ def test_a_supervisor_demoted_leaves_the_monitored_call_and_the_agent_stays_on_i
     assert world.calls_of(supervisor.id) == [], "the supervisor's leg is released"
     assert world.calls_of(agent.id), "the agent's call goes on"
     assert world.telephony.monitoring_of(watched[1]) is None
+
+
+def test_supervisor_monitoring_switched_off_ends_every_monitoring_as_a_demotion_does():
+    told: dict[str, list[tuple[str | None, object]]] = {}
+    for change in ("switched off", "demoted"):
+        world, seen, _statistics = _world()
+        supervisor, watched = _coached_by_supervisor(world)
+        agent = _agent(world)
+        call = world.place_call("+15551230000", world.center.devices[watched[0]].phoneNumber)
+        world.call_operate(agent.id, call, "Answer", {})
+        since = len(seen)
+        if change == "demoted":
+            world.update_user(supervisor, {"roles": ["ROLE_AGENT"]})
+        else:
+            world.set_features([f for f in world.center.feature_ids if f != "api-supervisor-monitoring"])
+        assert [world.telephony.monitoring_of(device_id) for device_id in watched] == [None, None], change
+        assert world.calls_of(supervisor.id) == [], change
+        assert world.calls_of(agent.id), "the agent's call goes on"
+        told[change] = [
+            (event.user_id, event.device) for device_id in watched for event in _device_events(seen[since:], device_id)
+        ]
+    assert told["switched off"] == told["demoted"] and told["demoted"], "each monitored agent is told the same"

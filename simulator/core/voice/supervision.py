@@ -196,6 +196,11 @@ class SupervisorMonitoring:
         if self._dirty_devices:
             self._flush()
 
+    def end_every_supervision(self) -> None:
+        """Supervisor monitoring is switched off: every monitoring ends, told as when a supervisor is
+        demoted, rather than go on where no supervisor could start one or cancel it."""
+        self.end_supervision(list(self._supervising))
+
     def _end_monitorings_by(self, device_id: str) -> None:
         """End every monitoring the supervisor conducts from `device_id` (the device is being taken from
         them): its next holder must not listen in on agents it never chose."""
