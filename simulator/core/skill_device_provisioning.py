@@ -115,6 +115,8 @@ class SkillDeviceProvisioning:
         owner = self.owner_of(device)
         if owner is not None:
             self._hand_back(device, owner)
+        elif self._telephony is not None:  # nobody's, but it may be monitored or monitor: those end first
+            self._telephony.release_device(device.id, lambda: None)
         del self.devices[device.id]
         if self._telephony is not None:
             self._telephony.forget_device(device.id)

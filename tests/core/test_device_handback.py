@@ -298,3 +298,18 @@ def test_supervisor_monitoring_switched_off_ends_every_monitoring_as_a_demotion_
             (event.user_id, event.device) for device_id in watched for event in _device_events(seen[since:], device_id)
         ]
     assert told["switched off"] == told["demoted"] and told["demoted"], "each monitored agent is told the same"
+
+
+def test_a_monitored_device_nobody_holds_deleted_ends_its_monitoring_and_the_supervisor_goes_on():
+    world, _seen, _statistics = _world()
+    supervisor = _agent(world, "supervisor@example.com")
+    spare = world.add_device(phoneNumber="7001")
+    world.supervise(supervisor.id, spare.id, "ListenIn", {})
+    assert world.telephony.monitoring_of(spare.id) is not None
+    before = world.telephony.sizes()
+    world.remove_device(spare)
+    after = world.telephony.sizes()
+    assert after["monitorings"] == before["monitorings"] - 1 and after["supervising"] == before["supervising"] - 2
+    _coached_by_supervisor(world)
+    world.update_user(supervisor, {"roles": ["ROLE_AGENT"]})  # ends the others, finding none dangling
+    assert world.telephony.sizes()["supervising"] == 0

@@ -59,5 +59,8 @@ class Handback:
         the contact center as it is, however many devices came and went."""
         if self._device_legs.get(device_id):
             raise AssertionError(f"device {device_id} deleted with calls going on")
-        for table in (self._devices, self._device_legs, self._told_devices, self._monitorings, self._supervising):
+        tables = (self._devices, self._device_legs, self._told_devices, self._dirty_devices, self._monitorings)
+        for table in tables:
             table.pop(device_id, None)
+        if self._supervising.pop(device_id, None):
+            raise AssertionError(f"device {device_id} deleted while it monitors")

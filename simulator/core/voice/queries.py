@@ -30,6 +30,7 @@ class VoiceQueries:
     _device_legs: dict[str, list[Leg]]
     _told_devices: dict[str, DeviceView]
     _monitorings: dict[str, Monitoring]
+    _supervising: dict[str, dict[str, None]]
 
     if TYPE_CHECKING:  # the engine's own helpers (see telephony.Telephony and telling)
 
@@ -121,6 +122,7 @@ class VoiceQueries:
             "device legs": len(self._device_legs),
             "devices told": len(self._told_devices),
             "monitorings": len(self._monitorings),
+            "supervising": len(self._supervising) + sum(map(len, self._supervising.values())),
         }
 
     def snapshot(self) -> dict[str, Any]:
