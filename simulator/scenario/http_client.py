@@ -343,4 +343,7 @@ class HttpClient:
             )
         except OSError as problem:
             raise HttpError(f"cannot connect to {self.scheme}://{self.authority}: {problem}") from problem
+        if self.closed:  # closed while connecting: nothing is sent
+            connection.close()
+            raise HttpError("the client is closed")
         return connection, False

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 
@@ -219,4 +220,26 @@ async def test_what_cannot_be_sent_is_refused() -> None:
             await client.request("GET", "/a b")
         with pytest.raises(ValueError, match="cannot be sent"):
             await client.request("GET", "/", None, {"X-Evil": "a\r\nInjected: yes"})
+    assert server.requests == []
+
+
+async def test_a_request_still_connecting_when_the_client_closes_is_not_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    loop = asyncio.get_running_loop()
+    connecting, closed = asyncio.Event(), asyncio.Event()
+    connect = loop.create_connection
+
+    async def held_connect(*args: Any, **kwargs: Any) -> Any:
+        opened = await connect(*args, **kwargs)
+        connecting.set()
+        await closed.wait()  # the client closes while this connection is still being opened
+        return opened
+
+    async with canned(lambda n: [ok(b"sent")]) as (server, client):
+        monkeypatch.setattr(loop, "create_connection", held_connect)
+        request = asyncio.ensure_future(client.request("POST", "/x", b"{}"))
+        await asyncio.wait_for(connecting.wait(), BOUND)
+        await client.close()
+        closed.set()
+        with pytest.raises(HttpError, match="the client is closed"):
+            await asyncio.wait_for(request, BOUND)
     assert server.requests == []
