@@ -52,7 +52,7 @@ class RedisEngine:
         self.process = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.lease = Lease(self.client, PREFIX, self.process, "", ttl, self._taken, self._lost)
         self.sink = StreamSink(self.client, f"{PREFIX}notifications", retention, self._epoch)
-        self.forwarder = Forwarder(self.lease, (NOTIFICATIONS, HEALTH), self.sink.flushed)
+        self.forwarder = Forwarder(self.lease, (NOTIFICATIONS, HEALTH), self.sink.flushed, self.sink.last_number)
         self.reader: StreamReader | None = None
         self.sessions: RedisSessionStore | None = None
         self.world: World | None = None
@@ -71,6 +71,7 @@ class RedisEngine:
     def attach(self, app: web.Application, server: bayeux.BayeuxServer, world: World, auth: Authenticator) -> None:
         self.world = world
         self.reader = StreamReader(self.client, self.sink.key, server)
+        self.forwarder.reached = self.reader.reached
         self.reader.listeners.append(self.note)
         self.sessions = RedisSessionStore(self.client, PREFIX, self.reader)
         server.store = self.sessions

@@ -40,15 +40,25 @@ HOP_BY_HOP = frozenset(
      "transfer-encoding", "upgrade", "content-length")
 )  # fmt: skip
 FORWARDED = "X-Gwsim-Forwarded-By"  # names the process a request came through; the World never forwards
+ENTRY = "X-Gwsim-Entry"  # on the World's answer: the number of its last stream entry when it answered
+DELIVERY_BOUND = 2.0  # seconds an answer waits at most for its notifications to be handed on here
 
 
 class Forwarder:
     """The middleware of a cluster's process, and its questions to the World about credentials."""
 
-    def __init__(self, lease: Lease, local_paths: tuple[str, ...], flushed: Callable[[], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        lease: Lease,
+        local_paths: tuple[str, ...],
+        flushed: Callable[[], Awaitable[None]],
+        last_entry: Callable[[], int],
+    ) -> None:
         self.lease = lease
         self.local_paths = local_paths
         self._flushed = flushed
+        self._last_entry = last_entry
+        self.reached: Callable[[int], Awaitable[None]] | None = None  # this process's reader, once attached
         self._http: aiohttp.ClientSession | None = None
         self._identities: dict[tuple[str, str], tuple[float, tuple[str, tuple[str, ...]] | None]] = {}
 
@@ -68,6 +78,11 @@ class Forwarder:
         if self.lease.held:
             response = await handler(request)
             await self._flushed()  # its notifications are on their way before the answer
+            entry = self._last_entry()
+            if not response.prepared:
+                response.headers[ENTRY] = str(entry)
+            if FORWARDED not in request.headers:
+                await self._delivered(entry)  # and handed on to this process's sessions
             return response
         if FORWARDED in request.headers:
             return _unavailable("the process this request was forwarded to is no longer the World; retry")
@@ -82,11 +97,22 @@ class Forwarder:
         if isinstance(answer, str):
             return _unavailable(answer)
         status, answer_headers, answer_body = answer
+        entry = answer_headers.popall(ENTRY, [])
+        if entry and entry[-1].isdigit():
+            await self._delivered(int(entry[-1]))
         response = web.Response(status=status, body=answer_body)
         for name, value in answer_headers.items():
             if name.lower() not in HOP_BY_HOP and name.lower() not in ("date", "server"):
                 response.headers.add(name, value)
         return response
+
+    async def _delivered(self, entry: int) -> None:
+        """Wait (boundedly: a reader cut off from Redis must not hold every answer) until this process has
+        handed on the World's stream up to `entry`, so a client with its session here gets the
+        notifications its request caused before the answer."""
+        if self.reached is not None and entry:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.reached(entry), DELIVERY_BOUND)
 
     async def _to_world(
         self, method: str, path: str, headers: CIMultiDict[str], body: bytes

@@ -8,8 +8,11 @@ own Bayeux server, which delivers it to the sessions of that user it holds; the 
 
 The World appends during the operation (synchronously, as the stream's subscribers run); a single writer
 task sends the appended entries to Redis in order, in pipelines, and the World answers a request only
-once what it appended is in Redis (`flushed`), so a notification is never behind the answer that caused
-it by more than the readers' latency. Entries are kept for `retention` seconds (trimmed by id, which is
+once what it appended is in Redis (`flushed`) and the answering process has handed it on to its own
+sessions (`StreamReader.reached`, with the number of the World's last entry, which a forwarded answer
+carries), so a client whose session and requests share a process gets a notification before the answer
+that caused it, as from one process; on other processes it is behind by the readers' latency at most.
+Entries are kept for `retention` seconds (trimmed by id, which is
 the time they were added), long enough for a session resumed on another process to replay what it has
 not acknowledged.
 """
@@ -91,6 +94,12 @@ class StreamSink:
     def end_sessions(self, user: Hashable) -> None:
         self._append([END, user])
 
+    def last_number(self) -> int:
+        """The number of the last entry appended (0 when this process is not the World): a process that
+        has handed it on has delivered every notification caused so far."""
+        epoch = self._epoch()
+        return 0 if epoch is None else (epoch << EPOCH_SHIFT) + self._appended
+
     def announce_loss(self, details: dict[str, Any]) -> None:
         self._append([LOST, details])
 
@@ -157,11 +166,19 @@ class StreamReader:
         self.number = 0
         self.listeners: list[Callable[[str, list[Any]], None]] = []
         self._task: asyncio.Task[None] | None = None
+        self._moved = asyncio.Event()
         self.running = True
+
+    async def reached(self, number: int) -> None:
+        """Return once the entry numbered `number` (or a later one) is handed on to this process's sessions."""
+        while self.number < number:
+            moved = self._moved
+            await moved.wait()
 
     async def start(self) -> None:
         last: Any = await self.client.xrevrange(self.key, count=1)
         self.position = last[0][0].decode() if last else "0-0"
+        self.number = int(last[0][1][b"n"]) if last else 0  # what came before joining counts as handed on
         self._task = asyncio.create_task(self._read(), name="gwsim-stream-reader")
 
     async def stop(self) -> None:
@@ -181,6 +198,9 @@ class StreamReader:
                     self.position = entry_id.decode()
                     self.number = int(fields[b"n"])
                     self.hand_on(self.position, decode(fields[b"m"]))
+            if answer:
+                self._moved.set()
+                self._moved = asyncio.Event()
 
     def hand_on(self, entry_id: str, entry: list[Any]) -> None:
         if entry[0] == DELIVER:
