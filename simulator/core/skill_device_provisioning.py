@@ -112,11 +112,7 @@ class SkillDeviceProvisioning:
     def remove_device(self, device: Device) -> None:
         self._existing(self.devices, device.id, "device")
         self._check_no_calls(device, "deleted")
-        owner = self.owner_of(device)
-        if owner is not None:
-            self._hand_back(device, owner)
-        elif self._telephony is not None:  # nobody's, but it may be monitored or monitor: those end first
-            self._telephony.release_device(device.id, lambda: None)
+        self._hand_back(device, self.owner_of(device))
         del self.devices[device.id]
         if self._telephony is not None:
             self._telephony.forget_device(device.id)
@@ -141,14 +137,15 @@ class SkillDeviceProvisioning:
         self._check_no_calls(device, "unassigned")
         self._hand_back(device, user)
 
-    def _hand_back(self, device: Device, user: User) -> None:
-        """Take the device from its user, logged out first with its user told (see
-        `Telephony.release_device`): an agent state does not stay on a device nobody holds, nor pass to
-        the next user it is assigned to."""
+    def _hand_back(self, device: Device, user: User | None) -> None:
+        """Take the device from its user (if it has one), logged out first with its user told, and its
+        monitorings ended (see `Telephony.release_device`): an agent state does not stay on a device nobody
+        holds, nor pass to the next user it is assigned to, and nobody listens in through it."""
 
         def detach() -> None:
-            device.user_id = None
-            user.device_ids.remove(device.id)
+            if user is not None:
+                device.user_id = None
+                user.device_ids.remove(device.id)
 
         if self._telephony is None:
             detach()
