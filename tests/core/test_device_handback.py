@@ -32,6 +32,11 @@ def _agent(world: World, name: str = "agent1@example.com") -> User:
     return user
 
 
+def _agents_and_supervisor(world: World) -> tuple[User, User, User]:
+    """agent1, agent2 and the supervisor of the default contact center."""
+    return _agent(world), _agent(world, "agent2@example.com"), _agent(world, "supervisor@example.com")
+
+
 def _ready_with_dnd_and_forwarding(world: World, agent: User) -> str:
     world.agent_operate(agent.id, "StartContactCenterSession", {"channels": ["voice"]})
     world.agent_operate(agent.id, "Ready", {})
@@ -155,11 +160,7 @@ def test_a_call_to_a_device_given_to_another_user_is_not_counted_as_the_last_age
 
 def test_a_supervisor_monitoring_the_agent_does_not_go_on_monitoring_the_device_for_its_next_user():
     world, _seen, _statistics = _world()
-    agent, other, supervisor = (
-        _agent(world),
-        _agent(world, "agent2@example.com"),
-        _agent(world, "supervisor@example.com"),
-    )
+    agent, other, supervisor = _agents_and_supervisor(world)
     device = world.center.devices[agent.device_ids[0]]
     world.supervise(supervisor.id, device.id, "ListenIn", {})
     assert world.telephony.monitoring_of(device.id) is not None
@@ -178,11 +179,7 @@ def _monitored(world: World, seen: list[Event], device_id: str) -> list[dict[str
 
 def test_a_supervisor_losing_their_device_ends_their_monitoring_and_its_next_holder_does_not_listen_in():
     world, seen, _statistics = _world()
-    agent, other, supervisor = (
-        _agent(world),
-        _agent(world, "agent2@example.com"),
-        _agent(world, "supervisor@example.com"),
-    )
+    agent, other, supervisor = _agents_and_supervisor(world)
     watched = agent.device_ids[0]
     own = world.center.devices[supervisor.device_ids[0]]
     world.supervise(supervisor.id, watched, "ListenIn", {})
