@@ -83,5 +83,8 @@ class VoiceChannel:
     name: str = VOICE
 
     def document(self, center: VoiceStates) -> dict[str, Any]:
-        user_state, dnd = center.voice_state_of(self.user_id)
+        return self.document_of(*center.voice_state_of(self.user_id))
+
+    def document_of(self, user_state: dict[str, Any], dnd: str) -> dict[str, Any]:
+        """The document of the channel in this state (`voice_state_of`'s answer)."""
         return {"id": self.name, "channel": self.name, "userState": user_state, "dndState": dnd}

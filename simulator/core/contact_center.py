@@ -225,15 +225,19 @@ class ContactCenter(UserProvisioning, SkillDeviceProvisioning, QueueProvisioning
         doc["type"] = self.numbering.of(device).type
         return doc
 
-    def voice_state_of(self, user_id: str) -> tuple[dict[str, Any], str]:
+    def voice_state_of(self, user_id: str, known: DeviceView | None = None) -> tuple[dict[str, Any], str]:
         """(userState, dndState) of a user's voice channel: the userState of their first device, which
         agent-state operations on /me and /me/channels/voice keep equal to the others'; Do Not Disturb On
         when any device is (a device can be set alone), as the user's document says; Offline without a
-        device."""
+        device. `known` is the view of one of the devices rendered in this very action (a device change
+        being told), taken as it is rather than rendered again."""
         user = self.users.get(user_id)
         if user is None or not user.device_ids:
             return {"id": OFFLINE.id, "displayName": OFFLINE.displayName, "state": OFFLINE.state}, "Off"
-        views = [self.telephony.device_view(device_id) for device_id in user.device_ids]
+        views = [
+            known if known is not None and known.device_id == device_id else self.telephony.device_view(device_id)
+            for device_id in user.device_ids
+        ]
         dnd = "On" if any(view.do_not_disturb == "On" for view in views) else "Off"
         return dict(views[0].user_state), dnd
 

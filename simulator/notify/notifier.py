@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any, Protocol
 
+from ..core.channels import VOICE, VoiceChannel
 from ..core.contact_center import ContactCenter
 from ..core.devices import Device
 from ..core.events import CenterChanged, Event, PasswordChanged, ServiceStateChanged, WorldReset
@@ -25,6 +26,7 @@ from ..core.voice import (
     CallOperationFailed,
     CallStateChanged,
     DeviceStateChanged,
+    DeviceView,
     call_message,
     user_state,
 )
@@ -85,7 +87,9 @@ class Notifier:
 
     def channel_document(self, channel: Any) -> dict[str, Any]:
         """A channel as the profile shows it (the logged-out state's name)."""
-        document = channel.document(self.center)
+        return self._shown(channel.document(self.center))
+
+    def _shown(self, document: dict[str, Any]) -> dict[str, Any]:
         return {**document, "userState": user_state(document["userState"], self.profile)}
 
     def _channels(self, user_id: str, documents: list[dict[str, Any]]) -> None:
@@ -127,18 +131,20 @@ class Notifier:
             self.server.deliver(
                 event.user_id, DEVICES, {"messageType": "DeviceStateChangeMessage", "devices": [document]}
             )
-            self._voice_channel(event.user_id)
+            self._voice_channel(event.user_id, event.device)
 
-    def _voice_channel(self, user_id: str) -> None:
-        """Tell the agent their voice channel's state when it is no longer what they were last told."""
+    def _voice_channel(self, user_id: str, device: DeviceView) -> None:
+        """Tell the agent their voice channel's state when it is no longer what they were last told.
+        `device` is the view the change was told with, rendered in this same action: the channel takes
+        it as it is instead of rendering the device again."""
         user = self.center.users.get(user_id)
-        channel = user.channels.get("voice") if user is not None else None
-        if channel is None:
+        channel = user.channels.get(VOICE) if user is not None else None
+        if not isinstance(channel, VoiceChannel):
             return
-        document = self.channel_document(channel)
+        document = self._shown(channel.document_of(*self.center.voice_state_of(user_id, device)))
         told = self._channels_told.setdefault(user_id, {})
-        if told.get("voice") != document:
-            told["voice"] = document
+        if told.get(VOICE) != document:
+            told[VOICE] = document
             self._channels(user_id, [document])
 
     def _media_channel(self, user_id: str, name: str) -> None:
