@@ -340,7 +340,7 @@ class VoiceMachine(RuleBasedStateMachine):
         live = {(f"d{agent}", view.id): view for agent, agent_views in views.items() for view in agent_views}
         for key, view in live.items():
             told = self.told_calls.get(key)
-            assert told is not None and told.without_duration() == view.without_duration(), key
+            assert told is not None and told.same_but_duration(view), key
         for key, told in self.told_calls.items():
             assert (told.state == "Released") == (key not in live), (key, told)
         for device_id, event in self.told_devices.items():

@@ -35,7 +35,7 @@ def kind_of_change(told: CallView | None, now: CallView) -> str | None:
         return PARTICIPANTS_UPDATED
     if told.user_data != now.user_data:
         return ATTACHED_DATA_CHANGED
-    if told.without_duration() != now.without_duration():
+    if not told.same_but_duration(now):
         return STATUS_CHANGE
     return None
 
