@@ -59,6 +59,12 @@ def _strings(value: object) -> bool:
 
 def depth(value: object, limit: int) -> int:
     """How deeply `value` nests lists and objects, counted up to `limit + 1` (then it stops looking)."""
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for child in children:
+        if isinstance(child, _NESTING):
+            break
+    else:  # the usual `ext` or `advice` of a connect: one level, told without a stack
+        return 1
     deepest = 0
     stack: list[tuple[object, int]] = [(value, 1)]
     while stack:

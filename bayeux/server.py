@@ -214,7 +214,7 @@ class BayeuxServer(ConnectHolding):
             if name == "/meta/handshake":
                 outcome.replies.append(await self._handshake(message, context))
                 continue
-            if channel.is_meta(name) and name not in _SESSION_META:
+            if name not in _SESSION_META and channel.is_meta(name):
                 outcome.replies.append(failure(message, "400::channel_unknown"))
                 continue
             session = await self._session_of(message, context)
