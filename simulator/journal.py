@@ -12,7 +12,6 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, replace
-from typing import Any
 
 from aiohttp import web
 
@@ -22,6 +21,7 @@ from .api.responses import Failure, ok
 from .api.route_factories import custom_route
 from .core.numerals import is_whole_number
 from .core.refusals import INVALID
+from .layers import Layer
 
 PATH = "/journal"
 DEFAULT_SIZE = 1000  # entries kept
@@ -89,13 +89,10 @@ JOURNAL = web.AppKey("journal", Journal)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def middleware(journal: Journal) -> Any:
+def layer(journal: Journal) -> Layer:
     """Record every request (outermost, so refusals of credentials are recorded too)."""
 
-    @web.middleware
     async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path.startswith(UNRECORDED):
-            return await handler(request)
         try:
             response = await handler(request)
         except web.HTTPException as problem:
@@ -104,7 +101,7 @@ def middleware(journal: Journal) -> Any:
         _record(journal, request, response.status, _answer_excerpt(response))
         return response
 
-    return record
+    return Layer(record, lambda request: not request.path.startswith(UNRECORDED))
 
 
 def _record(journal: Journal, request: web.Request, status: int, answer: bytes | str) -> None:

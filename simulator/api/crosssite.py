@@ -19,6 +19,7 @@ from bayeux.http_transport import browser_cookie
 
 from ..core.refusals import FORBIDDEN, INVALID
 from ..core.site import SiteOptions
+from ..layers import Layer
 from .auth import SESSION_COOKIE
 from .cors import same_origin
 from .csrf import STATE_CHANGES
@@ -28,17 +29,13 @@ from .responses import header_text, json_response
 BODY_TYPES = ("application/json", "multipart/form-data")
 
 
-def crosssite_middleware(site: SiteOptions, prefixes: tuple[str, ...], json_exempt: tuple[str, ...]):
-    """The middleware for every path under `prefixes`; the paths under `json_exempt` (the CometD endpoint,
+def crosssite_layer(site: SiteOptions, prefixes: tuple[str, ...], json_exempt: tuple[str, ...]) -> Layer:
+    """The layer for every path under `prefixes`; the paths under `json_exempt` (the CometD endpoint,
     whose transport reads its own bodies) skip the Content-Type rule only."""
     ours = under(prefixes)
 
-    @web.middleware
     async def middleware(request: web.Request, handler) -> web.StreamResponse:
-        path = request.path
-        if not ours(path):
-            return await handler(request)
-        refusal = _refusal(request, site, not path.startswith(json_exempt))
+        refusal = _refusal(request, site, not request.path.startswith(json_exempt))
         if refusal is not None:
             refusal.headers["X-Content-Type-Options"] = "nosniff"
             return refusal
@@ -51,7 +48,7 @@ def crosssite_middleware(site: SiteOptions, prefixes: tuple[str, ...], json_exem
             response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
-    return middleware
+    return Layer(middleware, lambda request: ours(request.path))
 
 
 def _refusal(request: web.Request, site: SiteOptions, json_only: bool) -> web.Response | None:

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from ..core.profiles import PROFILES
 from ..core.refusals import FORBIDDEN, INTERNAL, NOT_FOUND, Refusal
+from ..layers import Layer
 from . import csrf, passwords
 from .auth import Authenticator
 from .keys import NOTIFIER, VIEWER
@@ -30,15 +31,16 @@ STATS = "/api/v1/stats"  # the Statistics API, authenticated as /api/v2 is
 log = logging.getLogger(__name__)
 
 
-def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
-    """The middleware for the REST API under /api/v2 and /sim, leaving the `excluded` path prefixes alone."""
+def api_layer(authenticator: Authenticator, excluded: tuple[str, ...]) -> Layer:
+    """The layer for the REST API under /api/v2 and /sim, leaving the `excluded` path prefixes alone."""
     ours = under((API, CONTROL, STATS))
 
-    @web.middleware
+    def concerns(request: web.Request) -> bool:
+        path = request.path
+        return ours(path) and not path.startswith(excluded)
+
     async def middleware(request: web.Request, handler) -> web.StreamResponse:
         path = request.path
-        if not ours(path) or path.startswith(excluded):
-            return await handler(request)
         user = authenticator.user_of(request)
         if user is None:
             if (throttled := authenticator.throttled(request)) is not None:
@@ -87,4 +89,4 @@ def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
             csrf.announce(response, session)
         return response
 
-    return middleware
+    return Layer(middleware, concerns)
