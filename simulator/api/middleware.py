@@ -41,7 +41,7 @@ def api_layer(authenticator: Authenticator, excluded: tuple[str, ...]) -> Layer:
 
     async def middleware(request: web.Request, handler) -> web.StreamResponse:
         path = request.path
-        user = authenticator.user_of(request)
+        user, session = authenticator.identify(request)
         if user is None:
             if (throttled := authenticator.throttled(request)) is not None:
                 message, seconds = throttled
@@ -54,7 +54,7 @@ def api_layer(authenticator: Authenticator, excluded: tuple[str, ...]) -> Layer:
                 return unauthorized("The credentials are not valid: check the user name and the password")
             return unauthorized()
         if authenticator.site.csrf:
-            refused = csrf.refusal(request, authenticator.session_of(request))
+            refused = csrf.refusal(request, session or authenticator.session_of(request))
             if refused is not None:
                 return refused
         request[VIEWER] = user
@@ -84,7 +84,7 @@ def api_layer(authenticator: Authenticator, excluded: tuple[str, ...]) -> Layer:
         except Exception:
             log.exception("internal error on %s %s", request.method, path)
             response = json_response(500, {"statusCode": INTERNAL, "statusMessage": "internal error of the simulator"})
-        session = authenticator.open_session(request, response, user)
+        session = authenticator.open_session(request, response, user, session)
         if authenticator.site.csrf and request.method == "GET":
             csrf.announce(response, session)
         return response
