@@ -131,11 +131,11 @@ def _request_excerpt(request: web.Request) -> bytes | str:
 
 
 def _answer_excerpt(response: web.StreamResponse) -> bytes | str:
-    if isinstance(response, web.WebSocketResponse):
-        return "(websocket)"
-    if isinstance(response, web.Response) and isinstance(response.body, bytes):
-        return response.body[:EXCERPT]
-    return "(streamed)"
+    """The answer's body (cut to the excerpt by `_record`), asked first for the usual answer."""
+    if isinstance(response, web.Response):
+        body = response.body
+        return body if isinstance(body, bytes) else "(streamed)"
+    return "(websocket)" if isinstance(response, web.WebSocketResponse) else "(streamed)"
 
 
 async def _read(ctx: Context) -> web.Response:
