@@ -121,12 +121,13 @@ def _record(journal: Journal, request: web.Request, status: int, answer: bytes |
 
 
 def _request_excerpt(request: web.Request) -> bytes | str:
-    """The body as the API read it (REST and /sim requests); for other requests, its type and size."""
+    """The body as the API read it (REST and /sim requests); for other requests, its type and size. A
+    request without a body is asked nothing more (a missing key is an exception in `request.get`)."""
+    if not request.body_exists:
+        return ""
     body: bytes | None = request.get(BODY)
     if body is not None:
         return body[:EXCERPT]
-    if not request.body_exists:
-        return ""
     return f"({request.content_type}, {request.content_length or 0} bytes)"
 
 

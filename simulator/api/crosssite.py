@@ -64,9 +64,11 @@ def _refusal(request: web.Request, site: SiteOptions, json_only: bool) -> web.Re
             },
         )
     origin = request.headers.get("Origin")
+    if origin is None:  # not from a page: no cookie to read
+        return None
     # the cookie read as the session is (`auth`), not by parsing every cookie of the request
     by_cookie = "Authorization" not in request.headers and browser_cookie(request, SESSION_COOKIE) is not None
-    if by_cookie and origin is not None and not same_origin(request, origin) and not site.allows(origin):
+    if by_cookie and not same_origin(request, origin) and not site.allows(origin):
         return json_response(
             403,
             {
