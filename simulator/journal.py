@@ -101,7 +101,7 @@ def layer(journal: Journal) -> Layer:
         _record(journal, request, response.status, _answer_excerpt(response))
         return response
 
-    return Layer(record, lambda request: not request.path.startswith(UNRECORDED))
+    return Layer(record, lambda _request, path: not path.startswith(UNRECORDED))
 
 
 def _record(journal: Journal, request: web.Request, status: int, answer: bytes | str) -> None:

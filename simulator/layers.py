@@ -18,17 +18,18 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 
-def every_request(_request: web.Request) -> bool:
+def every_request(_request: web.Request, _path: str) -> bool:
     return True
 
 
 @dataclass(frozen=True)
 class Layer:
-    """A middleware (`run(request, handler)`) and the test of whether a request concerns it: a request it
-    does not concern goes past it untouched, as the middleware itself would hand it on."""
+    """A middleware (`run(request, handler)`) and the test of whether a request concerns it, given the
+    request and its path (read once for every layer): a request it does not concern goes past it
+    untouched, as the middleware itself would hand it on."""
 
     run: Middleware
-    concerns: Callable[[web.Request], bool] = every_request
+    concerns: Callable[[web.Request, str], bool] = every_request
 
 
 def compose(layers: Sequence[Layer]) -> Middleware:
@@ -37,8 +38,9 @@ def compose(layers: Sequence[Layer]) -> Middleware:
 
     @web.middleware
     async def composed(request: web.Request, handler: Handler) -> web.StreamResponse:
+        path = request.path
         for run, concerns in inner_first:
-            if concerns(request):
+            if concerns(request, path):
                 handler = partial(run, handler=handler)
         return await handler(request)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from ..core.refusals import FORBIDDEN
 from ..core.site import SiteOptions
@@ -38,7 +38,7 @@ def cors_layer(site: SiteOptions, prefixes: tuple[str, ...]) -> Layer:
     ours = under(prefixes)
 
     async def middleware(request: web.Request, handler) -> web.StreamResponse:
-        origin = request.headers["Origin"]
+        origin = request.headers[hdrs.ORIGIN]
         if same_origin(request, origin):
             return await handler(request)
         allowed = site.allows(origin)
@@ -54,7 +54,7 @@ def cors_layer(site: SiteOptions, prefixes: tuple[str, ...]) -> Layer:
             _allow(response.headers, origin)
         return response
 
-    return Layer(middleware, lambda request: "Origin" in request.headers and ours(request.path))
+    return Layer(middleware, lambda request, path: hdrs.ORIGIN in request.headers and ours(path))
 
 
 def _preflight(request: web.Request, origin: str, allowed: bool) -> web.Response:

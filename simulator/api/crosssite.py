@@ -13,7 +13,7 @@ cross-site POST; only a login from an allowed origin on another site gets a cros
 
 from __future__ import annotations
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from bayeux.http_transport import browser_cookie
 
@@ -48,7 +48,7 @@ def crosssite_layer(site: SiteOptions, prefixes: tuple[str, ...], json_exempt: t
             response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
-    return Layer(middleware, lambda request: ours(request.path))
+    return Layer(middleware, lambda _request, path: ours(path))
 
 
 def _refusal(request: web.Request, site: SiteOptions, json_only: bool) -> web.Response | None:
@@ -63,11 +63,12 @@ def _refusal(request: web.Request, site: SiteOptions, json_only: bool) -> web.Re
                 "application/json (multipart/form-data for file uploads)",
             },
         )
-    origin = request.headers.get("Origin")
+    headers = request.headers
+    origin = headers.get(hdrs.ORIGIN)
     if origin is None:  # not from a page: no cookie to read
         return None
     # the cookie read as the session is (`auth`), not by parsing every cookie of the request
-    by_cookie = "Authorization" not in request.headers and browser_cookie(request, SESSION_COOKIE) is not None
+    by_cookie = hdrs.AUTHORIZATION not in headers and browser_cookie(request, SESSION_COOKIE) is not None
     if by_cookie and not same_origin(request, origin) and not site.allows(origin):
         return json_response(
             403,
@@ -81,7 +82,7 @@ def _refusal(request: web.Request, site: SiteOptions, json_only: bool) -> web.Re
 
 
 def _is_json_or_upload(request: web.Request) -> bool:
-    if request.headers.get("Content-Type") in BODY_TYPES:  # as clients send it: no parameters to parse
+    if request.headers.get(hdrs.CONTENT_TYPE) in BODY_TYPES:  # as clients send it: no parameters to parse
         return True
     kind = request.content_type.lower()
     return kind in BODY_TYPES or (kind.startswith("application/") and kind.endswith("+json"))

@@ -35,8 +35,7 @@ def api_layer(authenticator: Authenticator, excluded: tuple[str, ...]) -> Layer:
     """The layer for the REST API under /api/v2 and /sim, leaving the `excluded` path prefixes alone."""
     ours = under((API, CONTROL, STATS))
 
-    def concerns(request: web.Request) -> bool:
-        path = request.path
+    def concerns(_request: web.Request, path: str) -> bool:
         return ours(path) and not path.startswith(excluded)
 
     async def middleware(request: web.Request, handler) -> web.StreamResponse:

@@ -52,7 +52,7 @@ def layer(faults: Faults, path: str) -> Layer:
             await asyncio.sleep(late.seconds.draw(faults.draw("bayeux.lateConnects.seconds")))
         return response
 
-    return Layer(inject, lambda request: request.path.startswith(path))
+    return Layer(inject, lambda _request, requested: requested.startswith(path))
 
 
 async def _websocket(faults: Faults, request: web.Request, handler: Handler) -> web.StreamResponse:

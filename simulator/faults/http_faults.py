@@ -97,7 +97,7 @@ def layer(faults: Faults, excluded: tuple[str, ...] = ()) -> Layer:
                 await asyncio.sleep(latency.seconds.draw(faults.draw(f"latency[{index}]")))
         return await handler(request)
 
-    return Layer(inject, lambda _request: not faults.plan.empty)
+    return Layer(inject, lambda _request, _path: not faults.plan.empty)
 
 
 def _service_down(faults: Faults, method: str, path: str) -> Any:

@@ -33,8 +33,8 @@ def layer(recording: Recording, excluded: tuple[str, ...] = ()) -> Layer:
     """The layer for the changes a recording takes, while it records."""
     unrecorded = (*UNRECORDED, *excluded)
 
-    def concerns(request: web.Request) -> bool:
-        return recording.active and request.method in CHANGES and not request.path.startswith(unrecorded)
+    def concerns(request: web.Request, path: str) -> bool:
+        return recording.active and request.method in CHANGES and not path.startswith(unrecorded)
 
     async def capture(request: web.Request, handler: Handler) -> web.StreamResponse:
         arrived = recording.seq()
