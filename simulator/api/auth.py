@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from bayeux.http_transport import browser_cookie
 
@@ -63,7 +63,7 @@ class Authenticator:
     def identify(self, request: web.Request) -> tuple[User | None, Session | None]:
         """The user the request's credentials or session cookie name (or None), and the session when its
         cookie is what named the user: the one `open_session` is then handed, so the cookie is read once."""
-        header = request.headers.get("Authorization")
+        header = request.headers.get(hdrs.AUTHORIZATION)
         if header is not None:
             return self._basic(header, request.remote or ""), None
         session = self.session_of(request)
