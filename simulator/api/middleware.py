@@ -38,6 +38,8 @@ def api_layer(authenticator: Authenticator, excluded: tuple[str, ...]) -> Layer:
     def concerns(_request: web.Request, path: str) -> bool:
         return ours(path) and not path.startswith(excluded)
 
+    learnt = False  # whether the notifier knows its base URL: this layer serves one application
+
     async def middleware(request: web.Request, handler) -> web.StreamResponse:
         path = request.path
         user, session = authenticator.identify(request)
@@ -57,9 +59,12 @@ def api_layer(authenticator: Authenticator, excluded: tuple[str, ...]) -> Layer:
             if refused is not None:
                 return refused
         request[VIEWER] = user
-        notifier = request.app[NOTIFIER]
-        if notifier.base_url is None:  # learnt once: reading the scheme and host has a cost
-            notifier.learn_base_url(request.scheme, request.host)
+        nonlocal learnt
+        if not learnt:  # reading the scheme and host has a cost, and so has asking the notifier each time
+            notifier = request.app[NOTIFIER]
+            if notifier.base_url is None:
+                notifier.learn_base_url(request.scheme, request.host)
+            learnt = True
         try:
             if (must_change := passwords.first_login_refusal(user, request.method, path)) is not None:
                 raise must_change
