@@ -13,7 +13,7 @@ import secrets
 from typing import Any
 
 import orjson
-from aiohttp import HttpVersion11, web
+from aiohttp import HttpVersion11, hdrs, web
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
@@ -114,7 +114,7 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
 def browser_cookie(request: web.Request, name: str) -> str | None:
     """The value of cookie `name`, read straight from the Cookie headers: aiohttp's `request.cookies`
     parses every cookie of the request, on every long poll, for the one the server needs."""
-    for header in request.headers.getall("Cookie", ()):
+    for header in request.headers.getall(hdrs.COOKIE, ()):
         if name not in header:
             continue
         for part in header.split(";"):

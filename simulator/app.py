@@ -14,10 +14,10 @@ import bayeux
 from . import health, journal, notify
 from .api import routes
 from .api.auth import Authenticator
-from .api.cors import cors_middleware
-from .api.crosssite import crosssite_middleware
+from .api.cors import cors_layer
+from .api.crosssite import crosssite_layer
 from .api.keys import AUTH, CENTER, ENGINE, NOTIFIER, RECORDED_CALLS, STATISTICS, WORLD
-from .api.middleware import API, CONTROL, STATS, api_middleware
+from .api.middleware import API, CONTROL, STATS, api_layer
 from .core.clock import TimerHandle
 from .core.contact_center import ContactCenter
 from .core.site import SiteOptions
@@ -26,6 +26,7 @@ from .core.world import World
 from .engine import Engine
 from .faults import FAULTS, Faults, bayeux_faults, http_faults
 from .faults import control as faults_control
+from .layers import compose
 from .recorded_calls import RecordedCalls
 from .recording import Recording
 from .recording import capture as recording_capture
@@ -81,20 +82,19 @@ def create_app(
     recording = Recording(world)
     faults = Faults(world, server)
     prefixes = (API, CONTROL, STATS)
+    layers = [
+        *([journal.layer(requests)] if journal_size > 0 else []),  # outermost: it records every refusal
+        cors_layer(center.site, prefixes),
+        crosssite_layer(center.site, prefixes, json_exempt=(notify.PATH,)),
+        bayeux_faults.layer(faults, notify.PATH),
+        api_layer(authenticator, excluded=(notify.PATH,)),
+        http_faults.layer(faults, excluded=(notify.PATH,)),  # inside: it knows the user; outside the recording's
+        recording_capture.layer(recording, excluded=(notify.PATH,)),  # innermost: it sees the user and the refusal
+    ]
     app = web.Application(
         middlewares=[
             *(engine.middlewares() if engine is not None else ()),  # which process answers, before all else
-            *([journal.middleware(requests)] if journal_size > 0 else []),  # outermost: it records every refusal
-            cors_middleware(center.site, prefixes),
-            crosssite_middleware(center.site, prefixes, json_exempt=(notify.PATH,)),
-            bayeux_faults.middleware(faults, notify.PATH),
-            api_middleware(authenticator, excluded=(notify.PATH,)),
-            http_faults.middleware(
-                faults, excluded=(notify.PATH,)
-            ),  # inside: it knows the user; outside the recording's
-            recording_capture.middleware(
-                recording, excluded=(notify.PATH,)
-            ),  # innermost: it sees the user and the refusal
+            compose(layers),
         ]
     )
     app[journal.JOURNAL] = requests

@@ -12,7 +12,6 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, replace
-from typing import Any
 
 from aiohttp import web
 
@@ -22,6 +21,7 @@ from .api.responses import Failure, ok
 from .api.route_factories import custom_route
 from .core.numerals import is_whole_number
 from .core.refusals import INVALID
+from .layers import Layer
 
 PATH = "/journal"
 DEFAULT_SIZE = 1000  # entries kept
@@ -89,13 +89,10 @@ JOURNAL = web.AppKey("journal", Journal)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def middleware(journal: Journal) -> Any:
+def layer(journal: Journal) -> Layer:
     """Record every request (outermost, so refusals of credentials are recorded too)."""
 
-    @web.middleware
     async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path.startswith(UNRECORDED):
-            return await handler(request)
         try:
             response = await handler(request)
         except web.HTTPException as problem:
@@ -104,7 +101,7 @@ def middleware(journal: Journal) -> Any:
         _record(journal, request, response.status, _answer_excerpt(response))
         return response
 
-    return record
+    return Layer(record, lambda _request, path: not path.startswith(UNRECORDED))
 
 
 def _record(journal: Journal, request: web.Request, status: int, answer: bytes | str) -> None:
@@ -124,21 +121,22 @@ def _record(journal: Journal, request: web.Request, status: int, answer: bytes |
 
 
 def _request_excerpt(request: web.Request) -> bytes | str:
-    """The body as the API read it (REST and /sim requests); for other requests, its type and size."""
+    """The body as the API read it (REST and /sim requests); for other requests, its type and size. A
+    request without a body is asked nothing more (a missing key is an exception in `request.get`)."""
+    if not request.body_exists:
+        return ""
     body: bytes | None = request.get(BODY)
     if body is not None:
         return body[:EXCERPT]
-    if not request.body_exists:
-        return ""
     return f"({request.content_type}, {request.content_length or 0} bytes)"
 
 
 def _answer_excerpt(response: web.StreamResponse) -> bytes | str:
-    if isinstance(response, web.WebSocketResponse):
-        return "(websocket)"
-    if isinstance(response, web.Response) and isinstance(response.body, bytes):
-        return response.body[:EXCERPT]
-    return "(streamed)"
+    """The answer's body (cut to the excerpt by `_record`), asked first for the usual answer."""
+    if isinstance(response, web.Response):
+        body = response.body
+        return body if isinstance(body, bytes) else "(streamed)"
+    return "(websocket)" if isinstance(response, web.WebSocketResponse) else "(streamed)"
 
 
 async def _read(ctx: Context) -> web.Response:

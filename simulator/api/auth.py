@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from bayeux.http_transport import browser_cookie
 
@@ -38,6 +38,7 @@ SESSION_COOKIE = "JSESSIONID"
 
 @dataclass
 class Session:
+    token: str  # the cookie's value
     user_id: str
     credentials: bytes  # a digest of the password it was opened with: a new password ends the session
     csrf_token: str
@@ -57,11 +58,16 @@ class Authenticator:
 
     def user_of(self, request: web.Request) -> User | None:
         """The user the request's credentials or session cookie name, or None."""
-        header = request.headers.get("Authorization")
+        return self.identify(request)[0]
+
+    def identify(self, request: web.Request) -> tuple[User | None, Session | None]:
+        """The user the request's credentials or session cookie name (or None), and the session when its
+        cookie is what named the user: the one `open_session` is then handed, so the cookie is read once."""
+        header = request.headers.get(hdrs.AUTHORIZATION)
         if header is not None:
-            return self._basic(header, request.remote or "")
+            return self._basic(header, request.remote or ""), None
         session = self.session_of(request)
-        return None if session is None else self.center.users.get(session.user_id)
+        return (None, None) if session is None else (self.center.users.get(session.user_id), session)
 
     def session_of(self, request: web.Request) -> Session | None:
         """The live session the request's cookie names (and marks as used), or None."""
@@ -69,27 +75,40 @@ class Authenticator:
         if token is None:
             return None
         session = self._sessions.pop(token, None) or self._unclaimed.pop(token, None)
-        if session is None:
+        return None if session is None else self._used(session)
+
+    def _again(self, session: Session) -> Session | None:
+        """`session_of` once more for a session it found earlier in the same request (its handler may have
+        ended it, or moved a virtual clock past its idle timeout), without reading the cookie again."""
+        if self._sessions.get(session.token) is not session:
             return None
+        del self._sessions[session.token]
+        return self._used(session)
+
+    def _used(self, session: Session) -> Session | None:
+        """A session just taken out of the store, put back as the most recently used if still live."""
         user = self.center.users.get(session.user_id)
         now = self._now()
         idle = now - session.last_seen > self.site.session_idle_timeout
         if idle or user is None or session.credentials != _digest(user):
             return None
         session.last_seen = now
-        self._sessions[token] = session  # now the most recently used
+        self._sessions[session.token] = session  # now the most recently used
         return session
 
-    def open_session(self, request: web.Request, response: web.StreamResponse, user: User) -> Session:
-        """The request's session for `user`, or a new one whose cookie the response sets."""
-        session = self.session_of(request)
+    def open_session(
+        self, request: web.Request, response: web.StreamResponse, user: User, found: Session | None = None
+    ) -> Session:
+        """The request's session for `user`, or a new one whose cookie the response sets. `found`: the
+        session `identify` found for this request, if any."""
+        session = self._again(found) if found is not None else self.session_of(request)
         if session is not None and session.user_id == user.id:
             return session
         token = secrets.token_urlsafe(24)
         # a client that keeps no cookie opens a session with every request: mint its CSRF token only
         # where CSRF protection can ask for one
         csrf_token = secrets.token_urlsafe(24) if self.site.csrf else ""
-        session = Session(user.id, _digest(user), csrf_token, self._now())
+        session = Session(token, user.id, _digest(user), csrf_token, self._now())
         self._unclaimed[token] = session
         while self.session_count > self.site.max_sessions:
             (self._unclaimed or self._sessions).popitem(last=False)

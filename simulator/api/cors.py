@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from ..core.refusals import FORBIDDEN
 from ..core.site import SiteOptions
+from ..layers import Layer
 from .csrf import HEADER_NAME, TOKEN_HEADER
 from .paths import under
 from .responses import header_text, json_response
@@ -32,14 +33,13 @@ def same_origin(request: web.Request, origin: str) -> bool:
     return origin.rstrip("/").lower() == f"{request.scheme}://{request.host}".lower()
 
 
-def cors_middleware(site: SiteOptions, prefixes: tuple[str, ...]):
-    """The middleware for every path under `prefixes`; other paths are left alone."""
+def cors_layer(site: SiteOptions, prefixes: tuple[str, ...]) -> Layer:
+    """The layer for the requests with an `Origin` to every path under `prefixes`; others are left alone."""
     ours = under(prefixes)
 
-    @web.middleware
     async def middleware(request: web.Request, handler) -> web.StreamResponse:
-        origin = request.headers.get("Origin")
-        if origin is None or not ours(request.path) or same_origin(request, origin):
+        origin = request.headers[hdrs.ORIGIN]
+        if same_origin(request, origin):
             return await handler(request)
         allowed = site.allows(origin)
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
@@ -54,7 +54,7 @@ def cors_middleware(site: SiteOptions, prefixes: tuple[str, ...]):
             _allow(response.headers, origin)
         return response
 
-    return middleware
+    return Layer(middleware, lambda request, path: hdrs.ORIGIN in request.headers and ours(path))
 
 
 def _preflight(request: web.Request, origin: str, allowed: bool) -> web.Response:

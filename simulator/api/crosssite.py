@@ -13,12 +13,13 @@ cross-site POST; only a login from an allowed origin on another site gets a cros
 
 from __future__ import annotations
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from bayeux.http_transport import browser_cookie
 
 from ..core.refusals import FORBIDDEN, INVALID
 from ..core.site import SiteOptions
+from ..layers import Layer
 from .auth import SESSION_COOKIE
 from .cors import same_origin
 from .csrf import STATE_CHANGES
@@ -28,17 +29,13 @@ from .responses import header_text, json_response
 BODY_TYPES = ("application/json", "multipart/form-data")
 
 
-def crosssite_middleware(site: SiteOptions, prefixes: tuple[str, ...], json_exempt: tuple[str, ...]):
-    """The middleware for every path under `prefixes`; the paths under `json_exempt` (the CometD endpoint,
+def crosssite_layer(site: SiteOptions, prefixes: tuple[str, ...], json_exempt: tuple[str, ...]) -> Layer:
+    """The layer for every path under `prefixes`; the paths under `json_exempt` (the CometD endpoint,
     whose transport reads its own bodies) skip the Content-Type rule only."""
     ours = under(prefixes)
 
-    @web.middleware
     async def middleware(request: web.Request, handler) -> web.StreamResponse:
-        path = request.path
-        if not ours(path):
-            return await handler(request)
-        refusal = _refusal(request, site, not path.startswith(json_exempt))
+        refusal = _refusal(request, site, not request.path.startswith(json_exempt))
         if refusal is not None:
             refusal.headers["X-Content-Type-Options"] = "nosniff"
             return refusal
@@ -51,7 +48,7 @@ def crosssite_middleware(site: SiteOptions, prefixes: tuple[str, ...], json_exem
             response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
-    return middleware
+    return Layer(middleware, lambda _request, path: ours(path))
 
 
 def _refusal(request: web.Request, site: SiteOptions, json_only: bool) -> web.Response | None:
@@ -66,10 +63,13 @@ def _refusal(request: web.Request, site: SiteOptions, json_only: bool) -> web.Re
                 "application/json (multipart/form-data for file uploads)",
             },
         )
-    origin = request.headers.get("Origin")
+    headers = request.headers
+    origin = headers.get(hdrs.ORIGIN)
+    if origin is None:  # not from a page: no cookie to read
+        return None
     # the cookie read as the session is (`auth`), not by parsing every cookie of the request
-    by_cookie = "Authorization" not in request.headers and browser_cookie(request, SESSION_COOKIE) is not None
-    if by_cookie and origin is not None and not same_origin(request, origin) and not site.allows(origin):
+    by_cookie = hdrs.AUTHORIZATION not in headers and browser_cookie(request, SESSION_COOKIE) is not None
+    if by_cookie and not same_origin(request, origin) and not site.allows(origin):
         return json_response(
             403,
             {
@@ -82,7 +82,7 @@ def _refusal(request: web.Request, site: SiteOptions, json_only: bool) -> web.Re
 
 
 def _is_json_or_upload(request: web.Request) -> bool:
-    if request.headers.get("Content-Type") in BODY_TYPES:  # as clients send it: no parameters to parse
+    if request.headers.get(hdrs.CONTENT_TYPE) in BODY_TYPES:  # as clients send it: no parameters to parse
         return True
     kind = request.content_type.lower()
     return kind in BODY_TYPES or (kind.startswith("application/") and kind.endswith("+json"))

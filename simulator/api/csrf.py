@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hmac
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from ..core.refusals import FORBIDDEN
 from .auth import Session
@@ -25,7 +25,7 @@ REFUSAL = "Missing or invalid Csrf token"
 
 def refusal(request: web.Request, session: Session | None) -> web.Response | None:
     """The 403 for a cookie-authenticated state change without its session's token, else None."""
-    if request.method not in STATE_CHANGES or "Authorization" in request.headers or session is None:
+    if request.method not in STATE_CHANGES or hdrs.AUTHORIZATION in request.headers or session is None:
         return None
     sent = request.headers.get(TOKEN_HEADER, "")
     if hmac.compare_digest(sent.encode(), session.csrf_token.encode()):

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from ..core.profiles import PROFILES
 from ..core.refusals import FORBIDDEN, INTERNAL, NOT_FOUND, Refusal
+from ..layers import Layer
 from . import csrf, passwords
 from .auth import Authenticator
 from .keys import NOTIFIER, VIEWER
@@ -30,16 +31,18 @@ STATS = "/api/v1/stats"  # the Statistics API, authenticated as /api/v2 is
 log = logging.getLogger(__name__)
 
 
-def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
-    """The middleware for the REST API under /api/v2 and /sim, leaving the `excluded` path prefixes alone."""
+def api_layer(authenticator: Authenticator, excluded: tuple[str, ...]) -> Layer:
+    """The layer for the REST API under /api/v2 and /sim, leaving the `excluded` path prefixes alone."""
     ours = under((API, CONTROL, STATS))
 
-    @web.middleware
+    def concerns(_request: web.Request, path: str) -> bool:
+        return ours(path) and not path.startswith(excluded)
+
+    learnt = False  # whether the notifier knows its base URL: this layer serves one application
+
     async def middleware(request: web.Request, handler) -> web.StreamResponse:
         path = request.path
-        if not ours(path) or path.startswith(excluded):
-            return await handler(request)
-        user = authenticator.user_of(request)
+        user, session = authenticator.identify(request)
         if user is None:
             if (throttled := authenticator.throttled(request)) is not None:
                 message, seconds = throttled
@@ -52,13 +55,16 @@ def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
                 return unauthorized("The credentials are not valid: check the user name and the password")
             return unauthorized()
         if authenticator.site.csrf:
-            refused = csrf.refusal(request, authenticator.session_of(request))
+            refused = csrf.refusal(request, session or authenticator.session_of(request))
             if refused is not None:
                 return refused
         request[VIEWER] = user
-        notifier = request.app[NOTIFIER]
-        if notifier.base_url is None:  # learnt once: reading the scheme and host has a cost
-            notifier.learn_base_url(request.scheme, request.host)
+        nonlocal learnt
+        if not learnt:  # reading the scheme and host has a cost, and so has asking the notifier each time
+            notifier = request.app[NOTIFIER]
+            if notifier.base_url is None:
+                notifier.learn_base_url(request.scheme, request.host)
+            learnt = True
         try:
             if (must_change := passwords.first_login_refusal(user, request.method, path)) is not None:
                 raise must_change
@@ -82,9 +88,9 @@ def api_middleware(authenticator: Authenticator, excluded: tuple[str, ...]):
         except Exception:
             log.exception("internal error on %s %s", request.method, path)
             response = json_response(500, {"statusCode": INTERNAL, "statusMessage": "internal error of the simulator"})
-        session = authenticator.open_session(request, response, user)
+        session = authenticator.open_session(request, response, user, session)
         if authenticator.site.csrf and request.method == "GET":
             csrf.announce(response, session)
         return response
 
-    return middleware
+    return Layer(middleware, concerns)

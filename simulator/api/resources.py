@@ -59,7 +59,8 @@ class Context:
 
     @classmethod
     def of(cls, request: web.Request) -> Context:
-        return cls(request, request.app[CENTER], request[VIEWER], request.app[WORLD])
+        app = request.app
+        return cls(request, app[CENTER], request[VIEWER], app[WORLD])
 
     def uri(self, path: str, base: str = API) -> str:
         """The absolute URI of `path` under `base` (the reference API, or the control API's /sim)."""

@@ -44,10 +44,12 @@ def _guarded(
     run: Callable[[Context], Awaitable[web.Response]],
     base: str = API,
 ):
+    needed = tuple(roles)  # a tuple is passed on as it is; a frozenset would be copied into one every call
+
     async def handler(request: web.Request) -> web.Response:
         ctx = Context.of(request)
         bounds.check_request(request.query, request.match_info)
-        if not ctx.viewer.has_role(*roles):
+        if not ctx.viewer.has_role(*needed):
             raise Failure(
                 NO_PERMISSION,
                 f"{ctx.viewer.userName} may not {method} {base}{path}: it requires {' or '.join(sorted(roles))}",

@@ -52,7 +52,8 @@ class PasswordThrottle:
         self._latest = now
 
     def succeeded(self, user_name: str) -> None:
-        self._failures.pop(self._user_key(user_name), None)
+        if self._failures:  # the usual case: no failure to forget
+            self._failures.pop(self._user_key(user_name), None)
 
     def message(self, user_name: str, wait: float) -> str:
         return f"Too many wrong passwords for {user_name[:80]!r} or from this address: try again in {math.ceil(wait)} s"

@@ -36,8 +36,9 @@ _TYPE_NAMES = {
 
 async def read_body(request: web.Request, required: bool = True) -> dict[str, Any]:
     """The body as a JSON object within the bounds of `bounds`; an empty body is `{}` when not required."""
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        raise Failure(INVALID, f"the request body is {request.content_length} bytes; the limit is {MAX_BODY}", 413)
+    length = request.content_length  # parsed from its header at each reading: read once
+    if length is not None and length > MAX_BODY:
+        raise Failure(INVALID, f"the request body is {length} bytes; the limit is {MAX_BODY}", 413)
     raw = b""
     content = request.content
     while not content.at_eof():  # a body that has all arrived is one read, with no second one to see its end

@@ -14,21 +14,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import orjson
 from aiohttp import web
 
+from ..layers import Layer
 from .state import Faults
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def middleware(faults: Faults, path: str) -> Any:
-    @web.middleware
+def layer(faults: Faults, path: str) -> Layer:
+    """The layer for the requests to the CometD endpoint at `path`."""
+
     async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if not request.path.startswith(path):
-            return await handler(request)
         if request.headers.get("Upgrade", "").lower() == "websocket":
             # known from its opening on, so that faults planned later can still cut it
             return await _websocket(faults, request, handler)
@@ -53,7 +52,7 @@ def middleware(faults: Faults, path: str) -> Any:
             await asyncio.sleep(late.seconds.draw(faults.draw("bayeux.lateConnects.seconds")))
         return response
 
-    return inject
+    return Layer(inject, lambda _request, requested: requested.startswith(path))
 
 
 async def _websocket(faults: Faults, request: web.Request, handler: Handler) -> web.StreamResponse:

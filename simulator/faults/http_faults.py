@@ -25,6 +25,7 @@ from aiohttp import web
 from ..api.keys import VIEWER
 from ..api.responses import json_response
 from ..core.refusals import FORBIDDEN, INTERNAL
+from ..layers import Layer
 from .state import Faults, matches
 
 EXEMPT = ("/sim/faults", "/health")
@@ -49,14 +50,14 @@ SERVED = {  # what each type of service serves: path prefixes, and whether only 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def middleware(faults: Faults, excluded: tuple[str, ...] = ()) -> Any:
-    """`excluded`: prefixes left alone (the CometD endpoint, whose faults are `bayeux_faults`)."""
+def layer(faults: Faults, excluded: tuple[str, ...] = ()) -> Layer:
+    """`excluded`: prefixes left alone (the CometD endpoint, whose faults are `bayeux_faults`). Without a
+    plan no request concerns it."""
     exempt = (*EXEMPT, *excluded)
 
-    @web.middleware
     async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
         path, method = request.path, request.method
-        if faults.plan.empty or path.startswith(exempt) or not (path.startswith(("/api/", "/sim/"))):
+        if path.startswith(exempt) or not (path.startswith(("/api/", "/sim/"))):
             return await handler(request)
         down = _service_down(faults, method, path)
         if down is not None:
@@ -96,7 +97,7 @@ def middleware(faults: Faults, excluded: tuple[str, ...] = ()) -> Any:
                 await asyncio.sleep(latency.seconds.draw(faults.draw(f"latency[{index}]")))
         return await handler(request)
 
-    return inject
+    return Layer(inject, lambda _request, _path: not faults.plan.empty)
 
 
 def _service_down(faults: Faults, method: str, path: str) -> Any:

@@ -19,6 +19,7 @@ from aiohttp import web
 from ..api.keys import BODY, VIEWER
 from ..api.responses import error
 from ..core.refusals import Refusal
+from ..layers import Layer
 from .recorder import Recording
 
 CHANGES = ("POST", "PUT", "DELETE", "PATCH")
@@ -28,13 +29,14 @@ RECORDING = web.AppKey("recording", Recording)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def middleware(recording: Recording, excluded: tuple[str, ...] = ()) -> Any:
+def layer(recording: Recording, excluded: tuple[str, ...] = ()) -> Layer:
+    """The layer for the changes a recording takes, while it records."""
     unrecorded = (*UNRECORDED, *excluded)
 
-    @web.middleware
+    def concerns(request: web.Request, path: str) -> bool:
+        return recording.active and request.method in CHANGES and not path.startswith(unrecorded)
+
     async def capture(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if not recording.active or request.method not in CHANGES or request.path.startswith(unrecorded):
-            return await handler(request)
         arrived = recording.seq()
         try:
             response = await handler(request)
@@ -45,7 +47,7 @@ def middleware(recording: Recording, excluded: tuple[str, ...] = ()) -> Any:
             recording.input(_input(request, response), arrived)
         return response
 
-    return capture
+    return Layer(capture, concerns)
 
 
 def _input(request: web.Request, response: web.Response) -> dict[str, Any]:
