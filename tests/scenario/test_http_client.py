@@ -205,6 +205,17 @@ async def test_what_cannot_be_read_fails_the_request_and_its_connection(answer: 
     assert server.connections == 2
 
 
+async def test_an_answer_that_does_not_come_in_time_fails_and_its_connection_is_not_reused() -> None:
+    stalled = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nsl"  # three bytes of the body never come
+    async with canned(lambda n: [stalled] if n == 1 else [ok(b"fine")]) as (server, client):
+        client.timeout = 0.2
+        with pytest.raises(TimeoutError):
+            await client.request("GET", "/")
+        client.timeout = BOUND
+        assert (await client.request("GET", "/")).body == b"fine"
+    assert server.connections == 2
+
+
 async def test_a_server_that_does_not_listen_fails_with_its_address() -> None:
     client = HttpClient("http://127.0.0.1:9", timeout=BOUND)  # nothing listens on the discard port
     with pytest.raises(HttpError, match="cannot connect to http://127.0.0.1:9"):
