@@ -56,21 +56,33 @@ class WebSocket:
         self._waiting: Waiting = {}  # of the open socket
 
     async def exchange(self, messages: list[Message], limit: float) -> list[Message]:
-        async with asyncio.timeout(limit):
-            socket, waiting = self._socket, self._waiting
-            if socket is None or socket.closed:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
+        socket, waiting = self._socket, self._waiting
+        if socket is None or socket.closed:
+            async with asyncio.timeout_at(deadline):  # opening is rare: what this costs does not matter
                 socket, waiting = await self._open()
-            loop = asyncio.get_running_loop()
-            keys = [(message["channel"], message["id"]) for message in messages]
-            futures = [waiting.setdefault(key, loop.create_future()) for key in keys]
+        keys = [(message["channel"], message["id"]) for message in messages]
+        futures = [waiting.setdefault(key, loop.create_future()) for key in keys]
+        task = asyncio.current_task()
+        assert task is not None
+        bound = _Bound(task, futures)
+        timer = loop.call_at(deadline, bound)
+        try:
+            if socket.closed:  # its reader may have failed its waiters before these were added
+                raise aiohttp.ClientConnectionError("the websocket closed")
             try:
-                if socket.closed:  # its reader may have failed its waiters before these were added
-                    raise aiohttp.ClientConnectionError("the websocket closed")
                 await socket.send_frame(orjson.dumps(messages), aiohttp.WSMsgType.TEXT)  # orjson's UTF-8 as it is
-                return [await future for future in futures]
-            finally:
-                for key in keys:
-                    waiting.pop(key, None)
+            except asyncio.CancelledError:
+                if bound.expired and task.uncancel() <= bound.cancelling:
+                    raise TimeoutError from None
+                raise
+            bound.sending = False
+            return [await future for future in futures]
+        finally:
+            timer.cancel()
+            for key in keys:
+                waiting.pop(key, None)
 
     async def close(self) -> None:
         socket, self._socket = self._socket, None
@@ -107,3 +119,28 @@ class WebSocket:
             for waiter in waiting.values():
                 if not waiter.done():
                     waiter.set_exception(aiohttp.ClientConnectionError("the websocket closed"))
+
+
+class _Bound:
+    """The time one exchange has, as one timer rather than asyncio.timeout at every batch: once it is up, a
+    send still under way is cancelled and reported as TimeoutError, and after it the first reply not yet
+    come fails with TimeoutError (the later ones, never awaited then, are left as they are)."""
+
+    __slots__ = ("task", "futures", "cancelling", "sending", "expired")
+
+    def __init__(self, task: asyncio.Task[Any], futures: list[asyncio.Future[Message]]) -> None:
+        self.task = task
+        self.futures = futures
+        self.cancelling = task.cancelling()
+        self.sending = True
+        self.expired = False
+
+    def __call__(self) -> None:
+        self.expired = True
+        if self.sending:
+            self.task.cancel()
+            return
+        for future in self.futures:
+            if not future.done():
+                future.set_exception(TimeoutError())
+                return
