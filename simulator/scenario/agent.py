@@ -126,6 +126,11 @@ class RestClient:
         self._clients.clear()
 
 
+def _expire(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_exception(TimeoutError())
+
+
 def basic_auth(user: str, password: str) -> dict[str, str]:
     """The Authorization header of HTTP Basic credentials."""
     token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
@@ -196,16 +201,20 @@ class AgentClient:
         marker = self._marker_seq
         arrived = self._markers[marker] = asyncio.get_running_loop().create_future()
         await self._bayeux.publish(self._marker_channel, {"marker": marker})
+        loop = asyncio.get_running_loop()
+        timer = loop.call_at(loop.time() + SETTLE_BOUND, _expire, arrived)  # not a task's timeout: one future
         try:
-            async with asyncio.timeout(SETTLE_BOUND):  # cheaper than wait_for, at every settle of every agent
-                await arrived
+            await arrived
         finally:
+            timer.cancel()
             self._markers.pop(marker, None)
 
     async def until(self, topic: str, wanted: Any) -> None:
         """Return once an unread notification on `topic` matches `wanted`, leaving it unread. When the
         notification a request causes is known, this settles for less than `settle()`: the server delivers
         a session's messages in order, so whatever was caused before it has arrived too."""
+        if self._unread(topic, wanted):
+            return  # come already: no bound to set
         async with asyncio.timeout(SETTLE_BOUND):  # not wait_for, which makes a task of every wait
             while not self._unread(topic, wanted):
                 self.received.clear()
