@@ -101,6 +101,20 @@ async def test_a_chunked_answer_in_pieces_with_extensions_and_trailers() -> None
     assert server.connections == 1
 
 
+async def test_header_names_with_spaces_folded_lines_bare_cr_and_blank_values_read_as_http_allows() -> None:
+    answers = [
+        b"HTTP/1.1 200 OK\r\nX Spaced: one \r\nX-Folded: a\r\n \t b\r\nContent-Length: 2\r\n\r\nok",
+        b"HTTP/1.1 200 OK\r\nX-Raw: a\rb\r\nX-Blank:\t \r\nCONTENT-LENGTH:  3\t\r\n\r\nraw",
+    ]
+    async with canned(lambda n: [answers[n - 1]]) as (server, client):
+        first = await client.request("GET", "/")
+        second = await client.request("GET", "/")
+    assert first.headers == [("x spaced", "one"), ("x-folded", "a b"), ("content-length", "2")]
+    assert second.headers == [("x-raw", "a\rb"), ("x-blank", ""), ("content-length", "3")]
+    assert (first.body, second.body) == (b"ok", b"raw")
+    assert server.connections == 1
+
+
 async def test_an_answer_without_length_ends_with_the_connection_and_the_next_opens_another() -> None:
     async with canned(lambda n: [b"HTTP/1.1 200 OK\r\n\r\nuntil ", b"the end", CannedServer.CLOSE]) as (server, client):
         first = await client.request("GET", "/")
