@@ -16,6 +16,8 @@ from typing import Any
 import aiohttp
 import orjson
 
+from .deadlines import Deadlines
+
 Message = dict[str, Any]
 Waiting = dict[tuple[Any, Any], "asyncio.Future[Message]"]  # (channel, id) of a message sent -> its reply
 
@@ -54,6 +56,7 @@ class WebSocket:
         self._reader: asyncio.Task[None] | None = None
         self._opening = asyncio.Lock()
         self._waiting: Waiting = {}  # of the open socket
+        self._deadlines = Deadlines()
 
     async def exchange(self, messages: list[Message], limit: float) -> list[Message]:
         loop = asyncio.get_running_loop()
@@ -67,7 +70,7 @@ class WebSocket:
         task = asyncio.current_task()
         assert task is not None
         bound = _Bound(task, futures)
-        timer = loop.call_at(deadline, bound)
+        self._deadlines.add(bound, deadline, _Bound.expire)
         try:
             if socket.closed:  # its reader may have failed its waiters before these were added
                 raise aiohttp.ClientConnectionError("the websocket closed")
@@ -80,11 +83,12 @@ class WebSocket:
             bound.sending = False
             return [await future for future in futures]
         finally:
-            timer.cancel()
+            self._deadlines.remove(bound)
             for key in keys:
                 waiting.pop(key, None)
 
     async def close(self) -> None:
+        self._deadlines.close()
         socket, self._socket = self._socket, None
         if socket is not None:
             with contextlib.suppress(Exception):
@@ -122,9 +126,10 @@ class WebSocket:
 
 
 class _Bound:
-    """The time one exchange has, as one timer rather than asyncio.timeout at every batch: once it is up, a
-    send still under way is cancelled and reported as TimeoutError, and after it the first reply not yet
-    come fails with TimeoutError (the later ones, never awaited then, are left as they are)."""
+    """The time one exchange has, among the transport's deadlines rather than asyncio.timeout's timer at
+    every batch: once it is up, a send still under way is cancelled and reported as TimeoutError, and after
+    it the first reply not yet come fails with TimeoutError (the later ones, never awaited then, are left
+    as they are)."""
 
     __slots__ = ("task", "futures", "cancelling", "sending", "expired")
 
@@ -135,7 +140,7 @@ class _Bound:
         self.sending = True
         self.expired = False
 
-    def __call__(self) -> None:
+    def expire(self) -> None:
         self.expired = True
         if self.sending:
             self.task.cancel()

@@ -22,6 +22,7 @@ from aiohttp.typedefs import LooseCookies
 from yarl import URL
 
 from bayeux.client import BayeuxClient
+from bayeux.deadlines import Deadlines, time_out
 
 from . import values
 from .http_client import HttpClient, HttpError
@@ -126,11 +127,6 @@ class RestClient:
         self._clients.clear()
 
 
-def _expire(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_exception(TimeoutError())
-
-
 def basic_auth(user: str, password: str) -> dict[str, str]:
     """The Authorization header of HTTP Basic credentials."""
     token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
@@ -156,6 +152,7 @@ class AgentClient:
         self._marker_channel = ECHO
         self._markers: dict[int, asyncio.Future[None]] = {}
         self._marker_seq = 0
+        self._deadlines = Deadlines()  # of the markers awaited: one timer, not one per settle
         self._bayeux = BayeuxClient(
             base_url + NOTIFICATIONS,
             http=self._http,
@@ -201,12 +198,11 @@ class AgentClient:
         marker = self._marker_seq
         arrived = self._markers[marker] = asyncio.get_running_loop().create_future()
         await self._bayeux.publish(self._marker_channel, {"marker": marker})
-        loop = asyncio.get_running_loop()
-        timer = loop.call_at(loop.time() + SETTLE_BOUND, _expire, arrived)  # not a task's timeout: one future
+        self._deadlines.add(arrived, asyncio.get_running_loop().time() + SETTLE_BOUND, time_out)
         try:
             await arrived
         finally:
-            timer.cancel()
+            self._deadlines.remove(arrived)
             self._markers.pop(marker, None)
 
     async def until(self, topic: str, wanted: Any) -> None:

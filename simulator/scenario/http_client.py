@@ -18,6 +18,8 @@ import ssl
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from bayeux.deadlines import Deadlines, time_out
+
 MAX_HEAD = 64 * 1024  # bytes of a response's status line and headers, at most
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 
@@ -252,11 +254,6 @@ class _Connection(asyncio.Protocol):
             answered.set_result(response)
 
 
-def _expire(answered: asyncio.Future[Response]) -> None:
-    if not answered.done():
-        answered.set_exception(TimeoutError("no answer within the client's timeout"))
-
-
 class HttpClient:
     """Requests to one server (`origin`: scheme, host and port) over keep-alive connections, with
     `headers` (cookies, for one) sent on every request besides each request's own. Concurrent requests
@@ -277,6 +274,7 @@ class HttpClient:
         self._idle: list[_Connection] = []
         self._busy: set[_Connection] = set()
         self._ssl: ssl.SSLContext | None = None
+        self._deadlines = Deadlines()
         self.closed = False
 
     async def request(
@@ -294,9 +292,8 @@ class HttpClient:
             connection, reused = await self._connection(deadline)
             self._busy.add(connection)
             answered: asyncio.Future[Response] = loop.create_future()
-            # The bound of an answer is the future's own timer, not asyncio.timeout's task cancelling
-            # machinery: it is set for every request, and only a lost server ever reaches it.
-            timer = loop.call_at(deadline, _expire, answered)
+            # bounded among the client's deadlines, not by a timer of its own: only a lost server reaches it
+            self._deadlines.add(answered, deadline, time_out)
             try:
                 connection.send(method == "HEAD", data, answered)
                 response = await answered
@@ -309,7 +306,7 @@ class HttpClient:
                 connection.close()  # cancelled or out of time mid-answer: the connection cannot be reused
                 raise
             finally:
-                timer.cancel()
+                self._deadlines.remove(answered)
                 self._busy.discard(connection)
             if connection.usable and not self.closed:
                 self._idle.append(connection)
@@ -320,8 +317,9 @@ class HttpClient:
     async def close(self) -> None:
         self.closed = True
         for connection in [*self._idle, *self._busy]:
-            connection.close()
+            connection.close()  # what was waiting fails now: no bound is needed any more
         self._idle.clear()
+        self._deadlines.close()
 
     def _render(self, method: str, target: str, body: bytes | None, headers: Mapping[str, str] | None) -> bytes:
         lines = [f"{method} {target} HTTP/1.1", f"Host: {self.authority}", "Accept-Encoding: identity"]
