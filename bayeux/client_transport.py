@@ -16,6 +16,8 @@ from typing import Any
 import aiohttp
 import orjson
 
+from .deadlines import Deadlines
+
 Message = dict[str, Any]
 Waiting = dict[tuple[Any, Any], "asyncio.Future[Message]"]  # (channel, id) of a message sent -> its reply
 
@@ -54,25 +56,39 @@ class WebSocket:
         self._reader: asyncio.Task[None] | None = None
         self._opening = asyncio.Lock()
         self._waiting: Waiting = {}  # of the open socket
+        self._deadlines = Deadlines()
 
     async def exchange(self, messages: list[Message], limit: float) -> list[Message]:
-        async with asyncio.timeout(limit):
-            socket, waiting = self._socket, self._waiting
-            if socket is None or socket.closed:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
+        socket, waiting = self._socket, self._waiting
+        if socket is None or socket.closed:
+            async with asyncio.timeout_at(deadline):  # opening is rare: what this costs does not matter
                 socket, waiting = await self._open()
-            loop = asyncio.get_running_loop()
-            keys = [(message["channel"], message["id"]) for message in messages]
-            futures = [waiting.setdefault(key, loop.create_future()) for key in keys]
+        keys = [(message["channel"], message["id"]) for message in messages]
+        futures = [waiting.setdefault(key, loop.create_future()) for key in keys]
+        task = asyncio.current_task()
+        assert task is not None
+        bound = _Bound(task, futures)
+        self._deadlines.add(bound, deadline, _Bound.expire)
+        try:
+            if socket.closed:  # its reader may have failed its waiters before these were added
+                raise aiohttp.ClientConnectionError("the websocket closed")
             try:
-                if socket.closed:  # its reader may have failed its waiters before these were added
-                    raise aiohttp.ClientConnectionError("the websocket closed")
                 await socket.send_frame(orjson.dumps(messages), aiohttp.WSMsgType.TEXT)  # orjson's UTF-8 as it is
-                return [await future for future in futures]
-            finally:
-                for key in keys:
-                    waiting.pop(key, None)
+            except asyncio.CancelledError:
+                if bound.expired and task.uncancel() <= bound.cancelling:
+                    raise TimeoutError from None
+                raise
+            bound.sending = False
+            return [await future for future in futures]
+        finally:
+            self._deadlines.remove(bound)
+            for key in keys:
+                waiting.pop(key, None)
 
     async def close(self) -> None:
+        self._deadlines.close()
         socket, self._socket = self._socket, None
         if socket is not None:
             with contextlib.suppress(Exception):
@@ -107,3 +123,29 @@ class WebSocket:
             for waiter in waiting.values():
                 if not waiter.done():
                     waiter.set_exception(aiohttp.ClientConnectionError("the websocket closed"))
+
+
+class _Bound:
+    """The time one exchange has, among the transport's deadlines rather than asyncio.timeout's timer at
+    every batch: once it is up, a send still under way is cancelled and reported as TimeoutError, and after
+    it the first reply not yet come fails with TimeoutError (the later ones, never awaited then, are left
+    as they are)."""
+
+    __slots__ = ("task", "futures", "cancelling", "sending", "expired")
+
+    def __init__(self, task: asyncio.Task[Any], futures: list[asyncio.Future[Message]]) -> None:
+        self.task = task
+        self.futures = futures
+        self.cancelling = task.cancelling()
+        self.sending = True
+        self.expired = False
+
+    def expire(self) -> None:
+        self.expired = True
+        if self.sending:
+            self.task.cancel()
+            return
+        for future in self.futures:
+            if not future.done():
+                future.set_exception(TimeoutError())
+                return

@@ -22,6 +22,7 @@ from aiohttp.typedefs import LooseCookies
 from yarl import URL
 
 from bayeux.client import BayeuxClient
+from bayeux.deadlines import Deadlines, time_out
 
 from . import values
 from .http_client import HttpClient, HttpError
@@ -30,6 +31,7 @@ from .model import TOPICS, AgentSpec
 NOTIFICATIONS = "/api/v2/notifications"
 ECHO = "/service/echo"  # the simulator sends what is published here back to the publishing session
 JSON = {"Content-Type": "application/json"}
+TARGETS = 1024  # URLs whose parsing a client keeps; a call's own URLs are asked for a few times, then never
 SETTLE_BOUND = 10.0  # real seconds a marker may take to come back before the run reports the server stuck
 
 
@@ -79,6 +81,9 @@ class RestClient:
     def __init__(self, jar: SessionCookieJar | None = None) -> None:
         self.jar = jar if jar is not None else SessionCookieJar()
         self._clients: dict[tuple[str, str, int | None], HttpClient] = {}
+        # what the URLs asked for lately parse into: the same few come again and again, and parsing each
+        # with yarl was a good part of what a request cost here
+        self._targets: dict[str, tuple[HttpClient, str, URL]] = {}
         self.closed = False
 
     async def exchange(self, method: str, url: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
@@ -86,26 +91,37 @@ class RestClient:
         JSON unless None; once closed, refused, as it would leave a connection open nobody closes."""
         if self.closed:
             raise HttpError("the client is closed")
-        address = URL(url)
-        origin = (address.scheme, address.raw_host or "", address.port)
-        client = self._clients.get(origin)
-        if client is None:
-            client = self._clients[origin] = HttpClient(str(address.origin()), headers=self.jar.headers)
+        target = self._targets.get(url)
+        if target is None:
+            if len(self._targets) >= TARGETS:
+                self._targets.clear()
+            target = self._targets[url] = self._target(url)
+        client, path, address = target
         if body is None:
-            response = await client.request(method, address.raw_path_qs, None, headers)
+            response = await client.request(method, path, None, headers)
         else:
-            response = await client.request(method, address.raw_path_qs, orjson.dumps(body), {**headers, **JSON})
+            response = await client.request(method, path, orjson.dumps(body), {**headers, **JSON})
         cookies = response.all("set-cookie")
         if cookies:
             self.jar.update_cookies_from_headers(cookies, address)
         content = response.body
         try:
-            return response.status, orjson.loads(content) if content.strip() else None
+            return response.status, orjson.loads(content) if content and not content.isspace() else None
         except orjson.JSONDecodeError:
             return response.status, {"text": content.decode("utf-8", "replace")}
 
+    def _target(self, url: str) -> tuple[HttpClient, str, URL]:
+        """The client of `url`'s origin, the path and query it is sent, and the URL cookies are kept for."""
+        address = URL(url)
+        origin = (address.scheme, address.raw_host or "", address.port)
+        client = self._clients.get(origin)
+        if client is None:
+            client = self._clients[origin] = HttpClient(str(address.origin()), headers=self.jar.headers)
+        return client, address.raw_path_qs, address
+
     async def close(self) -> None:
         self.closed = True
+        self._targets.clear()
         for client in self._clients.values():
             await client.close()
         self._clients.clear()
@@ -136,6 +152,7 @@ class AgentClient:
         self._marker_channel = ECHO
         self._markers: dict[int, asyncio.Future[None]] = {}
         self._marker_seq = 0
+        self._deadlines = Deadlines()  # of the markers awaited: one timer, not one per settle
         self._bayeux = BayeuxClient(
             base_url + NOTIFICATIONS,
             http=self._http,
@@ -181,16 +198,19 @@ class AgentClient:
         marker = self._marker_seq
         arrived = self._markers[marker] = asyncio.get_running_loop().create_future()
         await self._bayeux.publish(self._marker_channel, {"marker": marker})
+        self._deadlines.add(arrived, asyncio.get_running_loop().time() + SETTLE_BOUND, time_out)
         try:
-            async with asyncio.timeout(SETTLE_BOUND):  # cheaper than wait_for, at every settle of every agent
-                await arrived
+            await arrived
         finally:
+            self._deadlines.remove(arrived)
             self._markers.pop(marker, None)
 
     async def until(self, topic: str, wanted: Any) -> None:
         """Return once an unread notification on `topic` matches `wanted`, leaving it unread. When the
         notification a request causes is known, this settles for less than `settle()`: the server delivers
         a session's messages in order, so whatever was caused before it has arrived too."""
+        if self._unread(topic, wanted):
+            return  # come already: no bound to set
         async with asyncio.timeout(SETTLE_BOUND):  # not wait_for, which makes a task of every wait
             while not self._unread(topic, wanted):
                 self.received.clear()

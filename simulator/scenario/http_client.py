@@ -18,6 +18,8 @@ import ssl
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from bayeux.deadlines import Deadlines, time_out
+
 MAX_HEAD = 64 * 1024  # bytes of a response's status line and headers, at most
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 
@@ -224,13 +226,12 @@ class _Connection(asyncio.Protocol):
             and not transport.is_closing()
         )
 
-    def send(self, head_request: bool, data: bytes) -> asyncio.Future[Response]:
+    def send(self, head_request: bool, data: bytes, answered: asyncio.Future[Response]) -> None:
         assert self.transport is not None
         self.received = False
         self.reading = _Reading(head_request)
-        self.answered = asyncio.get_running_loop().create_future()
+        self.answered = answered
         self.transport.write(data)
-        return self.answered
 
     def close(self) -> None:
         if self.transport is not None:
@@ -273,6 +274,7 @@ class HttpClient:
         self._idle: list[_Connection] = []
         self._busy: set[_Connection] = set()
         self._ssl: ssl.SSLContext | None = None
+        self._deadlines = Deadlines()
         self.closed = False
 
     async def request(
@@ -284,33 +286,40 @@ class HttpClient:
         if self.closed:
             raise HttpError("the client is closed")
         data = self._render(method, target, body, headers)
-        async with asyncio.timeout(self.timeout):
-            while True:
-                connection, reused = await self._connection()
-                self._busy.add(connection)
-                try:
-                    response = await connection.send(method == "HEAD", data)
-                except HttpError:
-                    connection.close()
-                    if reused and not connection.received and method in IDEMPOTENT and not self.closed:
-                        continue  # the server had closed it while idle
-                    raise
-                except BaseException:
-                    connection.close()  # cancelled mid-answer: the connection cannot be reused
-                    raise
-                finally:
-                    self._busy.discard(connection)
-                if connection.usable and not self.closed:
-                    self._idle.append(connection)
-                else:
-                    connection.close()
-                return response
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        while True:
+            connection, reused = await self._connection(deadline)
+            self._busy.add(connection)
+            answered: asyncio.Future[Response] = loop.create_future()
+            # bounded among the client's deadlines, not by a timer of its own: only a lost server reaches it
+            self._deadlines.add(answered, deadline, time_out)
+            try:
+                connection.send(method == "HEAD", data, answered)
+                response = await answered
+            except HttpError:
+                connection.close()
+                if reused and not connection.received and method in IDEMPOTENT and not self.closed:
+                    continue  # the server had closed it while idle
+                raise
+            except BaseException:
+                connection.close()  # cancelled or out of time mid-answer: the connection cannot be reused
+                raise
+            finally:
+                self._deadlines.remove(answered)
+                self._busy.discard(connection)
+            if connection.usable and not self.closed:
+                self._idle.append(connection)
+            else:
+                connection.close()
+            return response
 
     async def close(self) -> None:
         self.closed = True
         for connection in [*self._idle, *self._busy]:
-            connection.close()
+            connection.close()  # what was waiting fails now: no bound is needed any more
         self._idle.clear()
+        self._deadlines.close()
 
     def _render(self, method: str, target: str, body: bytes | None, headers: Mapping[str, str] | None) -> bytes:
         lines = [f"{method} {target} HTTP/1.1", f"Host: {self.authority}", "Accept-Encoding: identity"]
@@ -326,7 +335,7 @@ class HttpClient:
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         return head + body if body else head
 
-    async def _connection(self) -> tuple[_Connection, bool]:
+    async def _connection(self, deadline: float) -> tuple[_Connection, bool]:
         if self.closed:
             raise HttpError("the client is closed")
         while self._idle:
@@ -337,12 +346,13 @@ class HttpClient:
         loop = asyncio.get_running_loop()
         if self.scheme == "https" and self._ssl is None:
             self._ssl = ssl.create_default_context()
-        try:
-            _, connection = await loop.create_connection(
-                _Connection, self.host, self.port, ssl=self._ssl, server_hostname=self.host if self._ssl else None
-            )
-        except OSError as problem:
-            raise HttpError(f"cannot connect to {self.scheme}://{self.authority}: {problem}") from problem
+        async with asyncio.timeout_at(deadline):  # a new connection is rare: what this costs does not matter
+            try:
+                _, connection = await loop.create_connection(
+                    _Connection, self.host, self.port, ssl=self._ssl, server_hostname=self.host if self._ssl else None
+                )
+            except OSError as problem:
+                raise HttpError(f"cannot connect to {self.scheme}://{self.authority}: {problem}") from problem
         if self.closed:  # closed while connecting: nothing is sent
             connection.close()
             raise HttpError("the client is closed")

@@ -15,7 +15,7 @@ import asyncio
 import heapq
 import itertools
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,9 +179,9 @@ class TrafficRun:
             return
         if rung is not None:  # the call's Ringing comes after all the agent was told before
             wanted = {**RINGING, "call.id": rung}
-            await asyncio.gather(*(agent.until(CALLS, wanted) for agent in checked.values()))
+            await _together([agent.until(CALLS, wanted) for agent in checked.values()])
         else:
-            await asyncio.gather(*(agent.settle() for agent in checked.values()))
+            await _together([agent.settle() for agent in checked.values()])
         for name, agent in checked.items():
             while (ringing := agent.take(CALLS, RINGING)) is not None:
                 await self._answer(name, agent, str(ringing["call"]["id"]))
@@ -211,6 +211,15 @@ class TrafficRun:
         await agent.request("POST", "/api/v2/me", {"operationName": "Ready"})
         self._free[name] = agent
         self._check, self._rung = {name: agent}, None  # offered the oldest waiting call, if any: unknown here
+
+
+async def _together(waits: list[Coroutine[Any, Any, None]]) -> None:
+    """Every wait in `waits` done, at once; one (the usual case: a call rings one agent) is awaited
+    as it is, without the task gather would make of it."""
+    if len(waits) == 1:
+        await waits[0]
+    else:
+        await asyncio.gather(*waits)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.scenario import target
+from simulator.scenario import agent, target
 from simulator.scenario.agent import RestClient, SessionCookieJar, basic_auth, client_session
 from simulator.scenario.http_client import HttpError
 
@@ -32,3 +32,16 @@ async def test_the_session_cookie_is_kept_and_sent_back() -> None:
         await rest.close()
         with pytest.raises(HttpError, match="closed"):  # a request after close would leave a connection open
             await rest.exchange("GET", simulator.url + "/api/v2/me", None, headers)
+
+
+async def test_urls_past_those_kept_parsed_still_reach_their_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(agent, "TARGETS", 2)
+    rest = RestClient()
+    async with target.in_process(None, ADMIN) as simulator:
+        headers = basic_auth(*ADMIN)
+        paths = ["/api/v2/me", "/api/v2/me/devices?fields=*", "/sim/state", "/api/v2/me"]
+        answers = [await rest.exchange("GET", simulator.url + path, None, headers) for path in paths]
+        assert [status for status, _ in answers] == [200] * 4
+        assert "devices" in answers[1][1] and "state" in answers[2][1] and answers[3] == answers[0]
+        assert len(rest._targets) <= 2
+        await rest.close()

@@ -101,6 +101,20 @@ async def test_a_chunked_answer_in_pieces_with_extensions_and_trailers() -> None
     assert server.connections == 1
 
 
+async def test_header_names_with_spaces_folded_lines_bare_cr_and_blank_values_read_as_http_allows() -> None:
+    answers = [
+        b"HTTP/1.1 200 OK\r\nX Spaced: one \r\nX-Folded: a\r\n \t b\r\nContent-Length: 2\r\n\r\nok",
+        b"HTTP/1.1 200 OK\r\nX-Raw: a\rb\r\nX-Blank:\t \r\nCONTENT-LENGTH:  3\t\r\n\r\nraw",
+    ]
+    async with canned(lambda n: [answers[n - 1]]) as (server, client):
+        first = await client.request("GET", "/")
+        second = await client.request("GET", "/")
+    assert first.headers == [("x spaced", "one"), ("x-folded", "a b"), ("content-length", "2")]
+    assert second.headers == [("x-raw", "a\rb"), ("x-blank", ""), ("content-length", "3")]
+    assert (first.body, second.body) == (b"ok", b"raw")
+    assert server.connections == 1
+
+
 async def test_an_answer_without_length_ends_with_the_connection_and_the_next_opens_another() -> None:
     async with canned(lambda n: [b"HTTP/1.1 200 OK\r\n\r\nuntil ", b"the end", CannedServer.CLOSE]) as (server, client):
         first = await client.request("GET", "/")
@@ -202,6 +216,17 @@ async def test_what_cannot_be_read_fails_the_request_and_its_connection(answer: 
         with pytest.raises(HttpError, match=message):
             await client.request("POST", "/", b"{}")
         assert (await client.request("GET", "/")).body == b"fine"  # on a new connection
+    assert server.connections == 2
+
+
+async def test_an_answer_that_does_not_come_in_time_fails_and_its_connection_is_not_reused() -> None:
+    stalled = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nsl"  # three bytes of the body never come
+    async with canned(lambda n: [stalled] if n == 1 else [ok(b"fine")]) as (server, client):
+        client.timeout = 0.2
+        with pytest.raises(TimeoutError):
+            await client.request("GET", "/")
+        client.timeout = BOUND
+        assert (await client.request("GET", "/")).body == b"fine"
     assert server.connections == 2
 
 
