@@ -138,7 +138,12 @@ class LoginRefused(RuntimeError):
 
 
 class AgentClient:
-    def __init__(self, spec: AgentSpec, base_url: str) -> None:
+    """One of a scenario's agents: REST with its credentials, and a Bayeux client on every /v2/me topic
+    filling an inbox per topic. With `acknowledge`, that client uses the acknowledge extension, so that a
+    dropped connection loses no notification; without, the server pushes each batch on the websocket
+    without waiting for a connect to answer, one round trip less per delivery."""
+
+    def __init__(self, spec: AgentSpec, base_url: str, acknowledge: bool = True) -> None:
         self.spec = spec
         self.base_url = base_url
         self.headers = basic_auth(spec.user, spec.password)
@@ -159,6 +164,7 @@ class AgentClient:
             headers=self.headers,
             on_message=self._on,
             transport=spec.transport,
+            ack=acknowledge,
         )
 
     async def start(self) -> None:

@@ -11,7 +11,7 @@ import pytest
 from simulator.scenario import library
 from simulator.scenario.agent import basic_auth
 from simulator.scenario.reader import ScenarioError, read
-from simulator.scenario.runner import run
+from simulator.scenario.runner import acknowledging, run
 
 
 async def test_the_reconnecting_desktop_misses_nothing_through_the_drops() -> None:
@@ -66,3 +66,24 @@ async def test_against_a_running_server_the_faults_are_lifted_at_the_end(tmp_pat
                 "seed": 0,
                 "injected": {"latency": 0, "errors": 0, "rateLimited": 0, "dropped": 0, "late": 0},
             }
+
+
+@pytest.mark.parametrize(
+    ("extra", "url", "acknowledged"),
+    [
+        ("steps:\n  - wait: 1\n", None, False),
+        ("steps:\n  - wait: 1\n", "http://127.0.0.1:8080", True),
+        ("faults:\n  errors: [{route: /api/v2/me, rate: 0.5}]\nsteps:\n  - wait: 1\n", None, True),
+        ("steps:\n  - request: POST /sim/faults\n    agent: admin\n    json: {}\n", None, True),
+        ("variables: {where: faults}\nsteps:\n  - request: GET /sim/${where}\n    agent: admin\n", None, True),
+        ("steps:\n  - request: GET /sim/state\n    agent: admin\n", None, False),
+    ],
+)
+def test_agents_acknowledge_whenever_a_notification_could_be_lost(
+    tmp_path: Path, extra: str, url: str | None, acknowledged: bool
+) -> None:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(
+        "name: Acknowledging\nagents: [agent1@example.com, {user: admin@example.com, session: false}]\n" + extra
+    )
+    assert acknowledging(read(path), url) is acknowledged
