@@ -13,6 +13,8 @@ import math
 from collections.abc import Callable, Hashable
 from typing import Any
 
+RESOLUTION = 0.001  # seconds: the coarsest event-loop timer the bounds are armed on (uvloop's)
+
 
 class Deadlines:
     """Calls `expire(key)` for each key added whose deadline (in the loop's time) passes before it is
@@ -47,7 +49,9 @@ class Deadlines:
 
     def _fire(self) -> None:
         self._timer, self._armed = None, math.inf
-        now = asyncio.get_running_loop().time()
+        # uvloop rounds a timer to the millisecond and moves its clock once a pass: a timer may fire up to a
+        # millisecond before its deadline, which is taken as reached rather than armed again at once
+        now = asyncio.get_running_loop().time() + RESOLUTION
         for key in [key for key, (deadline, _) in self._entries.items() if deadline <= now]:
             entry = self._entries.pop(key, None)
             if entry is not None:
