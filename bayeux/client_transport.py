@@ -77,6 +77,9 @@ class WebSocket:
             try:
                 await socket.send_frame(orjson.dumps(messages), aiohttp.WSMsgType.TEXT)  # orjson's UTF-8 as it is
             except asyncio.CancelledError:
+                # Part of the frame may have gone and the write was cancelled mid-way: the stream is no longer
+                # one a peer can read frames from, so the socket is given up and the next batch opens another.
+                self._abandon(socket)
                 if bound.expired and task.uncancel() <= bound.cancelling:
                     raise TimeoutError from None
                 raise
@@ -84,8 +87,9 @@ class WebSocket:
             return [await future for future in futures]
         finally:
             self._deadlines.remove(bound)
-            for key in keys:
+            for key, future in zip(keys, futures, strict=True):
                 waiting.pop(key, None)
+                future.cancel()  # a reply nobody awaits any more (the batch failed first): not failed later
 
     async def close(self) -> None:
         self._deadlines.close()
@@ -97,6 +101,17 @@ class WebSocket:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reader
+
+    def _abandon(self, socket: aiohttp.ClientWebSocketResponse) -> None:
+        """Drop `socket` at once, without the closing handshake a backed-up socket could not send: its reader
+        ends and fails the exchanges still waiting on it."""
+        transport = socket.get_extra_info("transport")
+        if transport is not None:
+            transport.abort()
+        if self._socket is socket:
+            self._socket = None
+            if self._reader is not None:
+                self._reader.cancel()
 
     async def _open(self) -> tuple[aiohttp.ClientWebSocketResponse, Waiting]:
         async with self._opening:
