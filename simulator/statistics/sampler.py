@@ -46,6 +46,11 @@ class Statistics:
         # thousand agents is half a million rows it would otherwise walk again and again
         self.samples: dict[tuple[str, str, int], deque[Row]] = {}
         self._series: dict[tuple[str, int], dict[str, deque[Row]]] = {}  # the same, by type and frequency
+        # who is sampled (agents, queues, skills) and which agents hold each skill, as of a revision of the
+        # contact center: read from its configuration at every sampling, that would be a scan of every user
+        # every few simulated seconds, for a membership that changes only when an admin provisions
+        self._members: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._members_revision = -1
         self._started = False
 
     # ------------------------------------------------------------------ the event stream
@@ -62,6 +67,7 @@ class Statistics:
             self.tally = Tally()
             self.samples.clear()
             self._series.clear()
+            self._members.clear()
 
     # ------------------------------------------------------------------ sampling
 
@@ -86,7 +92,11 @@ class Statistics:
                 by_type.setdefault(definition.object_type, []).append(definition)
         for object_type, definitions in by_type.items():
             names = tuple(definition.name for definition in definitions)
-            values = self._agent_rows(definitions) if object_type == AGENT else self._row
+            row_of = (
+                self._agent_rows(stamp, names, definitions)
+                if object_type == AGENT
+                else self._rows(stamp, names, definitions)
+            )
             series = self._series.setdefault((object_type, frequency), {})
             for object_id in self.objects(object_type):
                 # an object's statistics are computed together and kept as one row: with a thousand
@@ -96,43 +106,56 @@ class Statistics:
                     rows = series[object_id] = self.samples[(object_id, object_type, frequency)] = deque(
                         maxlen=MAX_SAMPLES
                     )
-                rows.append((stamp, names, values(definitions, object_id)))
+                rows.append(row_of(object_id))
 
-    def _row(self, definitions: list[StatisticDefinition], object_id: str) -> tuple[float, ...]:
-        return tuple(self.values(definitions, object_id))
+    def _rows(self, stamp: int, names: tuple[str, ...], definitions: list[StatisticDefinition]) -> Callable[[str], Row]:
+        return lambda object_id: (stamp, names, tuple(self.values(definitions, object_id)))
 
     def _agent_rows(
-        self, definitions: list[StatisticDefinition]
-    ) -> Callable[[list[StatisticDefinition], str], tuple[float, ...]]:
-        """`_row` of agents for one sampling, which with a thousand agents comes every few simulated seconds:
-        an agent's values depend only on its status (and, Ready, on how long it has been), so agents of one
-        status share one tuple of values, and only a Ready agent's idle time is computed for it."""
+        self, stamp: int, names: tuple[str, ...], definitions: list[StatisticDefinition]
+    ) -> Callable[[str], Row]:
+        """`_rows` of agents for one sampling, which with a thousand agents comes every few simulated
+        seconds: an agent's values depend only on its status (and, Ready, on how long it has been), so agents
+        of one status share one row, and only a Ready agent's idle time is computed for it."""
         now = self.clock.now()
         statuses = self.tally.agent_status
-        shared: dict[str, tuple[float, ...]] = {}
+        shared: dict[str, Row] = {}
         idle = [index for index, definition in enumerate(definitions) if definition.measure == "longest_idle"]
 
-        def values(definitions: list[StatisticDefinition], user_id: str) -> tuple[float, ...]:
+        def row_of(user_id: str) -> Row:
             status, since = statuses.get(user_id, ("", now))
             row = shared.get(status)
             if row is None:
-                row = shared[status] = tuple(self._agent_values(definitions, user_id, now))
+                row = shared[status] = (stamp, names, tuple(self._agent_values(definitions, user_id, now)))
             if status != READY or not idle:
                 return row
-            own = list(row)
+            own = list(row[2])
             for index in idle:
                 own[index] = round(now - since)
-            return tuple(own)
+            return (stamp, names, tuple(own))
 
-        return values
+        return row_of
 
-    def objects(self, object_type: str) -> list[str]:
+    def objects(self, object_type: str) -> tuple[str, ...]:
         """The ids of the objects a statistic of `object_type` is sampled for."""
         if object_type == QUEUE:  # voice, chat and e-mail queues alike
-            return list(self.center.queues)
+            return tuple(self.center.queues)
         if object_type in (SKILL_Q, SKILL_AG):
-            return list(self.center.skills)
-        return [user.id for user in self.center.users.values() if user.has_role(AGENT_ROLE)]
+            return tuple(self.center.skills)
+        return self._member_ids(("agents", ""), self._agent_ids)
+
+    def _agent_ids(self) -> tuple[str, ...]:
+        return tuple(user.id for user in self.center.users.values() if user.has_role(AGENT_ROLE))
+
+    def _member_ids(self, key: tuple[str, str], compute: Callable[[], tuple[str, ...]]) -> tuple[str, ...]:
+        """`compute()`, kept until the contact center's next change."""
+        if self._members_revision != self.center.revision:
+            self._members.clear()
+            self._members_revision = self.center.revision
+        found = self._members.get(key)
+        if found is None:
+            found = self._members[key] = compute()
+        return found
 
     def value(self, definition: StatisticDefinition, object_id: str) -> float:
         """The statistic's value for the object now."""
@@ -175,11 +198,14 @@ class Statistics:
             ids = (queue.id for queue in self.center.queues.values() if object_id in queue.skill_ids)
         return [self.tally.queues[queue_id] for queue_id in ids if queue_id in self.tally.queues]
 
-    def _agents_with(self, skill_id: str) -> list[str]:
+    def _agents_with(self, skill_id: str) -> tuple[str, ...]:
+        return self._member_ids(("skill", skill_id), lambda: self._holders(skill_id))
+
+    def _holders(self, skill_id: str) -> tuple[str, ...]:
         skill = self.center.skills.get(skill_id)
         if skill is None:
-            return []
-        return [user.id for user, _level in self.center.holders_of(skill) if user.has_role(AGENT_ROLE)]
+            return ()
+        return tuple(user.id for user, _level in self.center.holders_of(skill) if user.has_role(AGENT_ROLE))
 
     def _threshold(self, definition: StatisticDefinition) -> tuple[int, int] | None:
         """timeRange of the definition; for ServiceLevel its right end is `defaultServiceLevelInterval`."""
