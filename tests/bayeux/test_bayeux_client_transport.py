@@ -4,14 +4,13 @@ batch whose reply does not come in time fails with TimeoutError, and the socket 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 from typing import Any
 
 import aiohttp
 import orjson
 import pytest
 from aiohttp import web
+from raw_websocket import accept, read_frame, write_frame
 
 from bayeux.client_transport import WebSocket
 
@@ -55,33 +54,6 @@ async def test_a_reply_that_does_not_come_in_time_fails_and_the_socket_serves_th
     assert len(opened) == 1 and delivered == []
 
 
-GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455's, for the Sec-WebSocket-Accept of the handshake
-
-
-async def _handshake(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    head = await reader.readuntil(b"\r\n\r\n")
-    key = next(
-        line.split(b":", 1)[1].strip() for line in head.split(b"\r\n") if line.lower().startswith(b"sec-websocket-key")
-    )
-    accept = base64.b64encode(hashlib.sha1(key + GUID.encode()).digest())
-    writer.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                 b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")  # fmt: skip
-    await writer.drain()
-
-
-async def _read_frame(reader: asyncio.StreamReader) -> bytes:
-    """One masked client frame's payload."""
-    first = await reader.readexactly(2)
-    length = first[1] & 0x7F
-    if length == 126:
-        length = int.from_bytes(await reader.readexactly(2), "big")
-    elif length == 127:
-        length = int.from_bytes(await reader.readexactly(8), "big")
-    mask = await reader.readexactly(4)
-    payload = await reader.readexactly(length)
-    return bytes(byte ^ mask[index % 4] for index, byte in enumerate(payload))
-
-
 async def test_a_send_that_times_out_on_a_backed_up_socket_leaves_the_next_batch_a_new_socket() -> None:
     """A peer that stops reading backs the socket up until a big batch's send cannot finish in time: the
     batch fails with TimeoutError, and as part of its frame may have gone, the socket is given up; the next
@@ -91,14 +63,13 @@ async def test_a_send_that_times_out_on_a_backed_up_socket_leaves_the_next_batch
 
     async def peer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         connections.append(writer)
-        await _handshake(reader, writer)
+        await accept(reader, writer)
         if len(connections) == 1:
             await stalled.wait()  # reads nothing more until the test ends
             writer.close()
             return
-        batch = orjson.loads(await _read_frame(reader))
-        reply = orjson.dumps([{**message, "successful": True} for message in batch])
-        writer.write(bytes([0x81, 126]) + len(reply).to_bytes(2, "big") + reply)
+        batch = orjson.loads(await read_frame(reader))
+        write_frame(writer, orjson.dumps([{**message, "successful": True} for message in batch]))
         await writer.drain()
         await reader.read()  # until the client closes
 
