@@ -189,6 +189,7 @@ class AgentClient:
         self.cursor = {topic: len(messages) for topic, messages in self.inbox.items()}
 
     async def close(self) -> None:
+        self._deadlines.close()  # no timer of a settle left behind on the loop
         await self._bayeux.close()
         await self._rest.close()
         await self._http.close()
