@@ -113,14 +113,17 @@ async def handle(server: BayeuxServer, request: web.Request) -> web.StreamRespon
 
 def browser_cookie(request: web.Request, name: str) -> str | None:
     """The value of cookie `name`, read straight from the Cookie headers: aiohttp's `request.cookies`
-    parses every cookie of the request, on every long poll, for the one the server needs."""
+    parses every cookie of the request, on every long poll, for the one the server needs. A cookie of
+    that name with no value (no `=`, or nothing after it, quoted or not) is none: it names no session."""
     for header in request.headers.getall(hdrs.COOKIE, ()):
         if name not in header:
             continue
         for part in header.split(";"):
             key, _, value = part.strip().partition("=")
             if key == name:
-                return value[1:-1] if len(value) > 1 and value[0] == value[-1] == '"' else value
+                value = value[1:-1] if len(value) > 1 and value[0] == value[-1] == '"' else value
+                if value:
+                    return value
     return None
 
 

@@ -217,6 +217,18 @@ async def test_a_cookie_change_from_a_foreign_page_is_refused(serve):
     assert status == 200
 
 
+@pytest.mark.parametrize("cookie", ["JSESSIONID", "JSESSIONID=", 'JSESSIONID=""', "other=1; JSESSIONID"])
+async def test_a_session_cookie_with_no_value_from_a_foreign_page_is_no_credentials(serve, cookie):
+    """A cookie of that name with no value (no `=`, or nothing after it) names no session: the request is
+    one without credentials (401, as with no cookie at all), not a cookie change from a foreign page (403)."""
+    server = await serve(allow_origins=(DESKTOP,))
+    body = {"operationName": "Ready"}
+    status, _, answer = await fetch(
+        "POST", f"{server.url}/api/v2/me", json=body, headers={"Origin": EVIL, "Cookie": cookie}
+    )
+    assert status == 401, answer
+
+
 async def test_a_login_from_an_allowed_page_of_another_site_gets_a_cookie_it_can_send_back(serve):
     """A desktop on `localhost:3000` calling the simulator on 127.0.0.1 is on another site: a Lax cookie
     would never come back with its requests. Pages of the simulator's own host (any port), and origins
