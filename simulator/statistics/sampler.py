@@ -46,9 +46,9 @@ class Statistics:
         # thousand agents is half a million rows it would otherwise walk again and again
         self.samples: dict[tuple[str, str, int], deque[Row]] = {}
         self._series: dict[tuple[str, int], dict[str, deque[Row]]] = {}  # the same, by type and frequency
-        # who is sampled (agents, queues, skills) and which agents hold each skill, as of a revision of the
-        # contact center: read from its configuration at every sampling, that would be a scan of every user
-        # every few simulated seconds, for a membership that changes only when an admin provisions
+        # which users are sampled as agents and which agents hold each skill, as of a revision of the contact
+        # center (a reset moves it too): read from its configuration at every sampling, that would be a scan
+        # of every user every few simulated seconds, for a membership that changes only when an admin provisions
         self._members: dict[tuple[str, str], tuple[str, ...]] = {}
         self._members_revision = -1
         self._started = False
@@ -67,7 +67,6 @@ class Statistics:
             self.tally = Tally()
             self.samples.clear()
             self._series.clear()
-            self._members.clear()
 
     # ------------------------------------------------------------------ sampling
 
