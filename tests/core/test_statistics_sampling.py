@@ -59,5 +59,6 @@ def test_an_agent_added_between_samplings_is_sampled_from_the_next_one(role_read
     role_reads.clear()
     world.remove_user(added)
     world.advance(10)
+    assert role_reads, "the removal made the sampling look again"
     assert added.id not in statistics.objects("AGENT")
     assert len(statistics.samples[(added.id, "AGENT", 10)]) == 1, "a removed agent is sampled no more"
